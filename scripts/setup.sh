@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs what ContinualSegment and its tests need on Debian 12 (run as root, or with sudo available).
+# Idempotent: packages already present are left as they are.
+set -euo pipefail
+
+packages=(
+  postgresql          # the node's queue and store (managed or external cluster)
+  dcmtk               # DICOM peer: storescu/storescp/echoscu/findscu/movescu/wlmscpfs/dcmqrscp, dcmdump, codecs
+  dicom3tools         # dciodvfy: IOD validation of what we write
+  plastimatch         # RTSTRUCT rasterisation, Dice
+  dcm2niix            # geometry reference for series -> volume
+  python3-pydicom     # public DICOM test files, and an independent reader
+  patchelf g++        # the TorchSharp libstdc++ compatibility step (build/torch-compat)
+  libcharls2          # JPEG-LS decoding (optional at run time)
+  libopenjp2-7        # JPEG 2000 decoding (optional at run time)
+  ca-certificates
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all Debian packages present"
+  exit 0
+fi
+
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then sudo_cmd=(sudo); else
+    echo "setup: need root (or sudo) to install: ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "setup: done"

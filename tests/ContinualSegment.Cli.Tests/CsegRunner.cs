@@ -1,0 +1,15 @@
+using ContinualSegment.Cli;
+
+namespace ContinualSegment.Cli.Tests;
+
+/// <summary>Runs the cseg command tree in-process and captures what it prints.</summary>
+internal static class CsegRunner
+{
+    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await CsegApp.RunAsync(args, output, error, CancellationToken.None);
+        return (code, output.ToString(), error.ToString());
+    }
+}
