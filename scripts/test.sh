@@ -25,11 +25,27 @@ fi
 # Every peer the interoperability tests use must be present: a missing one is a failure, not a skip.
 dotnet src/ContinualSegment.Cli/bin/Release/net10.0/cseg.dll doctor --require-peers || test_doctor_failed=1
 
-dotnet test ContinualSegment.sln -c Release --no-build -nologo \
-  --logger "trx" --results-directory "$results" -- RunConfiguration.TreatNoTestsAsError=true
-test_rc=$?
+# One run per test project, each with its own result file, so the counts below are exact.
+test_rc=0
+mapfile -t projects < <(dotnet sln ContinualSegment.sln list | grep -E '\.Tests\.csproj$' | sort)
+if [ ${#projects[@]} -eq 0 ]; then
+  echo "test: no test project in ContinualSegment.sln"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+for project in "${projects[@]}"; do
+  name=$(basename "$project" .csproj)
+  echo "== $name"
+  dotnet test "$project" -c Release --no-build -nologo --blame-hang-timeout 15m \
+    --logger "trx;LogFileName=$name.trx" --results-directory "$results" \
+    -- RunConfiguration.TreatNoTestsAsError=true || test_rc=$?
+  if [ ! -f "$results/$name.trx" ]; then
+    echo "test: $name produced no results"
+    missing_results=$(( ${missing_results:-0} + 1 ))
+  fi
+done
 
-passed=0; failed=0; skipped=0; total=0
+passed=0; failed=${missing_results:-0}; skipped=0; total=0
 for trx in "$results"/*.trx; do
   [ -f "$trx" ] || continue
   counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
