@@ -1,0 +1,4 @@
+namespace ContinualSegment.Dicom.Network;
+
+/// <summary>A presentation context accepted on an established association: its ID, abstract syntax and negotiated transfer syntax.</summary>
+public sealed record AcceptedPresentationContext(byte Id, string AbstractSyntax, string TransferSyntax);

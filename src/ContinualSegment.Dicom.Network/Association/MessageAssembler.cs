@@ -1,0 +1,47 @@
+namespace ContinualSegment.Dicom.Network;
+
+/// <summary>Reassembles PDV fragments, per presentation context, into complete command sets and data sets.</summary>
+internal sealed class MessageAssembler
+{
+    private readonly int _maxLength;
+    private readonly Dictionary<(byte Id, bool Command), MemoryStream> _pending = [];
+
+    public MessageAssembler(int maxLength) => _maxLength = maxLength;
+
+    /// <summary>Adds one fragment; returns the complete message when it was the last fragment.</summary>
+    public PresentationDataMessage? Add(PresentationDataValue pdv)
+    {
+        var key = (pdv.PresentationContextId, pdv.IsCommand);
+        if (!_pending.TryGetValue(key, out var buffer))
+        {
+            if (pdv.IsLastFragment)
+            {
+                CheckLength(pdv.Data.Length);
+                return new PresentationDataMessage(pdv.PresentationContextId, pdv.IsCommand, pdv.Data);
+            }
+
+            buffer = new MemoryStream();
+            _pending[key] = buffer;
+        }
+
+        CheckLength(buffer.Length + pdv.Data.Length);
+        buffer.Write(pdv.Data.Span);
+        if (!pdv.IsLastFragment)
+        {
+            return null;
+        }
+
+        _pending.Remove(key);
+        var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        buffer.Dispose();
+        return new PresentationDataMessage(pdv.PresentationContextId, pdv.IsCommand, bytes);
+    }
+
+    private void CheckLength(long length)
+    {
+        if (length > _maxLength)
+        {
+            throw new PduFormatException($"A reassembled message exceeds the limit of {_maxLength} bytes.", AbortReason.NotSpecified, framingLost: false);
+        }
+    }
+}

@@ -1,0 +1,8 @@
+namespace ContinualSegment.Dicom.Network;
+
+/// <summary>A-ASSOCIATE-RJ PDU (PS3.8 §9.3.4). <see cref="Reason"/> values are in <see cref="AssociateRejectReasons"/>.</summary>
+public sealed record AssociateRejectPdu(AssociateRejectResult Result, AssociateRejectSource Source, byte Reason) : Pdu
+{
+    /// <inheritdoc />
+    public override PduType Type => PduType.AssociateReject;
+}

@@ -1,0 +1,8 @@
+namespace ContinualSegment.Dicom.Network;
+
+/// <summary>A protocol data unit of the DICOM upper layer. Encode and decode with <see cref="PduCodec"/>.</summary>
+public abstract record Pdu
+{
+    /// <summary>The PDU type byte.</summary>
+    public abstract PduType Type { get; }
+}

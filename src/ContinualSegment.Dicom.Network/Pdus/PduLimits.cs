@@ -1,0 +1,40 @@
+namespace ContinualSegment.Dicom.Network;
+
+/// <summary>Size limits applied to received PDUs before any buffer for the body is allocated.</summary>
+public sealed record PduLimits
+{
+    /// <summary>Smallest accepted value of <see cref="MaxPDataLength"/>.</summary>
+    public const uint MinimumPDataLength = 1024;
+
+    /// <summary>
+    /// Largest P-DATA-TF PDU (value of its length field) this side accepts; advertised to the peer as the
+    /// maximum length sub-item. Default 64 KiB.
+    /// </summary>
+    public uint MaxPDataLength { get; init; } = 65536;
+
+    /// <summary>Largest A-ASSOCIATE-RQ/AC PDU accepted. Default 256 KiB.</summary>
+    public uint MaxAssociatePduLength { get; init; } = 256 * 1024;
+
+    /// <summary>Throws when a limit is out of range.</summary>
+    public void Validate()
+    {
+        if (MaxPDataLength < MinimumPDataLength || MaxPDataLength > int.MaxValue - 6)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxPDataLength), MaxPDataLength, $"Must be between {MinimumPDataLength} and {int.MaxValue - 6}.");
+        }
+
+        if (MaxAssociatePduLength < 68 || MaxAssociatePduLength > int.MaxValue - 6)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxAssociatePduLength), MaxAssociatePduLength, "Must be between 68 and 2^31-7.");
+        }
+    }
+
+    /// <summary>The largest acceptable length field for a PDU of the given type; 0 for an unknown type.</summary>
+    public uint MaxLengthFor(byte pduType) => pduType switch
+    {
+        (byte)PduType.AssociateRequest or (byte)PduType.AssociateAccept => MaxAssociatePduLength,
+        (byte)PduType.PData => MaxPDataLength,
+        (byte)PduType.AssociateReject or (byte)PduType.ReleaseRequest or (byte)PduType.ReleaseResponse or (byte)PduType.Abort => 4,
+        _ => 0,
+    };
+}

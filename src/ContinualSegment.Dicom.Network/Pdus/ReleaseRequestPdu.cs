@@ -1,0 +1,8 @@
+namespace ContinualSegment.Dicom.Network;
+
+/// <summary>A-RELEASE-RQ PDU (PS3.8 §9.3.6).</summary>
+public sealed record ReleaseRequestPdu : Pdu
+{
+    /// <inheritdoc />
+    public override PduType Type => PduType.ReleaseRequest;
+}

@@ -1,0 +1,4 @@
+namespace ContinualSegment.Dicom.Network;
+
+/// <summary>SCP/SCU role selection sub-item (54H) for one SOP class.</summary>
+public sealed record RoleSelection(string SopClassUid, bool ScuRole, bool ScpRole);

@@ -1,0 +1,4 @@
+namespace ContinualSegment.Dicom.Network;
+
+/// <summary>SOP class common extended negotiation sub-item (57H).</summary>
+public sealed record SopClassCommonExtendedNegotiation(string SopClassUid, string ServiceClassUid, IReadOnlyList<string> RelatedGeneralSopClassUids);

@@ -1,0 +1,4 @@
+namespace ContinualSegment.Dicom.Network;
+
+/// <summary>SOP class extended negotiation sub-item (56H): service-class specific application information.</summary>
+public sealed record SopClassExtendedNegotiation(string SopClassUid, ReadOnlyMemory<byte> ServiceClassApplicationInformation);

@@ -1,0 +1,4 @@
+namespace ContinualSegment.Dicom.Network;
+
+/// <summary>User identity negotiation sub-item of a request (58H).</summary>
+public sealed record UserIdentityRequest(UserIdentityType IdentityType, bool PositiveResponseRequested, ReadOnlyMemory<byte> PrimaryField, ReadOnlyMemory<byte> SecondaryField);

@@ -1,0 +1,211 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+
+namespace ContinualSegment.Dicom.Network;
+
+/// <summary>
+/// Accepts DICOM associations on a TCP port. Each connection runs its own <see cref="Association"/>; the
+/// acceptor policy decides on requests and a handler per association receives presentation data.
+/// </summary>
+public sealed class UpperLayerServer : IAsyncDisposable
+{
+    private readonly UpperLayerServerOptions _options;
+    private readonly IAssociationAcceptor _acceptor;
+    private readonly Func<Association, IAssociationHandler>? _handlerFactory;
+    private readonly IAssociationHandler? _sharedHandler;
+    private readonly ConcurrentDictionary<Association, byte> _associations = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private TcpListener? _listener;
+    private Task _acceptLoop = Task.CompletedTask;
+    private int _active;
+    private int _pendingRejections;
+    private int _stopped;
+
+    /// <summary>Creates a server whose associations all use <paramref name="handler"/>.</summary>
+    public UpperLayerServer(UpperLayerServerOptions options, IAssociationAcceptor acceptor, IAssociationHandler handler)
+        : this(options, acceptor)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        _sharedHandler = handler;
+    }
+
+    /// <summary>Creates a server that makes one handler per association.</summary>
+    public UpperLayerServer(UpperLayerServerOptions options, IAssociationAcceptor acceptor, Func<Association, IAssociationHandler> handlerFactory)
+        : this(options, acceptor)
+    {
+        ArgumentNullException.ThrowIfNull(handlerFactory);
+        _handlerFactory = handlerFactory;
+    }
+
+    private UpperLayerServer(UpperLayerServerOptions options, IAssociationAcceptor acceptor)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(acceptor);
+        options.Validate();
+        _options = options;
+        _acceptor = acceptor;
+    }
+
+    /// <summary>The bound port (valid after <see cref="Start"/>).</summary>
+    public int Port { get; private set; }
+
+    /// <summary>Associations currently holding a slot (within the limit).</summary>
+    public int ActiveAssociationCount => Volatile.Read(ref _active);
+
+    /// <summary>All connections currently open, including those being rejected for the limit.</summary>
+    public int OpenConnectionCount => _associations.Count;
+
+    /// <summary>A snapshot of the open associations.</summary>
+    public IReadOnlyCollection<Association> Associations => [.. _associations.Keys];
+
+    /// <summary>Binds and starts accepting connections.</summary>
+    public void Start()
+    {
+        if (_listener is not null)
+        {
+            throw new InvalidOperationException("The server was already started.");
+        }
+
+        var listener = new TcpListener(_options.BindAddress, _options.Port);
+        listener.Start();
+        _listener = listener;
+        Port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        _acceptLoop = Task.Run(AcceptLoopAsync);
+    }
+
+    /// <summary>
+    /// Stops accepting, lets in-flight associations finish within <paramref name="gracePeriod"/>, then aborts the
+    /// rest and waits for them to close.
+    /// </summary>
+    public async Task StopAsync(TimeSpan gracePeriod, CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            await WaitAllAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        _listener?.Stop();
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _acceptLoop.ConfigureAwait(false);
+        try
+        {
+            await WaitAllAsync(cancellationToken).WaitAsync(gracePeriod, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            foreach (var association in _associations.Keys)
+            {
+                await association.AbortAsync().ConfigureAwait(false);
+            }
+
+            try
+            {
+                await WaitAllAsync(cancellationToken).WaitAsync(_options.Association.ArtimTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                foreach (var association in _associations.Keys)
+                {
+                    association.CloseTransportNow();
+                }
+
+                await WaitAllAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Stops with a grace period of the ARTIM timeout.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(_options.Association.ArtimTimeout, CancellationToken.None).ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    private async Task WaitAllAsync(CancellationToken cancellationToken)
+    {
+        while (!_associations.IsEmpty)
+        {
+            await Task.WhenAll(_associations.Keys.Select(a => a.Completion)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        var token = _stopping.Token;
+        while (!token.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await _listener!.AcceptSocketAsync(token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException or InvalidOperationException)
+            {
+                if (token.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            await StartAssociationAsync(socket).ConfigureAwait(false);
+        }
+    }
+
+    private async Task StartAssociationAsync(Socket socket)
+    {
+        var withinLimit = TryTake(ref _active, _options.MaxAssociations);
+        if (!withinLimit && !TryTake(ref _pendingRejections, _options.MaxPendingRejections))
+        {
+            socket.Dispose();
+            return;
+        }
+
+        Association? association = null;
+        try
+        {
+            var shared = _sharedHandler;
+            Func<Association, IAssociationHandler> factory = shared is null ? _handlerFactory! : _ => shared;
+            association = await Association.StartAcceptorAsync(socket, _options.Association, _acceptor, factory, overLimit: !withinLimit).ConfigureAwait(false);
+            _associations[association] = 0;
+            var started = association;
+            _ = started.Completion.ContinueWith(
+                completed =>
+                {
+                    _associations.TryRemove(started, out _);
+                    Interlocked.Decrement(ref withinLimit ? ref _active : ref _pendingRejections);
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+            socket.Dispose();
+            if (association is null)
+            {
+                Interlocked.Decrement(ref withinLimit ? ref _active : ref _pendingRejections);
+            }
+        }
+    }
+
+    private static bool TryTake(ref int counter, int limit)
+    {
+        while (true)
+        {
+            var current = Volatile.Read(ref counter);
+            if (current >= limit)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref counter, current + 1, current) == current)
+            {
+                return true;
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using System.Net;
+
+namespace ContinualSegment.Dicom.Network;
+
+/// <summary>Settings of an <see cref="UpperLayerServer"/>.</summary>
+public sealed record UpperLayerServerOptions
+{
+    /// <summary>Address to bind. Default: any IPv4 address.</summary>
+    public IPAddress BindAddress { get; init; } = IPAddress.Any;
+
+    /// <summary>Port to bind; 0 picks a free port (see <see cref="UpperLayerServer.Port"/>).</summary>
+    public int Port { get; init; }
+
+    /// <summary>Most concurrent associations; further requests are rejected (transient, local limit exceeded). Default 32.</summary>
+    public int MaxAssociations { get; init; } = 32;
+
+    /// <summary>Connections over the limit that may wait for their rejection at the same time; beyond that they are closed at once. Default 16.</summary>
+    public int MaxPendingRejections { get; init; } = 16;
+
+    /// <summary>Per-association settings.</summary>
+    public UpperLayerOptions Association { get; init; } = new();
+
+    /// <summary>Throws when a setting is out of range.</summary>
+    public void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(BindAddress);
+        ArgumentNullException.ThrowIfNull(Association);
+        ArgumentOutOfRangeException.ThrowIfNegative(Port);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(Port, 65535);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxAssociations, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxPendingRejections);
+        Association.Validate();
+    }
+}
