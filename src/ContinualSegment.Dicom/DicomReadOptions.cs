@@ -1,0 +1,32 @@
+namespace ContinualSegment.Dicom;
+
+/// <summary>Options for reading DICOM files and data sets.</summary>
+public sealed class DicomReadOptions
+{
+    /// <summary>The largest single value length accepted (bytes); larger lengths raise <see cref="DicomException"/> before any allocation. Default 1 GiB.</summary>
+    public long MaxElementLength { get; init; } = 1L << 30;
+
+    /// <summary>The largest inflated size of a deflated data set (bytes). Default 1 GiB.</summary>
+    public long MaxInflatedLength { get; init; } = 1L << 30;
+
+    /// <summary>When set, reading stops before the first top-level element whose tag is at or above this one (e.g. PixelData for fast header reads).</summary>
+    public DicomTag? StopBeforeTag { get; init; }
+
+    /// <summary>Text codec given to the data sets read (null: the built-in ASCII/Latin-1/UTF-8 one).</summary>
+    public IDicomTextDecoder? TextDecoder { get; init; }
+
+    /// <summary>Maximum nesting depth of sequences. Default 64.</summary>
+    public int MaxSequenceDepth { get; init; } = 64;
+
+    public static DicomReadOptions Default { get; } = new();
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for meaningless settings.</summary>
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxElementLength, 16);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxElementLength, (long)Array.MaxLength);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxInflatedLength, 16);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxInflatedLength, (long)Array.MaxLength);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxSequenceDepth, 1);
+    }
+}
