@@ -27,10 +27,15 @@ public static class CsegApp
             return BadUsage;
         }
 
-        var configuration = new InvocationConfiguration { Output = output, Error = error };
+        var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         try
         {
             return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ContinualSegment.Dicom.DicomException or DirectoryNotFoundException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync($"cseg: {ex.Message.ReplaceLineEndings(" ")}").ConfigureAwait(false);
+            return Failure;
         }
         catch (FileNotFoundException ex)
         {
@@ -53,6 +58,7 @@ public static class CsegApp
         }
 
         root.Subcommands.Add(DoctorCommand.Create(output, error));
+        root.Subcommands.Add(DicomCommand.Create(output, error));
         return root;
     }
 }
