@@ -1,0 +1,212 @@
+using ContinualSegment.Model.Networks;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ContinualSegment.Model.Inference;
+
+/// <summary>
+/// Sliding-window inference (nnU-Net style): overlapping patches, each decoder's softmax weighted by
+/// a Gaussian importance map and accumulated on the CPU, then divided by the accumulated weights.
+/// The encoder runs once per batch of patches; every requested decoder shares its features.
+/// </summary>
+public sealed class SlidingWindowPredictor : IDisposable
+{
+    private readonly DecoderBank bank;
+    private readonly int[] patch;
+    private readonly SlidingWindowOptions options;
+    private readonly Device device;
+    private readonly Tensor importance;
+
+    /// <summary>Creates a predictor for <paramref name="bank"/> with the plan's patch size.</summary>
+    public SlidingWindowPredictor(DecoderBank bank, IReadOnlyList<int> patchSize, SlidingWindowOptions? options = null, Device? device = null)
+    {
+        ArgumentNullException.ThrowIfNull(bank);
+        ArgumentNullException.ThrowIfNull(patchSize);
+        if (patchSize.Count != 3 || patchSize.Any(p => p < 1))
+        {
+            throw new ArgumentException("patch size must hold 3 positive values", nameof(patchSize));
+        }
+
+        this.options = options ?? new SlidingWindowOptions();
+        this.options.Validate();
+        this.bank = bank;
+        patch = patchSize.ToArray();
+        this.device = device ?? CPU;
+        var floor = this.options.AccumulateInHalf ? Math.Max(this.options.ImportanceFloor, SlidingWindowOptions.HalfImportanceFloor) : this.options.ImportanceFloor;
+        var weights = this.options.UseGaussian
+            ? GaussianImportanceMap.CreateArray(patch, this.options.SigmaScale).Select(w => (float)Math.Max(w, floor)).ToArray()
+            : Enumerable.Repeat(1f, patch[0] * patch[1] * patch[2]).ToArray();
+        var map = tensor(weights, new long[] { patch[0], patch[1], patch[2] });
+        importance = map.to(this.device);
+        if (!ReferenceEquals(importance, map))
+        {
+            map.Dispose();
+        }
+
+        importance.DetachFromDisposeScope();
+    }
+
+    /// <summary>The window start positions along one axis: evenly spaced, first at 0, last at <c>size − patch</c>.</summary>
+    public static IReadOnlyList<long> WindowStarts(long size, long patch, double stepFraction)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(patch, 1);
+        if (size <= patch)
+        {
+            return [0];
+        }
+
+        var target = patch * stepFraction;
+        var steps = (int)Math.Ceiling((size - patch) / target) + 1;
+        var actual = (double)(size - patch) / (steps - 1);
+        return Enumerable.Range(0, steps).Select(i => (long)Math.Round(i * actual)).ToArray();
+    }
+
+    /// <summary>Predicts a single-channel volume given as a flat z, y, x array (already normalised).</summary>
+    public SlidingWindowPrediction Predict(float[] voxels, int depth, int height, int width, IReadOnlyCollection<string>? decoderIds = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(voxels);
+        if (depth < 1 || height < 1 || width < 1 || (long)depth * height * width != voxels.Length)
+        {
+            throw new ArgumentException($"{voxels.Length} voxels do not fill {depth}×{height}×{width}", nameof(voxels));
+        }
+
+        using var image = tensor(voxels, new long[] { 1, depth, height, width });
+        return Predict(image, decoderIds, cancellationToken);
+    }
+
+    /// <summary>
+    /// Predicts an image [C, D, H, W] (already normalised) with the decoders <paramref name="decoderIds"/>
+    /// (default: the bank's enabled ones). Decoders not named are not run at all.
+    /// </summary>
+    public SlidingWindowPrediction Predict(Tensor image, IReadOnlyCollection<string>? decoderIds = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        if (image.dim() != 4 || image.shape[0] != bank.InputChannels)
+        {
+            throw new ArgumentException($"expected an image [{bank.InputChannels}, D, H, W], got [{string.Join(',', image.shape)}]", nameof(image));
+        }
+
+        var ids = (decoderIds ?? bank.EnabledDecoderIds).ToArray();
+        var channels = ids.ToDictionary(id => id, id => (long)bank.GetDecoder(id).Plan.OutputChannels, StringComparer.Ordinal);
+        long[] size = [image.shape[1], image.shape[2], image.shape[3]];
+        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        if (ids.Length == 0)
+        {
+            return new SlidingWindowPrediction(result, size[0], size[1], size[2]);
+        }
+
+        var wasTraining = bank.training;
+        bank.eval();
+        try
+        {
+            using var noGrad = no_grad();
+            using var outer = NewDisposeScope();
+
+            // Pad (centred, with zeros) where the volume is smaller than a patch.
+            var padded = Enumerable.Range(0, 3).Select(a => Math.Max(size[a], patch[a])).ToArray();
+            var before = Enumerable.Range(0, 3).Select(a => (padded[a] - size[a]) / 2).ToArray();
+            var input = image.to(ScalarType.Float32);
+            if (before.Any(b => b > 0) || !padded.SequenceEqual(size))
+            {
+                input = nn.functional.pad(input, [before[2], padded[2] - size[2] - before[2], before[1], padded[1] - size[1] - before[1], before[0], padded[0] - size[0] - before[0]]);
+            }
+
+            var accumulatorType = options.AccumulateInHalf ? ScalarType.Float16 : ScalarType.Float32;
+            var accumulators = ids.ToDictionary(id => id, id => zeros(new long[] { channels[id], padded[0], padded[1], padded[2] }, accumulatorType), StringComparer.Ordinal);
+            var weights = zeros(padded[0], padded[1], padded[2]);
+            var importanceCpu = importance.cpu();
+            var windows = (from z in WindowStarts(padded[0], patch[0], options.StepFraction)
+                           from y in WindowStarts(padded[1], patch[1], options.StepFraction)
+                           from x in WindowStarts(padded[2], patch[2], options.StepFraction)
+                           select (Z: z, Y: y, X: x)).ToArray();
+            var flips = FlipSets();
+            for (var start = 0; start < windows.Length; start += options.BatchSize)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                var batch = windows.Skip(start).Take(options.BatchSize).ToArray();
+                var patches = stack(batch.Select(w => Window(input, w)).ToArray()).to(device);
+                var sums = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+                foreach (var flip in flips)
+                {
+                    var x = flip.Length == 0 ? patches : patches.flip(flip);
+                    var logits = bank.RunDecoders(x, ids);
+                    foreach (var id in ids)
+                    {
+                        var p = nn.functional.softmax(logits[id], 1);
+                        if (flip.Length > 0)
+                        {
+                            p = p.flip(flip);
+                        }
+
+                        sums[id] = sums.TryGetValue(id, out var s) ? s + p : p;
+                    }
+                }
+
+                foreach (var id in ids)
+                {
+                    var weighted = (sums[id] * (importance / flips.Count)).cpu();
+                    for (var b = 0; b < batch.Length; b++)
+                    {
+                        Window(accumulators[id], batch[b]).add_(weighted[b]);
+                    }
+                }
+
+                foreach (var w in batch)
+                {
+                    Window(weights, w).add_(importanceCpu);
+                }
+            }
+
+            foreach (var id in ids)
+            {
+                var probs = accumulators[id].div_(weights)
+                    .narrow(1, before[0], size[0]).narrow(2, before[1], size[1]).narrow(3, before[2], size[2])
+                    .contiguous();
+                result[id] = probs.MoveToOuterDisposeScope();
+            }
+        }
+        catch
+        {
+            foreach (var t in result.Values)
+            {
+                t.Dispose();
+            }
+
+            throw;
+        }
+        finally
+        {
+            bank.train(wasTraining);
+        }
+
+        return new SlidingWindowPrediction(result, size[0], size[1], size[2]);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => importance.Dispose();
+
+    private Tensor Window(Tensor volume, (long Z, long Y, long X) w)
+    {
+        // The last three dimensions of volume are z, y, x.
+        var dims = volume.dim();
+        return volume.narrow(dims - 3, w.Z, patch[0]).narrow(dims - 2, w.Y, patch[1]).narrow(dims - 1, w.X, patch[2]);
+    }
+
+    private List<long[]> FlipSets()
+    {
+        var sets = new List<long[]> { Array.Empty<long>() };
+        if (!options.Mirroring)
+        {
+            return sets;
+        }
+
+        var axes = options.MirrorAxes.Select(a => (long)a + 2).ToArray();
+        for (var mask = 1; mask < (1 << axes.Length); mask++)
+        {
+            sets.Add(axes.Where((_, i) => (mask & (1 << i)) != 0).ToArray());
+        }
+
+        return sets;
+    }
+}

@@ -1,0 +1,285 @@
+using System.Collections;
+using static TorchSharp.torch;
+
+namespace ContinualSegment.Model.Merging;
+
+/// <summary>
+/// Merges decoder outputs into catalogue structures. All merge rules live here:
+/// <list type="number">
+/// <item>Calibration: probabilities are tempered, q ∝ p^(1/T), unless already applied. A decoder is
+/// ignored on slices outside its validity mask (body-part range).</item>
+/// <item>Each decoder labels a voxel with its arg-max class; its confidence is that class's calibrated
+/// probability.</item>
+/// <item>Same structure from several decoders: per voxel the most confident of those decoders decides
+/// (ties: the earlier input) whether the structure is there.</item>
+/// <item>Lesions with host organs: each lesion voxel is added to its host organ (organ ∪ lesion); with
+/// several hosts (lung lobes) to the host with the highest calibrated probability at that voxel. The
+/// lesion stays its own segment. Hosts no decoder segments are not created.</item>
+/// <item>Nested structures (<see cref="StructureNesting"/>) and any other overlaps stay overlapping
+/// masks.</item>
+/// <item>Label map: the present structure with the highest <see cref="MergeCatalogue.Precedence"/>
+/// (lesions, then inner before outer); ties by confidence, then lower global index.</item>
+/// </list>
+/// </summary>
+public sealed class PredictionMerger
+{
+    private readonly MergeCatalogue catalogue;
+    private readonly int slabDepth;
+
+    /// <summary>Creates a merger; <paramref name="slabDepth"/> slices are processed at a time.</summary>
+    public PredictionMerger(MergeCatalogue catalogue, int slabDepth = 8)
+    {
+        ArgumentNullException.ThrowIfNull(catalogue);
+        ArgumentOutOfRangeException.ThrowIfLessThan(slabDepth, 1);
+        this.catalogue = catalogue;
+        this.slabDepth = slabDepth;
+    }
+
+    /// <summary>Merges <paramref name="inputs"/>, which must share one grid.</summary>
+    public MergedSegmentation Merge(IReadOnlyList<DecoderProbabilities> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs.Count == 0)
+        {
+            throw new ArgumentException("nothing to merge", nameof(inputs));
+        }
+
+        var (depth, height, width) = CheckInputs(inputs);
+        var plane = height * width;
+        var voxels = checked(depth * plane);
+        var decoders = inputs.Count;
+
+        // channel → global index per decoder; structure → claimants (decoder, channel).
+        var globalOf = new int[decoders][];
+        var claimants = new Dictionary<int, List<(int Decoder, int Channel)>>();
+        for (var d = 0; d < decoders; d++)
+        {
+            var classes = inputs[d].Classes;
+            globalOf[d] = new int[classes.Count + 1];
+            for (var c = 0; c < classes.Count; c++)
+            {
+                var s = catalogue.Find(classes[c]) ?? throw new ArgumentException($"decoder '{inputs[d].DecoderId}' class '{classes[c]}' is not in the catalogue", nameof(inputs));
+                globalOf[d][c + 1] = s.GlobalIndex;
+                if (!claimants.TryGetValue(s.GlobalIndex, out var list))
+                {
+                    claimants[s.GlobalIndex] = list = [];
+                }
+
+                list.Add((d, c + 1));
+            }
+        }
+
+        var byIndex = catalogue.Structures.ToDictionary(s => s.GlobalIndex);
+        var precedenceOf = byIndex.ToDictionary(kv => kv.Key, kv => catalogue.Precedence(kv.Value.Name));
+        var hostsOf = byIndex.Values.Where(s => s.IsLesion)
+            .ToDictionary(s => s.GlobalIndex, s => s.HostOrgans.Select(h => catalogue.Find(h)!.GlobalIndex).Where(claimants.ContainsKey).ToArray());
+
+        var labelMap = new byte[voxels];
+        var masks = new Dictionary<int, BitArray>();
+        BitArray Mask(int index)
+        {
+            if (!masks.TryGetValue(index, out var m))
+            {
+                masks[index] = m = new BitArray(voxels);
+            }
+
+            return m;
+        }
+
+        var label = new int[decoders];
+        var confidence = new float[decoders];
+        var valid = new bool[decoders];
+        var present = new Dictionary<int, float>();
+        for (var z0 = 0; z0 < depth; z0 += slabDepth)
+        {
+            var n = Math.Min(slabDepth, depth - z0);
+            var slabVoxels = n * plane;
+            var slabs = new float[decoders][];
+            for (var d = 0; d < decoders; d++)
+            {
+                using var scope = NewDisposeScope();
+                slabs[d] = inputs[d].Probabilities.narrow(1, z0, n).to(ScalarType.Float32).contiguous().data<float>().ToArray();
+                Calibrate(slabs[d], globalOf[d].Length, slabVoxels, inputs[d]);
+            }
+
+            for (var v = 0; v < slabVoxels; v++)
+            {
+                var z = z0 + (v / plane);
+                for (var d = 0; d < decoders; d++)
+                {
+                    valid[d] = inputs[d].ValidSlices is not { } vs || vs[z];
+                    label[d] = 0;
+                    confidence[d] = 0;
+                    if (!valid[d])
+                    {
+                        continue;
+                    }
+
+                    var slab = slabs[d];
+                    var best = slab[v];
+                    for (var c = 1; c < globalOf[d].Length; c++)
+                    {
+                        var p = slab[(c * slabVoxels) + v];
+                        if (p > best)
+                        {
+                            best = p;
+                            label[d] = c;
+                        }
+                    }
+
+                    confidence[d] = best;
+                }
+
+                // Which structures are present: candidates are the decoders' arg-max classes.
+                present.Clear();
+                for (var d = 0; d < decoders; d++)
+                {
+                    if (label[d] == 0)
+                    {
+                        continue;
+                    }
+
+                    var s = globalOf[d][label[d]];
+                    if (present.ContainsKey(s))
+                    {
+                        continue;
+                    }
+
+                    var winner = -1;
+                    foreach (var (cd, _) in claimants[s])
+                    {
+                        if (valid[cd] && (winner < 0 || confidence[cd] > confidence[winner]))
+                        {
+                            winner = cd;
+                        }
+                    }
+
+                    if (winner >= 0 && globalOf[winner][label[winner]] == s)
+                    {
+                        present[s] = confidence[winner];
+                    }
+                }
+
+                if (present.Count == 0)
+                {
+                    continue;
+                }
+
+                var flat = (z0 * plane) + v;
+                var top = 0;
+                var topKey = (Precedence: int.MinValue, Confidence: float.MinValue);
+                foreach (var (s, conf) in present)
+                {
+                    Mask(s)[flat] = true;
+                    if (hostsOf.TryGetValue(s, out var hosts) && hosts.Length > 0)
+                    {
+                        var host = hosts.Length == 1 ? hosts[0] : BestHost(hosts, claimants, slabs, slabVoxels, v, valid);
+                        if (host > 0)
+                        {
+                            Mask(host)[flat] = true;
+                        }
+                    }
+
+                    var key = (precedenceOf.GetValueOrDefault(s), conf);
+                    if (key.CompareTo(topKey) > 0 || (key.Equals(topKey) && s < top))
+                    {
+                        topKey = key;
+                        top = s;
+                    }
+                }
+
+                labelMap[flat] = (byte)top;
+            }
+        }
+
+        return new MergedSegmentation(depth, height, width, labelMap, masks);
+    }
+
+    private static int BestHost(int[] hosts, Dictionary<int, List<(int Decoder, int Channel)>> claimants, float[][] slabs, int slabVoxels, int v, bool[] valid)
+    {
+        var best = 0;
+        var bestP = float.MinValue;
+        foreach (var h in hosts)
+        {
+            foreach (var (d, c) in claimants[h])
+            {
+                if (!valid[d])
+                {
+                    continue;
+                }
+
+                var p = slabs[d][(c * slabVoxels) + v];
+                if (p > bestP)
+                {
+                    bestP = p;
+                    best = h;
+                }
+            }
+        }
+
+        return best;
+    }
+
+    private static void Calibrate(float[] slab, int channels, int slabVoxels, DecoderProbabilities input)
+    {
+        if (input.TemperatureApplied || Math.Abs(input.Temperature - 1.0) < 1e-12)
+        {
+            return;
+        }
+
+        var inverse = 1.0 / input.Temperature;
+        for (var v = 0; v < slabVoxels; v++)
+        {
+            double sum = 0;
+            for (var c = 0; c < channels; c++)
+            {
+                var i = (c * slabVoxels) + v;
+                var q = Math.Exp(Math.Log(Math.Max(slab[i], 1e-30)) * inverse);
+                slab[i] = (float)q;
+                sum += q;
+            }
+
+            for (var c = 0; c < channels; c++)
+            {
+                slab[(c * slabVoxels) + v] = (float)(slab[(c * slabVoxels) + v] / sum);
+            }
+        }
+    }
+
+    private static (int Depth, int Height, int Width) CheckInputs(IReadOnlyList<DecoderProbabilities> inputs)
+    {
+        long[]? grid = null;
+        foreach (var input in inputs)
+        {
+            ArgumentNullException.ThrowIfNull(input, nameof(inputs));
+            var shape = input.Probabilities.shape;
+            if (shape.Length != 4 || shape[0] != input.Classes.Count + 1)
+            {
+                throw new ArgumentException($"decoder '{input.DecoderId}': probabilities [{string.Join(',', shape)}] do not match {input.Classes.Count} classes + background", nameof(inputs));
+            }
+
+            if (!double.IsFinite(input.Temperature) || input.Temperature <= 0)
+            {
+                throw new ArgumentException($"decoder '{input.DecoderId}': temperature must be positive", nameof(inputs));
+            }
+
+            grid ??= shape[1..];
+            if (!grid.AsSpan().SequenceEqual(shape.AsSpan(1)))
+            {
+                throw new ArgumentException($"decoder '{input.DecoderId}' is on grid [{string.Join(",", shape.Skip(1))}], others on [{string.Join(',', grid)}]", nameof(inputs));
+            }
+
+            if (input.ValidSlices is { } vs && vs.Count != shape[1])
+            {
+                throw new ArgumentException($"decoder '{input.DecoderId}': {vs.Count} slice flags for {shape[1]} slices", nameof(inputs));
+            }
+        }
+
+        if (grid![0] * grid[1] * grid[2] > int.MaxValue)
+        {
+            throw new ArgumentException("grid too large to merge", nameof(inputs));
+        }
+
+        return ((int)grid[0], (int)grid[1], (int)grid[2]);
+    }
+}

@@ -1,0 +1,185 @@
+using ContinualSegment.Model.Networks;
+using ContinualSegment.Model.Plans;
+
+namespace ContinualSegment.Model.Persistence;
+
+/// <summary>
+/// A model directory: <c>plan.json</c>, <c>encoder.bin</c> and <c>decoders/&lt;id&gt;.bin</c>
+/// (TorchSharp state-dict files, one per component). Every decoder records the fingerprint of the
+/// encoder it was trained on and is refused with any other encoder.
+/// </summary>
+public static class ModelStore
+{
+    /// <summary>The plan file name.</summary>
+    public const string PlanFileName = "plan.json";
+
+    /// <summary>The encoder weights file name.</summary>
+    public const string EncoderFileName = "encoder.bin";
+
+    /// <summary>The folder of decoder weights files.</summary>
+    public const string DecoderFolderName = "decoders";
+
+    /// <summary>
+    /// Writes the bank's weights and the plan (stamped with the encoder's fingerprint) to
+    /// <paramref name="directory"/>. Every decoder of the plan must exist in the bank.
+    /// </summary>
+    /// <returns>The plan as written.</returns>
+    public static ModelPlan Save(DecoderBank bank, ModelPlan plan, string directory)
+    {
+        ArgumentNullException.ThrowIfNull(bank);
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        var fingerprint = ModelFingerprint.Compute(bank.Encoder);
+        if (plan.EncoderFingerprint.Length > 0 && !string.Equals(plan.EncoderFingerprint, fingerprint, StringComparison.Ordinal))
+        {
+            throw new ModelPlanException($"the plan says the encoder is {Short(plan.EncoderFingerprint)} but the bank's encoder is {Short(fingerprint)}; the encoder must not change once decoders depend on it");
+        }
+
+        var decoders = new List<DecoderPlan>();
+        foreach (var d in plan.Decoders)
+        {
+            _ = bank.GetDecoder(d.Id);
+            if (d.EncoderFingerprint.Length > 0 && !string.Equals(d.EncoderFingerprint, fingerprint, StringComparison.Ordinal))
+            {
+                throw new ModelPlanException($"decoder '{d.Id}' was trained on encoder {Short(d.EncoderFingerprint)}, not on this encoder {Short(fingerprint)}");
+            }
+
+            decoders.Add(d with { EncoderFingerprint = fingerprint });
+        }
+
+        var stamped = plan with { EncoderFingerprint = fingerprint, Decoders = decoders };
+        ModelPlanSerializer.Validate(stamped);
+        Directory.CreateDirectory(Path.Combine(directory, DecoderFolderName));
+        bank.Encoder.save(Path.Combine(directory, EncoderFileName));
+        foreach (var d in decoders)
+        {
+            bank.GetDecoder(d.Id).save(DecoderPath(directory, d.Id));
+        }
+
+        ModelPlanSerializer.Save(stamped, Path.Combine(directory, PlanFileName));
+        return stamped;
+    }
+
+    /// <summary>
+    /// A continual step's save: writes only decoder <paramref name="decoderId"/> of <paramref name="bank"/>
+    /// into the existing model <paramref name="directory"/> and appends it to the plan. The encoder and the
+    /// earlier decoders' files are not rewritten; the bank's encoder must be the directory's encoder.
+    /// </summary>
+    /// <returns>The plan as written.</returns>
+    public static ModelPlan AppendDecoder(string directory, DecoderBank bank, string decoderId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        ArgumentNullException.ThrowIfNull(bank);
+        var planPath = Path.Combine(directory, PlanFileName);
+        var plan = ModelPlanSerializer.Load(planPath);
+        var decoder = bank.GetDecoder(decoderId);
+        if (plan.FindDecoder(decoderId) is not null)
+        {
+            throw new ModelPlanException($"{planPath} already has a decoder '{decoderId}'");
+        }
+
+        var fingerprint = ModelFingerprint.Compute(bank.Encoder);
+        if (!string.Equals(fingerprint, plan.EncoderFingerprint, StringComparison.Ordinal))
+        {
+            throw new ModelPlanException($"decoder '{decoderId}' was trained on encoder {Short(fingerprint)}, but {directory} holds encoder {Short(plan.EncoderFingerprint)}");
+        }
+
+        var entry = decoder.Plan with { EncoderFingerprint = fingerprint };
+        var updated = plan with { Decoders = [.. plan.Decoders, entry] };
+        ModelPlanSerializer.Validate(updated);
+        Directory.CreateDirectory(Path.Combine(directory, DecoderFolderName));
+        decoder.save(DecoderPath(directory, decoderId));
+        ModelPlanSerializer.Save(updated, planPath);
+        return updated;
+    }
+
+    /// <summary>Reads a model directory; checks the encoder weights and every decoder against the fingerprints.</summary>
+    /// <exception cref="ModelPlanException">A file is missing or a fingerprint does not match.</exception>
+    public static LoadedModel Load(string directory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        var plan = ModelPlanSerializer.Load(Path.Combine(directory, PlanFileName));
+        if (plan.EncoderFingerprint.Length == 0)
+        {
+            throw new ModelPlanException($"{Path.Combine(directory, PlanFileName)} has no encoderFingerprint; it was not written by a model save");
+        }
+
+        var bank = new DecoderBank(plan with { Decoders = [] });
+        try
+        {
+            LoadWeights(bank.Encoder, Path.Combine(directory, EncoderFileName), "encoder");
+            var actual = ModelFingerprint.Compute(bank.Encoder);
+            if (!string.Equals(actual, plan.EncoderFingerprint, StringComparison.Ordinal))
+            {
+                throw new ModelPlanException($"{EncoderFileName} has fingerprint {Short(actual)} but the plan expects {Short(plan.EncoderFingerprint)}");
+            }
+
+            foreach (var d in plan.Decoders)
+            {
+                InstallDecoder(bank, d, DecoderPath(directory, d.Id));
+            }
+
+            return new LoadedModel(plan, bank);
+        }
+        catch
+        {
+            bank.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Adds the decoder <paramref name="plan"/> with the weights at <paramref name="weightsPath"/> to
+    /// <paramref name="bank"/>, refusing it unless it was trained on exactly this encoder.
+    /// </summary>
+    public static Decoder InstallDecoder(DecoderBank bank, DecoderPlan plan, string weightsPath)
+    {
+        ArgumentNullException.ThrowIfNull(bank);
+        ArgumentNullException.ThrowIfNull(plan);
+        var actual = ModelFingerprint.Compute(bank.Encoder);
+        if (!string.Equals(plan.EncoderFingerprint, actual, StringComparison.Ordinal))
+        {
+            var trained = plan.EncoderFingerprint.Length == 0 ? "an unrecorded encoder" : $"encoder {Short(plan.EncoderFingerprint)}";
+            throw new ModelPlanException($"decoder '{plan.Id}' was trained on {trained} and refuses this encoder {Short(actual)}");
+        }
+
+        if (bank.DecoderIds.Contains(plan.Id, StringComparer.Ordinal))
+        {
+            throw new ModelPlanException($"the bank already has a decoder '{plan.Id}'");
+        }
+
+        var decoder = new Decoder(bank.EncoderPlan, plan);
+        try
+        {
+            LoadWeights(decoder, weightsPath, $"decoder '{plan.Id}'");
+            return bank.Attach(decoder);
+        }
+        catch
+        {
+            decoder.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The weights file of decoder <paramref name="id"/> in <paramref name="directory"/>.</summary>
+    public static string DecoderPath(string directory, string id) => Path.Combine(directory, DecoderFolderName, id + ".bin");
+
+    private static void LoadWeights(TorchSharp.torch.nn.Module module, string path, string what)
+    {
+        if (!File.Exists(path))
+        {
+            throw new ModelPlanException($"{what}: weights file not found: {path}");
+        }
+
+        try
+        {
+            module.load(path, strict: true);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IOException or FormatException or EndOfStreamException)
+        {
+            throw new ModelPlanException($"{what}: weights file {path} does not fit its plan: {ex.Message}", ex);
+        }
+    }
+
+    private static string Short(string fingerprint) => fingerprint.Length > 12 ? fingerprint[..12] : fingerprint;
+}

@@ -1,0 +1,68 @@
+namespace ContinualSegment.Model.Training;
+
+/// <summary>Settings of one training run.</summary>
+public sealed class TrainingOptions
+{
+    /// <summary>Passes over the training patches.</summary>
+    public int Epochs { get; set; } = 50;
+
+    /// <summary>Patches per optimiser step.</summary>
+    public int BatchSize { get; set; } = 2;
+
+    /// <summary>The optimiser.</summary>
+    public OptimizerKind Optimizer { get; set; } = OptimizerKind.SgdPoly;
+
+    /// <summary>Initial learning rate (decayed as lr·(1 − epoch/epochs)^<see cref="PolyPower"/>).</summary>
+    public double LearningRate { get; set; } = 0.01;
+
+    /// <summary>Exponent of the polynomial decay.</summary>
+    public double PolyPower { get; set; } = 0.9;
+
+    /// <summary>SGD momentum.</summary>
+    public double Momentum { get; set; } = 0.99;
+
+    /// <summary>Weight decay.</summary>
+    public double WeightDecay { get; set; } = 3e-5;
+
+    /// <summary>Seed of the weight initialisation-independent randomness (torch and the shuffling).</summary>
+    public int Seed { get; set; } = 12345;
+
+    /// <summary>Throws when a setting is out of range.</summary>
+    public void Validate()
+    {
+        if (Epochs is < 1 or > 100_000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "epochs must be in 1..100000");
+        }
+
+        if (BatchSize is < 1 or > 1024)
+        {
+            throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "batch size must be in 1..1024");
+        }
+
+        if (!double.IsFinite(LearningRate) || LearningRate <= 0 || LearningRate > 10)
+        {
+            throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "learning rate must be in (0, 10]");
+        }
+
+        if (!double.IsFinite(PolyPower) || PolyPower < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(PolyPower), PolyPower, "poly power must be ≥ 0");
+        }
+
+        if (!double.IsFinite(Momentum) || Momentum is < 0 or >= 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Momentum), Momentum, "momentum must be in [0, 1)");
+        }
+
+        if (!double.IsFinite(WeightDecay) || WeightDecay < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "weight decay must be ≥ 0");
+        }
+
+        if (!Enum.IsDefined(Optimizer))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Optimizer), Optimizer, "unknown optimiser");
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using ContinualSegment.Model.Inference;
+using ContinualSegment.Model.Merging;
+using ContinualSegment.Model.Networks;
+using ContinualSegment.Model.Plans;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ContinualSegment.Model.Tests;
+
+public sealed class BodyPartGateTests
+{
+    [Fact]
+    public void Slices_inside_the_range_are_valid_and_a_disjoint_scan_skips_the_decoder()
+    {
+        var decoder = TinyPlans.Decoder("chest", "chest", ["sternum"]) with { BodyPartRange = new BodyPartRange { Min = 2, Max = 5 } };
+
+        var partly = BodyPartGate.Evaluate(decoder, [0, 1.5, 2, 3, 5, 6, double.NaN]);
+        Assert.False(partly.Skip);
+        Assert.Equal([false, false, true, true, true, false, true], partly.ValidSlices);
+
+        var outside = BodyPartGate.Evaluate(decoder, [6, 7, 8]);
+        Assert.True(outside.Skip);
+
+        var withMargin = BodyPartGate.Evaluate(decoder, [6, 7, 8], margin: 1);
+        Assert.Equal([true, false, false], withMargin.ValidSlices);
+    }
+
+    [Fact]
+    public void A_decoder_whose_range_misses_the_scan_is_not_run_and_the_rest_merges()
+    {
+        torch.manual_seed(41);
+        var plan = TinyPlans.Plan(
+            TinyPlans.Decoder("abdomen", "wholebody", ["liver", "spleen"]) with { BodyPartRange = new BodyPartRange { Min = -1, Max = 1 } },
+            TinyPlans.Decoder("head", "headneck", ["brainstem"]) with { BodyPartRange = new BodyPartRange { Min = 10, Max = 12 } });
+        using var bank = new DecoderBank(plan);
+        var headCalls = 0;
+        var abdomenCalls = 0;
+        var headHook = bank.GetDecoder("head").register_forward_hook((_, _, o) =>
+        {
+            headCalls++;
+            return o;
+        });
+        var abdomenHook = bank.GetDecoder("abdomen").register_forward_hook((_, _, o) =>
+        {
+            abdomenCalls++;
+            return o;
+        });
+        using var predictor = new SlidingWindowPredictor(bank, plan.PatchSize);
+        using var scope = NewDisposeScope();
+        var image = randn(new long[] { 1, 16, 16, 16 });
+        var scores = Enumerable.Range(0, 16).Select(z => (z - 8) / 4.0).ToArray();
+
+        using var gated = GatedInference.Predict(predictor, plan, bank.EnabledDecoderIds, image, scores);
+
+        Assert.Equal(0, headCalls);
+        Assert.True(abdomenCalls > 0);
+        Assert.True(gated.Decisions.Single(d => d.DecoderId == "head").Skip);
+        Assert.Equal(["abdomen"], gated.Prediction.Probabilities.Keys);
+        var inputs = gated.ToMergeInputs();
+        var abdomen = Assert.Single(inputs);
+        Assert.Equal(scores.Select(s => s is >= -1 and <= 1).ToArray(), abdomen.ValidSlices);
+
+        var catalogue = MergeCatalogue.LoadCsv(CatalogueFile.Path);
+        var merged = new PredictionMerger(catalogue).Merge(inputs);
+        var allowed = new[] { 0, catalogue.Find("liver")!.GlobalIndex, catalogue.Find("spleen")!.GlobalIndex };
+        Assert.All(merged.LabelMap, v => Assert.Contains((int)v, allowed));
+        for (var z = 0; z < 16; z++)
+        {
+            if (!abdomen.ValidSlices![z])
+            {
+                Assert.Equal(0, merged.LabelAt(z, 3, 3));
+            }
+        }
+
+        headHook.remove();
+        abdomenHook.remove();
+    }
+}
