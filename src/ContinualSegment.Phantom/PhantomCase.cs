@@ -1,0 +1,103 @@
+using ContinualSegment.Imaging;
+
+namespace ContinualSegment.Phantom;
+
+/// <summary>
+/// One generated subject: the CT image (HU), the task's label map (task-local labels), and the full
+/// structure map (0 air, 1–143 catalogue global index of the innermost structure, ≥150 unlabelled tissue).
+/// </summary>
+public sealed class PhantomCase
+{
+    private readonly ushort[] _parent;
+
+    internal PhantomCase(PhantomCaseMetadata metadata, Volume<short> image, Volume<ushort> structureMap, ushort[] parent, StructureCatalogue catalogue)
+    {
+        Metadata = metadata;
+        Image = image;
+        StructureMap = structureMap;
+        _parent = parent;
+        Catalogue = catalogue;
+        Labels = CreateLabelMap(metadata.Task);
+    }
+
+    public PhantomCaseMetadata Metadata { get; }
+
+    public string CaseId => Metadata.CaseId;
+
+    /// <summary>CT numbers (HU), int16.</summary>
+    public Volume<short> Image { get; }
+
+    /// <summary>Labels of this case's task (task-local values; other structures are 0).</summary>
+    public Volume<byte> Labels { get; }
+
+    public Volume<ushort> StructureMap { get; }
+
+    public StructureCatalogue Catalogue { get; }
+
+    /// <summary>Parent structure-map id of a nested structure (0 = none).</summary>
+    public ushort ParentOf(ushort id) => id < _parent.Length ? _parent[id] : (ushort)0;
+
+    /// <summary>
+    /// The label map of any task on this case's grid: a voxel gets the task-local label of its structure,
+    /// or of the nearest enclosing (parent) structure that belongs to the task.
+    /// </summary>
+    public Volume<byte> CreateLabelMap(string task)
+    {
+        byte[] lut = LabelLookup(s => s.Task == task ? s.TaskLabel : 0);
+        Volume<byte> v = StructureMap.CreateLike<byte>();
+        ushort[] src = StructureMap.Data;
+        byte[] dst = v.Data;
+        for (int i = 0; i < src.Length; i++)
+        {
+            dst[i] = lut[src[i]];
+        }
+
+        return v;
+    }
+
+    /// <summary>Voxel mask of a catalogue structure including its nested children.</summary>
+    public bool[] Mask(string name)
+    {
+        int target = Catalogue[name].GlobalIndex;
+        bool[] inside = new bool[TissueIds.Count];
+        for (int id = 1; id < inside.Length; id++)
+        {
+            for (int c = id; c != 0; c = _parent[c])
+            {
+                if (c == target)
+                {
+                    inside[id] = true;
+                    break;
+                }
+            }
+        }
+
+        ushort[] src = StructureMap.Data;
+        bool[] m = new bool[src.Length];
+        for (int i = 0; i < src.Length; i++)
+        {
+            m[i] = inside[src[i]];
+        }
+
+        return m;
+    }
+
+    private byte[] LabelLookup(Func<StructureInfo, int> labelOf)
+    {
+        byte[] lut = new byte[TissueIds.Count];
+        for (int id = 1; id < TissueIds.FirstUnlabelled && id <= Catalogue.Count; id++)
+        {
+            for (int c = id; c != 0; c = _parent[c])
+            {
+                int l = labelOf(Catalogue.ByGlobalIndex(c));
+                if (l > 0)
+                {
+                    lut[id] = (byte)l;
+                    break;
+                }
+            }
+        }
+
+        return lut;
+    }
+}
