@@ -25,55 +25,66 @@ public static class CtSeriesWriter
     }
 
     /// <summary>Writes the series into <paramref name="directory"/> as CT000001.dcm, CT000002.dcm, … and returns the paths.</summary>
-    public static async Task<IReadOnlyList<string>> WriteAsync(Volume<float> hu, CtSeriesMetadata metadata, string directory, CancellationToken cancellationToken)
+    public static Task<IReadOnlyList<string>> WriteAsync(Volume<float> hu, CtSeriesMetadata metadata, string directory, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(hu);
+        return WriteAsync(hu.SizeX, hu.SizeY, hu.SizeZ, hu.Geometry, i => hu.Data[i], metadata, directory, cancellationToken);
+    }
+
+    /// <summary>Writes a volume of integer HU values; see the float overload.</summary>
+    public static Task<IReadOnlyList<string>> WriteAsync(Volume<short> hu, CtSeriesMetadata metadata, string directory, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(hu);
+        return WriteAsync(hu.SizeX, hu.SizeY, hu.SizeZ, hu.Geometry, i => hu.Data[i], metadata, directory, cancellationToken);
+    }
+
+    private static async Task<IReadOnlyList<string>> WriteAsync(
+        int sizeX, int sizeY, int sizeZ, Affine3D geometry, Func<long, double> huAt, CtSeriesMetadata metadata, string directory, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(metadata);
         ArgumentException.ThrowIfNullOrEmpty(directory);
-        Validate(hu, metadata);
+        Validate(sizeX, sizeY, sizeZ, geometry, metadata);
         Directory.CreateDirectory(directory);
 
-        var paths = new List<string>(hu.SizeZ);
-        var sliceSize = hu.SizeX * hu.SizeY;
-        for (var k = 0; k < hu.SizeZ; k++)
+        var paths = new List<string>(sizeZ);
+        var sliceSize = sizeX * sizeY;
+        for (var k = 0; k < sizeZ; k++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var pixels = new short[sliceSize];
             for (var p = 0; p < sliceSize; p++)
             {
-                pixels[p] = (short)Math.Clamp(Math.Round(hu.Data[(k * sliceSize) + p] - Intercept), short.MinValue, short.MaxValue);
+                pixels[p] = (short)Math.Clamp(Math.Round(huAt(((long)k * sliceSize) + p) - Intercept), short.MinValue, short.MaxValue);
             }
 
             var path = Path.Combine(directory, $"CT{k + 1:D6}.dcm");
-            await new DicomFile(Slice(hu, metadata, k, pixels)).SaveAsync(path, null, cancellationToken).ConfigureAwait(false);
+            await new DicomFile(Slice(sizeX, sizeY, geometry, metadata, k, pixels)).SaveAsync(path, null, cancellationToken).ConfigureAwait(false);
             paths.Add(path);
         }
 
         return paths;
     }
 
-    private static void Validate(Volume<float> hu, CtSeriesMetadata metadata)
+    private static void Validate(int sizeX, int sizeY, int sizeZ, Affine3D g, CtSeriesMetadata metadata)
     {
         DicomUid.Validate(metadata.StudyInstanceUid);
         DicomUid.Validate(metadata.SeriesInstanceUid);
         DicomUid.Validate(metadata.FrameOfReferenceUid);
-        DicomUid.Validate(SliceUid(metadata, hu.SizeZ - 1));
-        if (hu.SizeX > ushort.MaxValue || hu.SizeY > ushort.MaxValue)
+        DicomUid.Validate(SliceUid(metadata, sizeZ - 1));
+        if (sizeX > ushort.MaxValue || sizeY > ushort.MaxValue)
         {
-            throw new ArgumentException($"a {hu.SizeX}×{hu.SizeY} slice does not fit Rows/Columns", nameof(hu));
+            throw new ArgumentException($"a {sizeX}×{sizeY} slice does not fit Rows/Columns", nameof(sizeX));
         }
 
-        var g = hu.Geometry;
         var normal = Cross(g.AxisI, g.AxisJ);
         if (Math.Abs(Dot(g.AxisI, g.AxisJ)) > 1e-6 || Math.Abs(Dot(normal, g.AxisK) - 1) > 1e-6)
         {
-            throw new ArgumentException("a CT series needs orthonormal axes with slices along the row × column normal (no tilt)", nameof(hu));
+            throw new ArgumentException("a CT series needs orthonormal axes with slices along the row × column normal (no tilt)", nameof(g));
         }
     }
 
-    private static DicomDataset Slice(Volume<float> hu, CtSeriesMetadata m, int k, short[] pixels)
+    private static DicomDataset Slice(int sizeX, int sizeY, Affine3D g, CtSeriesMetadata m, int k, short[] pixels)
     {
-        var g = hu.Geometry;
         var position = g.IndexToWorld(0, 0, k);
         var date = m.StudyDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
         var time = m.StudyDateTime.ToString("HHmmss", CultureInfo.InvariantCulture);
@@ -107,8 +118,12 @@ public static class CtSeriesWriter
         {
             Put(ds, "BodyPartExamined", m.BodyPartExamined);
         }
+        else
+        {
+            // Laterality is Type 2C on the body part: without one, validators expect it present (empty).
+            Put(ds, "Laterality");
+        }
 
-        Put(ds, "Laterality"); // Type 2C: empty, the series covers unpaired anatomy as a whole
         Put(ds, "SliceThickness", Ds(m.SliceThickness ?? g.Spacing.Z));
         Put(ds, "KVP", Ds(m.Kvp));
         Put(ds, "SpacingBetweenSlices", Ds(g.Spacing.Z));
@@ -127,8 +142,8 @@ public static class CtSeriesWriter
         Put(ds, "SliceLocation", Ds(position.Z));
         ds.AddOrUpdate(DicomElement.FromValues(Tag("SamplesPerPixel"), DicomVR.US, (ushort)1));
         Put(ds, "PhotometricInterpretation", "MONOCHROME2");
-        ds.AddOrUpdate(DicomElement.FromValues(Tag("Rows"), DicomVR.US, (ushort)hu.SizeY));
-        ds.AddOrUpdate(DicomElement.FromValues(Tag("Columns"), DicomVR.US, (ushort)hu.SizeX));
+        ds.AddOrUpdate(DicomElement.FromValues(Tag("Rows"), DicomVR.US, (ushort)sizeY));
+        ds.AddOrUpdate(DicomElement.FromValues(Tag("Columns"), DicomVR.US, (ushort)sizeX));
         Put(ds, "PixelSpacing", Ds(g.Spacing.Y), Ds(g.Spacing.X));
         ds.AddOrUpdate(DicomElement.FromValues(Tag("BitsAllocated"), DicomVR.US, (ushort)16));
         ds.AddOrUpdate(DicomElement.FromValues(Tag("BitsStored"), DicomVR.US, (ushort)16));

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ContinualSegment.Dicom;
 using ContinualSegment.Imaging.Export;
 
@@ -53,7 +52,7 @@ public sealed class CtSeriesWriterTests : IDisposable
         Assert.Equal(11, paths.Count);
         foreach (var path in paths.Take(2))
         {
-            var output = Run("dciodvfy", path);
+            var (_, output) = ExternalTool.RunUnchecked("dciodvfy", path);
             var errors = output.Split('\n').Where(l => l.StartsWith("Error", StringComparison.Ordinal)).ToList();
             Assert.True(errors.Count == 0, string.Join('\n', errors));
         }
@@ -66,7 +65,7 @@ public sealed class CtSeriesWriterTests : IDisposable
         await CtSeriesWriter.WriteAsync(volume, Metadata(), Path.Combine(dir.FullName, "ct"), CancellationToken.None);
         var outDir = Directory.CreateDirectory(Path.Combine(dir.FullName, "nii")).FullName;
 
-        Run("dcm2niix", "-z", "n", "-f", "ct", "-o", outDir, Path.Combine(dir.FullName, "ct"));
+        ExternalTool.Run("dcm2niix", "-z", "n", "-f", "ct", "-o", outDir, Path.Combine(dir.FullName, "ct"));
         var theirs = await NiftiReader.ReadFloatAsync(Path.Combine(outDir, "ct.nii"), CancellationToken.None);
 
         Assert.Equal(volume.SizeX * volume.SizeY * volume.SizeZ, theirs.SizeX * theirs.SizeY * theirs.SizeZ);
@@ -108,20 +107,5 @@ public sealed class CtSeriesWriterTests : IDisposable
 
         var error = await Assert.ThrowsAsync<ArgumentException>(() => CtSeriesWriter.WriteAsync(tilted, Metadata(), dir.FullName, CancellationToken.None));
         Assert.Contains("tilt", error.Message, StringComparison.Ordinal);
-    }
-
-    private static string Run(string program, params string[] args)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException(program);
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(60_000), $"{program} timed out");
-        return stdout.Result + stderr.Result;
     }
 }

@@ -1,5 +1,6 @@
 using ContinualSegment.Dicom;
 using ContinualSegment.Imaging.Contours;
+using ContinualSegment.Imaging.Export;
 using ContinualSegment.Imaging.RtStruct;
 
 namespace ContinualSegment.Imaging.Tests.RtStruct;
@@ -49,7 +50,7 @@ public sealed class RtStructTests : IDisposable
 
     private RtStructRequest Request() => new(
         ct.SourceAttributes(),
-        ct.SopInstanceUids.Select(uid => new RtReferencedImage(SyntheticCtSeries.CtImageStorage, uid)).ToList(),
+        ct.SopInstanceUids.Select(uid => new RtReferencedImage(CtSeriesWriter.CtImageStorage, uid)).ToList(),
         ct.FrameOfReferenceUid,
         [organs, nested],
         [
@@ -131,7 +132,7 @@ public sealed class RtStructTests : IDisposable
     {
         var path = WriteStructureSet(new RtStructOptions());
 
-        var (_, output) = PeerProcess.Run("dciodvfy", path);
+        var (_, output) = ExternalTool.RunUnchecked("dciodvfy", path);
 
         var errors = output.Split('\n').Where(l => l.StartsWith("Error", StringComparison.Ordinal)).ToList();
         Assert.True(errors.Count == 0, string.Join('\n', errors));
@@ -139,14 +140,14 @@ public sealed class RtStructTests : IDisposable
     }
 
     [Fact]
-    public void Plastimatch_rasterises_the_structure_set_like_our_label_maps()
+    public async Task Plastimatch_rasterises_the_structure_set_like_our_label_maps()
     {
         var ctDir = Path.Combine(dir.FullName, "ct");
-        ct.Write(ctDir, (i, j, k) => (short)(organs.Data[(k * Nx * Ny) + (j * Nx) + i] != 0 ? 40 : -1000));
+        await ct.WriteAsync(ctDir, (i, j, k) => (short)(organs.Data[(k * Nx * Ny) + (j * Nx) + i] != 0 ? 40 : -1000));
         var path = WriteStructureSet(new RtStructOptions());
         var outDir = Path.Combine(dir.FullName, "plastimatch");
 
-        var (code, output) = PeerProcess.Run("plastimatch", "convert", "--input", path, "--referenced-ct", ctDir, "--output-prefix", outDir, "--prefix-format", "mha");
+        var (code, output) = ExternalTool.RunUnchecked("plastimatch", "convert", "--input", path, "--referenced-ct", ctDir, "--output-prefix", outDir, "--prefix-format", "mha");
 
         Assert.True(code == 0, output);
         var liver = MetaImage.Read(Path.Combine(outDir, "Liver.mha"));

@@ -1,20 +1,29 @@
-using System.Globalization;
 using ContinualSegment.Dicom;
+using ContinualSegment.Imaging.Export;
 
 namespace ContinualSegment.Imaging.Tests.RtStruct;
 
-/// <summary>Writes a small, valid CT Image series (one file per slice) for tests that need one on disk.</summary>
+/// <summary>A small CT series for tests: its UIDs, its source attributes, and the files via <see cref="CtSeriesWriter"/>.</summary>
 internal sealed class SyntheticCtSeries
 {
-    public const string CtImageStorage = "1.2.840.10008.5.1.4.1.1.2";
-
     public SyntheticCtSeries(int sizeX, int sizeY, int sizeZ, Affine3D geometry)
     {
         SizeX = sizeX;
         SizeY = sizeY;
         SizeZ = sizeZ;
         Geometry = geometry;
-        SopInstanceUids = Enumerable.Range(0, sizeZ).Select(_ => DicomUid.Generate()).ToArray();
+        Metadata = new CtSeriesMetadata
+        {
+            PatientName = "Phantom^Test",
+            PatientId = "CSEG-TEST-1",
+            PatientBirthDate = "19700101",
+            PatientSex = "O",
+            StudyInstanceUid = DicomUid.Generate(),
+            SeriesInstanceUid = DicomUid.Generate(),
+            FrameOfReferenceUid = DicomUid.Generate(),
+            AccessionNumber = "A1",
+        };
+        SopInstanceUids = Enumerable.Range(0, sizeZ).Select(k => CtSeriesWriter.SliceUid(Metadata, k)).ToArray();
     }
 
     public int SizeX { get; }
@@ -25,87 +34,51 @@ internal sealed class SyntheticCtSeries
 
     public Affine3D Geometry { get; }
 
-    public string StudyInstanceUid { get; } = DicomUid.Generate();
+    public CtSeriesMetadata Metadata { get; }
 
-    public string SeriesInstanceUid { get; } = DicomUid.Generate();
-
-    public string FrameOfReferenceUid { get; } = DicomUid.Generate();
+    public string FrameOfReferenceUid => Metadata.FrameOfReferenceUid;
 
     public IReadOnlyList<string> SopInstanceUids { get; }
 
-    /// <summary>The patient, study and series attributes a result copies.</summary>
+    /// <summary>The patient, study and series attributes a result copies (as the first slice carries them).</summary>
     public DicomDataset SourceAttributes()
     {
         var ds = new DicomDataset();
-        Put(ds, "PatientName", "Phantom^Test");
-        Put(ds, "PatientID", "CSEG-TEST-1");
-        Put(ds, "PatientBirthDate", "19700101");
-        Put(ds, "PatientSex", "O");
-        Put(ds, "StudyInstanceUID", StudyInstanceUid);
+        Put(ds, "PatientName", Metadata.PatientName);
+        Put(ds, "PatientID", Metadata.PatientId);
+        Put(ds, "PatientBirthDate", Metadata.PatientBirthDate);
+        Put(ds, "PatientSex", Metadata.PatientSex);
+        Put(ds, "StudyInstanceUID", Metadata.StudyInstanceUid);
         Put(ds, "StudyDate", "20260101");
-        Put(ds, "StudyTime", "120000");
+        Put(ds, "StudyTime", "090000");
         Put(ds, "ReferringPhysicianName", string.Empty);
-        Put(ds, "StudyID", "1");
-        Put(ds, "AccessionNumber", "A1");
-        Put(ds, "SeriesInstanceUID", SeriesInstanceUid);
+        Put(ds, "StudyID", Metadata.StudyId);
+        Put(ds, "AccessionNumber", Metadata.AccessionNumber);
+        Put(ds, "SeriesInstanceUID", Metadata.SeriesInstanceUid);
         return ds;
     }
 
-    /// <summary>Writes the slices (HU given by <paramref name="hu"/>, x fastest) as CT_0000.dcm … into <paramref name="directory"/>.</summary>
-    public void Write(string directory, Func<int, int, int, short> hu)
+    /// <summary>Writes the slices (HU given by <paramref name="hu"/>) into <paramref name="directory"/>.</summary>
+    public Task WriteAsync(string directory, Func<int, int, int, short> hu)
     {
-        Directory.CreateDirectory(directory);
+        var volume = new Volume<float>(SizeX, SizeY, SizeZ, Geometry);
         for (var k = 0; k < SizeZ; k++)
         {
-            var ds = SourceAttributes();
-            var position = Geometry.IndexToWorld(0, 0, k);
-            Put(ds, "SOPClassUID", CtImageStorage);
-            Put(ds, "SOPInstanceUID", SopInstanceUids[k]);
-            Put(ds, "ImageType", "ORIGINAL", "PRIMARY", "AXIAL");
-            Put(ds, "Modality", "CT");
-            Put(ds, "Manufacturer", "ContinualSegment");
-            Put(ds, "SeriesNumber", "1");
-            Put(ds, "InstanceNumber", (k + 1).ToString(CultureInfo.InvariantCulture));
-            Put(ds, "FrameOfReferenceUID", FrameOfReferenceUid);
-            Put(ds, "PositionReferenceIndicator", string.Empty);
-            Put(ds, "ImagePositionPatient", Ds(position.X), Ds(position.Y), Ds(position.Z));
-            Put(ds, "ImageOrientationPatient", Ds(Geometry.AxisI.X), Ds(Geometry.AxisI.Y), Ds(Geometry.AxisI.Z), Ds(Geometry.AxisJ.X), Ds(Geometry.AxisJ.Y), Ds(Geometry.AxisJ.Z));
-            Put(ds, "PixelSpacing", Ds(Geometry.Spacing.Y), Ds(Geometry.Spacing.X));
-            Put(ds, "SliceThickness", Ds(Geometry.Spacing.Z));
-            Put(ds, "KVP", "120");
-            ds.AddOrUpdate(DicomElement.FromValues(Tag("SamplesPerPixel"), DicomVR.US, (ushort)1));
-            Put(ds, "PhotometricInterpretation", "MONOCHROME2");
-            Put(ds, "RescaleIntercept", "0");
-            Put(ds, "RescaleSlope", "1");
-            Put(ds, "RescaleType", "HU");
-            Put(ds, "AcquisitionNumber", "1");
-            ds.AddOrUpdate(DicomElement.FromValues(Tag("Rows"), DicomVR.US, (ushort)SizeY));
-            ds.AddOrUpdate(DicomElement.FromValues(Tag("Columns"), DicomVR.US, (ushort)SizeX));
-            ds.AddOrUpdate(DicomElement.FromValues(Tag("BitsAllocated"), DicomVR.US, (ushort)16));
-            ds.AddOrUpdate(DicomElement.FromValues(Tag("BitsStored"), DicomVR.US, (ushort)16));
-            ds.AddOrUpdate(DicomElement.FromValues(Tag("HighBit"), DicomVR.US, (ushort)15));
-            ds.AddOrUpdate(DicomElement.FromValues(Tag("PixelRepresentation"), DicomVR.US, (ushort)1));
-            var pixels = new short[SizeX * SizeY];
             for (var j = 0; j < SizeY; j++)
             {
                 for (var i = 0; i < SizeX; i++)
                 {
-                    pixels[(j * SizeX) + i] = hu(i, j, k);
+                    volume.Data[(k * SizeY * SizeX) + (j * SizeX) + i] = hu(i, j, k);
                 }
             }
-
-            ds.AddOrUpdate(DicomElement.FromValues(Tag("PixelData"), DicomVR.OW, pixels));
-            new DicomFile(ds).Save(Path.Combine(directory, $"CT_{k:D4}.dcm"));
         }
+
+        return CtSeriesWriter.WriteAsync(volume, Metadata, directory, CancellationToken.None);
     }
-
-    private static string Ds(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);
-
-    private static DicomTag Tag(string keyword) => DicomDictionary.TagOf(keyword);
 
     private static void Put(DicomDataset ds, string keyword, params string[] values)
     {
-        var tag = Tag(keyword);
+        var tag = DicomDictionary.TagOf(keyword);
         ds.AddOrUpdate(tag, DicomDictionary.DefaultVR(tag), values);
     }
 }
