@@ -23,7 +23,8 @@ public static class CsegApp
         {
             // Name the offending token rather than a consequence of it ("required command was not provided").
             var first = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
-            await error.WriteLineAsync($"cseg: {first.Message} (see 'cseg --help')").ConfigureAwait(false);
+            var message = string.Join(' ', first.Message.Split(['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            await error.WriteLineAsync($"cseg: {message} (see 'cseg --help')").ConfigureAwait(false);
             return BadUsage;
         }
 
@@ -32,14 +33,9 @@ public static class CsegApp
         {
             return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is ContinualSegment.Dicom.DicomException or DirectoryNotFoundException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is ContinualSegment.Dicom.DicomException or IOException or UnauthorizedAccessException or InvalidDataException)
         {
             await error.WriteLineAsync($"cseg: {ex.Message.ReplaceLineEndings(" ")}").ConfigureAwait(false);
-            return Failure;
-        }
-        catch (FileNotFoundException ex)
-        {
-            await error.WriteLineAsync($"cseg: {ex.Message}").ConfigureAwait(false);
             return Failure;
         }
         catch (OperationCanceledException)
@@ -59,6 +55,10 @@ public static class CsegApp
 
         root.Subcommands.Add(DoctorCommand.Create(output, error));
         root.Subcommands.Add(DicomCommand.Create(output, error));
+        root.Subcommands.Add(PhantomCommand.Create(output));
+        root.Subcommands.Add(EvaluateCommand.Create(output));
+        root.Subcommands.Add(PackageCommand.Create(output, error));
+        root.Subcommands.Add(DecodersCommand.Create(output, error));
         return root;
     }
 }

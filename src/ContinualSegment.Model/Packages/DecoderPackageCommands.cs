@@ -14,8 +14,8 @@ public sealed class DecoderPackageCommands
     /// <summary>Exit code for success.</summary>
     public const int ExitOk = 0;
 
-    /// <summary>Exit code for a refused package or an unknown decoder.</summary>
-    public const int ExitRefused = 3;
+    /// <summary>Exit code for a refused package or an unknown decoder (cseg's general failure code).</summary>
+    public const int ExitRefused = 1;
 
     private readonly TextWriter output;
     private readonly TextWriter error;
