@@ -89,71 +89,71 @@ public static class CtSeriesWriter
         var date = m.StudyDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
         var time = m.StudyDateTime.ToString("HHmmss", CultureInfo.InvariantCulture);
         var ds = new DicomDataset();
-        Put(ds, "SpecificCharacterSet", "ISO_IR 192");
-        Put(ds, "ImageType", "ORIGINAL", "PRIMARY", "AXIAL");
-        Put(ds, "InstanceCreationDate", date);
-        Put(ds, "InstanceCreationTime", time);
-        Put(ds, "SOPClassUID", CtImageStorage);
-        Put(ds, "SOPInstanceUID", SliceUid(m, k));
-        Put(ds, "StudyDate", date);
-        Put(ds, "SeriesDate", date);
-        Put(ds, "AcquisitionDate", date);
-        Put(ds, "ContentDate", date);
-        Put(ds, "StudyTime", time);
-        Put(ds, "SeriesTime", time);
-        Put(ds, "AcquisitionTime", time);
-        Put(ds, "ContentTime", time);
-        Put(ds, "AccessionNumber", m.AccessionNumber);
-        Put(ds, "Modality", "CT");
-        Put(ds, "Manufacturer", m.Manufacturer);
-        Put(ds, "ReferringPhysicianName");
-        Put(ds, "StudyDescription", m.StudyDescription);
-        Put(ds, "SeriesDescription", m.SeriesDescription);
-        Put(ds, "ManufacturerModelName", m.ManufacturerModelName);
-        Put(ds, "PatientName", m.PatientName);
-        Put(ds, "PatientID", m.PatientId);
-        Put(ds, "PatientBirthDate", m.PatientBirthDate);
-        Put(ds, "PatientSex", m.PatientSex);
+        Put(ds, DicomTags.SpecificCharacterSet, "ISO_IR 192");
+        Put(ds, DicomTags.ImageType, "ORIGINAL", "PRIMARY", "AXIAL");
+        Put(ds, DicomTags.InstanceCreationDate, date);
+        Put(ds, DicomTags.InstanceCreationTime, time);
+        Put(ds, DicomTags.SOPClassUID, CtImageStorage);
+        Put(ds, DicomTags.SOPInstanceUID, SliceUid(m, k));
+        Put(ds, DicomTags.StudyDate, date);
+        Put(ds, DicomTags.SeriesDate, date);
+        Put(ds, DicomTags.AcquisitionDate, date);
+        Put(ds, DicomTags.ContentDate, date);
+        Put(ds, DicomTags.StudyTime, time);
+        Put(ds, DicomTags.SeriesTime, time);
+        Put(ds, DicomTags.AcquisitionTime, time);
+        Put(ds, DicomTags.ContentTime, time);
+        Put(ds, DicomTags.AccessionNumber, m.AccessionNumber);
+        Put(ds, DicomTags.Modality, "CT");
+        Put(ds, DicomTags.Manufacturer, m.Manufacturer);
+        Put(ds, DicomTags.ReferringPhysicianName);
+        Put(ds, DicomTags.StudyDescription, m.StudyDescription);
+        Put(ds, DicomTags.SeriesDescription, m.SeriesDescription);
+        Put(ds, DicomTags.ManufacturerModelName, m.ManufacturerModelName);
+        Put(ds, DicomTags.PatientName, m.PatientName);
+        Put(ds, DicomTags.PatientID, m.PatientId);
+        Put(ds, DicomTags.PatientBirthDate, m.PatientBirthDate);
+        Put(ds, DicomTags.PatientSex, m.PatientSex);
         if (m.BodyPartExamined.Length > 0)
         {
-            Put(ds, "BodyPartExamined", m.BodyPartExamined);
+            Put(ds, DicomTags.BodyPartExamined, m.BodyPartExamined);
         }
         else
         {
             // Laterality is Type 2C on the body part: without one, validators expect it present (empty).
-            Put(ds, "Laterality");
+            Put(ds, DicomTags.Laterality);
         }
 
-        Put(ds, "SliceThickness", Ds(m.SliceThickness ?? g.Spacing.Z));
-        Put(ds, "KVP", Ds(m.Kvp));
-        Put(ds, "SpacingBetweenSlices", Ds(g.Spacing.Z));
-        Put(ds, "ConvolutionKernel", m.ConvolutionKernel);
-        Put(ds, "PatientPosition", "HFS");
-        Put(ds, "StudyInstanceUID", m.StudyInstanceUid);
-        Put(ds, "SeriesInstanceUID", m.SeriesInstanceUid);
-        Put(ds, "StudyID", m.StudyId);
-        Put(ds, "SeriesNumber", m.SeriesNumber.ToString(CultureInfo.InvariantCulture));
-        Put(ds, "AcquisitionNumber", "1");
-        Put(ds, "InstanceNumber", (k + 1).ToString(CultureInfo.InvariantCulture));
-        Put(ds, "ImagePositionPatient", Ds(position.X), Ds(position.Y), Ds(position.Z));
-        Put(ds, "ImageOrientationPatient", Ds(g.AxisI.X), Ds(g.AxisI.Y), Ds(g.AxisI.Z), Ds(g.AxisJ.X), Ds(g.AxisJ.Y), Ds(g.AxisJ.Z));
-        Put(ds, "FrameOfReferenceUID", m.FrameOfReferenceUid);
-        Put(ds, "PositionReferenceIndicator");
-        Put(ds, "SliceLocation", Ds(position.Z));
-        ds.AddOrUpdate(DicomElement.FromValues(Tag("SamplesPerPixel"), DicomVR.US, (ushort)1));
-        Put(ds, "PhotometricInterpretation", "MONOCHROME2");
-        ds.AddOrUpdate(DicomElement.FromValues(Tag("Rows"), DicomVR.US, (ushort)sizeY));
-        ds.AddOrUpdate(DicomElement.FromValues(Tag("Columns"), DicomVR.US, (ushort)sizeX));
-        Put(ds, "PixelSpacing", Ds(g.Spacing.Y), Ds(g.Spacing.X));
-        ds.AddOrUpdate(DicomElement.FromValues(Tag("BitsAllocated"), DicomVR.US, (ushort)16));
-        ds.AddOrUpdate(DicomElement.FromValues(Tag("BitsStored"), DicomVR.US, (ushort)16));
-        ds.AddOrUpdate(DicomElement.FromValues(Tag("HighBit"), DicomVR.US, (ushort)15));
-        ds.AddOrUpdate(DicomElement.FromValues(Tag("PixelRepresentation"), DicomVR.US, (ushort)1));
-        Put(ds, "WindowCenter", Ds(m.WindowCenter));
-        Put(ds, "WindowWidth", Ds(m.WindowWidth));
-        Put(ds, "RescaleIntercept", Ds(Intercept));
-        Put(ds, "RescaleSlope", "1");
-        Put(ds, "RescaleType", "HU");
+        Put(ds, DicomTags.SliceThickness, Ds(m.SliceThickness ?? g.Spacing.Z));
+        Put(ds, DicomTags.KVP, Ds(m.Kvp));
+        Put(ds, DicomTags.SpacingBetweenSlices, Ds(g.Spacing.Z));
+        Put(ds, DicomTags.ConvolutionKernel, m.ConvolutionKernel);
+        Put(ds, DicomTags.PatientPosition, "HFS");
+        Put(ds, DicomTags.StudyInstanceUID, m.StudyInstanceUid);
+        Put(ds, DicomTags.SeriesInstanceUID, m.SeriesInstanceUid);
+        Put(ds, DicomTags.StudyID, m.StudyId);
+        Put(ds, DicomTags.SeriesNumber, m.SeriesNumber.ToString(CultureInfo.InvariantCulture));
+        Put(ds, DicomTags.AcquisitionNumber, "1");
+        Put(ds, DicomTags.InstanceNumber, (k + 1).ToString(CultureInfo.InvariantCulture));
+        Put(ds, DicomTags.ImagePositionPatient, Ds(position.X), Ds(position.Y), Ds(position.Z));
+        Put(ds, DicomTags.ImageOrientationPatient, Ds(g.AxisI.X), Ds(g.AxisI.Y), Ds(g.AxisI.Z), Ds(g.AxisJ.X), Ds(g.AxisJ.Y), Ds(g.AxisJ.Z));
+        Put(ds, DicomTags.FrameOfReferenceUID, m.FrameOfReferenceUid);
+        Put(ds, DicomTags.PositionReferenceIndicator);
+        Put(ds, DicomTags.SliceLocation, Ds(position.Z));
+        ds.AddOrUpdate(DicomElement.FromValues(DicomTags.SamplesPerPixel, DicomVR.US, (ushort)1));
+        Put(ds, DicomTags.PhotometricInterpretation, "MONOCHROME2");
+        ds.AddOrUpdate(DicomElement.FromValues(DicomTags.Rows, DicomVR.US, (ushort)sizeY));
+        ds.AddOrUpdate(DicomElement.FromValues(DicomTags.Columns, DicomVR.US, (ushort)sizeX));
+        Put(ds, DicomTags.PixelSpacing, Ds(g.Spacing.Y), Ds(g.Spacing.X));
+        ds.AddOrUpdate(DicomElement.FromValues(DicomTags.BitsAllocated, DicomVR.US, (ushort)16));
+        ds.AddOrUpdate(DicomElement.FromValues(DicomTags.BitsStored, DicomVR.US, (ushort)16));
+        ds.AddOrUpdate(DicomElement.FromValues(DicomTags.HighBit, DicomVR.US, (ushort)15));
+        ds.AddOrUpdate(DicomElement.FromValues(DicomTags.PixelRepresentation, DicomVR.US, (ushort)1));
+        Put(ds, DicomTags.WindowCenter, Ds(m.WindowCenter));
+        Put(ds, DicomTags.WindowWidth, Ds(m.WindowWidth));
+        Put(ds, DicomTags.RescaleIntercept, Ds(Intercept));
+        Put(ds, DicomTags.RescaleSlope, "1");
+        Put(ds, DicomTags.RescaleType, "HU");
         ds.AddOrUpdate(DicomElement.FromValues(DicomTag.PixelData, DicomVR.OW, pixels));
         return ds;
     }
@@ -174,11 +174,6 @@ public static class CtSeriesWriter
 
     private static double Dot(Vec3 a, Vec3 b) => (a.X * b.X) + (a.Y * b.Y) + (a.Z * b.Z);
 
-    private static DicomTag Tag(string keyword) => DicomDictionary.TagOf(keyword);
-
-    private static void Put(DicomDataset ds, string keyword, params string[] values)
-    {
-        var tag = Tag(keyword);
-        ds.AddOrUpdate(tag, DicomDictionary.DefaultVR(tag), values);
-    }
+    private static void Put(DicomDataset ds, DicomTag tag, params string[] values)
+        => ds.AddOrUpdate(tag, DicomDictionary.DefaultVR(tag), values);
 }

@@ -20,15 +20,16 @@ public static class RtStructBuilder
     private const string StudyReferenceSopClassUid = "1.2.840.10008.3.1.2.3.1";
     private const int MaxExplicitLength = 0xFFFE;
 
-    private static readonly string[] CopiedPatientStudy =
+    private static readonly DicomTag[] CopiedPatientStudy =
     [
-        "SpecificCharacterSet", "PatientName", "PatientID", "PatientBirthDate", "PatientSex", "PatientAge",
-        "StudyInstanceUID", "StudyDate", "StudyTime", "ReferringPhysicianName", "StudyID", "AccessionNumber", "StudyDescription",
+        DicomTags.SpecificCharacterSet, DicomTags.PatientName, DicomTags.PatientID, DicomTags.PatientBirthDate, DicomTags.PatientSex, DicomTags.PatientAge,
+        DicomTags.StudyInstanceUID, DicomTags.StudyDate, DicomTags.StudyTime, DicomTags.ReferringPhysicianName, DicomTags.StudyID, DicomTags.AccessionNumber, DicomTags.StudyDescription,
     ];
 
-    private static readonly string[] TypeTwo =
+    private static readonly DicomTag[] TypeTwo =
     [
-        "PatientName", "PatientID", "PatientBirthDate", "PatientSex", "StudyDate", "StudyTime", "ReferringPhysicianName", "StudyID", "AccessionNumber",
+        DicomTags.PatientName, DicomTags.PatientID, DicomTags.PatientBirthDate, DicomTags.PatientSex, DicomTags.StudyDate, DicomTags.StudyTime,
+        DicomTags.ReferringPhysicianName, DicomTags.StudyID, DicomTags.AccessionNumber,
     ];
 
     /// <summary>Builds the structure set; the result is written in Explicit VR LE unless a value needs 32-bit lengths.</summary>
@@ -50,46 +51,46 @@ public static class RtStructBuilder
         DicomUid.Validate(sopUid);
 
         var ds = new DicomDataset();
-        foreach (var keyword in CopiedPatientStudy)
+        foreach (var tag in CopiedPatientStudy)
         {
-            if (request.Source.TryGetElement(Tag(keyword), out var element))
+            if (request.Source.TryGetElement(tag, out var element))
             {
                 ds.AddOrUpdate(element);
             }
         }
 
-        foreach (var keyword in TypeTwo)
+        foreach (var tag in TypeTwo)
         {
-            if (!ds.Contains(Tag(keyword)))
+            if (!ds.Contains(tag))
             {
-                Put(ds, keyword);
+                Put(ds, tag);
             }
         }
 
         var date = now.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
         var time = now.ToString("HHmmss", CultureInfo.InvariantCulture);
-        Put(ds, "SOPClassUID", SopClassUid);
-        Put(ds, "SOPInstanceUID", sopUid);
-        Put(ds, "InstanceCreationDate", date);
-        Put(ds, "InstanceCreationTime", time);
-        Put(ds, "Modality", "RTSTRUCT");
-        Put(ds, "SeriesInstanceUID", seriesUid);
-        Put(ds, "SeriesNumber", "9901");
-        Put(ds, "SeriesDescription", options.SeriesDescription);
-        Put(ds, "OperatorsName");
-        Put(ds, "Manufacturer", options.Manufacturer);
-        Put(ds, "ManufacturerModelName", options.ModelName);
-        Put(ds, "SoftwareVersions", options.SoftwareVersion);
-        Put(ds, "InstanceNumber", "1");
-        Put(ds, "FrameOfReferenceUID", request.FrameOfReferenceUid);
-        Put(ds, "PositionReferenceIndicator");
-        Put(ds, "StructureSetLabel", options.Label);
-        Put(ds, "StructureSetName", options.Label);
-        Put(ds, "StructureSetDate", date);
-        Put(ds, "StructureSetTime", time);
+        Put(ds, DicomTags.SOPClassUID, SopClassUid);
+        Put(ds, DicomTags.SOPInstanceUID, sopUid);
+        Put(ds, DicomTags.InstanceCreationDate, date);
+        Put(ds, DicomTags.InstanceCreationTime, time);
+        Put(ds, DicomTags.Modality, "RTSTRUCT");
+        Put(ds, DicomTags.SeriesInstanceUID, seriesUid);
+        Put(ds, DicomTags.SeriesNumber, "9901");
+        Put(ds, DicomTags.SeriesDescription, options.SeriesDescription);
+        Put(ds, DicomTags.OperatorsName);
+        Put(ds, DicomTags.Manufacturer, options.Manufacturer);
+        Put(ds, DicomTags.ManufacturerModelName, options.ModelName);
+        Put(ds, DicomTags.SoftwareVersions, options.SoftwareVersion);
+        Put(ds, DicomTags.InstanceNumber, "1");
+        Put(ds, DicomTags.FrameOfReferenceUID, request.FrameOfReferenceUid);
+        Put(ds, DicomTags.PositionReferenceIndicator);
+        Put(ds, DicomTags.StructureSetLabel, options.Label);
+        Put(ds, DicomTags.StructureSetName, options.Label);
+        Put(ds, DicomTags.StructureSetDate, date);
+        Put(ds, DicomTags.StructureSetTime, time);
 
-        var studyUid = ds.GetString(Tag("StudyInstanceUID"));
-        ds.Add(new DicomSequence(Tag("ReferencedFrameOfReferenceSequence"), ReferencedFrameOfReference(request, studyUid)));
+        var studyUid = ds.GetString(DicomTags.StudyInstanceUID);
+        ds.Add(new DicomSequence(DicomTags.ReferencedFrameOfReferenceSequence, ReferencedFrameOfReference(request, studyUid)));
 
         var structureSetRois = new List<DicomDataset>();
         var roiContours = new List<DicomDataset>();
@@ -99,45 +100,45 @@ public static class RtStructBuilder
         foreach (var roi in request.Rois)
         {
             var roiItem = new DicomDataset();
-            Put(roiItem, "ROINumber", roi.Number.ToString(CultureInfo.InvariantCulture));
-            Put(roiItem, "ReferencedFrameOfReferenceUID", request.FrameOfReferenceUid);
-            Put(roiItem, "ROIName", roi.Name);
+            Put(roiItem, DicomTags.ROINumber, roi.Number.ToString(CultureInfo.InvariantCulture));
+            Put(roiItem, DicomTags.ReferencedFrameOfReferenceUID, request.FrameOfReferenceUid);
+            Put(roiItem, DicomTags.ROIName, roi.Name);
             if (roi.Description is not null)
             {
-                Put(roiItem, "ROIDescription", roi.Description);
+                Put(roiItem, DicomTags.ROIDescription, roi.Description);
             }
 
-            Put(roiItem, "ROIGenerationAlgorithm", "AUTOMATIC");
-            Put(roiItem, "ROIGenerationDescription", options.AlgorithmDescription);
+            Put(roiItem, DicomTags.ROIGenerationAlgorithm, "AUTOMATIC");
+            Put(roiItem, DicomTags.ROIGenerationDescription, options.AlgorithmDescription);
             structureSetRois.Add(roiItem);
 
             var contours = Contours(request, roi, boxes, options, ref maxValueLength);
             var contourItem = new DicomDataset();
-            Put(contourItem, "ROIDisplayColor", roi.Colour.R.ToString(CultureInfo.InvariantCulture), roi.Colour.G.ToString(CultureInfo.InvariantCulture), roi.Colour.B.ToString(CultureInfo.InvariantCulture));
+            Put(contourItem, DicomTags.ROIDisplayColor, roi.Colour.R.ToString(CultureInfo.InvariantCulture), roi.Colour.G.ToString(CultureInfo.InvariantCulture), roi.Colour.B.ToString(CultureInfo.InvariantCulture));
             if (contours.Count > 0)
             {
-                contourItem.Add(new DicomSequence(Tag("ContourSequence"), contours));
+                contourItem.Add(new DicomSequence(DicomTags.ContourSequence, contours));
             }
 
-            Put(contourItem, "ReferencedROINumber", roi.Number.ToString(CultureInfo.InvariantCulture));
+            Put(contourItem, DicomTags.ReferencedROINumber, roi.Number.ToString(CultureInfo.InvariantCulture));
             roiContours.Add(contourItem);
 
             var observation = new DicomDataset();
-            Put(observation, "ObservationNumber", roi.Number.ToString(CultureInfo.InvariantCulture));
-            Put(observation, "ReferencedROINumber", roi.Number.ToString(CultureInfo.InvariantCulture));
-            Put(observation, "RTROIInterpretedType", roi.InterpretedType);
-            Put(observation, "ROIInterpreter");
+            Put(observation, DicomTags.ObservationNumber, roi.Number.ToString(CultureInfo.InvariantCulture));
+            Put(observation, DicomTags.ReferencedROINumber, roi.Number.ToString(CultureInfo.InvariantCulture));
+            Put(observation, DicomTags.RTROIInterpretedType, roi.InterpretedType);
+            Put(observation, DicomTags.ROIInterpreter);
             if (roi.TypeCode is { } code)
             {
-                observation.Add(new DicomSequence(Tag("RTROIIdentificationCodeSequence"), Code(code)));
+                observation.Add(new DicomSequence(DicomTags.RTROIIdentificationCodeSequence, Code(code)));
             }
 
             observations.Add(observation);
         }
 
-        ds.Add(new DicomSequence(Tag("StructureSetROISequence"), structureSetRois));
-        ds.Add(new DicomSequence(Tag("ROIContourSequence"), roiContours));
-        ds.Add(new DicomSequence(Tag("RTROIObservationsSequence"), observations));
+        ds.Add(new DicomSequence(DicomTags.StructureSetROISequence, structureSetRois));
+        ds.Add(new DicomSequence(DicomTags.ROIContourSequence, roiContours));
+        ds.Add(new DicomSequence(DicomTags.RTROIObservationsSequence, observations));
 
         var syntax = maxValueLength > MaxExplicitLength ? DicomTransferSyntax.ImplicitVRLittleEndian : DicomTransferSyntax.ExplicitVRLittleEndian;
         return new DicomFile(ds, syntax);
@@ -187,7 +188,7 @@ public static class RtStructBuilder
             DicomUid.Validate(image.SopInstanceUid);
         }
 
-        if (!request.Source.Contains(Tag("StudyInstanceUID")) || !request.Source.Contains(Tag("SeriesInstanceUID")))
+        if (!request.Source.Contains(DicomTags.StudyInstanceUID) || !request.Source.Contains(DicomTags.SeriesInstanceUID))
         {
             throw new ArgumentException("the source attributes need Study and Series Instance UIDs", nameof(request));
         }
@@ -221,17 +222,17 @@ public static class RtStructBuilder
     {
         var images = request.Images.Select(ImageReference).ToList();
         var series = new DicomDataset();
-        Put(series, "SeriesInstanceUID", request.Source.GetString(Tag("SeriesInstanceUID")));
-        series.Add(new DicomSequence(Tag("ContourImageSequence"), images));
+        Put(series, DicomTags.SeriesInstanceUID, request.Source.GetString(DicomTags.SeriesInstanceUID));
+        series.Add(new DicomSequence(DicomTags.ContourImageSequence, images));
 
         var study = new DicomDataset();
-        Put(study, "ReferencedSOPClassUID", StudyReferenceSopClassUid);
-        Put(study, "ReferencedSOPInstanceUID", studyUid);
-        study.Add(new DicomSequence(Tag("RTReferencedSeriesSequence"), series));
+        Put(study, DicomTags.ReferencedSOPClassUID, StudyReferenceSopClassUid);
+        Put(study, DicomTags.ReferencedSOPInstanceUID, studyUid);
+        study.Add(new DicomSequence(DicomTags.RTReferencedSeriesSequence, series));
 
         var frame = new DicomDataset();
-        Put(frame, "FrameOfReferenceUID", request.FrameOfReferenceUid);
-        frame.Add(new DicomSequence(Tag("RTReferencedStudySequence"), study));
+        Put(frame, DicomTags.FrameOfReferenceUID, request.FrameOfReferenceUid);
+        frame.Add(new DicomSequence(DicomTags.RTReferencedStudySequence, study));
         return frame;
     }
 
@@ -267,12 +268,12 @@ public static class RtStructBuilder
 
                 maxValueLength = Math.Max(maxValueLength, length);
                 var item = new DicomDataset();
-                item.Add(new DicomSequence(Tag("ContourImageSequence"), ImageReference(request.Images[z])));
-                Put(item, "ContourGeometricType", geometricType);
-                Put(item, "NumberOfContourPoints", polygon.Points.Count.ToString(CultureInfo.InvariantCulture));
-                Put(item, "ContourNumber", contourNumber.ToString(CultureInfo.InvariantCulture));
+                item.Add(new DicomSequence(DicomTags.ContourImageSequence, ImageReference(request.Images[z])));
+                Put(item, DicomTags.ContourGeometricType, geometricType);
+                Put(item, DicomTags.NumberOfContourPoints, polygon.Points.Count.ToString(CultureInfo.InvariantCulture));
+                Put(item, DicomTags.ContourNumber, contourNumber.ToString(CultureInfo.InvariantCulture));
                 contourNumber++;
-                Put(item, "ContourData", values);
+                Put(item, DicomTags.ContourData, values);
                 items.Add(item);
             }
         }
@@ -283,25 +284,20 @@ public static class RtStructBuilder
     private static DicomDataset ImageReference(RtReferencedImage image)
     {
         var item = new DicomDataset();
-        Put(item, "ReferencedSOPClassUID", image.SopClassUid);
-        Put(item, "ReferencedSOPInstanceUID", image.SopInstanceUid);
+        Put(item, DicomTags.ReferencedSOPClassUID, image.SopClassUid);
+        Put(item, DicomTags.ReferencedSOPInstanceUID, image.SopInstanceUid);
         return item;
     }
 
     private static DicomDataset Code(CodedConcept code)
     {
         var item = new DicomDataset();
-        Put(item, "CodeValue", code.Code);
-        Put(item, "CodingSchemeDesignator", code.Scheme);
-        Put(item, "CodeMeaning", code.Meaning);
+        Put(item, DicomTags.CodeValue, code.Code);
+        Put(item, DicomTags.CodingSchemeDesignator, code.Scheme);
+        Put(item, DicomTags.CodeMeaning, code.Meaning);
         return item;
     }
 
-    private static DicomTag Tag(string keyword) => DicomDictionary.TagOf(keyword);
-
-    private static void Put(DicomDataset ds, string keyword, params string[] values)
-    {
-        var tag = Tag(keyword);
-        ds.AddOrUpdate(tag, DicomDictionary.DefaultVR(tag), values);
-    }
+    private static void Put(DicomDataset ds, DicomTag tag, params string[] values)
+        => ds.AddOrUpdate(tag, DicomDictionary.DefaultVR(tag), values);
 }

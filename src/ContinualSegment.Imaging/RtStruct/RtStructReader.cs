@@ -17,36 +17,36 @@ public static class RtStructReader
     {
         ArgumentNullException.ThrowIfNull(structureSet);
         ArgumentNullException.ThrowIfNull(geometry);
-        if (structureSet.GetStringOrDefault(Tag("SOPClassUID")) != RtStructBuilder.SopClassUid)
+        if (structureSet.GetStringOrDefault(DicomTags.SOPClassUID) != RtStructBuilder.SopClassUid)
         {
             throw new DicomException("not an RT Structure Set (SOP Class UID differs)");
         }
 
         var rois = new Dictionary<int, (string Name, RgbColor Colour, string Type)>();
-        foreach (var item in Items(structureSet, "StructureSetROISequence"))
+        foreach (var item in Items(structureSet, DicomTags.StructureSetROISequence))
         {
-            rois[item.GetInt32(Tag("ROINumber"))] = (item.GetStringOrDefault(Tag("ROIName")), default, string.Empty);
+            rois[item.GetInt32(DicomTags.ROINumber)] = (item.GetStringOrDefault(DicomTags.ROIName), default, string.Empty);
         }
 
-        foreach (var item in Items(structureSet, "RTROIObservationsSequence"))
+        foreach (var item in Items(structureSet, DicomTags.RTROIObservationsSequence))
         {
-            var number = item.GetInt32(Tag("ReferencedROINumber"));
+            var number = item.GetInt32(DicomTags.ReferencedROINumber);
             if (rois.TryGetValue(number, out var roi))
             {
-                rois[number] = roi with { Type = item.GetStringOrDefault(Tag("RTROIInterpretedType")) };
+                rois[number] = roi with { Type = item.GetStringOrDefault(DicomTags.RTROIInterpretedType) };
             }
         }
 
         var result = new List<RtStructRoiMask>();
-        foreach (var item in Items(structureSet, "ROIContourSequence"))
+        foreach (var item in Items(structureSet, DicomTags.ROIContourSequence))
         {
-            var number = item.GetInt32(Tag("ReferencedROINumber"));
+            var number = item.GetInt32(DicomTags.ReferencedROINumber);
             var (name, _, type) = rois.TryGetValue(number, out var known) ? known : (string.Empty, default, string.Empty);
-            var colour = item.TryGetElement(Tag("ROIDisplayColor"), out _) && item.GetStrings(Tag("ROIDisplayColor")) is { Length: 3 } rgb
+            var colour = item.TryGetElement(DicomTags.ROIDisplayColor, out _) && item.GetStrings(DicomTags.ROIDisplayColor) is { Length: 3 } rgb
                 ? new RgbColor(Byte(rgb[0]), Byte(rgb[1]), Byte(rgb[2]))
                 : default;
             var mask = new Volume<byte>(size.X, size.Y, size.Z, geometry);
-            foreach (var contour in Items(item, "ContourSequence"))
+            foreach (var contour in Items(item, DicomTags.ContourSequence))
             {
                 Rasterise(contour, mask);
             }
@@ -59,7 +59,7 @@ public static class RtStructReader
 
     private static void Rasterise(DicomDataset contour, Volume<byte> mask)
     {
-        var data = contour.GetDoubles(Tag("ContourData"));
+        var data = contour.GetDoubles(DicomTags.ContourData);
         if (data.Length < 9 || data.Length % 3 != 0)
         {
             throw new DicomException($"Contour Data has {data.Length} values; a closed planar contour needs at least 3 points");
@@ -103,11 +103,10 @@ public static class RtStructReader
         }
     }
 
-    private static IEnumerable<DicomDataset> Items(DicomDataset ds, string keyword)
-        => ds.TryGetElement(Tag(keyword), out var element) && element is DicomSequence sequence ? sequence.Items : [];
+    private static IEnumerable<DicomDataset> Items(DicomDataset ds, DicomTag tag)
+        => ds.TryGetElement(tag, out var element) && element is DicomSequence sequence ? sequence.Items : [];
 
     private static byte Byte(string value)
         => (byte)Math.Clamp(int.TryParse(value.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : 0, 0, 255);
 
-    private static DicomTag Tag(string keyword) => DicomDictionary.TagOf(keyword);
 }
