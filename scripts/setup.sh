@@ -10,6 +10,8 @@ packages=(
   plastimatch         # RTSTRUCT rasterisation, Dice
   dcm2niix            # geometry reference for series -> volume
   python3-pydicom     # public DICOM test files, and an independent reader
+  python3-numpy python3-pil   # pydicom's pixel handling (peer for the codec tests)
+  openssl             # independent signature peer for decoder packages
   patchelf g++        # the TorchSharp libstdc++ compatibility step (build/torch-compat)
   libcharls2          # JPEG-LS decoding (optional at run time)
   libopenjp2-7        # JPEG 2000 decoding (optional at run time)
