@@ -36,8 +36,10 @@ out="$(dirname "$project")/bin/Release/net10.0/ContinualSegment.Benchmarks.dll"
 mkdir -p "$artifacts"
 
 dotnet "$out" generate
+set +e
 dotnet "$out" --filter "$filter" --artifacts "$artifacts" "${extra[@]}" | tee "$artifacts/console.log"
 status=${PIPESTATUS[0]}
+set -e
 
 echo
 echo "Reports: $artifacts/results"
