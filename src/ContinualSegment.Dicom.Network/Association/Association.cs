@@ -810,6 +810,12 @@ public sealed class Association : IAsyncDisposable
                             throw new PduFormatException($"PDV on presentation context {pdv.PresentationContextId}, which is not accepted.", AbortReason.InvalidPduParameterValue, framingLost: false);
                         }
 
+                        if (!pdv.IsCommand && _handler is IDataSetFragmentSink sink && sink.ClaimsDataSet(pdv.PresentationContextId))
+                        {
+                            await sink.OnDataSetFragmentAsync(this, pdv, token).ConfigureAwait(false);
+                            continue;
+                        }
+
                         var message = _assembler.Add(pdv);
                         if (message is not null)
                         {

@@ -1,0 +1,8 @@
+namespace ContinualSegment.Dicom.Network;
+
+/// <summary>C-FIND-RSP; a pending response carries one matching identifier.</summary>
+public sealed record CFindResponse : DimseResponse
+{
+    /// <inheritdoc />
+    public override DimseCommandField CommandField => DimseCommandField.CFindResponse;
+}

@@ -1,0 +1,4 @@
+namespace ContinualSegment.Dicom.Network;
+
+/// <summary>A received DIMSE message with its presentation context and, when present, its data set bytes.</summary>
+internal sealed record DimseReceivedMessage(DimseMessage Message, byte ContextId, ReadOnlyMemory<byte>? DataSet);

@@ -1,0 +1,40 @@
+namespace ContinualSegment.Dicom.Network;
+
+/// <summary>
+/// A DIMSE service provider on a TCP port: the <see cref="AcceptancePolicy"/> decides on associations and
+/// contexts; C-ECHO is answered; C-STORE data sets are streamed to temporary files and handed to the store handler.
+/// </summary>
+public sealed class DimseServer : IAsyncDisposable
+{
+    private readonly UpperLayerServer _server;
+
+    /// <summary>Creates the server (not yet listening).</summary>
+    public DimseServer(DimseServerOptions options, AcceptancePolicy policy, IDicomStoreHandler? storeHandler)
+        : this(options, new AssociationNegotiator(policy ?? throw new ArgumentNullException(nameof(policy))), storeHandler)
+    {
+    }
+
+    /// <summary>Creates the server with a custom acceptor.</summary>
+    public DimseServer(DimseServerOptions options, IAssociationAcceptor acceptor, IDicomStoreHandler? storeHandler)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(acceptor);
+        options.Validate();
+        _server = new UpperLayerServer(options.Server, acceptor, a => new DimseServiceProvider(a, storeHandler, options));
+    }
+
+    /// <summary>The bound port (valid after <see cref="Start"/>).</summary>
+    public int Port => _server.Port;
+
+    /// <summary>The underlying upper layer server.</summary>
+    public UpperLayerServer UpperLayer => _server;
+
+    /// <summary>Binds and starts accepting associations.</summary>
+    public void Start() => _server.Start();
+
+    /// <summary>Stops accepting and lets in-flight associations finish within <paramref name="gracePeriod"/>.</summary>
+    public Task StopAsync(TimeSpan gracePeriod, CancellationToken cancellationToken) => _server.StopAsync(gracePeriod, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
+}

@@ -1,0 +1,87 @@
+using ContinualSegment.Dicom.Codecs;
+
+namespace ContinualSegment.Dicom.Network;
+
+/// <summary>
+/// Decompresses encapsulated pixel data to native little-endian pixel data with the core codecs, for sending an
+/// instance to a peer that accepted only uncompressed transfer syntaxes. Limited to lossless syntaxes and
+/// single-sample (monochrome) images, where decoding cannot change the photometric interpretation.
+/// </summary>
+internal static class PixelDataDecompressor
+{
+    private static readonly HashSet<string> Lossless = new(StringComparer.Ordinal)
+    {
+        TransferSyntaxCodecs.RleLossless,
+        TransferSyntaxCodecs.JpegLossless,
+        TransferSyntaxCodecs.JpegLosslessSV1,
+        TransferSyntaxCodecs.JpegLsLossless,
+        TransferSyntaxCodecs.Jpeg2000Lossless,
+    };
+
+    /// <summary>A copy of <paramref name="dataset"/> with native pixel data, or null with the reason.</summary>
+    public static DicomDataset? TryDecompress(DicomDataset dataset, string transferSyntaxUid, out string? error)
+    {
+        if (!Lossless.Contains(transferSyntaxUid) || !TransferSyntaxCodecs.CanDecode(transferSyntaxUid))
+        {
+            error = $"decompressing {TransferSyntaxCodecs.Name(transferSyntaxUid)} for sending is not supported (only lossless RLE, JPEG, JPEG-LS and JPEG 2000 are)";
+            return null;
+        }
+
+        if (dataset[DicomTag.PixelData] is not DicomFragmentSequence fragments)
+        {
+            error = "the instance has no encapsulated pixel data";
+            return null;
+        }
+
+        var samples = dataset.GetInt32OrDefault(DicomTag.SamplesPerPixel, 1);
+        if (samples != 1)
+        {
+            error = "decompressing colour images for sending is not supported";
+            return null;
+        }
+
+        try
+        {
+            var description = new ImagePixelDescription(
+                dataset.GetInt32(DicomTag.Rows),
+                dataset.GetInt32(DicomTag.Columns),
+                samples,
+                dataset.GetInt32(DicomTag.BitsAllocated),
+                dataset.GetInt32(DicomTag.BitsStored),
+                dataset.GetInt32(DicomTag.HighBit),
+                dataset.GetInt32OrDefault(DicomTag.PixelRepresentation, 0),
+                0,
+                dataset.GetStringOrDefault(DicomTag.PhotometricInterpretation, "MONOCHROME2"),
+                dataset.GetInt32OrDefault(DicomTag.NumberOfFrames, 1));
+            description.Validate();
+            var offsets = fragments.GetOffsets().Select(o => (long)o).ToList();
+            var frames = PixelDataDecoder.DecodeFrames(transferSyntaxUid, description, fragments.Fragments.ToList(), offsets);
+            var total = frames.Sum(f => (long)f.Length);
+            if (total > int.MaxValue - 1)
+            {
+                error = "the decompressed pixel data would exceed 2 GiB";
+                return null;
+            }
+
+            var native = new byte[total + (total % 2)];
+            var offset = 0;
+            foreach (var frame in frames)
+            {
+                frame.CopyTo(native, offset);
+                offset += frame.Length;
+            }
+
+            var copy = dataset.Clone();
+            copy.Remove(DicomTag.ExtendedOffsetTable);
+            copy.Remove(DicomTag.ExtendedOffsetTableLengths);
+            copy.AddOrUpdate(new DicomElement(DicomTag.PixelData, description.BitsAllocated > 8 ? DicomVR.OW : DicomVR.OB, native));
+            error = null;
+            return copy;
+        }
+        catch (DicomException ex)
+        {
+            error = $"decompressing failed: {ex.Message}";
+            return null;
+        }
+    }
+}

@@ -1,0 +1,11 @@
+namespace ContinualSegment.Dicom.Network;
+
+/// <summary>The information model queried by <c>cseg dicom find</c>.</summary>
+public enum FindModel
+{
+    /// <summary>Modality Worklist (--worklist).</summary>
+    Worklist,
+
+    /// <summary>Study Root Query/Retrieve (--study).</summary>
+    StudyRoot,
+}

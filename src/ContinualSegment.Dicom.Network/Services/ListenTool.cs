@@ -1,0 +1,62 @@
+using System.Globalization;
+
+namespace ContinualSegment.Dicom.Network;
+
+/// <summary>
+/// <c>cseg dicom listen</c>: a bare storage SCP (C-ECHO, C-STORE of every storage SOP class) writing each received
+/// instance as DIR/SOPInstanceUID.dcm until cancelled. Data sets are received into DIR/.incoming.
+/// </summary>
+public static class ListenTool
+{
+    /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled; returns 0 after a clean stop.</summary>
+    public static async Task<int> RunAsync(ListenToolOptions options, TextWriter output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(output);
+        var writeLock = new SemaphoreSlim(1, 1);
+        var scp = new StorageScp(new StorageScpOptions
+        {
+            OutputDirectory = options.OutputDirectory,
+            Fsync = options.Fsync,
+            InstanceStored = async (context, path, ct) =>
+            {
+                await writeLock.WaitAsync(ct).ConfigureAwait(false);
+                try
+                {
+                    await output.WriteLineAsync($"Stored {path} from {context.CallingAeTitle} ({context.TransferSyntaxUid})").ConfigureAwait(false);
+                }
+                finally
+                {
+                    writeLock.Release();
+                }
+            },
+        });
+        var server = new DimseServer(
+            new DimseServerOptions
+            {
+                Server = new UpperLayerServerOptions { BindAddress = options.BindAddress, Port = options.Port, MaxAssociations = options.MaxAssociations },
+                TempDirectory = Path.Combine(scp.OutputDirectory, ".incoming"),
+            },
+            DicomAcceptancePolicies.Storage(options.AeTitle),
+            scp);
+        await using (server.ConfigureAwait(false))
+        {
+            server.Start();
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Listening as {options.AeTitle} on port {server.Port}, writing to {scp.OutputDirectory}")).ConfigureAwait(false);
+            options.Started?.Invoke(server.Port);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stop requested.
+            }
+
+            await server.StopAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ConfigureAwait(false);
+        }
+
+        writeLock.Dispose();
+        return 0;
+    }
+}
