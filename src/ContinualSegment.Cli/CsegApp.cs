@@ -59,6 +59,7 @@ public static class CsegApp
         root.Subcommands.Add(EvaluateCommand.Create(output));
         root.Subcommands.Add(PackageCommand.Create(output, error));
         root.Subcommands.Add(DecodersCommand.Create(output, error));
+        root.Subcommands.Add(BenchCommand.Create(output));
         return root;
     }
 }

@@ -1,0 +1,247 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using ContinualSegment.Dicom;
+using ContinualSegment.Dicom.Network;
+using ContinualSegment.Imaging;
+using ContinualSegment.Imaging.Export;
+
+namespace ContinualSegment.Cli.Bench;
+
+/// <summary>
+/// Ingest throughput: dcmtk's storescu (TCP_NODELAY=1) sends the same CT series to dcmtk's storescp and to our
+/// storage SCP (files written without fsync), over one association and over several in parallel, in one run.
+/// The ratio is storescp's median time over ours: above 1 means we receive faster.
+/// </summary>
+public sealed class IngestBenchmark
+{
+    private const string ScpAe = "BENCH-SCP";
+    private readonly IngestBenchmarkOptions options;
+    private readonly TextWriter output;
+
+    public IngestBenchmark(IngestBenchmarkOptions options, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        this.options = options;
+        this.output = output ?? throw new ArgumentNullException(nameof(output));
+    }
+
+    /// <summary>Runs every case and returns the ratio per case (storescp time / our time).</summary>
+    public async Task<IReadOnlyDictionary<string, double>> RunAsync(CancellationToken cancellationToken)
+    {
+        var files = await SeriesFilesAsync(cancellationToken).ConfigureAwait(false);
+        var megabytes = files.Sum(f => new FileInfo(f).Length) / 1e6;
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"series: {files.Count} files, {megabytes:0.0} MB")).ConfigureAwait(false);
+        var ratios = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var associations in new[] { 1, options.ParallelAssociations })
+        {
+            var theirs = new List<double>();
+            var ours = new List<double>();
+            for (var run = 0; run < options.Repetitions; run++)
+            {
+                theirs.Add(await TimeStorescpAsync(files, associations, cancellationToken).ConfigureAwait(false));
+                ours.Add(await TimeOursAsync(files, associations, cancellationToken).ConfigureAwait(false));
+            }
+
+            var t = Median(theirs);
+            var o = Median(ours);
+            var name = associations == 1 ? "1 association" : $"{associations} associations";
+            ratios[name] = t / o;
+            await output.WriteLineAsync(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{name}: storescp {t:0.000} s ({megabytes / t:0.0} MB/s), ours {o:0.000} s ({megabytes / o:0.0} MB/s), ratio {t / o:0.00}")).ConfigureAwait(false);
+        }
+
+        return ratios;
+    }
+
+    private async Task<IReadOnlyList<string>> SeriesFilesAsync(CancellationToken cancellationToken)
+    {
+        var dir = options.SeriesDirectory ?? Path.Combine(options.WorkDirectory, "series");
+        if (options.SeriesDirectory is null && !Directory.Exists(dir))
+        {
+            await output.WriteLineAsync("generating a 512×512×300 CT series").ConfigureAwait(false);
+            var volume = new Volume<float>(512, 512, 300, Affine3D.Axial(new Vec3(-250, -250, -600), new Vec3(0.98, 0.98, 2.0)));
+            var random = new Random(1);
+            for (var i = 0; i < volume.Data.Length; i++)
+            {
+                var x = (i % 512) - 256;
+                var y = (i / 512 % 512) - 256;
+                volume.Data[i] = ((x * x) + (y * y) < 200 * 200 ? 40 : -1000) + (float)((random.NextDouble() - 0.5) * 40);
+            }
+
+            await CtSeriesWriter.WriteAsync(volume, new CtSeriesMetadata
+            {
+                PatientName = "Bench^Ingest",
+                PatientId = "BENCH-1",
+                StudyInstanceUid = DicomUid.Generate(),
+                SeriesInstanceUid = DicomUid.Generate(),
+                FrameOfReferenceUid = DicomUid.Generate(),
+            }, dir, cancellationToken).ConfigureAwait(false);
+        }
+
+        var files = Directory.GetFiles(dir, "*.dcm").Order(StringComparer.Ordinal).ToList();
+        return files.Count > 0 ? files : throw new FileNotFoundException($"no .dcm files in {dir}");
+    }
+
+    private async Task<double> TimeStorescpAsync(IReadOnlyList<string> files, int associations, CancellationToken cancellationToken)
+    {
+        var received = FreshDirectory("storescp");
+        var port = FreePort();
+        var args = new List<string> { "--aetitle", ScpAe, "--output-directory", received };
+        if (associations > 1)
+        {
+            args.Add("--fork");
+        }
+
+        args.Add(port.ToString(CultureInfo.InvariantCulture));
+        using var scp = Start("storescp", args);
+        try
+        {
+            await WaitForPortAsync(port, cancellationToken).ConfigureAwait(false);
+            var seconds = await SendAsync(files, port, associations, cancellationToken).ConfigureAwait(false);
+            await WaitForFilesAsync(received, files.Count, cancellationToken).ConfigureAwait(false);
+            return seconds;
+        }
+        finally
+        {
+            scp.Kill(entireProcessTree: true);
+            await scp.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<double> TimeOursAsync(IReadOnlyList<string> files, int associations, CancellationToken cancellationToken)
+    {
+        var received = FreshDirectory("ours");
+        var started = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var listen = ListenTool.RunAsync(
+            new ListenToolOptions
+            {
+                AeTitle = ScpAe,
+                Port = 0,
+                OutputDirectory = received,
+                Fsync = false,
+                BindAddress = IPAddress.Loopback,
+                MaxAssociations = associations + 2,
+                Started = port => started.TrySetResult(port),
+            },
+            TextWriter.Null,
+            stop.Token);
+        var port = await started.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var seconds = await SendAsync(files, port, associations, cancellationToken).ConfigureAwait(false);
+            await WaitForFilesAsync(received, files.Count, cancellationToken).ConfigureAwait(false);
+            return seconds;
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await listen.ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<double> SendAsync(IReadOnlyList<string> files, int port, int associations, CancellationToken cancellationToken)
+    {
+        var groups = Enumerable.Range(0, associations).Select(g => files.Where((_, i) => i % associations == g).ToList()).ToList();
+        var watch = Stopwatch.StartNew();
+        var senders = groups.Select(group =>
+        {
+            var args = new List<string> { "--aetitle", "BENCH-SCU", "--call", ScpAe, "127.0.0.1", port.ToString(CultureInfo.InvariantCulture) };
+            args.AddRange(group);
+            return Start("storescu", args);
+        }).ToList();
+        try
+        {
+            foreach (var sender in senders)
+            {
+                await sender.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+                if (sender.ExitCode != 0)
+                {
+                    throw new InvalidOperationException($"storescu exited with {sender.ExitCode}: {await sender.StandardError.ReadToEndAsync(cancellationToken).ConfigureAwait(false)}");
+                }
+            }
+
+            return watch.Elapsed.TotalSeconds;
+        }
+        finally
+        {
+            foreach (var sender in senders)
+            {
+                sender.Dispose();
+            }
+        }
+    }
+
+    private static Process Start(string program, IReadOnlyList<string> args)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = false, RedirectStandardError = true, UseShellExecute = false };
+        start.Environment["TCP_NODELAY"] = "1";
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        return Process.Start(start) ?? throw new InvalidOperationException($"could not start {program}");
+    }
+
+    private string FreshDirectory(string name)
+    {
+        var dir = Path.Combine(options.WorkDirectory, "received", name);
+        if (Directory.Exists(dir))
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+
+        return Directory.CreateDirectory(dir).FullName;
+    }
+
+    private static async Task WaitForFilesAsync(string dir, int count, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (Directory.GetFiles(dir).Length < count)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{dir} holds {Directory.GetFiles(dir).Length} of {count} files");
+            }
+
+            await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task WaitForPortAsync(int port, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            using var client = new TcpClient();
+            try
+            {
+                await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(25, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        throw new TimeoutException($"storescp did not listen on port {port}");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static double Median(List<double> values)
+    {
+        values.Sort();
+        return values[values.Count / 2];
+    }
+}

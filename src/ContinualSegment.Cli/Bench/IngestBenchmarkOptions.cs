@@ -1,0 +1,17 @@
+namespace ContinualSegment.Cli.Bench;
+
+/// <summary>Settings of <c>cseg bench ingest</c>.</summary>
+/// <param name="SeriesDirectory">A CT series to send; generated (512×512×300) when null.</param>
+/// <param name="WorkDirectory">Where the generated series and received files go.</param>
+/// <param name="Repetitions">Runs per case; the median counts.</param>
+/// <param name="ParallelAssociations">Associations in the parallel case.</param>
+public sealed record IngestBenchmarkOptions(string? SeriesDirectory, string WorkDirectory, int Repetitions = 3, int ParallelAssociations = 4)
+{
+    /// <summary>Throws when a setting is out of range.</summary>
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(Repetitions, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(ParallelAssociations, 2);
+        ArgumentException.ThrowIfNullOrEmpty(WorkDirectory);
+    }
+}
