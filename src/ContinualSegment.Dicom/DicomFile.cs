@@ -47,6 +47,36 @@ public sealed class DicomFile
         return Open(stream, options);
     }
 
+    /// <summary>
+    /// Opens a file through a read-only memory mapping when it is at least <see cref="DicomReadOptions.MemoryMapThreshold"/>
+    /// bytes long (smaller files are read into memory): values are slices of the mapping, so a large Pixel Data value
+    /// costs no managed memory and its pages load on access. Dispose the result to release the mapping.
+    /// </summary>
+    /// <exception cref="DicomException">The file is not valid DICOM or larger than 2 GiB.</exception>
+    public static MappedDicomFile OpenMapped(string path, DicomReadOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        options ??= DicomReadOptions.Default;
+        options.Validate();
+        if (new FileInfo(path).Length < options.MemoryMapThreshold)
+        {
+            return new MappedDicomFile(Open(path, options), null);
+        }
+
+        var memory = new MappedFileMemoryManager(path);
+        try
+        {
+            var data = memory.Memory;
+            var file = Parse(data, true, options);
+            return new MappedDicomFile(file, memory);
+        }
+        catch
+        {
+            ((IDisposable)memory).Dispose();
+            throw;
+        }
+    }
+
     public static DicomFile Open(Stream stream, DicomReadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stream);

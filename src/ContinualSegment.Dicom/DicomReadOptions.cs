@@ -18,6 +18,12 @@ public sealed class DicomReadOptions
     /// <summary>Maximum nesting depth of sequences. Default 64.</summary>
     public int MaxSequenceDepth { get; init; } = 64;
 
+    /// <summary>
+    /// <see cref="DicomFile.OpenMapped"/> maps files of at least this many bytes instead of reading them into memory.
+    /// Default 64 MiB; 0 maps every file.
+    /// </summary>
+    public long MemoryMapThreshold { get; init; } = 64L << 20;
+
     public static DicomReadOptions Default { get; } = new();
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for meaningless settings.</summary>
@@ -28,5 +34,6 @@ public sealed class DicomReadOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxInflatedLength, 16);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxInflatedLength, (long)Array.MaxLength);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxSequenceDepth, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(MemoryMapThreshold);
     }
 }
