@@ -1,0 +1,247 @@
+using System.Globalization;
+using ContinualSegment.Model.Networks;
+using ContinualSegment.Model.Persistence;
+using ContinualSegment.Model.Plans;
+using ContinualSegment.Model.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ContinualSegment.Model.Trimming;
+
+/// <summary>
+/// Trims a trained decoder: a regularised-evolution search over per-stage genotypes (each candidate
+/// briefly distilled from the full decoder on cached encoder features, fitness = validation Dice −
+/// λ·cost ratio), then a full teacher–student distillation of the fittest smaller candidates until one
+/// loses at most <see cref="TrimOptions.MaxRelativeDiceDrop"/> of the teacher's validation Dice.
+/// The encoder and the teacher are never changed. When no student passes, the full decoder is kept.
+/// </summary>
+public static class DecoderTrimmer
+{
+    /// <summary>Trims decoder <paramref name="decoderId"/> of <paramref name="bank"/> (run on a worker thread).</summary>
+    public static Task<TrimOutcome> TrimAsync(
+        DecoderBank bank,
+        string decoderId,
+        IReadOnlyList<TrainingSample> training,
+        IReadOnlyList<TrainingSample> validation,
+        TrimOptions options,
+        Action<TrimProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+        => Task.Run(() => Trim(bank, decoderId, training, validation, options, progress, cancellationToken), cancellationToken);
+
+    /// <summary>Loads the model in <paramref name="modelDirectory"/> and trims its decoder <paramref name="decoderId"/>; the directory is not changed.</summary>
+    public static async Task<TrimOutcome> TrimAsync(
+        string modelDirectory,
+        string decoderId,
+        IReadOnlyList<TrainingSample> training,
+        IReadOnlyList<TrainingSample> validation,
+        TrimOptions options,
+        Action<TrimProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(modelDirectory);
+        using var model = ModelStore.Load(modelDirectory);
+        return await TrimAsync(model.Bank, decoderId, training, validation, options, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Writes an accepted student into <paramref name="modelDirectory"/>: it replaces the decoder of the
+    /// same id (weights file and plan entry) or, under a new id, is appended. The student must have been
+    /// trimmed from a decoder of this directory's encoder.
+    /// </summary>
+    /// <returns>The plan as written.</returns>
+    public static ModelPlan SaveStudent(string modelDirectory, TrimOutcome outcome)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(modelDirectory);
+        ArgumentNullException.ThrowIfNull(outcome);
+        if (!outcome.Result.Accepted || outcome.Student is null)
+        {
+            throw new InvalidOperationException($"no student was accepted for decoder '{outcome.Result.DecoderId}'; nothing to save");
+        }
+
+        var planPath = Path.Combine(modelDirectory, ModelStore.PlanFileName);
+        var plan = ModelPlanSerializer.Load(planPath);
+        var entry = outcome.StudentPlan;
+        if (entry.EncoderFingerprint.Length == 0 || !string.Equals(entry.EncoderFingerprint, plan.EncoderFingerprint, StringComparison.Ordinal))
+        {
+            throw new ModelPlanException($"the student of '{outcome.Result.DecoderId}' was not trimmed on the encoder of {modelDirectory}");
+        }
+
+        var replaced = plan.FindDecoder(entry.Id) is not null;
+        var decoders = replaced
+            ? plan.Decoders.Select(d => string.Equals(d.Id, entry.Id, StringComparison.Ordinal) ? entry : d).ToArray()
+            : [.. plan.Decoders, entry];
+        var updated = plan with { Decoders = decoders };
+        ModelPlanSerializer.Validate(updated);
+        var weights = ModelStore.DecoderPath(modelDirectory, entry.Id);
+        Directory.CreateDirectory(Path.GetDirectoryName(weights)!);
+        var temporary = weights + ".tmp";
+        outcome.Student.save(temporary);
+        File.Move(temporary, weights, overwrite: true);
+        ModelPlanSerializer.Save(updated, planPath);
+        return updated;
+    }
+
+    /// <summary>The synchronous form of <see cref="TrimAsync(DecoderBank, string, IReadOnlyList{TrainingSample}, IReadOnlyList{TrainingSample}, TrimOptions, Action{TrimProgress}?, CancellationToken)"/>.</summary>
+    public static TrimOutcome Trim(
+        DecoderBank bank,
+        string decoderId,
+        IReadOnlyList<TrainingSample> training,
+        IReadOnlyList<TrainingSample> validation,
+        TrimOptions options,
+        Action<TrimProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(bank);
+        ArgumentNullException.ThrowIfNull(training);
+        ArgumentNullException.ThrowIfNull(validation);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var teacher = bank.GetDecoder(decoderId);
+        CheckSamples(bank, teacher, training, nameof(training), requireAny: true);
+        CheckSamples(bank, teacher, validation, nameof(validation), requireAny: true);
+        var studentId = options.StudentId ?? teacher.Plan.Id;
+        var template = teacher.Plan with { Id = studentId, DeepSupervision = false };
+        ModelPlanSerializer.ValidateDecoder(template, bank.EncoderPlan.Stages.Count);
+
+        progress?.Invoke(new TrimProgress(TrimPhase.Caching, 0, training.Count + validation.Count, "caching encoder features and teacher logits"));
+        using var trainCache = FeatureCache.Build(bank.Encoder, teacher, training, options.MaxCacheBytes, cancellationToken);
+        using var validationCache = FeatureCache.Build(bank.Encoder, teacher, validation, options.MaxCacheBytes, cancellationToken);
+        var teacherDice = Distiller.Evaluate(teacher, validationCache, useTeacherLogits: true);
+        if (double.IsNaN(teacherDice))
+        {
+            throw new ArgumentException("the validation patches hold no foreground label; the Dice rule cannot be applied", nameof(validation));
+        }
+
+        var skips = validationCache.Skips(0);
+        var before = DecoderCostMeter.Measure(teacher, bank.EncoderPlan, skips, options.LatencyWarmup, options.LatencyRepeats);
+        var search = new GenotypeSearch(bank.EncoderPlan, template, options, before, trainCache, validationCache, progress, cancellationToken);
+        var candidates = search.Run();
+
+        var finalists = candidates
+            .GroupBy(c => Key(c.Genotype))
+            .Select(g => g.First())
+            .Where(c => c.Cost.Parameters < before.Parameters && c.Cost.Flops <= before.Flops)
+            .OrderByDescending(c => c.Fitness)
+            .Take(options.Finalists)
+            .ToArray();
+
+        double bestDice = double.NaN;
+        for (var k = 0; k < finalists.Length; k++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var plan = template with { Genotype = finalists[k].Genotype };
+            progress?.Invoke(new TrimProgress(TrimPhase.Distillation, k, finalists.Length, $"distilling finalist {k + 1}/{finalists.Length}: {Describe(plan.Genotype)}"));
+            torch.manual_seed(options.Seed + 7919 + k);
+            var student = new Decoder(bank.EncoderPlan, plan);
+            try
+            {
+                new Distiller(options.Distillation).Distill(student, trainCache, cancellationToken);
+                var dice = Distiller.Evaluate(student, validationCache);
+                var drop = RelativeDrop(teacherDice, dice);
+                if (double.IsNaN(bestDice) || dice > bestDice)
+                {
+                    bestDice = dice;
+                }
+
+                if (drop <= options.MaxRelativeDiceDrop)
+                {
+                    var after = DecoderCostMeter.Measure(student, bank.EncoderPlan, skips, options.LatencyWarmup, options.LatencyRepeats);
+                    var result = new TrimResult
+                    {
+                        DecoderId = teacher.Plan.Id,
+                        Accepted = true,
+                        TeacherDice = teacherDice,
+                        StudentDice = dice,
+                        RelativeDiceDrop = drop,
+                        MaxRelativeDiceDrop = options.MaxRelativeDiceDrop,
+                        Before = before,
+                        After = after,
+                        TeacherGenotype = teacher.Plan.Genotype,
+                        Genotype = plan.Genotype,
+                        Candidates = candidates,
+                        Message = string.Create(CultureInfo.InvariantCulture, $"accepted {Describe(plan.Genotype)}: Dice {dice:F4} vs {teacherDice:F4} (drop {drop:P2} ≤ {options.MaxRelativeDiceDrop:P2}); parameters {before.Parameters} → {after.Parameters}, FLOPs {before.Flops} → {after.Flops}, latency {before.LatencyMilliseconds:F2} ms → {after.LatencyMilliseconds:F2} ms"),
+                    };
+                    progress?.Invoke(new TrimProgress(TrimPhase.Done, finalists.Length, finalists.Length, result.Message));
+                    return new TrimOutcome(result, plan, student);
+                }
+
+                student.Dispose();
+            }
+            catch
+            {
+                student.Dispose();
+                throw;
+            }
+        }
+
+        var kept = new TrimResult
+        {
+            DecoderId = teacher.Plan.Id,
+            Accepted = false,
+            TeacherDice = teacherDice,
+            StudentDice = bestDice,
+            RelativeDiceDrop = double.IsNaN(bestDice) ? double.NaN : RelativeDrop(teacherDice, bestDice),
+            MaxRelativeDiceDrop = options.MaxRelativeDiceDrop,
+            Before = before,
+            After = before,
+            TeacherGenotype = teacher.Plan.Genotype,
+            Genotype = teacher.Plan.Genotype,
+            Candidates = candidates,
+            Message = finalists.Length == 0
+                ? "no candidate was smaller than the full decoder; the full decoder is kept"
+                : string.Create(CultureInfo.InvariantCulture, $"no student kept the Dice within {options.MaxRelativeDiceDrop:P2} of {teacherDice:F4} (best {bestDice:F4}); the full decoder is kept"),
+        };
+        progress?.Invoke(new TrimProgress(TrimPhase.Done, finalists.Length, finalists.Length, kept.Message));
+        return new TrimOutcome(kept, teacher.Plan, null);
+    }
+
+    /// <summary>A compact text form of a genotype, e.g. <c>ConvPair×0.5+skip | SingleConv×0.25</c>.</summary>
+    public static string Describe(DecoderGenotype genotype)
+    {
+        ArgumentNullException.ThrowIfNull(genotype);
+        return string.Join(" | ", genotype.Stages.Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Block}×{g.WidthMultiplier}{(g.Skip ? "+skip" : string.Empty)}")));
+    }
+
+    internal static string Key(DecoderGenotype genotype) => Describe(genotype);
+
+    internal static double RelativeDrop(double teacherDice, double studentDice)
+    {
+        if (double.IsNaN(studentDice))
+        {
+            return double.PositiveInfinity;
+        }
+
+        return teacherDice > 0 ? (teacherDice - studentDice) / teacherDice : (studentDice >= teacherDice ? 0 : double.PositiveInfinity);
+    }
+
+    internal static void CheckSamples(DecoderBank bank, Decoder decoder, IReadOnlyList<TrainingSample> samples, string name, bool requireAny)
+    {
+        if (requireAny && samples.Count == 0)
+        {
+            throw new ArgumentException("no samples", name);
+        }
+
+        var maxLabel = decoder.Plan.OutputChannels - 1;
+        foreach (var s in samples)
+        {
+            ArgumentNullException.ThrowIfNull(s, name);
+            if (s.Image.dim() != 4 || s.Image.shape[0] != bank.InputChannels || s.Labels.dim() != 3 || !s.Image.shape.Skip(1).SequenceEqual(s.Labels.shape))
+            {
+                throw new ArgumentException($"a sample has image [{string.Join(',', s.Image.shape)}] and labels [{string.Join(',', s.Labels.shape)}]; expected [{bank.InputChannels},D,H,W] and [D,H,W]", name);
+            }
+
+            if (!s.Image.shape.SequenceEqual(samples[0].Image.shape))
+            {
+                throw new ArgumentException($"all patches must have one size; got [{string.Join(',', s.Image.shape)}] and [{string.Join(',', samples[0].Image.shape)}]", name);
+            }
+
+            using var scope = NewDisposeScope();
+            var max = s.Labels.max().to(ScalarType.Int64).item<long>();
+            var min = s.Labels.min().to(ScalarType.Int64).item<long>();
+            if (min < 0 || max > maxLabel)
+            {
+                throw new ArgumentException($"a sample has labels {min}..{max}; decoder '{decoder.Plan.Id}' has labels 0..{maxLabel}", name);
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using ContinualSegment.Model.Plans;
+
+namespace ContinualSegment.Model.Trimming;
+
+/// <summary>The outcome of a trimming run, in numbers.</summary>
+public sealed record TrimResult
+{
+    /// <summary>The trimmed decoder's id.</summary>
+    public required string DecoderId { get; init; }
+
+    /// <summary>Whether a student passed the Dice rule (otherwise the full decoder is kept).</summary>
+    public required bool Accepted { get; init; }
+
+    /// <summary>The full decoder's mean foreground validation Dice.</summary>
+    public required double TeacherDice { get; init; }
+
+    /// <summary>The best finalist's validation Dice (the accepted one's when accepted; NaN when no finalist was smaller).</summary>
+    public required double StudentDice { get; init; }
+
+    /// <summary>(TeacherDice − StudentDice) / TeacherDice; negative when the student is better.</summary>
+    public required double RelativeDiceDrop { get; init; }
+
+    /// <summary>The largest drop that was allowed.</summary>
+    public required double MaxRelativeDiceDrop { get; init; }
+
+    /// <summary>The full decoder's cost.</summary>
+    public required DecoderCost Before { get; init; }
+
+    /// <summary>The kept decoder's cost: the student's when accepted, else the full decoder's.</summary>
+    public required DecoderCost After { get; init; }
+
+    /// <summary>The full decoder's genotype.</summary>
+    public required DecoderGenotype TeacherGenotype { get; init; }
+
+    /// <summary>The kept decoder's genotype.</summary>
+    public required DecoderGenotype Genotype { get; init; }
+
+    /// <summary>Every search candidate in evaluation order.</summary>
+    public required IReadOnlyList<CandidateEvaluation> Candidates { get; init; }
+
+    /// <summary>A one-line explanation of the decision.</summary>
+    public required string Message { get; init; }
+}

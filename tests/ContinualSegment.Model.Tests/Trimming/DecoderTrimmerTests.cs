@@ -1,0 +1,144 @@
+using ContinualSegment.Model.Networks;
+using ContinualSegment.Model.Plans;
+using ContinualSegment.Model.Training;
+using ContinualSegment.Model.Trimming;
+using TorchSharp;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace ContinualSegment.Model.Tests.Trimming;
+
+[Collection(TrimCollection.Name)]
+public sealed class DecoderTrimmerTests(TrimFixture fixture, ITestOutputHelper output)
+{
+    private static TrimOptions SmallSearch(int seed) => new()
+    {
+        Population = 4,
+        Candidates = 6,
+        TournamentSize = 2,
+        SearchSteps = 30,
+        Finalists = 2,
+        WidthMultipliers = [0.5, 1.0],
+        CostWeight = 0.05,
+        LatencyRepeats = 5,
+        Seed = seed,
+        Distillation = new DistillationOptions { Steps = 150, BatchSize = 2, LearningRate = 0.01, Temperature = 2, Alpha = 0.5, Seed = seed },
+    };
+
+    [Fact]
+    public async Task Trimming_returns_a_smaller_decoder_within_the_dice_rule_and_changes_neither_encoder_nor_teacher()
+    {
+        var encoderBefore = TrainerTests.Snapshot(fixture.Bank.Encoder);
+        var teacherBefore = TrainerTests.Snapshot(fixture.Bank.GetDecoder("dark"));
+        var encoderTrainable = fixture.Bank.Encoder.parameters().Select(p => p.requires_grad).ToArray();
+        var reports = new List<TrimProgress>();
+
+        using var outcome = await DecoderTrimmer.TrimAsync(fixture.Bank, "dark", fixture.Training, fixture.Validation, SmallSearch(3), reports.Add);
+
+        var r = outcome.Result;
+        output.WriteLine(r.Message);
+        output.WriteLine($"teacher {DecoderTrimmer.Describe(r.TeacherGenotype)}: Dice {r.TeacherDice:F4}, {r.Before}");
+        output.WriteLine($"student {DecoderTrimmer.Describe(r.Genotype)}: Dice {r.StudentDice:F4}, {r.After}");
+        foreach (var c in r.Candidates)
+        {
+            output.WriteLine($"  {DecoderTrimmer.Describe(c.Genotype)} Dice {c.ValidationDice:F4} ratio {c.CostRatio:F3} fitness {c.Fitness:F4}");
+        }
+
+        Assert.True(r.Accepted, r.Message);
+        Assert.NotNull(outcome.Student);
+        Assert.True(r.After.Parameters < r.Before.Parameters);
+        Assert.True(r.After.Flops < r.Before.Flops);
+        Assert.True(r.After.LatencyMilliseconds > 0 && r.Before.LatencyMilliseconds > 0);
+        Assert.True(r.RelativeDiceDrop <= 0.02, r.Message);
+        Assert.Equal(6, r.Candidates.Count);
+        Assert.Equal(r.Genotype, outcome.StudentPlan.Genotype);
+        Assert.Equal(TrimPhase.Done, reports[^1].Phase);
+
+        // Independent check of both Dice values through the encoder on the raw validation patches.
+        Assert.Equal(Trainer.Evaluate(fixture.Bank, "dark", fixture.Validation), r.TeacherDice, 9);
+        Assert.Equal(StudentDice(outcome.Student!), r.StudentDice, 9);
+        Assert.Equal(DecoderCostMeter.CountParameters(outcome.Student!), r.After.Parameters);
+
+        Assert.Equal(encoderTrainable, fixture.Bank.Encoder.parameters().Select(p => p.requires_grad));
+        AssertSame(encoderBefore, TrainerTests.Snapshot(fixture.Bank.Encoder));
+        AssertSame(teacherBefore, TrainerTests.Snapshot(fixture.Bank.GetDecoder("dark")));
+    }
+
+    [Fact]
+    public void The_same_seed_chooses_the_same_genotype()
+    {
+        var options = () => new TrimOptions
+        {
+            Population = 3,
+            Candidates = 5,
+            TournamentSize = 2,
+            SearchSteps = 4,
+            Finalists = 1,
+            MaxRelativeDiceDrop = 1,
+            LatencyRepeats = 1,
+            LatencyWarmup = 0,
+            Seed = 77,
+            Distillation = new DistillationOptions { Steps = 4, Seed = 5 },
+        };
+
+        var runs = new List<TrimResult>();
+        for (var i = 0; i < 2; i++)
+        {
+            using var outcome = DecoderTrimmer.Trim(fixture.Bank, "dark", fixture.Training.Take(2).ToList(), fixture.Validation.Take(1).ToList(), options());
+            runs.Add(outcome.Result);
+        }
+
+        Assert.True(runs[0].Accepted);
+        Assert.Equal(DecoderTrimmer.Describe(runs[0].Genotype), DecoderTrimmer.Describe(runs[1].Genotype));
+        Assert.Equal(runs[0].Candidates.Select(c => DecoderTrimmer.Describe(c.Genotype)), runs[1].Candidates.Select(c => DecoderTrimmer.Describe(c.Genotype)));
+        Assert.Equal(runs[0].Candidates.Select(c => c.ValidationDice), runs[1].Candidates.Select(c => c.ValidationDice));
+        Assert.Equal(runs[0].StudentDice, runs[1].StudentDice);
+        Assert.True(runs[0].Candidates.Select(c => DecoderTrimmer.Describe(c.Genotype)).Distinct().Count() > 1);
+    }
+
+    [Fact]
+    public void Without_an_acceptable_student_the_full_decoder_is_kept()
+    {
+        var options = SmallSearch(4);
+        options.Population = 2;
+        options.Candidates = 2;
+        options.SearchSteps = 1;
+        options.Distillation.Steps = 1;
+        options.MaxRelativeDiceDrop = 0;
+        options.WidthMultipliers = [0.25];
+        options.BlockTypes = [BlockType.DepthwiseSeparable];
+
+        using var outcome = DecoderTrimmer.Trim(fixture.Bank, "dark", fixture.Training.Take(2).ToList(), fixture.Validation, options);
+
+        Assert.False(outcome.Result.Accepted, outcome.Result.Message);
+        Assert.Null(outcome.Student);
+        Assert.Same(fixture.Bank.GetDecoder("dark").Plan, outcome.StudentPlan);
+        Assert.Equal(outcome.Result.Before, outcome.Result.After);
+        Assert.Contains("full decoder is kept", outcome.Result.Message, StringComparison.Ordinal);
+    }
+
+    private double StudentDice(Decoder student)
+    {
+        using var noGrad = no_grad();
+        var scores = new List<double>();
+        foreach (var s in fixture.Validation)
+        {
+            using var scope = NewDisposeScope();
+            var skips = fixture.Bank.Encoder.forward(s.Image.unsqueeze(0));
+            var predicted = student.forward(skips).argmax(1).contiguous().data<long>().ToArray();
+            var truth = s.Labels.contiguous().data<long>().ToArray();
+            scores.Add(SegmentationMetrics.MeanIgnoringNaN(SegmentationMetrics.Dice(predicted, truth, 2)));
+        }
+
+        return scores.Average();
+    }
+
+    private static void AssertSame(Dictionary<string, byte[]> before, Dictionary<string, byte[]> after)
+    {
+        Assert.Equal(before.Keys.Order(StringComparer.Ordinal), after.Keys.Order(StringComparer.Ordinal));
+        foreach (var (name, bytes) in before)
+        {
+            Assert.True(bytes.AsSpan().SequenceEqual(after[name]), $"{name} changed");
+        }
+    }
+}
