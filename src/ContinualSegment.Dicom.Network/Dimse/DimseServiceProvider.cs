@@ -95,7 +95,9 @@ internal sealed class DimseServiceProvider : IAssociationHandler, IDataSetFragme
                 else
                 {
                     store.Stream ??= OpenTemp(store);
-                    await store.Stream.WriteAsync(fragment.Data, cancellationToken).ConfigureAwait(false);
+
+                    // Writes go to the page cache: a synchronous write is cheaper than a thread-pool hop.
+                    store.Stream.Write(fragment.Data.Span);
                     store.Length += fragment.Data.Length;
                 }
             }
@@ -159,7 +161,11 @@ internal sealed class DimseServiceProvider : IAssociationHandler, IDataSetFragme
         var directory = _options.TempDirectory ?? Path.GetTempPath();
         Directory.CreateDirectory(directory);
         store.Path = Path.Combine(directory, "cseg-store-" + Guid.NewGuid().ToString("N") + ".part");
-        return new FileStream(store.Path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
+        var stream = new FileStream(store.Path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1 << 16, FileOptions.None);
+        var header = Part10Header.Build(store.Request.AffectedSopClassUid, store.Request.AffectedSopInstanceUid, store.TransferSyntax, store.Association.Request?.CallingAeTitle);
+        stream.Write(header);
+        store.HeaderLength = header.Length;
+        return stream;
     }
 
     private async ValueTask<DimseStatus> InvokeHandlerAsync(PendingStore store, CancellationToken cancellationToken)
@@ -171,7 +177,7 @@ internal sealed class DimseServiceProvider : IAssociationHandler, IDataSetFragme
                 store.Stream = OpenTemp(store);
             }
 
-            await store.Stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+            store.Stream.Flush();
             await store.Stream.DisposeAsync().ConfigureAwait(false);
             store.Stream = null;
             var request = store.Request;
@@ -184,7 +190,8 @@ internal sealed class DimseServiceProvider : IAssociationHandler, IDataSetFragme
                 SopClassUid = request.AffectedSopClassUid,
                 SopInstanceUid = request.AffectedSopInstanceUid,
                 TransferSyntaxUid = store.TransferSyntax,
-                DataSetPath = store.Path!,
+                FilePath = store.Path!,
+                DataSetOffset = store.HeaderLength,
                 DataSetLength = store.Length,
                 Request = request,
             }, cancellationToken).ConfigureAwait(false);
@@ -237,6 +244,8 @@ internal sealed class DimseServiceProvider : IAssociationHandler, IDataSetFragme
         public FileStream? Stream { get; set; }
 
         public string? Path { get; set; }
+
+        public long HeaderLength { get; set; }
 
         public long Length { get; set; }
 

@@ -38,35 +38,16 @@ public sealed class StorageScp : IDicomStoreHandler
             return DimseStatus.CannotUnderstand;
         }
 
+        // The server wrote the file complete (meta information, then the data set as received) in its temporary
+        // directory; storing it is flushing it when asked and renaming it to its final name.
         var finalPath = Path.Combine(_directory, name);
-        var partialPath = Path.Combine(_directory, "." + name + "." + Guid.NewGuid().ToString("N") + ".partial");
-        var header = Part10Header.Build(context.SopClassUid, context.SopInstanceUid, context.TransferSyntaxUid, context.CallingAeTitle);
-        try
+        if (_options.Fsync)
         {
-            var output = new FileStream(partialPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
-            await using (output.ConfigureAwait(false))
-            {
-                await output.WriteAsync(header, cancellationToken).ConfigureAwait(false);
-                var input = new FileStream(context.DataSetPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
-                await using (input.ConfigureAwait(false))
-                {
-                    await input.CopyToAsync(output, cancellationToken).ConfigureAwait(false);
-                }
-
-                await output.FlushAsync(cancellationToken).ConfigureAwait(false);
-                if (_options.Fsync)
-                {
-                    output.Flush(flushToDisk: true);
-                }
-            }
-
-            File.Move(partialPath, finalPath, overwrite: true);
+            using var file = new FileStream(context.FilePath, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+            file.Flush(flushToDisk: true);
         }
-        catch
-        {
-            TryDelete(partialPath);
-            throw;
-        }
+
+        File.Move(context.FilePath, finalPath, overwrite: true);
 
         if (_options.InstanceStored is { } callback)
         {
@@ -74,17 +55,5 @@ public sealed class StorageScp : IDicomStoreHandler
         }
 
         return DimseStatus.Success;
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // Best effort.
-        }
     }
 }

@@ -1,3 +1,4 @@
+using ContinualSegment.Dicom;
 using System.Net;
 
 namespace ContinualSegment.Dicom.Network.Tests;
@@ -117,8 +118,13 @@ public sealed class DimseServiceTests
 
         public ValueTask<DimseStatus> StoreAsync(DicomStoreContext context, CancellationToken cancellationToken)
         {
-            Assert.True(File.Exists(context.DataSetPath));
-            Assert.Equal(new FileInfo(context.DataSetPath).Length, context.DataSetLength);
+            Assert.True(File.Exists(context.FilePath));
+            Assert.Equal(new FileInfo(context.FilePath).Length, context.DataSetOffset + context.DataSetLength);
+
+            // The file is a complete Part 10 file whose meta information matches the request.
+            var file = DicomFile.Open(context.FilePath);
+            Assert.Equal(context.SopInstanceUid, file.FileMetaInformation.GetString(DicomTag.MediaStorageSOPInstanceUID));
+            Assert.Equal(context.TransferSyntaxUid, file.FileMetaInformation.GetString(DicomTag.TransferSyntaxUID));
             if (_failures.TryDequeue(out var failure))
             {
                 throw failure;
