@@ -8,47 +8,23 @@ namespace ContinualSegment.Imaging.Resampling;
 /// </summary>
 public static class Resampler
 {
+    private interface ISampler<out T>
+    {
+        T Sample(double x, double y, double z);
+    }
+
     /// <summary>Trilinear interpolation of an image.</summary>
     public static float[] Linear(ReadOnlyMemory<float> source, GridSize sourceSize, GridSize targetSize, IndexMapping mapping, float outside)
     {
         Check(source.Length, sourceSize, targetSize, mapping);
-        var target = new float[targetSize.Count];
-        Parallel.For(0, targetSize.Z, k =>
-        {
-            for (var j = 0; j < targetSize.Y; j++)
-            {
-                var row = ((long)k * targetSize.Y * targetSize.X) + ((long)j * targetSize.X);
-                for (var i = 0; i < targetSize.X; i++)
-                {
-                    var (x, y, z) = mapping.Map(i, j, k);
-                    target[row + i] = Trilinear(source.Span, sourceSize, x, y, z, outside);
-                }
-            }
-        });
-        return target;
+        return Fill<float, LinearSampler>(targetSize, mapping, () => new LinearSampler(source, sourceSize, outside));
     }
 
     /// <summary>Nearest-neighbour resampling of a label map.</summary>
     public static ushort[] Nearest(ReadOnlyMemory<ushort> source, GridSize sourceSize, GridSize targetSize, IndexMapping mapping)
     {
         Check(source.Length, sourceSize, targetSize, mapping);
-        var target = new ushort[targetSize.Count];
-        Parallel.For(0, targetSize.Z, k =>
-        {
-            for (var j = 0; j < targetSize.Y; j++)
-            {
-                var row = ((long)k * targetSize.Y * targetSize.X) + ((long)j * targetSize.X);
-                for (var i = 0; i < targetSize.X; i++)
-                {
-                    var (x, y, z) = mapping.Map(i, j, k);
-                    var xi = (int)Math.Round(x, MidpointRounding.AwayFromZero);
-                    var yi = (int)Math.Round(y, MidpointRounding.AwayFromZero);
-                    var zi = (int)Math.Round(z, MidpointRounding.AwayFromZero);
-                    target[row + i] = Inside(sourceSize, xi, yi, zi) ? source.Span[(int)Offset(sourceSize, xi, yi, zi)] : (ushort)0;
-                }
-            }
-        });
-        return target;
+        return Fill<ushort, NearestSampler>(targetSize, mapping, () => new NearestSampler(source, sourceSize));
     }
 
     /// <summary>
@@ -59,8 +35,15 @@ public static class Resampler
     public static ushort[] LabelAware(ReadOnlyMemory<ushort> source, GridSize sourceSize, GridSize targetSize, IndexMapping mapping)
     {
         Check(source.Length, sourceSize, targetSize, mapping);
-        var target = new ushort[targetSize.Count];
-        Parallel.For(0, targetSize.Z, () => (Labels: new ushort[8], Weights: new double[8]), (k, _, scratch) =>
+        return Fill<ushort, VoteSampler>(targetSize, mapping, () => new VoteSampler(source, sourceSize));
+    }
+
+    // One sampler per worker (the vote keeps scratch arrays); each target voxel is computed on its own.
+    private static T[] Fill<T, TSampler>(GridSize targetSize, IndexMapping mapping, Func<TSampler> createSampler)
+        where TSampler : struct, ISampler<T>
+    {
+        var target = new T[targetSize.Count];
+        Parallel.For(0, targetSize.Z, createSampler, (k, _, sampler) =>
         {
             for (var j = 0; j < targetSize.Y; j++)
             {
@@ -68,11 +51,11 @@ public static class Resampler
                 for (var i = 0; i < targetSize.X; i++)
                 {
                     var (x, y, z) = mapping.Map(i, j, k);
-                    target[row + i] = WeightedVote(source.Span, sourceSize, x, y, z, scratch.Labels, scratch.Weights);
+                    target[row + i] = sampler.Sample(x, y, z);
                 }
             }
 
-            return scratch;
+            return sampler;
         }, _ => { });
         return target;
     }
@@ -80,6 +63,30 @@ public static class Resampler
     /// <summary>Trilinear resampling of a soft map (probabilities), 0 outside the source.</summary>
     public static float[] Probability(ReadOnlyMemory<float> source, GridSize sourceSize, GridSize targetSize, IndexMapping mapping)
         => Linear(source, sourceSize, targetSize, mapping, 0f);
+
+    private readonly struct LinearSampler(ReadOnlyMemory<float> source, GridSize size, float outside) : ISampler<float>
+    {
+        public float Sample(double x, double y, double z) => Trilinear(source.Span, size, x, y, z, outside);
+    }
+
+    private readonly struct NearestSampler(ReadOnlyMemory<ushort> source, GridSize size) : ISampler<ushort>
+    {
+        public ushort Sample(double x, double y, double z)
+        {
+            var xi = (int)Math.Round(x, MidpointRounding.AwayFromZero);
+            var yi = (int)Math.Round(y, MidpointRounding.AwayFromZero);
+            var zi = (int)Math.Round(z, MidpointRounding.AwayFromZero);
+            return Inside(size, xi, yi, zi) ? source.Span[(int)Offset(size, xi, yi, zi)] : (ushort)0;
+        }
+    }
+
+    private readonly struct VoteSampler(ReadOnlyMemory<ushort> source, GridSize size) : ISampler<ushort>
+    {
+        private readonly ushort[] labels = new ushort[8];
+        private readonly double[] weights = new double[8];
+
+        public ushort Sample(double x, double y, double z) => WeightedVote(source.Span, size, x, y, z, labels, weights);
+    }
 
     private static void Check(int length, GridSize sourceSize, GridSize targetSize, IndexMapping mapping)
     {
