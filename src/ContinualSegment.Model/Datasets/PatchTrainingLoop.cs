@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using ContinualSegment.Model.Networks;
+using ContinualSegment.Model.Training;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ContinualSegment.Model.Datasets;
+
+/// <summary>
+/// The epoch loop of a dataset run: every step draws fresh (augmented) patches, so the patch stream is
+/// a function of (seed, epoch) only and a resumed run sees the same patches as an uninterrupted one.
+/// A checkpoint is written after every epoch.
+/// </summary>
+public sealed class PatchTrainingLoop
+{
+    private readonly TrainingRunOptions options;
+
+    /// <summary>Creates the loop; <paramref name="options"/> are validated.</summary>
+    public PatchTrainingLoop(TrainingRunOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        this.options = options;
+    }
+
+    /// <summary>
+    /// Trains decoder <paramref name="decoderId"/> of <paramref name="bank"/> (with the encoder when
+    /// <paramref name="trainEncoder"/>) on patches from <paramref name="sampler"/>.
+    /// </summary>
+    /// <param name="checkpointDirectory">Where the checkpoint is written (and read when resuming); null = none.</param>
+    public IReadOnlyList<EpochReport> Run(
+        DecoderBank bank,
+        string decoderId,
+        bool trainEncoder,
+        PatchSampler sampler,
+        IReadOnlyList<TrainingSample> validation,
+        string? checkpointDirectory,
+        IProgress<TrainingProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(bank);
+        ArgumentNullException.ThrowIfNull(sampler);
+        ArgumentNullException.ThrowIfNull(validation);
+        var decoder = bank.GetDecoder(decoderId);
+        var t = options.Training;
+        var augmenter = new PatchAugmenter(options.Augmentation);
+        bank.FreezeEncoder(!trainEncoder);
+        var parameters = (trainEncoder ? bank.Encoder.parameters().Concat(decoder.parameters()) : decoder.parameters()).ToList();
+        using var optimizer = CreateOptimizer(parameters);
+        var reports = new List<EpochReport>();
+        var start = 0;
+        if (options.Resume && checkpointDirectory is not null && TrainingCheckpoint.Exists(checkpointDirectory))
+        {
+            var state = TrainingCheckpoint.Load(checkpointDirectory);
+            if (state.DecoderId != decoderId || state.TrainEncoder != trainEncoder || state.Seed != t.Seed || state.TotalEpochs != t.Epochs)
+            {
+                throw new InvalidOperationException($"the checkpoint in {checkpointDirectory} is for decoder '{state.DecoderId}' (encoder trained: {state.TrainEncoder}, seed {state.Seed}, {state.TotalEpochs} epochs), not for this run");
+            }
+
+            if (trainEncoder)
+            {
+                bank.Encoder.load(Path.Combine(checkpointDirectory, "encoder.bin"));
+            }
+
+            decoder.load(Path.Combine(checkpointDirectory, "decoder.bin"));
+            optimizer.load_state_dict(Path.Combine(checkpointDirectory, "optimizer.bin"));
+            start = state.EpochsCompleted;
+            reports.AddRange(state.Reports);
+        }
+
+        var clock = Stopwatch.StartNew();
+        var patch = sampler.PatchSize;
+        for (var epoch = start; epoch < t.Epochs; epoch++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            torch.manual_seed(unchecked((t.Seed * 1_000_003L) + epoch));
+            var random = new Random(unchecked((t.Seed * 7919) + (epoch * 104_729)));
+            var lr = t.LearningRate * Math.Pow(1.0 - ((double)epoch / t.Epochs), t.PolyPower);
+            foreach (var group in optimizer.ParamGroups)
+            {
+                group.LearningRate = lr;
+            }
+
+            bank.train();
+            double lossSum = 0;
+            for (var step = 0; step < options.IterationsPerEpoch; step++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                var images = new Tensor[t.BatchSize];
+                var labels = new Tensor[t.BatchSize];
+                for (var b = 0; b < t.BatchSize; b++)
+                {
+                    var p = sampler.Sample(random);
+                    var img = tensor(p.Image).reshape(p.Image.Length / (patch[0] * patch[1] * patch[2]), patch[0], patch[1], patch[2]);
+                    var lab = tensor(p.Labels.Select(v => (long)v).ToArray()).reshape(patch[0], patch[1], patch[2]);
+                    (images[b], labels[b]) = augmenter.Apply(img, lab, random);
+                }
+
+                var imageBatch = stack(images);
+                var labelBatch = stack(labels);
+                optimizer.zero_grad();
+                IReadOnlyList<Tensor> skips;
+                if (trainEncoder)
+                {
+                    skips = bank.Encoder.forward(imageBatch);
+                }
+                else
+                {
+                    using var noGrad = no_grad();
+                    skips = bank.Encoder.forward(imageBatch);
+                }
+
+                var loss = DiceCrossEntropyLoss.ComputeDeepSupervised(decoder.ForwardWithAuxiliary(skips), labelBatch);
+                loss.backward();
+                if (t.Optimizer == OptimizerKind.SgdPoly)
+                {
+                    nn.utils.clip_grad_norm_(parameters, 12);
+                }
+
+                optimizer.step();
+                lossSum += loss.item<float>();
+            }
+
+            var dice = validation.Count > 0 ? Trainer.Evaluate(bank, decoderId, validation) : double.NaN;
+            var report = new EpochReport(epoch + 1, lossSum / options.IterationsPerEpoch, dice, lr);
+            reports.Add(report);
+            if (checkpointDirectory is not null)
+            {
+                SaveCheckpoint(checkpointDirectory, bank, decoder, optimizer, trainEncoder, decoderId, epoch + 1, reports);
+            }
+
+            var done = epoch + 1 - start;
+            var perEpoch = clock.Elapsed / done;
+            progress?.Report(new TrainingProgress(report, t.Epochs, clock.Elapsed, perEpoch * (t.Epochs - epoch - 1)));
+        }
+
+        bank.eval();
+        return reports;
+    }
+
+    private void SaveCheckpoint(string directory, DecoderBank bank, Decoder decoder, OptimizerHelper optimizer, bool trainEncoder, string decoderId, int completed, List<EpochReport> reports)
+    {
+        Directory.CreateDirectory(directory);
+        if (trainEncoder)
+        {
+            bank.Encoder.save(Path.Combine(directory, "encoder.bin"));
+        }
+
+        decoder.save(Path.Combine(directory, "decoder.bin"));
+        optimizer.save_state_dict(Path.Combine(directory, "optimizer.bin"));
+        new TrainingCheckpoint
+        {
+            DecoderId = decoderId,
+            TrainEncoder = trainEncoder,
+            EpochsCompleted = completed,
+            TotalEpochs = options.Training.Epochs,
+            Seed = options.Training.Seed,
+            Reports = [.. reports],
+        }.Save(directory);
+    }
+
+    private OptimizerHelper CreateOptimizer(List<Parameter> parameters)
+    {
+        var t = options.Training;
+        return t.Optimizer switch
+        {
+            OptimizerKind.SgdPoly => torch.optim.SGD(parameters, t.LearningRate, momentum: t.Momentum, weight_decay: t.WeightDecay, nesterov: t.Momentum > 0),
+            _ => torch.optim.AdamW(parameters, t.LearningRate, weight_decay: t.WeightDecay),
+        };
+    }
+}

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using ContinualSegment.Model.Training;
+
+namespace ContinualSegment.Model.Datasets;
+
+/// <summary>
+/// A resumable training state: <c>checkpoint.json</c> (this record), <c>encoder.bin</c> (base runs),
+/// <c>decoder.bin</c> and <c>optimizer.bin</c> (the optimiser's state dict, momentum buffers included).
+/// </summary>
+public sealed record TrainingCheckpoint
+{
+    /// <summary>The format tag.</summary>
+    public const string CurrentFormat = "cseg-checkpoint/1";
+
+    /// <summary>The state file name.</summary>
+    public const string StateFileName = "checkpoint.json";
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    /// <summary>Format tag.</summary>
+    public string Format { get; init; } = CurrentFormat;
+
+    /// <summary>The decoder being trained.</summary>
+    public string DecoderId { get; init; } = string.Empty;
+
+    /// <summary>Whether the encoder is trained too (base run).</summary>
+    public bool TrainEncoder { get; init; }
+
+    /// <summary>Epochs finished.</summary>
+    public int EpochsCompleted { get; init; }
+
+    /// <summary>Epochs of the whole run.</summary>
+    public int TotalEpochs { get; init; }
+
+    /// <summary>The run's seed.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>The reports of the finished epochs.</summary>
+    public IReadOnlyList<EpochReport> Reports { get; init; } = [];
+
+    /// <summary>Whether <paramref name="directory"/> holds a checkpoint.</summary>
+    public static bool Exists(string directory) => File.Exists(Path.Combine(directory, StateFileName));
+
+    /// <summary>Removes the checkpoint's files (and the folder when it is then empty).</summary>
+    public static void Delete(string directory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        foreach (var name in new[] { StateFileName, "encoder.bin", "decoder.bin", "optimizer.bin" })
+        {
+            File.Delete(Path.Combine(directory, name));
+        }
+
+        if (Directory.Exists(directory) && !Directory.EnumerateFileSystemEntries(directory).Any())
+        {
+            Directory.Delete(directory);
+        }
+    }
+
+    /// <summary>Reads the state file.</summary>
+    public static TrainingCheckpoint Load(string directory)
+    {
+        var path = Path.Combine(directory, StateFileName);
+        var info = new FileInfo(path);
+        if (!info.Exists || info.Length > 16 * 1024 * 1024)
+        {
+            throw new InvalidDataException($"{path} is missing or too large");
+        }
+
+        var state = JsonSerializer.Deserialize<TrainingCheckpoint>(File.ReadAllText(path), Json)
+            ?? throw new InvalidDataException($"{path} is empty");
+        if (state.Format != CurrentFormat)
+        {
+            throw new InvalidDataException($"{path} has format '{state.Format}', expected '{CurrentFormat}'");
+        }
+
+        return state;
+    }
+
+    /// <summary>Writes the state file (after the weight files, so a complete state file means a complete checkpoint).</summary>
+    public void Save(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, StateFileName);
+        var temp = path + ".tmp";
+        File.WriteAllText(temp, JsonSerializer.Serialize(this, Json));
+        File.Move(temp, path, overwrite: true);
+    }
+}

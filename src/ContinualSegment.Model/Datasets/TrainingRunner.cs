@@ -1,0 +1,234 @@
+using ContinualSegment.Imaging;
+using ContinualSegment.Model.BodyPart;
+using ContinualSegment.Model.Networks;
+using ContinualSegment.Model.Persistence;
+using ContinualSegment.Model.Plans;
+using ContinualSegment.Model.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ContinualSegment.Model.Datasets;
+
+/// <summary>
+/// Whole training runs from an nnU-Net dataset folder to a model directory (<see cref="ModelStore"/>):
+/// read and split the dataset, preprocess to the plan, train on freshly sampled and augmented patches
+/// with per-epoch checkpoints, compute the decoder's body-part range (optional) and save.
+/// </summary>
+public static class TrainingRunner
+{
+    /// <summary>
+    /// Trains the encoder and the base decoder. <paramref name="plan"/> supplies the architecture, target
+    /// spacing and patch size; when it has no decoder, one is made from the dataset's classes; its CT
+    /// normalisation is recomputed from the training foreground unless <see cref="TrainingRunOptions.ComputeNormalization"/> is off.
+    /// </summary>
+    /// <returns>The plan as written to <paramref name="outputModelDir"/>.</returns>
+    public static async Task<ModelPlan> TrainBaseAsync(
+        string datasetDir,
+        ModelPlan plan,
+        string outputModelDir,
+        TrainingRunOptions options,
+        IProgress<TrainingProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(datasetDir);
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentException.ThrowIfNullOrEmpty(outputModelDir);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var catalogue = StructureCatalogue.LoadDefault();
+        var dataset = await NnUnetDataset.OpenAsync(datasetDir, catalogue, cancellationToken).ConfigureAwait(false);
+        if (dataset.ChannelNames.Count != plan.InputChannels)
+        {
+            throw new ArgumentException($"the dataset has {dataset.ChannelNames.Count} channels but the plan's encoder takes {plan.InputChannels}");
+        }
+
+        var split = dataset.Split(options.ValidationFraction, options.Training.Seed);
+        DecoderPlan decoderPlan;
+        if (plan.Decoders.Count == 0)
+        {
+            decoderPlan = NewDecoder(options.DecoderId ?? "base", dataset, plan, options, catalogue);
+        }
+        else if (plan.Decoders.Count == 1)
+        {
+            decoderPlan = plan.Decoders[0];
+            if (!decoderPlan.Classes.SequenceEqual(dataset.Classes, StringComparer.Ordinal))
+            {
+                throw new ArgumentException($"decoder '{decoderPlan.Id}' has classes [{string.Join(", ", decoderPlan.Classes)}] but the dataset labels [{string.Join(", ", dataset.Classes)}]");
+            }
+        }
+        else
+        {
+            throw new ArgumentException("a base plan has at most one decoder (the base task)");
+        }
+
+        if (options.ComputeNormalization && plan.Normalization.Scheme == NormalizationScheme.CT)
+        {
+            plan = plan with { Normalization = await IntensityStatistics.ComputeAsync(split.Training, options.Training.Seed, cancellationToken).ConfigureAwait(false) };
+        }
+
+        decoderPlan = await WithBodyPartRangeAsync(decoderPlan, split.Training, options, cancellationToken).ConfigureAwait(false);
+        plan = plan with { Decoders = [decoderPlan], EncoderFingerprint = string.Empty };
+        ModelPlanSerializer.Validate(plan);
+        var (train, validation) = await LoadAsync(dataset, split, plan, options.ValidationPatchesPerCase, cancellationToken).ConfigureAwait(false);
+        torch.manual_seed(options.Training.Seed);
+        using var bank = new DecoderBank(plan);
+        var checkpoint = options.CheckpointDirectory ?? Path.Combine(outputModelDir, "checkpoint");
+        try
+        {
+            var sampler = new PatchSampler(train, plan.PatchSize, options.ForegroundFraction, options.Training.Seed);
+            new PatchTrainingLoop(options).Run(bank, decoderPlan.Id, trainEncoder: true, sampler, validation, checkpoint, progress, cancellationToken);
+        }
+        finally
+        {
+            DisposeAll(validation);
+        }
+
+        var saved = ModelStore.Save(bank, plan, outputModelDir);
+        if (!options.KeepCheckpoint)
+        {
+            TrainingCheckpoint.Delete(checkpoint);
+        }
+
+        return saved;
+    }
+
+    /// <summary>
+    /// A continual step: loads <paramref name="modelDir"/> (its encoder is checked against the plan's
+    /// fingerprint), trains a new decoder <paramref name="newDecoderId"/> on the frozen encoder and
+    /// appends it to the model directory. The encoder's fingerprint is checked again before saving.
+    /// </summary>
+    /// <returns>The plan as written.</returns>
+    public static async Task<ModelPlan> TrainContinualAsync(
+        string modelDir,
+        string datasetDir,
+        string newDecoderId,
+        TrainingRunOptions options,
+        IProgress<TrainingProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(modelDir);
+        ArgumentException.ThrowIfNullOrEmpty(datasetDir);
+        ArgumentException.ThrowIfNullOrEmpty(newDecoderId);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var catalogue = StructureCatalogue.LoadDefault();
+        var dataset = await NnUnetDataset.OpenAsync(datasetDir, catalogue, cancellationToken).ConfigureAwait(false);
+        using var model = ModelStore.Load(modelDir);
+        var plan = model.Plan;
+        if (plan.FindDecoder(newDecoderId) is not null)
+        {
+            throw new ArgumentException($"the model already has a decoder '{newDecoderId}'", nameof(newDecoderId));
+        }
+
+        if (dataset.ChannelNames.Count != plan.InputChannels)
+        {
+            throw new ArgumentException($"the dataset has {dataset.ChannelNames.Count} channels but the model's encoder takes {plan.InputChannels}");
+        }
+
+        var fingerprint = ModelFingerprint.Compute(model.Bank.Encoder);
+        var decoderPlan = NewDecoder(newDecoderId, dataset, plan, options, catalogue);
+        var split = dataset.Split(options.ValidationFraction, options.Training.Seed);
+        decoderPlan = await WithBodyPartRangeAsync(decoderPlan, split.Training, options, cancellationToken).ConfigureAwait(false);
+        var (train, validation) = await LoadAsync(dataset, split, plan, options.ValidationPatchesPerCase, cancellationToken).ConfigureAwait(false);
+        torch.manual_seed(options.Training.Seed);
+        model.Bank.AddDecoder(decoderPlan);
+        var checkpoint = options.CheckpointDirectory ?? Path.Combine(modelDir, "checkpoint-" + newDecoderId);
+        try
+        {
+            var sampler = new PatchSampler(train, plan.PatchSize, options.ForegroundFraction, options.Training.Seed);
+            new PatchTrainingLoop(options).Run(model.Bank, newDecoderId, trainEncoder: false, sampler, validation, checkpoint, progress, cancellationToken);
+        }
+        finally
+        {
+            DisposeAll(validation);
+        }
+
+        if (!string.Equals(ModelFingerprint.Compute(model.Bank.Encoder), fingerprint, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException("the frozen encoder changed during the continual step; nothing was saved");
+        }
+
+        var written = ModelStore.AppendDecoder(modelDir, model.Bank, newDecoderId);
+        if (!options.KeepCheckpoint)
+        {
+            TrainingCheckpoint.Delete(checkpoint);
+        }
+
+        return written;
+    }
+
+    /// <summary>A decoder plan for the dataset's classes on <paramref name="plan"/>'s encoder.</summary>
+    public static DecoderPlan NewDecoder(string id, NnUnetDataset dataset, ModelPlan plan, TrainingRunOptions options, StructureCatalogue catalogue)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(catalogue);
+        var task = options.Task ?? (catalogue.TryGet(dataset.Classes[0], out var s) && s is not null ? s.Task : "custom");
+        var decoder = new DecoderPlan
+        {
+            Id = id,
+            Task = task,
+            Classes = dataset.Classes,
+            Genotype = DecoderGenotype.Full(plan.Encoder.Stages.Count),
+            DeepSupervision = options.DeepSupervision,
+        };
+        ModelPlanSerializer.ValidateDecoder(decoder, plan.Encoder.Stages.Count);
+        return decoder;
+    }
+
+    private static async Task<(List<PreprocessedCase> Train, List<TrainingSample> Validation)> LoadAsync(NnUnetDataset dataset, DatasetSplit split, ModelPlan plan, int validationPatches, CancellationToken cancellationToken)
+    {
+        var train = new List<PreprocessedCase>();
+        foreach (var c in split.Training)
+        {
+            train.Add(await CasePreprocessor.LoadAsync(c, plan, dataset.Classes.Count, cancellationToken).ConfigureAwait(false));
+        }
+
+        var validation = new List<TrainingSample>();
+        foreach (var c in split.Validation)
+        {
+            var pc = await CasePreprocessor.LoadAsync(c, plan, dataset.Classes.Count, cancellationToken).ConfigureAwait(false);
+            var sampler = new PatchSampler([pc], plan.PatchSize, foregroundFraction: 1.0, seed: 0);
+            var random = new Random(17);
+            for (var i = 0; i < validationPatches; i++)
+            {
+                var p = sampler.Sample(random);
+                validation.Add(new TrainingSample(
+                    tensor(p.Image).reshape(pc.Channels, plan.PatchSize[0], plan.PatchSize[1], plan.PatchSize[2]),
+                    tensor(p.Labels.Select(v => (long)v).ToArray()).reshape(plan.PatchSize[0], plan.PatchSize[1], plan.PatchSize[2])));
+            }
+        }
+
+        return (train, validation);
+    }
+
+    private static async Task<DecoderPlan> WithBodyPartRangeAsync(DecoderPlan decoder, IReadOnlyList<NnUnetCase> cases, TrainingRunOptions options, CancellationToken cancellationToken)
+    {
+        if (options.BodyPartRegressorPath is null)
+        {
+            return decoder;
+        }
+
+        using var regressor = BodyPartRegressor.LoadWeights(options.BodyPartRegressorPath);
+        var perCase = new List<(IReadOnlyList<double>, IReadOnlyList<bool>)>();
+        foreach (var c in cases)
+        {
+            var image = await NiftiReader.ReadFloatAsync(c.ImagePaths[0], cancellationToken).ConfigureAwait(false);
+            var labels = await NiftiReader.ReadLabelsAsync(c.LabelPath, cancellationToken).ConfigureAwait(false);
+            using var slices = BodyPartSlices.Prepare(image.Data, image.SizeZ, image.SizeY, image.SizeX);
+            perCase.Add((BodyPartScorer.ScoreMonotonic(regressor, slices), BodyPartRangeCalculator.SlicesWithForeground(labels.Data, labels.SizeZ)));
+        }
+
+        return decoder with { BodyPartRange = BodyPartRangeCalculator.Compute(perCase, options.BodyPartMargin) };
+    }
+
+    private static void DisposeAll(List<TrainingSample> samples)
+    {
+        foreach (var s in samples)
+        {
+            s.Image.Dispose();
+            s.Labels.Dispose();
+        }
+    }
+}
