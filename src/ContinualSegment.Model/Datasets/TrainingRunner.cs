@@ -189,18 +189,57 @@ public static class TrainingRunner
         foreach (var c in split.Validation)
         {
             var pc = await CasePreprocessor.LoadAsync(c, plan, dataset.Classes.Count, cancellationToken).ConfigureAwait(false);
-            var sampler = new PatchSampler([pc], plan.PatchSize, foregroundFraction: 1.0, seed: 0);
-            var random = new Random(17);
-            for (var i = 0; i < validationPatches; i++)
-            {
-                var p = sampler.Sample(random);
-                validation.Add(new TrainingSample(
-                    tensor(p.Image).reshape(pc.Channels, plan.PatchSize[0], plan.PatchSize[1], plan.PatchSize[2]),
-                    tensor(p.Labels.Select(v => (long)v).ToArray()).reshape(plan.PatchSize[0], plan.PatchSize[1], plan.PatchSize[2])));
-            }
+            validation.AddRange(FixedPatches(pc, plan, validationPatches, seed: 17));
         }
 
         return (train, validation);
+    }
+
+    /// <summary>
+    /// A fixed set of foreground-centred patches of a case, as training samples (the same for the same seed):
+    /// what validation and trimming evaluate on.
+    /// </summary>
+    public static IReadOnlyList<TrainingSample> FixedPatches(PreprocessedCase preprocessed, ModelPlan plan, int count, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(preprocessed);
+        ArgumentNullException.ThrowIfNull(plan);
+        var sampler = new PatchSampler([preprocessed], plan.PatchSize, foregroundFraction: 1.0, seed: 0);
+        var random = new Random(seed);
+        var samples = new List<TrainingSample>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var p = sampler.Sample(random);
+            samples.Add(new TrainingSample(
+                tensor(p.Image).reshape(preprocessed.Channels, plan.PatchSize[0], plan.PatchSize[1], plan.PatchSize[2]),
+                tensor(p.Labels.Select(v => (long)v).ToArray()).reshape(plan.PatchSize[0], plan.PatchSize[1], plan.PatchSize[2])));
+        }
+
+        return samples;
+    }
+
+    /// <summary>Training and validation patches of a dataset preprocessed to a model's plan (for trimming).</summary>
+    public static async Task<(IReadOnlyList<TrainingSample> Training, IReadOnlyList<TrainingSample> Validation)> PatchSetsAsync(
+        string datasetDir, ModelPlan plan, double validationFraction, int patchesPerCase, int seed, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(datasetDir);
+        ArgumentNullException.ThrowIfNull(plan);
+        var dataset = await NnUnetDataset.OpenAsync(datasetDir, StructureCatalogue.LoadDefault(), cancellationToken).ConfigureAwait(false);
+        var split = dataset.Split(validationFraction, seed);
+        var training = new List<TrainingSample>();
+        foreach (var c in split.Training)
+        {
+            var pc = await CasePreprocessor.LoadAsync(c, plan, dataset.Classes.Count, cancellationToken).ConfigureAwait(false);
+            training.AddRange(FixedPatches(pc, plan, patchesPerCase, seed));
+        }
+
+        var validation = new List<TrainingSample>();
+        foreach (var c in split.Validation)
+        {
+            var pc = await CasePreprocessor.LoadAsync(c, plan, dataset.Classes.Count, cancellationToken).ConfigureAwait(false);
+            validation.AddRange(FixedPatches(pc, plan, patchesPerCase, seed + 1));
+        }
+
+        return (training, validation);
     }
 
     private static async Task<DecoderPlan> WithBodyPartRangeAsync(DecoderPlan decoder, IReadOnlyList<NnUnetCase> cases, TrainingRunOptions options, CancellationToken cancellationToken)
