@@ -33,7 +33,7 @@ public static class CsegApp
         {
             return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is ContinualSegment.Dicom.DicomException or IOException or UnauthorizedAccessException or InvalidDataException)
+        catch (Exception ex) when (ex is ContinualSegment.Dicom.DicomException or IOException or UnauthorizedAccessException or InvalidDataException or ContinualSegment.Imaging.Series.SeriesLoadException or ContinualSegment.Model.Plans.ModelPlanException)
         {
             await error.WriteLineAsync($"cseg: {ex.Message.ReplaceLineEndings(" ")}").ConfigureAwait(false);
             return Failure;
@@ -57,6 +57,9 @@ public static class CsegApp
         root.Subcommands.Add(DicomCommand.Create(output, error));
         root.Subcommands.Add(PhantomCommand.Create(output));
         root.Subcommands.Add(EvaluateCommand.Create(output));
+        root.Subcommands.Add(ResultsCommand.Create(output));
+        root.Subcommands.Add(TrainCommand.Create(output));
+        root.Subcommands.Add(TrimCommand.Create(output));
         root.Subcommands.Add(PackageCommand.Create(output, error));
         root.Subcommands.Add(DecodersCommand.Create(output, error));
         root.Subcommands.Add(BenchCommand.Create(output));

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ContinualSegment.Dicom;
 using ContinualSegment.Imaging;
 
@@ -32,12 +31,12 @@ public sealed class PhantomDicomTests : IDisposable
         var ours = await NiftiReader.ReadFloatAsync(Path.Combine(_root, "imagesTr", "chest_0000_0000.nii.gz"), default);
         Assert.Equal(ours.SizeZ, files.Length);
 
-        var (_, report) = Run("dciodvfy", files[0]);
+        var (_, report) = PeerTool.Run("dciodvfy", files[0]);
         var errors = report.Split('\n').Where(l => l.StartsWith("Error", StringComparison.Ordinal)).ToList();
         Assert.True(errors.Count == 0, string.Join('\n', errors));
 
         var niiDir = Directory.CreateDirectory(Path.Combine(_root, "dcm2niix")).FullName;
-        var (code, output) = Run("dcm2niix", "-z", "n", "-f", "ct", "-o", niiDir, series);
+        var (code, output) = PeerTool.Run("dcm2niix", "-z", "n", "-f", "ct", "-o", niiDir, series);
         Assert.True(code == 0, output);
         var theirs = await NiftiReader.ReadFloatAsync(Path.Combine(niiDir, "ct.nii"), default);
         Assert.Equal((long)ours.SizeX * ours.SizeY * ours.SizeZ, (long)theirs.SizeX * theirs.SizeY * theirs.SizeZ);
@@ -64,20 +63,5 @@ public sealed class PhantomDicomTests : IDisposable
         var ds = DicomFile.Open(first).Dataset;
         Assert.True(DicomUid.IsValid(ds.GetString(DicomTag.SOPInstanceUID)));
         Assert.Equal("CT", ds.GetString(DicomDictionary.TagOf("Modality")));
-    }
-
-    private static (int ExitCode, string Output) Run(string tool, params string[] args)
-    {
-        var psi = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            psi.ArgumentList.Add(arg);
-        }
-
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException(tool);
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        Assert.True(p.WaitForExit(120_000), $"{tool} timed out");
-        return (p.ExitCode, stdout.Result + stderr.Result);
     }
 }

@@ -27,7 +27,22 @@ public static class SliceContourer
         double toleranceMm,
         HoleMode holes)
         where T : unmanaged, IEquatable<T>
+        => Contour(slice, width, height, [label], box, spacingX, spacingY, toleranceMm, holes);
+
+    /// <summary>Contours the pixels whose value is any of <paramref name="labels"/> as one region.</summary>
+    public static IReadOnlyList<ContourPolygon> Contour<T>(
+        ReadOnlySpan<T> slice,
+        int width,
+        int height,
+        IReadOnlyList<T> labels,
+        (int X0, int Y0, int X1, int Y1) box,
+        double spacingX,
+        double spacingY,
+        double toleranceMm,
+        HoleMode holes)
+        where T : unmanaged, IEquatable<T>
     {
+        ArgumentNullException.ThrowIfNull(labels);
         if (slice.Length != (long)width * height)
         {
             throw new ArgumentException($"slice has {slice.Length} values, expected {width}×{height}", nameof(slice));
@@ -46,9 +61,13 @@ public static class SliceContourer
             var row = slice.Slice(((box.Y0 + y) * width) + box.X0, w);
             for (var x = 0; x < w; x++)
             {
-                if (row[x].Equals(label))
+                for (var l = 0; l < labels.Count; l++)
                 {
-                    sub[(y * w) + x] = 1;
+                    if (row[x].Equals(labels[l]))
+                    {
+                        sub[(y * w) + x] = 1;
+                        break;
+                    }
                 }
             }
         }

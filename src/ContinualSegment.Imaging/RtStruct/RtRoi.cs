@@ -9,6 +9,7 @@ namespace ContinualSegment.Imaging.RtStruct;
 /// <param name="Label">The ROI's value in that label map.</param>
 /// <param name="TypeCode">The structure's coded type, written as RT ROI Identification Code Sequence; optional.</param>
 /// <param name="Description">ROI Description; optional.</param>
+/// <param name="AlsoLabels">Further values of the same label map that belong to the ROI (an organ's lesions).</param>
 public sealed record RtRoi(
     int Number,
     string Name,
@@ -17,4 +18,9 @@ public sealed record RtRoi(
     int Layer,
     ushort Label,
     CodedConcept? TypeCode = null,
-    string? Description = null);
+    string? Description = null,
+    IReadOnlyList<ushort>? AlsoLabels = null)
+{
+    /// <summary>Every value of the label map that belongs to the ROI.</summary>
+    public IReadOnlyList<ushort> AllLabels => AlsoLabels is null ? [Label] : [.. AlsoLabels.Prepend(Label).Distinct()];
+}

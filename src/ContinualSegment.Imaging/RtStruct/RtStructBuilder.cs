@@ -244,15 +244,16 @@ public static class RtStructBuilder
         var geometricType = options.Holes == HoleMode.Keyhole ? "CLOSED_PLANAR" : "CLOSEDPLANAR_XOR";
         var items = new List<DicomDataset>();
         var contourNumber = 1;
+        var labels = roi.AllLabels;
         for (var z = 0; z < layer.SizeZ; z++)
         {
-            if (boxes.Get(roi.Layer, roi.Label, z) is not { } box)
+            if (boxes.Get(roi.Layer, labels, z) is not { } box)
             {
                 continue;
             }
 
             var slice = new ReadOnlySpan<ushort>(layer.Data, z * sliceSize, sliceSize);
-            var polygons = SliceContourer.Contour(slice, layer.SizeX, layer.SizeY, roi.Label, box, geometry.Spacing.X, geometry.Spacing.Y, options.ToleranceMm, options.Holes);
+            var polygons = SliceContourer.Contour(slice, layer.SizeX, layer.SizeY, labels, box, geometry.Spacing.X, geometry.Spacing.Y, options.ToleranceMm, options.Holes);
             foreach (var polygon in polygons)
             {
                 var values = new string[polygon.Points.Count * 3];

@@ -1,4 +1,5 @@
 using ContinualSegment.Dicom;
+using ContinualSegment.Imaging.Series;
 
 namespace ContinualSegment.Imaging.RtStruct;
 
@@ -13,4 +14,39 @@ public sealed record RtStructRequest(
     IReadOnlyList<RtReferencedImage> Images,
     string FrameOfReferenceUid,
     IReadOnlyList<Volume<ushort>> Layers,
-    IReadOnlyList<RtRoi> Rois);
+    IReadOnlyList<RtRoi> Rois)
+{
+    /// <summary>
+    /// One ROI per structure present in a label map on the series' grid: TG-263 names where the catalogue has
+    /// one, catalogue colours and codes, GTV for lesions, and each organ's ROI covering its lesions too.
+    /// </summary>
+    /// <param name="source">The CT series the label map belongs to.</param>
+    /// <param name="labels">The label map on the series' grid.</param>
+    /// <param name="catalogue">The structure catalogue.</param>
+    /// <param name="task">The task whose local labels the map holds; null for catalogue indices.</param>
+    public static RtStructRequest FromLabelMap(SeriesHeader source, Volume<ushort> labels, StructureCatalogue catalogue, string? task = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(labels);
+        var table = LabelTable.FromLabelMap(labels, catalogue, task);
+        var attributes = source.PatientStudyAttributes.Clone();
+        attributes.AddOrUpdate(DicomTags.SeriesInstanceUID, DicomVR.UI, source.SeriesInstanceUid);
+        var rois = table.Structures.Select((entry, index) =>
+        {
+            var (value, structure) = (entry.Key, entry.Value);
+            var lesions = table.LesionsIn(value);
+            return new RtRoi(
+                index + 1,
+                structure.Tg263Name is { Length: > 0 } tg263 ? tg263 : structure.Name,
+                structure.Color,
+                structure.IsLesion ? "GTV" : "ORGAN",
+                0,
+                value,
+                structure.Type,
+                structure.DisplayName,
+                lesions.Count == 0 ? null : lesions);
+        }).ToList();
+        var images = source.SourceImages.Select(i => new RtReferencedImage(i.SopClassUid, i.SopInstanceUid)).ToList();
+        return new RtStructRequest(attributes, images, source.FrameOfReferenceUid, [labels], rois);
+    }
+}

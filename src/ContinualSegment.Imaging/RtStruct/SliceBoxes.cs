@@ -12,10 +12,10 @@ internal sealed class SliceBoxes
         {
             var layer = layers[layerIndex];
             var wanted = new bool[ushort.MaxValue + 1];
-            foreach (var roi in rois.Where(r => r.Layer == layerIndex))
+            foreach (var label in rois.Where(r => r.Layer == layerIndex).SelectMany(r => r.AllLabels).Distinct())
             {
-                wanted[roi.Label] = true;
-                result.boxes[(layerIndex, roi.Label)] = new (int, int, int, int)?[layer.SizeZ];
+                wanted[label] = true;
+                result.boxes[(layerIndex, label)] = new (int, int, int, int)?[layer.SizeZ];
             }
 
             var perSlice = new (int X0, int Y0, int X1, int Y1)?[ushort.MaxValue + 1];
@@ -53,6 +53,18 @@ internal sealed class SliceBoxes
         return result;
     }
 
-    public (int X0, int Y0, int X1, int Y1)? Get(int layer, ushort label, int z)
-        => boxes.TryGetValue((layer, label), out var slices) ? slices[z] : null;
+    /// <summary>The union of the boxes of <paramref name="labels"/> on slice <paramref name="z"/>; null when none is there.</summary>
+    public (int X0, int Y0, int X1, int Y1)? Get(int layer, IReadOnlyList<ushort> labels, int z)
+    {
+        (int X0, int Y0, int X1, int Y1)? union = null;
+        foreach (var label in labels)
+        {
+            if (boxes.TryGetValue((layer, label), out var slices) && slices[z] is { } b)
+            {
+                union = union is { } u ? (Math.Min(u.X0, b.X0), Math.Min(u.Y0, b.Y0), Math.Max(u.X1, b.X1), Math.Max(u.Y1, b.Y1)) : b;
+            }
+        }
+
+        return union;
+    }
 }

@@ -1,0 +1,140 @@
+using System.CommandLine;
+using ContinualSegment.Model.Datasets;
+using ContinualSegment.Model.Plans;
+using ContinualSegment.Model.Training;
+
+namespace ContinualSegment.Cli.Commands;
+
+/// <summary><c>cseg train base|task</c>: trains the general encoder with a first decoder, or a new decoder on the frozen encoder.</summary>
+public static class TrainCommand
+{
+    /// <summary>The plan shipped with cseg for CPU training (models/plans/cpu-small.json).</summary>
+    public static string DefaultPlanPath => Path.Combine(AppContext.BaseDirectory, "models", "plans", "cpu-small.json");
+
+    public static Command Create(TextWriter output)
+    {
+        var command = new Command("train", "Train the base model (encoder + first decoder) or a new task's decoder on the frozen encoder.");
+        command.Subcommands.Add(Base(output));
+        command.Subcommands.Add(Task(output));
+        return command;
+    }
+
+    private sealed record CommonOptions(
+        Option<string> Dataset, Option<int> Epochs, Option<int> Iterations, Option<int> Batch, Option<string> Optimizer, Option<double> LearningRate,
+        Option<int> Seed, Option<double> ForegroundFraction, Option<double> ValidationFraction, Option<bool> NoAugment, Option<string?> Checkpoint,
+        Option<bool> Resume, Option<string?> BodyPartModel)
+    {
+        public static CommonOptions Create() => new(
+            new Option<string>("--dataset") { Description = "nnU-Net-format dataset directory (dataset.json, imagesTr, labelsTr).", Required = true },
+            new Option<int>("--epochs") { Description = "Epochs.", DefaultValueFactory = _ => 50 },
+            new Option<int>("--iterations") { Description = "Training steps per epoch.", DefaultValueFactory = _ => 250 },
+            new Option<int>("--batch") { Description = "Patches per step.", DefaultValueFactory = _ => 2 },
+            new Option<string>("--optimizer") { Description = "sgd (SGD with poly decay) or adamw.", DefaultValueFactory = _ => "sgd" },
+            new Option<double>("--lr") { Description = "Initial learning rate.", DefaultValueFactory = _ => 0.01 },
+            new Option<int>("--seed") { Description = "Seed of every random choice.", DefaultValueFactory = _ => 12345 },
+            new Option<double>("--fg-fraction") { Description = "Share of patches centred on foreground.", DefaultValueFactory = _ => 1.0 / 3 },
+            new Option<double>("--val-fraction") { Description = "Share of cases held out for validation.", DefaultValueFactory = _ => 0.2 },
+            new Option<bool>("--no-augment") { Description = "Switch augmentation off." },
+            new Option<string?>("--checkpoint") { Description = "Checkpoint directory (one checkpoint per epoch)." },
+            new Option<bool>("--resume") { Description = "Continue from the checkpoint." },
+            new Option<string?>("--bodypart-model") { Description = "Body-part regressor weights; sets the decoder's body-part range from its training labels." });
+
+        public void AddTo(Command command)
+        {
+            foreach (var option in new Option[] { Dataset, Epochs, Iterations, Batch, Optimizer, LearningRate, Seed, ForegroundFraction, ValidationFraction, NoAugment, Checkpoint, Resume, BodyPartModel })
+            {
+                command.Options.Add(option);
+            }
+        }
+
+        public TrainingRunOptions ToOptions(ParseResult parse)
+        {
+            var optimizer = parse.GetValue(Optimizer) switch
+            {
+                "sgd" => OptimizerKind.SgdPoly,
+                "adamw" => OptimizerKind.AdamW,
+                var other => throw new InvalidDataException($"--optimizer must be sgd or adamw, not '{other}'"),
+            };
+            var options = new TrainingRunOptions
+            {
+                Training = new TrainingOptions
+                {
+                    Epochs = parse.GetValue(Epochs),
+                    BatchSize = parse.GetValue(Batch),
+                    Optimizer = optimizer,
+                    LearningRate = parse.GetValue(LearningRate),
+                    Seed = parse.GetValue(Seed),
+                },
+                IterationsPerEpoch = parse.GetValue(Iterations),
+                ForegroundFraction = parse.GetValue(ForegroundFraction),
+                ValidationFraction = parse.GetValue(ValidationFraction),
+                CheckpointDirectory = parse.GetValue(Checkpoint),
+                Resume = parse.GetValue(Resume),
+                BodyPartRegressorPath = parse.GetValue(BodyPartModel),
+            };
+            if (parse.GetValue(NoAugment))
+            {
+                options.Augmentation = AugmentationOptions.None;
+            }
+
+            try
+            {
+                options.Validate();
+            }
+            catch (ArgumentException ex)
+            {
+                throw new InvalidDataException(ex.Message, ex);
+            }
+
+            return options;
+        }
+    }
+
+    private static Command Base(TextWriter output)
+    {
+        var common = CommonOptions.Create();
+        var outDir = new Option<string>("--out") { Description = "The model directory to write (plan.json, encoder.bin, decoders/).", Required = true };
+        var plan = new Option<string?>("--plan") { Description = "Plan file: architecture, patch size, target spacing (default: the shipped CPU plan)." };
+        var decoderId = new Option<string?>("--decoder-id") { Description = "Id of the first decoder (default: base)." };
+        var command = new Command("base", "Train the general encoder with the first task's decoder.") { outDir, plan, decoderId };
+        common.AddTo(command);
+        command.SetAction(async (parse, ct) =>
+        {
+            var planPath = parse.GetValue(plan) ?? DefaultPlanPath;
+            if (!File.Exists(planPath))
+            {
+                throw new FileNotFoundException($"plan not found: {planPath}", planPath);
+            }
+
+            var options = common.ToOptions(parse);
+            options.DecoderId = parse.GetValue(decoderId);
+            var written = await TrainingRunner.TrainBaseAsync(
+                Path.GetFullPath(parse.GetValue(common.Dataset)!), ModelPlanSerializer.Load(planPath), Path.GetFullPath(parse.GetValue(outDir)!), options, new ConsoleProgress(output), ct).ConfigureAwait(false);
+            await output.WriteLineAsync($"wrote model {parse.GetValue(outDir)}: encoder {written.EncoderFingerprint[..12]}…, decoders {string.Join(", ", written.Decoders.Select(d => d.Id))}").ConfigureAwait(false);
+            return CsegApp.Success;
+        });
+        return command;
+    }
+
+    private static Command Task(TextWriter output)
+    {
+        var common = CommonOptions.Create();
+        var model = new Option<string>("--model") { Description = "The model directory whose frozen encoder is used; the new decoder is added to it.", Required = true };
+        var decoderId = new Option<string>("--decoder-id") { Description = "Id of the new decoder.", Required = true };
+        var command = new Command("task", "Train a new task's decoder on the frozen encoder (earlier decoders are not touched).") { model, decoderId };
+        common.AddTo(command);
+        command.SetAction(async (parse, ct) =>
+        {
+            var written = await TrainingRunner.TrainContinualAsync(
+                Path.GetFullPath(parse.GetValue(model)!), Path.GetFullPath(parse.GetValue(common.Dataset)!), parse.GetValue(decoderId)!, common.ToOptions(parse), new ConsoleProgress(output), ct).ConfigureAwait(false);
+            await output.WriteLineAsync($"added decoder {parse.GetValue(decoderId)} to {parse.GetValue(model)}: decoders {string.Join(", ", written.Decoders.Select(d => d.Id))}").ConfigureAwait(false);
+            return CsegApp.Success;
+        });
+        return command;
+    }
+
+    private sealed class ConsoleProgress(TextWriter output) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => output.WriteLine(value.ToConsoleLine());
+    }
+}

@@ -1,0 +1,83 @@
+using System.CommandLine;
+using System.Globalization;
+using ContinualSegment.Model.Datasets;
+using ContinualSegment.Model.Plans;
+using ContinualSegment.Model.Trimming;
+
+namespace ContinualSegment.Cli.Commands;
+
+/// <summary><c>cseg trim</c>: architecture search and distillation for a smaller decoder within the Dice rule.</summary>
+public static class TrimCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        var model = new Option<string>("--model") { Description = "The model directory.", Required = true };
+        var decoder = new Option<string>("--decoder") { Description = "Id of the decoder to trim (the teacher).", Required = true };
+        var dataset = new Option<string>("--dataset") { Description = "The decoder's nnU-Net dataset (training and validation patches come from it).", Required = true };
+        var studentId = new Option<string?>("--student-id") { Description = "Add the student as a new decoder with this id (default: replace the teacher)." };
+        var maxDrop = new Option<double>("--max-dice-drop") { Description = "Largest relative validation Dice drop accepted.", DefaultValueFactory = _ => 0.02 };
+        var candidates = new Option<int>("--candidates") { Description = "Candidate architectures evaluated.", DefaultValueFactory = _ => 24 };
+        var searchSteps = new Option<int>("--search-steps") { Description = "Distillation steps per candidate.", DefaultValueFactory = _ => 60 };
+        var steps = new Option<int>("--steps") { Description = "Distillation steps of each finalist.", DefaultValueFactory = _ => 300 };
+        var patches = new Option<int>("--patches-per-case") { Description = "Patches drawn per case.", DefaultValueFactory = _ => 4 };
+        var valFraction = new Option<double>("--val-fraction") { Description = "Share of cases for validation.", DefaultValueFactory = _ => 0.2 };
+        var penalty = new Option<string>("--penalty") { Description = "Cost in the search's fitness: parameters, flops or latency.", DefaultValueFactory = _ => "parameters" };
+        var seed = new Option<int>("--seed") { Description = "Seed of the search.", DefaultValueFactory = _ => 12345 };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Report only; do not write the student." };
+        var command = new Command("trim", "Search a smaller decoder architecture, distil it from the full decoder, keep it if Dice drops at most 2 %.")
+        {
+            model, decoder, dataset, studentId, maxDrop, candidates, searchSteps, steps, patches, valFraction, penalty, seed, dryRun,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var modelDir = Path.GetFullPath(parse.GetValue(model)!);
+            var plan = ModelPlanSerializer.Load(Path.Combine(modelDir, "plan.json"));
+            var options = new TrimOptions
+            {
+                StudentId = parse.GetValue(studentId),
+                MaxRelativeDiceDrop = parse.GetValue(maxDrop),
+                Candidates = parse.GetValue(candidates),
+                SearchSteps = parse.GetValue(searchSteps),
+                Seed = parse.GetValue(seed),
+                Penalty = parse.GetValue(penalty) switch
+                {
+                    "parameters" => CostPenalty.Parameters,
+                    "flops" => CostPenalty.Flops,
+                    "latency" => CostPenalty.Latency,
+                    var other => throw new InvalidDataException($"--penalty must be parameters, flops or latency, not '{other}'"),
+                },
+            };
+            options.Distillation.Steps = parse.GetValue(steps);
+            options.Population = Math.Min(options.Population, options.Candidates);
+            options.TournamentSize = Math.Min(options.TournamentSize, options.Population);
+            options.Finalists = Math.Min(options.Finalists, options.Candidates);
+            try
+            {
+                options.Validate();
+            }
+            catch (ArgumentException ex)
+            {
+                throw new InvalidDataException(ex.Message, ex);
+            }
+
+            var (training, validation) = await TrainingRunner.PatchSetsAsync(
+                Path.GetFullPath(parse.GetValue(dataset)!), plan, parse.GetValue(valFraction), parse.GetValue(patches), parse.GetValue(seed), ct).ConfigureAwait(false);
+            using var outcome = await DecoderTrimmer.TrimAsync(
+                modelDir, parse.GetValue(decoder)!, training, validation, options, p => output.WriteLine($"{p.Phase}: {p.Completed}/{p.Total} {p.Message}"), ct).ConfigureAwait(false);
+            var r = outcome.Result;
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"before: {r.Before.Parameters} parameters, {r.Before.Flops / 1e9:0.000} GFLOP/patch, {r.Before.LatencyMilliseconds:0.0} ms; Dice {r.TeacherDice:0.0000} ({DecoderTrimmer.Describe(r.TeacherGenotype)})")).ConfigureAwait(false);
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"after:  {r.After.Parameters} parameters, {r.After.Flops / 1e9:0.000} GFLOP/patch, {r.After.LatencyMilliseconds:0.0} ms; Dice {r.StudentDice:0.0000} ({DecoderTrimmer.Describe(r.Genotype)})")).ConfigureAwait(false);
+            await output.WriteLineAsync(r.Message).ConfigureAwait(false);
+            if (r.Accepted && !parse.GetValue(dryRun))
+            {
+                DecoderTrimmer.SaveStudent(modelDir, outcome);
+                await output.WriteLineAsync($"saved decoder {outcome.StudentPlan.Id} in {modelDir}").ConfigureAwait(false);
+            }
+
+            return CsegApp.Success;
+        });
+        return command;
+    }
+}

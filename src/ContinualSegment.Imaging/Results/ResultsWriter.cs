@@ -1,0 +1,148 @@
+using System.Text.Json;
+using ContinualSegment.Dicom;
+using ContinualSegment.Imaging.Resampling;
+using ContinualSegment.Imaging.RtStruct;
+using ContinualSegment.Imaging.Segmentation;
+using ContinualSegment.Imaging.Series;
+
+namespace ContinualSegment.Imaging.Results;
+
+/// <summary>
+/// Writes DICOM-SEG and RTSTRUCT for an existing label map on a CT series: the map is brought onto the series'
+/// grid (label-aware resampling when the grids differ), its values are read as a task's labels or catalogue
+/// indices, and both objects reference the series' images.
+/// </summary>
+public static class ResultsWriter
+{
+    /// <summary>File name of the segmentation.</summary>
+    public const string SegmentationFileName = "seg.dcm";
+
+    /// <summary>File name of the structure set.</summary>
+    public const string StructureSetFileName = "rtstruct.dcm";
+
+    public static async Task<ResultsOutput> WriteAsync(ResultsRequest request, StructureCatalogue catalogue, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(catalogue);
+        if (!Directory.Exists(request.SeriesDirectory))
+        {
+            throw new DirectoryNotFoundException($"series directory not found: {request.SeriesDirectory}");
+        }
+
+        if (!File.Exists(request.LabelsPath))
+        {
+            throw new FileNotFoundException($"label map not found: {request.LabelsPath}", request.LabelsPath);
+        }
+
+        var headers = SeriesLoader.LoadHeadersFromDirectory(request.SeriesDirectory, null, cancellationToken);
+        var series = headers.Count switch
+        {
+            0 => throw new InvalidDataException($"no image series in {request.SeriesDirectory}"),
+            1 => headers[0],
+            _ => throw new InvalidDataException($"{request.SeriesDirectory} holds {headers.Count} series; give a directory with one"),
+        };
+        var labels = await NiftiReader.ReadLabelsAsync(request.LabelsPath, cancellationToken).ConfigureAwait(false);
+        var task = request.Task ?? await TaskFromDatasetJsonAsync(request.LabelsPath, catalogue, cancellationToken).ConfigureAwait(false);
+        var onGrid = OnSeriesGrid(labels, series, out var resampled);
+
+        var segRequest = SegmentationRequest.FromLabelMap(series, onGrid, catalogue, request.Algorithm, task);
+        var rtRequest = RtStructRequest.FromLabelMap(series, onGrid, catalogue, task);
+        Directory.CreateDirectory(request.OutputDirectory);
+        var segPath = Path.Combine(request.OutputDirectory, SegmentationFileName);
+        var rtPath = Path.Combine(request.OutputDirectory, StructureSetFileName);
+        var version = request.Algorithm.Version;
+        await SegmentationWriter.BuildFile(segRequest, new SegmentationOptions { SoftwareVersions = version })
+            .SaveAsync(segPath, null, cancellationToken).ConfigureAwait(false);
+        var rt = RtStructBuilder.Build(rtRequest, new RtStructOptions(SoftwareVersion: version, AlgorithmDescription: $"{request.Algorithm.Name} {version}"), null, null, DateTimeOffset.UtcNow);
+        await rt.SaveAsync(rtPath, null, cancellationToken).ConfigureAwait(false);
+        var names = LabelTable.FromLabelMap(onGrid, catalogue, task).Structures.Values.Select(s => s.Name).ToList();
+        return new ResultsOutput(segPath, rtPath, names, resampled, task);
+    }
+
+    /// <summary>The label map on the series' grid: as it is when the grids agree, else resampled label-aware.</summary>
+    public static Volume<ushort> OnSeriesGrid(Volume<ushort> labels, SeriesHeader series, out bool resampled)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(series);
+        resampled = !SameGrid(labels, series);
+        if (!resampled)
+        {
+            return labels;
+        }
+
+        var target = new GridSize(series.SizeX, series.SizeY, series.SizeZ);
+        var mapping = IndexMapping.Between(series.Geometry.ToMatrix4x4(), labels.Geometry.ToMatrix4x4());
+        var data = Resampler.LabelAware(labels.Data, new GridSize(labels.SizeX, labels.SizeY, labels.SizeZ), target, mapping);
+        return new Volume<ushort>(series.SizeX, series.SizeY, series.SizeZ, series.Geometry, data);
+    }
+
+    private static bool SameGrid(Volume<ushort> labels, SeriesHeader series)
+    {
+        if (labels.SizeX != series.SizeX || labels.SizeY != series.SizeY || labels.SizeZ != series.SizeZ)
+        {
+            return false;
+        }
+
+        var a = labels.Geometry.ToMatrix4x4();
+        var b = series.Geometry.ToMatrix4x4();
+        for (var i = 0; i < 12; i++)
+        {
+            // Origins within 0.01 mm, steps within 1e-4 mm.
+            if (Math.Abs(a[i] - b[i]) > (i % 4 == 3 ? 1e-2 : 1e-4))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // nnU-Net datasets keep their label table in dataset.json beside imagesTr/labelsTr: its names name the task.
+    private static async Task<string?> TaskFromDatasetJsonAsync(string labelsPath, StructureCatalogue catalogue, CancellationToken cancellationToken)
+    {
+        var dir = Path.GetDirectoryName(Path.GetFullPath(labelsPath));
+        string? json = null;
+        for (var up = 0; up < 2 && dir is not null; up++, dir = Path.GetDirectoryName(dir))
+        {
+            var candidate = Path.Combine(dir, "dataset.json");
+            if (File.Exists(candidate))
+            {
+                json = candidate;
+                break;
+            }
+        }
+
+        if (json is null)
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(await File.ReadAllTextAsync(json, cancellationToken).ConfigureAwait(false));
+        if (!document.RootElement.TryGetProperty("labels", out var table) || table.ValueKind != JsonValueKind.Object)
+        {
+            throw new InvalidDataException($"{json} has no \"labels\" table");
+        }
+
+        string? task = null;
+        foreach (var entry in table.EnumerateObject().Where(e => e.Name != "background"))
+        {
+            if (!catalogue.TryGet(entry.Name, out var structure) || structure is null)
+            {
+                throw new InvalidDataException($"{json}: label '{entry.Name}' is not in the structure catalogue");
+            }
+
+            if (task is not null && structure.Task != task)
+            {
+                throw new InvalidDataException($"{json}: labels of tasks {task} and {structure.Task} are mixed");
+            }
+
+            task = structure.Task;
+            if (entry.Value.GetInt32() != structure.TaskLabel)
+            {
+                throw new InvalidDataException($"{json}: '{entry.Name}' has value {entry.Value.GetInt32()}, the catalogue's {task} label is {structure.TaskLabel}");
+            }
+        }
+
+        return task;
+    }
+}

@@ -1,0 +1,499 @@
+using System.Globalization;
+using ContinualSegment.Dicom;
+using ContinualSegment.Imaging.Series;
+
+namespace ContinualSegment.Imaging.Segmentation;
+
+/// <summary>
+/// Builds a binary DICOM Segmentation instance (SOP Class 1.2.840.10008.5.1.4.1.1.66.4) on the grid of a source series.
+/// One frame per segment and slice where the segment has a voxel (empty frames are omitted), ordered by segment number
+/// then slice; the frames' bits are packed continuously (a frame starts at any bit, least significant bit first).
+/// Masks are never materialised: label maps are scanned once for which segments occur on which slice, then each
+/// frame's bits are set from its slice.
+/// </summary>
+public static class SegmentationWriter
+{
+    public const string SegmentationStorage = "1.2.840.10008.5.1.4.1.1.66.4";
+
+    /// <summary>Builds the Segmentation as a data set.</summary>
+    /// <exception cref="ArgumentException">The request is inconsistent (grid, layers, labels, segment texts).</exception>
+    public static DicomDataset Build(SegmentationRequest request, SegmentationOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        options ??= SegmentationOptions.Default;
+        options.Validate();
+        SeriesHeader src = request.Source ?? throw new ArgumentException("The request needs a source series.", nameof(request));
+        ValidateRequest(request);
+
+        RowBounds[] present = FindPresence(request);
+        var segments = new List<(SegmentInput Input, int Number, RowBounds Rows)>();
+        for (int s = 0; s < request.Segments.Count; s++)
+        {
+            if (options.IncludeEmptySegments || present[s].Any)
+            {
+                segments.Add((request.Segments[s], segments.Count + 1, present[s]));
+            }
+        }
+
+        if (segments.Count == 0)
+        {
+            throw new ArgumentException("No segment has a voxel and IncludeEmptySegments is off: there is nothing to write.", nameof(request));
+        }
+
+        var frames = new List<(int Segment, int Z)>();
+        foreach (var (_, number, p) in segments)
+        {
+            for (int z = 0; z < p.First.Length; z++)
+            {
+                if (p.First[z] >= 0)
+                {
+                    frames.Add((number, z));
+                }
+            }
+        }
+
+        if (frames.Count == 0)
+        {
+            frames.Add((1, 0));
+        }
+
+        DateTimeOffset now = options.ContentDateTime ?? DateTimeOffset.Now;
+        string date = now.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+        string time = now.ToString("HHmmss.ffffff", CultureInfo.InvariantCulture);
+        string sopInstance = options.SopInstanceUid ?? DicomUid.Generate();
+        string seriesInstance = options.SeriesInstanceUid ?? DicomUid.Generate();
+
+        var ds = new DicomDataset();
+        foreach (DicomElement e in src.PatientStudyAttributes)
+        {
+            ds.AddOrUpdate(e is DicomSequence sq ? new DicomSequence(sq.Tag, sq.Items.Select(static i => i.Clone())) : e);
+        }
+
+        // Patient and General Study modules: type 2 attributes present even when unknown.
+        foreach (DicomTag tag in new[] { DicomTag.PatientName, DicomTag.PatientID, SegTags.PatientBirthDate, SegTags.PatientSex, SegTags.StudyDate, SegTags.StudyTime, SegTags.ReferringPhysicianName, SegTags.StudyId, SegTags.AccessionNumber })
+        {
+            if (!ds.Contains(tag))
+            {
+                ds.Add(new DicomElement(tag, DicomDictionary.DefaultVR(tag), ReadOnlyMemory<byte>.Empty));
+            }
+        }
+
+        if (!ds.Contains(DicomTag.StudyInstanceUID))
+        {
+            throw new ArgumentException("The source series has no Study Instance UID.", nameof(request));
+        }
+
+        // SOP Common, General Series, Segmentation Series, Frame of Reference, equipment.
+        ds.AddOrUpdate(DicomTag.SOPClassUID, DicomVR.UI, SegmentationStorage);
+        ds.AddOrUpdate(DicomTag.SOPInstanceUID, DicomVR.UI, sopInstance);
+        ds.AddOrUpdate(SegTags.InstanceCreationDate, DicomVR.DA, date);
+        ds.AddOrUpdate(SegTags.InstanceCreationTime, DicomVR.TM, time);
+        ds.AddOrUpdate(DicomTag.Modality, DicomVR.CS, "SEG");
+        ds.AddOrUpdate(DicomTag.SeriesInstanceUID, DicomVR.UI, seriesInstance);
+        ds.AddOrUpdate(SegTags.SeriesNumber, DicomVR.IS, options.SeriesNumber.ToString(CultureInfo.InvariantCulture));
+        ds.AddOrUpdate(SegTags.SeriesDate, DicomVR.DA, date);
+        ds.AddOrUpdate(SegTags.SeriesTime, DicomVR.TM, time);
+        if (options.SeriesDescription.Length > 0)
+        {
+            ds.AddOrUpdate(SegTags.SeriesDescription, DicomVR.LO, options.SeriesDescription);
+        }
+
+        ds.AddOrUpdate(SegTags.FrameOfReferenceUid, DicomVR.UI, src.FrameOfReferenceUid);
+        ds.AddOrUpdate(SegTags.PositionReferenceIndicator, DicomVR.LO, src.PositionReferenceIndicator);
+        ds.AddOrUpdate(SegTags.Manufacturer, DicomVR.LO, options.Manufacturer);
+        ds.AddOrUpdate(SegTags.ManufacturerModelName, DicomVR.LO, options.ManufacturerModelName);
+        ds.AddOrUpdate(SegTags.DeviceSerialNumber, DicomVR.LO, options.DeviceSerialNumber);
+        ds.AddOrUpdate(SegTags.SoftwareVersions, DicomVR.LO, options.SoftwareVersions);
+
+        // General Image, Segmentation Image, Image Pixel, Multi-frame Functional Groups.
+        ds.AddOrUpdate(SegTags.InstanceNumber, DicomVR.IS, options.InstanceNumber.ToString(CultureInfo.InvariantCulture));
+        ds.AddOrUpdate(SegTags.ContentDate, DicomVR.DA, date);
+        ds.AddOrUpdate(SegTags.ContentTime, DicomVR.TM, time);
+        ds.AddOrUpdate(SegTags.ImageType, DicomVR.CS, "DERIVED", "PRIMARY");
+        ds.AddOrUpdate(SegTags.ContentLabel, DicomVR.CS, options.ContentLabel);
+        ds.AddOrUpdate(SegTags.ContentDescription, DicomVR.LO, options.ContentDescription);
+        ds.AddOrUpdate(SegTags.ContentCreatorName, DicomVR.PN, options.ContentCreatorName);
+        ds.AddOrUpdate(SegTags.LossyImageCompression, DicomVR.CS, "00");
+        ds.AddOrUpdate(SegTags.SegmentationType, DicomVR.CS, "BINARY");
+        ds.AddOrUpdate<ushort>(DicomTag.SamplesPerPixel, DicomVR.US, 1);
+        ds.AddOrUpdate(DicomTag.PhotometricInterpretation, DicomVR.CS, "MONOCHROME2");
+        ds.AddOrUpdate<ushort>(DicomTag.Rows, DicomVR.US, checked((ushort)src.SizeY));
+        ds.AddOrUpdate<ushort>(DicomTag.Columns, DicomVR.US, checked((ushort)src.SizeX));
+        ds.AddOrUpdate<ushort>(DicomTag.BitsAllocated, DicomVR.US, 1);
+        ds.AddOrUpdate<ushort>(DicomTag.BitsStored, DicomVR.US, 1);
+        ds.AddOrUpdate<ushort>(DicomTag.HighBit, DicomVR.US, 0);
+        ds.AddOrUpdate<ushort>(DicomTag.PixelRepresentation, DicomVR.US, 0);
+        ds.AddOrUpdate(DicomTag.NumberOfFrames, DicomVR.IS, frames.Count.ToString(CultureInfo.InvariantCulture));
+
+        ds.AddOrUpdate(new DicomSequence(SegTags.SegmentSequence, segments.Select(s => SegmentItem(s.Input.Description, s.Number, sopInstance))));
+
+        // Multi-frame Dimension module: segment number, then position.
+        string dimensionUid = DerivedUid.From(sopInstance + "/dimensions");
+        ds.AddOrUpdate(new DicomSequence(SegTags.DimensionOrganizationSequence, Item(Text(SegTags.DimensionOrganizationUid, DicomVR.UI, dimensionUid))));
+        ds.AddOrUpdate(SegTags.DimensionOrganizationType, DicomVR.CS, "3D");
+        ds.AddOrUpdate(new DicomSequence(
+            SegTags.DimensionIndexSequence,
+            Item(
+                Text(SegTags.DimensionOrganizationUid, DicomVR.UI, dimensionUid),
+                DicomElement.FromTags(SegTags.DimensionIndexPointer, SegTags.ReferencedSegmentNumber),
+                DicomElement.FromTags(SegTags.FunctionalGroupPointer, SegTags.SegmentIdentificationSequence),
+                Text(SegTags.DimensionDescriptionLabel, DicomVR.LO, "ReferencedSegmentNumber")),
+            Item(
+                Text(SegTags.DimensionOrganizationUid, DicomVR.UI, dimensionUid),
+                DicomElement.FromTags(SegTags.DimensionIndexPointer, SegTags.ImagePositionPatient),
+                DicomElement.FromTags(SegTags.FunctionalGroupPointer, SegTags.PlanePositionSequence),
+                Text(SegTags.DimensionDescriptionLabel, DicomVR.LO, "ImagePositionPatient"))));
+
+        Affine3D g = src.Geometry;
+        DicomDataset shared = Item(
+            new DicomSequence(SegTags.PixelMeasuresSequence, Item(
+                Text(SegTags.SliceThickness, DicomVR.DS, Ds(src.SliceThickness)),
+                Text(SegTags.SpacingBetweenSlices, DicomVR.DS, Ds(g.Spacing.Z)),
+                Text(SegTags.PixelSpacing, DicomVR.DS, Ds(g.Spacing.Y), Ds(g.Spacing.X)))),
+            new DicomSequence(SegTags.PlaneOrientationSequence, Item(
+                Text(SegTags.ImageOrientationPatient, DicomVR.DS, Ds(g.AxisI.X), Ds(g.AxisI.Y), Ds(g.AxisI.Z), Ds(g.AxisJ.X), Ds(g.AxisJ.Y), Ds(g.AxisJ.Z)))));
+        ds.AddOrUpdate(new DicomSequence(SegTags.SharedFunctionalGroupsSequence, shared));
+
+        var perFrame = new List<DicomDataset>(frames.Count);
+        foreach (var (segment, z) in frames)
+        {
+            perFrame.Add(FrameItem(src, segment, z));
+        }
+
+        ds.AddOrUpdate(new DicomSequence(SegTags.PerFrameFunctionalGroupsSequence, perFrame));
+
+        // Common Instance Reference: the source images.
+        var instances = src.SourceImages
+            .DistinctBy(static r => r.SopInstanceUid, StringComparer.Ordinal)
+            .Select(static r => Item(Text(SegTags.ReferencedSopClassUid, DicomVR.UI, r.SopClassUid), Text(SegTags.ReferencedSopInstanceUid, DicomVR.UI, r.SopInstanceUid)));
+        ds.AddOrUpdate(new DicomSequence(SegTags.ReferencedSeriesSequence, Item(
+            new DicomSequence(SegTags.ReferencedInstanceSequence, instances),
+            Text(DicomTag.SeriesInstanceUID, DicomVR.UI, src.SeriesInstanceUid))));
+
+        ds.AddOrUpdate(new DicomElement(DicomTag.PixelData, DicomVR.OB, PackFrames(request, segments, frames)));
+        return ds;
+    }
+
+    /// <summary>Builds the Segmentation as a file (Explicit VR Little Endian).</summary>
+    public static DicomFile BuildFile(SegmentationRequest request, SegmentationOptions? options = null) =>
+        new(Build(request, options), DicomTransferSyntax.ExplicitVRLittleEndian);
+
+    // ---------------------------------------------------------------- checks and scanning
+
+    private static void ValidateRequest(SegmentationRequest request)
+    {
+        SeriesHeader src = request.Source;
+        ArgumentNullException.ThrowIfNull(request.Layers);
+        ArgumentNullException.ThrowIfNull(request.Segments);
+        if (string.IsNullOrEmpty(src.FrameOfReferenceUid) || !DicomUid.IsValid(src.FrameOfReferenceUid))
+        {
+            throw new ArgumentException($"The source series has no valid Frame of Reference UID ('{src.FrameOfReferenceUid}'); a Segmentation needs one.", nameof(request));
+        }
+
+        if (src.SizeX > ushort.MaxValue || src.SizeY > ushort.MaxValue)
+        {
+            throw new ArgumentException($"A {src.SizeX}×{src.SizeY} slice does not fit Rows/Columns.", nameof(request));
+        }
+
+        foreach (Volume<ushort> layer in request.Layers)
+        {
+            if (layer is null || layer.SizeX != src.SizeX || layer.SizeY != src.SizeY || layer.SizeZ != src.SizeZ)
+            {
+                throw new ArgumentException($"Every label map must be on the source grid {src.SizeX}×{src.SizeY}×{src.SizeZ}.", nameof(request));
+            }
+        }
+
+        if (request.Segments.Count is 0 or > ushort.MaxValue)
+        {
+            throw new ArgumentException($"A Segmentation needs 1 to {ushort.MaxValue} segments; {request.Segments.Count} given.", nameof(request));
+        }
+
+        foreach (SegmentInput s in request.Segments)
+        {
+            ArgumentNullException.ThrowIfNull(s);
+            ArgumentNullException.ThrowIfNull(s.Description);
+            if ((uint)s.Layer >= (uint)request.Layers.Count)
+            {
+                throw new ArgumentException($"Segment '{s.Description.Label}' names layer {s.Layer}; there are {request.Layers.Count}.", nameof(request));
+            }
+
+            if (s.AllLabels.Contains((ushort)0))
+            {
+                throw new ArgumentException($"Segment '{s.Description.Label}' has label 0 (background).", nameof(request));
+            }
+
+            if (string.IsNullOrWhiteSpace(s.Description.Label) || s.Description.Label.Length > 64 || s.Description.Label.Contains('\\', StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"Segment Label '{s.Description.Label}' must be 1–64 characters without backslashes.", nameof(request));
+            }
+
+            if (s.Description.TrackingUid is not null)
+            {
+                DicomUid.Validate(s.Description.TrackingUid);
+            }
+        }
+    }
+
+    /// <summary>
+    /// For each segment and slice: the first and last row holding one of its voxels (-1 when none). One pass over each
+    /// layer; the bounds let frames be packed from their occupied rows only.
+    /// </summary>
+    private static RowBounds[] FindPresence(SegmentationRequest request)
+    {
+        int sizeY = request.Source.SizeY, sizeX = request.Source.SizeX, sizeZ = request.Source.SizeZ;
+        var bounds = new RowBounds[request.Segments.Count];
+        for (int s = 0; s < bounds.Length; s++)
+        {
+            bounds[s] = new RowBounds(sizeZ);
+        }
+
+        for (int layer = 0; layer < request.Layers.Count; layer++)
+        {
+            var wanted = new List<int>?[ushort.MaxValue + 1];
+            bool any = false;
+            for (int s = 0; s < request.Segments.Count; s++)
+            {
+                if (request.Segments[s].Layer == layer)
+                {
+                    foreach (ushort label in request.Segments[s].AllLabels)
+                    {
+                        (wanted[label] ??= []).Add(s);
+                    }
+
+                    any = true;
+                }
+            }
+
+            if (!any)
+            {
+                continue;
+            }
+
+            Volume<ushort> map = request.Layers[layer];
+            var first = new int[ushort.MaxValue + 1];
+            var last = new int[ushort.MaxValue + 1];
+            Array.Fill(first, -1);
+            var seenList = new List<ushort>();
+            for (int z = 0; z < sizeZ; z++)
+            {
+                ReadOnlySpan<ushort> slice = map.Slice(z);
+                for (int y = 0; y < sizeY; y++)
+                {
+                    foreach (ushort v in slice.Slice(y * sizeX, sizeX))
+                    {
+                        if (v == 0 || wanted[v] is null)
+                        {
+                            continue;
+                        }
+
+                        if (first[v] < 0)
+                        {
+                            first[v] = y;
+                            seenList.Add(v);
+                        }
+
+                        last[v] = y;
+                    }
+                }
+
+                foreach (ushort v in seenList)
+                {
+                    foreach (int s in wanted[v]!)
+                    {
+                        RowBounds b = bounds[s];
+                        b.First[z] = b.First[z] < 0 ? first[v] : Math.Min(b.First[z], first[v]);
+                        b.Last[z] = Math.Max(b.Last[z], last[v]);
+                    }
+
+                    first[v] = -1;
+                }
+
+                seenList.Clear();
+            }
+        }
+
+        return bounds;
+    }
+
+    private static byte[] PackFrames(SegmentationRequest request, List<(SegmentInput Input, int Number, RowBounds Rows)> segments, List<(int Segment, int Z)> frames)
+    {
+        int sizeX = request.Source.SizeX;
+        int frameBits = sizeX * request.Source.SizeY;
+        long totalBits = (long)frameBits * frames.Count;
+        long bytes = (totalBits + 7) / 8;
+        bytes += bytes & 1;
+        if (bytes > Array.MaxLength)
+        {
+            throw new ArgumentException($"The Segmentation's pixel data would need {bytes} bytes.", nameof(request));
+        }
+
+        var packed = new byte[bytes];
+        var members = new bool[]?[segments.Count];
+        long bit = 0;
+        foreach (var (segment, z) in frames)
+        {
+            var (input, _, rows) = segments[segment - 1];
+            int firstRow = rows.First[z];
+            if (firstRow >= 0)
+            {
+                ReadOnlySpan<ushort> slice = request.Layers[input.Layer].Slice(z);
+                ushort label = input.Label;
+                bool[]? also = input.AlsoLabels is { Count: > 0 } ? members[segment - 1] ??= Members(input) : null;
+                int end = (rows.Last[z] + 1) * sizeX;
+                for (int i = firstRow * sizeX; i < end; i++)
+                {
+                    if (slice[i] == label || (also is not null && also[slice[i]]))
+                    {
+                        long b = bit + i;
+                        packed[b >> 3] |= (byte)(1 << (int)(b & 7));
+                    }
+                }
+            }
+
+            bit += frameBits;
+        }
+
+        return packed;
+    }
+
+    private static bool[] Members(SegmentInput input)
+    {
+        var set = new bool[ushort.MaxValue + 1];
+        foreach (ushort v in input.AllLabels)
+        {
+            set[v] = true;
+        }
+
+        return set;
+    }
+
+    /// <summary>Per slice: first and last occupied row of one segment, -1 where the slice holds none of it.</summary>
+    private sealed class RowBounds
+    {
+        public RowBounds(int sizeZ)
+        {
+            First = new int[sizeZ];
+            Last = new int[sizeZ];
+            Array.Fill(First, -1);
+            Array.Fill(Last, -1);
+        }
+
+        public int[] First { get; }
+
+        public int[] Last { get; }
+
+        public bool Any => First.Any(static f => f >= 0);
+    }
+
+    // ---------------------------------------------------------------- items
+
+    private static DicomDataset SegmentItem(SegmentDescription d, int number, string sopInstance)
+    {
+        var item = new DicomDataset(
+            DicomElement.FromValues(SegTags.SegmentNumber, DicomVR.US, checked((ushort)number)),
+            Text(SegTags.SegmentLabel, DicomVR.LO, d.Label),
+            new DicomSequence(SegTags.SegmentedPropertyCategoryCodeSequence, Code(d.Category)),
+            Text(SegTags.SegmentAlgorithmType, DicomVR.CS, d.Algorithm is null ? "MANUAL" : "AUTOMATIC"),
+            DicomElement.FromValues(SegTags.RecommendedDisplayCieLabValue, DicomVR.US, CieLab.FromRgb(d.Color)));
+        DicomDataset type = Code(d.Type);
+        if (d.TypeModifier is not null)
+        {
+            type.Add(new DicomSequence(SegTags.SegmentedPropertyTypeModifierCodeSequence, Code(d.TypeModifier)));
+        }
+
+        item.Add(new DicomSequence(SegTags.SegmentedPropertyTypeCodeSequence, type));
+        if (!string.IsNullOrEmpty(d.Description))
+        {
+            item.Add(Text(SegTags.SegmentDescription, DicomVR.ST, d.Description));
+        }
+
+        if (d.Algorithm is { } algorithm)
+        {
+            item.Add(Text(SegTags.SegmentAlgorithmName, DicomVR.LO, algorithm.Name));
+            item.Add(new DicomSequence(SegTags.SegmentationAlgorithmIdentificationSequence, Item(
+                new DicomSequence(SegTags.AlgorithmFamilyCodeSequence, Code(algorithm.FamilyOrDefault)),
+                Text(SegTags.AlgorithmName, DicomVR.LO, algorithm.Name),
+                Text(SegTags.AlgorithmVersion, DicomVR.LO, algorithm.Version))));
+        }
+
+        if (!string.IsNullOrEmpty(d.TrackingId))
+        {
+            item.Add(Text(SegTags.TrackingId, DicomVR.UT, d.TrackingId));
+            item.Add(Text(SegTags.TrackingUid, DicomVR.UI, d.TrackingUid ?? DerivedUid.From(sopInstance + "/tracking/" + d.TrackingId)));
+        }
+
+        return item;
+    }
+
+    private static DicomDataset FrameItem(SeriesHeader src, int segment, int z)
+    {
+        SeriesSlice slice = src.Slices[z];
+
+        // The source image's own position (not the idealised grid's), so viewers match frames to images exactly.
+        Vec3 p = slice.Source is null ? src.Geometry.IndexToWorld(0, 0, z) : slice.Position;
+        var item = new DicomDataset(
+            new DicomSequence(SegTags.FrameContentSequence, Item(DicomElement.FromValues(SegTags.DimensionIndexValues, DicomVR.UL, (uint)segment, (uint)(z + 1)))),
+            new DicomSequence(SegTags.PlanePositionSequence, Item(Text(SegTags.ImagePositionPatient, DicomVR.DS, Ds(p.X), Ds(p.Y), Ds(p.Z)))),
+            new DicomSequence(SegTags.SegmentIdentificationSequence, Item(DicomElement.FromValues(SegTags.ReferencedSegmentNumber, DicomVR.US, checked((ushort)segment)))));
+        if (slice.Source is { } source)
+        {
+            DicomDataset sourceItem = Item(
+                Text(SegTags.ReferencedSopClassUid, DicomVR.UI, source.SopClassUid),
+                Text(SegTags.ReferencedSopInstanceUid, DicomVR.UI, source.SopInstanceUid),
+                new DicomSequence(SegTags.PurposeOfReferenceCodeSequence, Code(new CodedConcept("121322", "DCM", "Source image for image processing operation"))));
+            if (source.FrameNumber > 0)
+            {
+                sourceItem.Add(Text(SegTags.ReferencedFrameNumber, DicomVR.IS, source.FrameNumber.ToString(CultureInfo.InvariantCulture)));
+            }
+
+            item.Add(new DicomSequence(SegTags.DerivationImageSequence, Item(
+                new DicomSequence(SegTags.DerivationCodeSequence, Code(new CodedConcept("113076", "DCM", "Segmentation"))),
+                new DicomSequence(SegTags.SourceImageSequence, sourceItem))));
+        }
+        else
+        {
+            // An interpolated slice derives from no single image; the sequence is type 2, so it is present and empty.
+            item.Add(new DicomSequence(SegTags.DerivationImageSequence));
+        }
+
+        return item;
+    }
+
+    private static DicomDataset Item(params DicomElement[] elements) => new(elements);
+
+    private static DicomElement Text(DicomTag tag, DicomVR vr, params string[] values) => DicomElement.FromStrings(tag, vr, values);
+
+    internal static DicomDataset Code(CodedConcept c)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        return Item(
+            c.Code.Length <= 16 ? Text(SegTags.CodeValue, DicomVR.SH, c.Code) : Text(SegTags.LongCodeValue, DicomVR.UC, c.Code),
+            Text(SegTags.CodingSchemeDesignator, DicomVR.SH, c.Scheme),
+            Text(SegTags.CodeMeaning, DicomVR.LO, c.Meaning.Length <= 64 ? c.Meaning : c.Meaning[..64]));
+    }
+
+    /// <summary>A decimal string of at most 16 characters.</summary>
+    internal static string Ds(double value)
+    {
+        if (!double.IsFinite(value))
+        {
+            throw new ArgumentException($"{value} cannot be written as a decimal string.", nameof(value));
+        }
+
+        if (Math.Abs(value) < 1e-10)
+        {
+            return "0";
+        }
+
+        for (int digits = 15; digits > 0; digits--)
+        {
+            string s = value.ToString("G" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+            if (s.Length <= 16)
+            {
+                return s;
+            }
+        }
+
+        return value.ToString("E6", CultureInfo.InvariantCulture);
+    }
+}
