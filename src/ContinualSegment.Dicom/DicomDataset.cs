@@ -44,7 +44,7 @@ public sealed class DicomDataset : IEnumerable<DicomElement>
     {
         get
         {
-            if (TryGetElement(DicomTag.SpecificCharacterSet, out var e))
+            if (TryGetElement(DicomTags.SpecificCharacterSet, out var e))
             {
                 // The first value may be empty (default repertoire for the G0 set), so split without dropping it.
                 var raw = Encoding.Latin1.GetString(e.Value.Span).TrimEnd(' ', '\0');

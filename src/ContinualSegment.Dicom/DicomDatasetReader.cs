@@ -148,7 +148,7 @@ public sealed class DicomDatasetReader
 
         if (length == UndefinedLength)
         {
-            if (tag == DicomTag.PixelData || (vr != DicomVR.SQ && vr != DicomVR.UN && (vr == DicomVR.OB || vr == DicomVR.OW) && vrFromFile))
+            if (tag == DicomTags.PixelData || (vr != DicomVR.SQ && vr != DicomVR.UN && (vr == DicomVR.OB || vr == DicomVR.OW) && vrFromFile))
             {
                 // Encapsulated data is OB (PS3.5 §A.4); files that say OW are read as OB.
                 return ReadFragments(span, tag, DicomVR.OB, end, start);
@@ -409,7 +409,7 @@ public sealed class DicomDatasetReader
 
         var vrs = entry.ValueRepresentations;
         if (vrs.Count > 1 && vrs[0] == DicomVR.US && vrs[1] == DicomVR.SS
-            && owner.TryGetElement(DicomTag.PixelRepresentation, out var pr) && pr.Length >= 2 && pr.Value.Span[0] == 1)
+            && owner.TryGetElement(DicomTags.PixelRepresentation, out var pr) && pr.Length >= 2 && pr.Value.Span[0] == 1)
         {
             return DicomVR.SS;
         }

@@ -155,17 +155,17 @@ public sealed class DicomDatasetWriter
         WriteHeader(sq.Tag, DicomVR.SQ, undefined ? UndefinedLength : checked((uint)SequenceContentLength(sq, undefined)));
         foreach (var item in sq.Items)
         {
-            WriteDelimiter(DicomTag.Item, undefined ? UndefinedLength : checked((uint)ItemsLength(item)));
+            WriteDelimiter(DicomTags.Item, undefined ? UndefinedLength : checked((uint)ItemsLength(item)));
             WriteItems(item, skipGroupLengths: true);
             if (undefined)
             {
-                WriteDelimiter(DicomTag.ItemDelimitationItem, 0);
+                WriteDelimiter(DicomTags.ItemDelimitationItem, 0);
             }
         }
 
         if (undefined)
         {
-            WriteDelimiter(DicomTag.SequenceDelimitationItem, 0);
+            WriteDelimiter(DicomTags.SequenceDelimitationItem, 0);
         }
     }
 
@@ -173,12 +173,12 @@ public sealed class DicomDatasetWriter
     {
         WriteHeader(fragments.Tag, DicomVR.OB, UndefinedLength); // encapsulated data is always OB (PS3.5 §A.4)
         var table = fragments.BasicOffsetTable.Span;
-        WriteDelimiter(DicomTag.Item, (uint)table.Length);
+        WriteDelimiter(DicomTags.Item, (uint)table.Length);
         WriteValue(table, DicomVR.UL);
         foreach (var fragment in fragments.Fragments)
         {
             var length = fragment.Length;
-            WriteDelimiter(DicomTag.Item, (uint)(length + (length & 1)));
+            WriteDelimiter(DicomTags.Item, (uint)(length + (length & 1)));
             output.Write(fragment.Span);
             if ((length & 1) == 1)
             {
@@ -186,7 +186,7 @@ public sealed class DicomDatasetWriter
             }
         }
 
-        WriteDelimiter(DicomTag.SequenceDelimitationItem, 0);
+        WriteDelimiter(DicomTags.SequenceDelimitationItem, 0);
     }
 
     /// <summary>

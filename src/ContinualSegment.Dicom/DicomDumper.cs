@@ -56,22 +56,22 @@ public static class DicomDumper
                     Line(w, depth, e.Tag, "SQ", $"(Sequence with {(sq.HadUndefinedLength ? "undefined" : "explicit")} length #={sq.Items.Count})", -1, 1, Keyword(e.Tag));
                     foreach (var item in sq.Items)
                     {
-                        Line(w, depth + 1, DicomTag.Item, "na", $"(Item with undefined length #={item.Count})", -1, 1, "Item");
+                        Line(w, depth + 1, DicomTags.Item, "na", $"(Item with undefined length #={item.Count})", -1, 1, "Item");
                         DumpItems(item, w, depth + 2, max);
-                        Line(w, depth + 1, DicomTag.ItemDelimitationItem, "na", "(ItemDelimitationItem)", 0, 0, "ItemDelimitationItem");
+                        Line(w, depth + 1, DicomTags.ItemDelimitationItem, "na", "(ItemDelimitationItem)", 0, 0, "ItemDelimitationItem");
                     }
 
-                    Line(w, depth, DicomTag.SequenceDelimitationItem, "na", "(SequenceDelimitationItem)", 0, 0, "SequenceDelimitationItem");
+                    Line(w, depth, DicomTags.SequenceDelimitationItem, "na", "(SequenceDelimitationItem)", 0, 0, "SequenceDelimitationItem");
                     break;
                 case DicomFragmentSequence f:
                     Line(w, depth, e.Tag, e.VR.Code, $"(PixelSequence #={f.Fragments.Count + 1})", -1, 1, Keyword(e.Tag));
-                    Line(w, depth + 1, DicomTag.Item, "pi", Hex(f.BasicOffsetTable.Span, 1, max), f.BasicOffsetTable.Length, 1, "Item");
+                    Line(w, depth + 1, DicomTags.Item, "pi", Hex(f.BasicOffsetTable.Span, 1, max), f.BasicOffsetTable.Length, 1, "Item");
                     foreach (var fragment in f.Fragments)
                     {
-                        Line(w, depth + 1, DicomTag.Item, "pi", Hex(fragment.Span, 1, max), fragment.Length, 1, "Item");
+                        Line(w, depth + 1, DicomTags.Item, "pi", Hex(fragment.Span, 1, max), fragment.Length, 1, "Item");
                     }
 
-                    Line(w, depth, DicomTag.SequenceDelimitationItem, "na", "(SequenceDelimitationItem)", 0, 0, "SequenceDelimitationItem");
+                    Line(w, depth, DicomTags.SequenceDelimitationItem, "na", "(SequenceDelimitationItem)", 0, 0, "SequenceDelimitationItem");
                     break;
                 default:
                     Line(w, depth, e.Tag, e.VR.Code, FormatValue(e, dataset, max), e.Length, e.ValueCount, Keyword(e.Tag));

@@ -187,7 +187,7 @@ public sealed class DicomFile
         }
 
         DicomTransferSyntax ts;
-        var hasTs = meta.TryGetElement(DicomTag.TransferSyntaxUID, out var tsElement) && tsElement.Length > 0;
+        var hasTs = meta.TryGetElement(DicomTags.TransferSyntaxUID, out var tsElement) && tsElement.Length > 0;
         if (hasTs)
         {
             ts = DicomTransferSyntax.FromUid(tsElement.GetString());

@@ -49,20 +49,20 @@ internal static class DicomFileWriter
             }
         }
 
-        meta.AddOrUpdate(DicomElement.FromValues<byte>(DicomTag.FileMetaInformationVersion, DicomVR.OB, 0, 1));
+        meta.AddOrUpdate(DicomElement.FromValues<byte>(DicomTags.FileMetaInformationVersion, DicomVR.OB, 0, 1));
         var ds = file.Dataset;
-        var sopClass = ds.GetStringOrDefault(DicomTag.SOPClassUID, meta.GetStringOrDefault(DicomTag.MediaStorageSOPClassUID));
-        var sopInstance = ds.GetStringOrDefault(DicomTag.SOPInstanceUID, meta.GetStringOrDefault(DicomTag.MediaStorageSOPInstanceUID));
+        var sopClass = ds.GetStringOrDefault(DicomTags.SOPClassUID, meta.GetStringOrDefault(DicomTags.MediaStorageSOPClassUID));
+        var sopInstance = ds.GetStringOrDefault(DicomTags.SOPInstanceUID, meta.GetStringOrDefault(DicomTags.MediaStorageSOPInstanceUID));
         if (sopClass.Length == 0 || sopInstance.Length == 0)
         {
             throw new DicomException("A DICOM file needs SOP Class UID (0008,0016) and SOP Instance UID (0008,0018) in its data set or meta information.");
         }
 
-        meta.AddOrUpdate(DicomElement.FromStrings(DicomTag.MediaStorageSOPClassUID, DicomVR.UI, sopClass));
-        meta.AddOrUpdate(DicomElement.FromStrings(DicomTag.MediaStorageSOPInstanceUID, DicomVR.UI, sopInstance));
-        meta.AddOrUpdate(DicomElement.FromStrings(DicomTag.TransferSyntaxUID, DicomVR.UI, ts.Uid));
-        meta.AddOrUpdate(DicomElement.FromStrings(DicomTag.ImplementationClassUID, DicomVR.UI, DicomUid.ImplementationClassUid));
-        meta.AddOrUpdate(DicomElement.FromStrings(DicomTag.ImplementationVersionName, DicomVR.SH, DicomUid.ImplementationVersionName));
+        meta.AddOrUpdate(DicomElement.FromStrings(DicomTags.MediaStorageSOPClassUID, DicomVR.UI, sopClass));
+        meta.AddOrUpdate(DicomElement.FromStrings(DicomTags.MediaStorageSOPInstanceUID, DicomVR.UI, sopInstance));
+        meta.AddOrUpdate(DicomElement.FromStrings(DicomTags.TransferSyntaxUID, DicomVR.UI, ts.Uid));
+        meta.AddOrUpdate(DicomElement.FromStrings(DicomTags.ImplementationClassUID, DicomVR.UI, DicomUid.ImplementationClassUid));
+        meta.AddOrUpdate(DicomElement.FromStrings(DicomTags.ImplementationVersionName, DicomVR.SH, DicomUid.ImplementationVersionName));
         return meta;
     }
 

@@ -108,39 +108,4 @@ public readonly record struct DicomTag(ushort Group, ushort Element) : IComparab
         tag = new DicomTag(gv, ev);
         return true;
     }
-
-    // Well-known tags used by the toolkit itself.
-    public static readonly DicomTag FileMetaInformationGroupLength = new(0x0002, 0x0000);
-    public static readonly DicomTag FileMetaInformationVersion = new(0x0002, 0x0001);
-    public static readonly DicomTag MediaStorageSOPClassUID = new(0x0002, 0x0002);
-    public static readonly DicomTag MediaStorageSOPInstanceUID = new(0x0002, 0x0003);
-    public static readonly DicomTag TransferSyntaxUID = new(0x0002, 0x0010);
-    public static readonly DicomTag ImplementationClassUID = new(0x0002, 0x0012);
-    public static readonly DicomTag ImplementationVersionName = new(0x0002, 0x0013);
-    public static readonly DicomTag SourceApplicationEntityTitle = new(0x0002, 0x0016);
-    public static readonly DicomTag SpecificCharacterSet = new(0x0008, 0x0005);
-    public static readonly DicomTag SOPClassUID = new(0x0008, 0x0016);
-    public static readonly DicomTag SOPInstanceUID = new(0x0008, 0x0018);
-    public static readonly DicomTag StudyInstanceUID = new(0x0020, 0x000D);
-    public static readonly DicomTag SeriesInstanceUID = new(0x0020, 0x000E);
-    public static readonly DicomTag PatientName = new(0x0010, 0x0010);
-    public static readonly DicomTag PatientID = new(0x0010, 0x0020);
-    public static readonly DicomTag Modality = new(0x0008, 0x0060);
-    public static readonly DicomTag Rows = new(0x0028, 0x0010);
-    public static readonly DicomTag Columns = new(0x0028, 0x0011);
-    public static readonly DicomTag BitsAllocated = new(0x0028, 0x0100);
-    public static readonly DicomTag BitsStored = new(0x0028, 0x0101);
-    public static readonly DicomTag HighBit = new(0x0028, 0x0102);
-    public static readonly DicomTag PixelRepresentation = new(0x0028, 0x0103);
-    public static readonly DicomTag SamplesPerPixel = new(0x0028, 0x0002);
-    public static readonly DicomTag PhotometricInterpretation = new(0x0028, 0x0004);
-    public static readonly DicomTag NumberOfFrames = new(0x0028, 0x0008);
-    public static readonly DicomTag ExtendedOffsetTable = new(0x7FE0, 0x0001);
-    public static readonly DicomTag ExtendedOffsetTableLengths = new(0x7FE0, 0x0002);
-    public static readonly DicomTag PixelData = new(0x7FE0, 0x0010);
-    public static readonly DicomTag FloatPixelData = new(0x7FE0, 0x0008);
-    public static readonly DicomTag DoubleFloatPixelData = new(0x7FE0, 0x0009);
-    public static readonly DicomTag Item = new(0xFFFE, 0xE000);
-    public static readonly DicomTag ItemDelimitationItem = new(0xFFFE, 0xE00D);
-    public static readonly DicomTag SequenceDelimitationItem = new(0xFFFE, 0xE0DD);
 }

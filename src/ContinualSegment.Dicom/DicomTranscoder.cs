@@ -17,11 +17,6 @@ namespace ContinualSegment.Dicom;
 /// </remarks>
 public static class DicomTranscoder
 {
-    private static readonly DicomTag LossyImageCompression = new(0x0028, 0x2110);
-    private static readonly DicomTag LossyImageCompressionRatio = new(0x0028, 0x2112);
-    private static readonly DicomTag LossyImageCompressionMethod = new(0x0028, 0x2114);
-    private static readonly DicomTag PlanarConfiguration = new(0x0028, 0x0006);
-
     /// <summary>True when <paramref name="source"/> can be converted to <paramref name="target"/> here.</summary>
     public static bool CanTranscode(DicomTransferSyntax source, DicomTransferSyntax target)
     {
@@ -76,19 +71,19 @@ public static class DicomTranscoder
         }
 
         var dataset = file.Dataset.Clone();
-        if (source.Uid != target.Uid && dataset.TryGetElement(DicomTag.PixelData, out var pixelData))
+        if (source.Uid != target.Uid && dataset.TryGetElement(DicomTags.PixelData, out var pixelData))
         {
             ConvertPixelData(dataset, pixelData, source, target);
         }
 
         var meta = file.FileMetaInformation.Clone();
-        meta.AddOrUpdate(DicomElement.FromStrings(DicomTag.TransferSyntaxUID, DicomVR.UI, target.Uid));
+        meta.AddOrUpdate(DicomElement.FromStrings(DicomTags.TransferSyntaxUID, DicomVR.UI, target.Uid));
         return new DicomFile(meta, dataset, target);
     }
 
     private static void ConvertPixelData(DicomDataset dataset, DicomElement pixelData, DicomTransferSyntax source, DicomTransferSyntax target)
     {
-        var bitsAllocated = dataset.GetInt32OrDefault(DicomTag.BitsAllocated, 0);
+        var bitsAllocated = dataset.GetInt32OrDefault(DicomTags.BitsAllocated, 0);
         if (!source.IsEncapsulated && !target.IsEncapsulated)
         {
             if (bitsAllocated is not (8 or 16 or 32) || (pixelData.VR != DicomVR.OB && pixelData.VR != DicomVR.OW && pixelData.VR != DicomVR.UN))
@@ -119,8 +114,8 @@ public static class DicomTranscoder
             frames = PixelDataDecoder.DecodeNativeFrames(TransferSyntaxCodecs.ExplicitVRLittleEndian, description, native.Span);
         }
 
-        dataset.Remove(DicomTag.ExtendedOffsetTable);
-        dataset.Remove(DicomTag.ExtendedOffsetTableLengths);
+        dataset.Remove(DicomTags.ExtendedOffsetTable);
+        dataset.Remove(DicomTags.ExtendedOffsetTableLengths);
         if (target.IsEncapsulated)
         {
             dataset.AddOrUpdate(Encapsulate(frames, description, target));
@@ -130,9 +125,9 @@ public static class DicomTranscoder
             dataset.AddOrUpdate(NativeElement(Concatenate(frames), description.BitsAllocated, target));
         }
 
-        if (dataset.Contains(DicomTag.NumberOfFrames) || frames.Count > 1)
+        if (dataset.Contains(DicomTags.NumberOfFrames) || frames.Count > 1)
         {
-            dataset.AddOrUpdate(DicomTag.NumberOfFrames, DicomVR.IS, frames.Count.ToString(CultureInfo.InvariantCulture));
+            dataset.AddOrUpdate(DicomTags.NumberOfFrames, DicomVR.IS, frames.Count.ToString(CultureInfo.InvariantCulture));
         }
     }
 
@@ -145,7 +140,7 @@ public static class DicomTranscoder
     {
         ArgumentNullException.ThrowIfNull(file);
         var native = ToTransferSyntax(file, DicomTransferSyntax.ExplicitVRLittleEndian);
-        if (!native.Dataset.TryGetElement(DicomTag.PixelData, out var pixels))
+        if (!native.Dataset.TryGetElement(DicomTags.PixelData, out var pixels))
         {
             throw new DicomException("The file has no Pixel Data (7FE0,0010).");
         }
@@ -159,7 +154,7 @@ public static class DicomTranscoder
     public static ImagePixelDescription Describe(DicomDataset dataset)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        foreach (var tag in new[] { DicomTag.Rows, DicomTag.Columns, DicomTag.BitsAllocated })
+        foreach (var tag in new[] { DicomTags.Rows, DicomTags.Columns, DicomTags.BitsAllocated })
         {
             if (!dataset.TryGetElement(tag, out var e) || e.Length == 0)
             {
@@ -167,19 +162,19 @@ public static class DicomTranscoder
             }
         }
 
-        var bitsAllocated = dataset.GetInt32(DicomTag.BitsAllocated);
-        var bitsStored = dataset.GetInt32OrDefault(DicomTag.BitsStored, bitsAllocated);
-        var frames = dataset.TryGetElement(DicomTag.NumberOfFrames, out var nf) && nf.Length > 0 ? nf.GetInt32() : 1;
+        var bitsAllocated = dataset.GetInt32(DicomTags.BitsAllocated);
+        var bitsStored = dataset.GetInt32OrDefault(DicomTags.BitsStored, bitsAllocated);
+        var frames = dataset.TryGetElement(DicomTags.NumberOfFrames, out var nf) && nf.Length > 0 ? nf.GetInt32() : 1;
         var description = new ImagePixelDescription(
-            dataset.GetInt32(DicomTag.Rows),
-            dataset.GetInt32(DicomTag.Columns),
-            dataset.GetInt32OrDefault(DicomTag.SamplesPerPixel, 1),
+            dataset.GetInt32(DicomTags.Rows),
+            dataset.GetInt32(DicomTags.Columns),
+            dataset.GetInt32OrDefault(DicomTags.SamplesPerPixel, 1),
             bitsAllocated,
             bitsStored,
-            dataset.GetInt32OrDefault(DicomTag.HighBit, bitsStored - 1),
-            dataset.GetInt32OrDefault(DicomTag.PixelRepresentation, 0),
-            dataset.GetInt32OrDefault(PlanarConfiguration, 0),
-            dataset.GetStringOrDefault(DicomTag.PhotometricInterpretation, "MONOCHROME2").Trim(),
+            dataset.GetInt32OrDefault(DicomTags.HighBit, bitsStored - 1),
+            dataset.GetInt32OrDefault(DicomTags.PixelRepresentation, 0),
+            dataset.GetInt32OrDefault(DicomTags.PlanarConfiguration, 0),
+            dataset.GetStringOrDefault(DicomTags.PhotometricInterpretation, "MONOCHROME2").Trim(),
             frames);
         description.Validate();
         return description;
@@ -205,12 +200,12 @@ public static class DicomTranscoder
 
         if (toRgb)
         {
-            dataset.AddOrUpdate(DicomTag.PhotometricInterpretation, DicomVR.CS, "RGB");
+            dataset.AddOrUpdate(DicomTags.PhotometricInterpretation, DicomVR.CS, "RGB");
         }
 
         if (colour)
         {
-            dataset.AddOrUpdate<ushort>(PlanarConfiguration, DicomVR.US, (ushort)decodeAs.PlanarConfiguration);
+            dataset.AddOrUpdate<ushort>(DicomTags.PlanarConfiguration, DicomVR.US, (ushort)decodeAs.PlanarConfiguration);
         }
 
         if (source.IsLossy)
@@ -229,7 +224,7 @@ public static class DicomTranscoder
             return [.. fragments.GetOffsets().Select(static o => (long)o)];
         }
 
-        if (dataset.TryGetElement(DicomTag.ExtendedOffsetTable, out var eot) && eot.Length >= 8 && eot.Length % 8 == 0)
+        if (dataset.TryGetElement(DicomTags.ExtendedOffsetTable, out var eot) && eot.Length >= 8 && eot.Length % 8 == 0)
         {
             var span = eot.Value.Span;
             var offsets = new List<long>(span.Length / 8);
@@ -252,7 +247,7 @@ public static class DicomTranscoder
 
     private static void MarkLossy(DicomDataset dataset, DicomTransferSyntax source, long nativeLength, long compressedLength)
     {
-        var current = dataset.GetStringOrDefault(LossyImageCompression).Trim();
+        var current = dataset.GetStringOrDefault(DicomTags.LossyImageCompression).Trim();
         var alwaysLossy = source.Uid is TransferSyntaxCodecs.JpegBaseline or TransferSyntaxCodecs.JpegExtended;
         if (current == "00" && !alwaysLossy)
         {
@@ -260,28 +255,28 @@ public static class DicomTranscoder
             return;
         }
 
-        var described = dataset.Contains(LossyImageCompressionMethod) || dataset.Contains(LossyImageCompressionRatio);
+        var described = dataset.Contains(DicomTags.LossyImageCompressionMethod) || dataset.Contains(DicomTags.LossyImageCompressionRatio);
         if (current == "01" && described)
         {
             return;
         }
 
-        dataset.AddOrUpdate(LossyImageCompression, DicomVR.CS, "01");
+        dataset.AddOrUpdate(DicomTags.LossyImageCompression, DicomVR.CS, "01");
         var method = source.Uid switch
         {
             TransferSyntaxCodecs.JpegLsNearLossless => "ISO_14495_1",
             TransferSyntaxCodecs.Jpeg2000 => "ISO_15444_1",
             _ => "ISO_10918_1",
         };
-        var methods = dataset.TryGetElement(LossyImageCompressionMethod, out var m) && m.Length > 0 ? m.GetStrings().ToList() : [];
-        var ratios = dataset.TryGetElement(LossyImageCompressionRatio, out var r) && r.Length > 0 ? r.GetStrings().ToList() : [];
+        var methods = dataset.TryGetElement(DicomTags.LossyImageCompressionMethod, out var m) && m.Length > 0 ? m.GetStrings().ToList() : [];
+        var ratios = dataset.TryGetElement(DicomTags.LossyImageCompressionRatio, out var r) && r.Length > 0 ? r.GetStrings().ToList() : [];
         if (methods.Count == ratios.Count)
         {
             var ratio = compressedLength > 0 ? (double)nativeLength / compressedLength : 1.0;
             methods.Add(method);
             ratios.Add(FormatDecimal(ratio));
-            dataset.AddOrUpdate(LossyImageCompressionMethod, DicomVR.CS, [.. methods]);
-            dataset.AddOrUpdate(LossyImageCompressionRatio, DicomVR.DS, [.. ratios]);
+            dataset.AddOrUpdate(DicomTags.LossyImageCompressionMethod, DicomVR.CS, [.. methods]);
+            dataset.AddOrUpdate(DicomTags.LossyImageCompressionRatio, DicomVR.DS, [.. ratios]);
         }
     }
 
@@ -339,7 +334,7 @@ public static class DicomTranscoder
             value = bytes;
         }
 
-        return new DicomElement(DicomTag.PixelData, vr, value);
+        return new DicomElement(DicomTags.PixelData, vr, value);
     }
 
     private static void Swap(Span<byte> data, int unit)
@@ -409,6 +404,6 @@ public static class DicomTranscoder
             position += 8 + encoded.Length;
         }
 
-        return new DicomFragmentSequence(DicomTag.PixelData, DicomVR.OB, offsets, fragments);
+        return new DicomFragmentSequence(DicomTags.PixelData, DicomVR.OB, offsets, fragments);
     }
 }

@@ -38,7 +38,7 @@ public class CodecBenchmarks
         PeerProcess.Run("dcmcrle", [slice, dcmtkRle]);
         PeerProcess.Run("dcmcjpeg", ["+e1", slice, dcmtkJpeg]);
 
-        native = DicomFile.Open(slice).Dataset.GetElement(DicomTag.PixelData).Value.ToArray();
+        native = DicomFile.Open(slice).Dataset.GetElement(DicomTags.PixelData).Value.ToArray();
         rleFrame = SingleFragment(dcmtkRle);
         jpegFrame = SingleFragment(dcmtkJpeg);
 
@@ -123,24 +123,24 @@ public class CodecBenchmarks
     private void EncodeFile(DicomTransferSyntax syntax, Func<ReadOnlyMemory<byte>, byte[]> encode, string output)
     {
         var file = DicomFile.Open(slice);
-        var frame = file.Dataset.GetElement(DicomTag.PixelData).Value;
+        var frame = file.Dataset.GetElement(DicomTags.PixelData).Value;
         var encoded = encode(frame);
-        file.Dataset.AddOrUpdate(new DicomFragmentSequence(DicomTag.PixelData, DicomVR.OB, ReadOnlyMemory<byte>.Empty, encoded));
+        file.Dataset.AddOrUpdate(new DicomFragmentSequence(DicomTags.PixelData, DicomVR.OB, ReadOnlyMemory<byte>.Empty, encoded));
         new DicomFile(file.FileMetaInformation, file.Dataset, syntax).Save(output);
     }
 
     private static void DecodeFile(string input, Func<ReadOnlyMemory<byte>, byte[]> decode, string output)
     {
         var file = DicomFile.Open(input);
-        var fragments = (DicomFragmentSequence)file.Dataset.GetElement(DicomTag.PixelData);
+        var fragments = (DicomFragmentSequence)file.Dataset.GetElement(DicomTags.PixelData);
         var decoded = decode(fragments.Fragments[0]);
-        file.Dataset.AddOrUpdate(new DicomElement(DicomTag.PixelData, DicomVR.OW, decoded));
+        file.Dataset.AddOrUpdate(new DicomElement(DicomTags.PixelData, DicomVR.OW, decoded));
         new DicomFile(file.FileMetaInformation, file.Dataset, DicomTransferSyntax.ExplicitVRLittleEndian).Save(output);
     }
 
     private static byte[] SingleFragment(string path)
     {
-        var element = DicomFile.Open(path).Dataset.GetElement(DicomTag.PixelData);
+        var element = DicomFile.Open(path).Dataset.GetElement(DicomTags.PixelData);
         if (element is not DicomFragmentSequence { Fragments.Count: 1 } fragments)
         {
             throw new InvalidOperationException($"{path}: expected one pixel data fragment.");

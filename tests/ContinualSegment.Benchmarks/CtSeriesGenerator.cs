@@ -165,15 +165,15 @@ public static class CtSeriesGenerator
         Text(ds, "SliceLocation", z.ToString("0.###", inv));
 
         // Image Pixel, CT Image pixel attributes, VOI LUT
-        ds.Add(DicomElement.FromValues<ushort>(DicomTag.SamplesPerPixel, DicomVR.US, 1));
+        ds.Add(DicomElement.FromValues<ushort>(DicomTags.SamplesPerPixel, DicomVR.US, 1));
         Text(ds, "PhotometricInterpretation", "MONOCHROME2");
-        ds.Add(DicomElement.FromValues<ushort>(DicomTag.Rows, DicomVR.US, Size));
-        ds.Add(DicomElement.FromValues<ushort>(DicomTag.Columns, DicomVR.US, Size));
+        ds.Add(DicomElement.FromValues<ushort>(DicomTags.Rows, DicomVR.US, Size));
+        ds.Add(DicomElement.FromValues<ushort>(DicomTags.Columns, DicomVR.US, Size));
         Text(ds, "PixelSpacing", "0.9765625", "0.9765625");
-        ds.Add(DicomElement.FromValues<ushort>(DicomTag.BitsAllocated, DicomVR.US, 16));
-        ds.Add(DicomElement.FromValues<ushort>(DicomTag.BitsStored, DicomVR.US, 12));
-        ds.Add(DicomElement.FromValues<ushort>(DicomTag.HighBit, DicomVR.US, 11));
-        ds.Add(DicomElement.FromValues<ushort>(DicomTag.PixelRepresentation, DicomVR.US, 0));
+        ds.Add(DicomElement.FromValues<ushort>(DicomTags.BitsAllocated, DicomVR.US, 16));
+        ds.Add(DicomElement.FromValues<ushort>(DicomTags.BitsStored, DicomVR.US, 12));
+        ds.Add(DicomElement.FromValues<ushort>(DicomTags.HighBit, DicomVR.US, 11));
+        ds.Add(DicomElement.FromValues<ushort>(DicomTags.PixelRepresentation, DicomVR.US, 0));
         ds.Add(DicomElement.FromValues<ushort>(DicomDictionary.TagOf("SmallestImagePixelValue"), DicomVR.US, 0));
         ds.Add(DicomElement.FromValues<ushort>(DicomDictionary.TagOf("LargestImagePixelValue"), DicomVR.US, 4095));
         Text(ds, "WindowCenter", "40", "-600");
@@ -190,7 +190,7 @@ public static class CtSeriesGenerator
         ds.Add(DicomElement.FromValues(ds.GetPrivateTag(group, PrivateCreator, 0x03), DicomVR.SL, 1, 2, 3, 4));
         ds.Add(new DicomElement(ds.GetPrivateTag(group, PrivateCreator, 0x10), DicomVR.OB, MakePrivateBlob(index)));
 
-        ds.Add(new DicomElement(DicomTag.PixelData, DicomVR.OW, MakePixels(index)));
+        ds.Add(new DicomElement(DicomTags.PixelData, DicomVR.OW, MakePixels(index)));
         return ds;
     }
 

@@ -16,7 +16,7 @@ public class DicomParseBenchmarks
     /// <summary>The dcmdump executable.</summary>
     public const string Dcmdump = "dcmdump";
 
-    private static readonly DicomReadOptions HeaderOnly = new() { StopBeforeTag = DicomTag.PixelData };
+    private static readonly DicomReadOptions HeaderOnly = new() { StopBeforeTag = DicomTags.PixelData };
 
     private string slice = string.Empty;
     private string[] series = [];
@@ -123,19 +123,19 @@ public class DicomParseBenchmarks
     private static long ReadHeader(string path)
     {
         var file = DicomFile.Open(path, HeaderOnly);
-        if (file.Dataset.Contains(DicomTag.PixelData))
+        if (file.Dataset.Contains(DicomTags.PixelData))
         {
             throw new InvalidOperationException("The header read went past Pixel Data.");
         }
 
-        return file.Dataset.Count + file.Dataset.GetInt32(DicomTag.Rows);
+        return file.Dataset.Count + file.Dataset.GetInt32(DicomTags.Rows);
     }
 
     private static long ReadFull(string path) => Touch(DicomFile.Open(path), path);
 
     private static long Touch(DicomFile file, string path)
     {
-        var pixels = file.Dataset.GetElement(DicomTag.PixelData).Value.Span;
+        var pixels = file.Dataset.GetElement(DicomTags.PixelData).Value.Span;
         if (pixels.Length != CtSeriesGenerator.Size * CtSeriesGenerator.Size * 2)
         {
             throw new InvalidOperationException($"{path}: Pixel Data holds {pixels.Length} bytes.");

@@ -39,9 +39,9 @@ public sealed class DicomNetworkCommandTests : IDisposable
         await stop.CancelAsync();
         await listen;
         var source = DicomFile.Open(CtSmall).Dataset;
-        var received = DicomFile.Open(Path.Combine(outDir, source.GetString(DicomTag.SOPInstanceUID) + ".dcm")).Dataset;
-        Assert.Equal(source.GetElement(DicomTag.PixelData).Value.ToArray(), received.GetElement(DicomTag.PixelData).Value.ToArray());
-        Assert.Equal(source.GetString(DicomTag.PatientName), received.GetString(DicomTag.PatientName));
+        var received = DicomFile.Open(Path.Combine(outDir, source.GetString(DicomTags.SOPInstanceUID) + ".dcm")).Dataset;
+        Assert.Equal(source.GetElement(DicomTags.PixelData).Value.ToArray(), received.GetElement(DicomTags.PixelData).Value.ToArray());
+        Assert.Equal(source.GetString(DicomTags.PatientName), received.GetString(DicomTags.PatientName));
     }
 
     [Fact]

@@ -28,7 +28,7 @@ public sealed class EndToEndTests
         var context = Assert.Single(association.AcceptedContexts);
         Assert.Equal(new AcceptedPresentationContext(3, RawPdu.Verification, RawPdu.ExplicitLe), context);
         Assert.Equal(PresentationContextResult.AbstractSyntaxNotSupported, association.Accept!.PresentationContexts[0].Result);
-        Assert.Equal(DicomNetworkUids.ImplementationClassUid, association.Accept.UserInformation.ImplementationClassUid);
+        Assert.Equal(DicomUid.ImplementationClassUid, association.Accept.UserInformation.ImplementationClassUid);
 
         var data = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("0123456789", 2000)));
         await association.SendMessageAsync(context.Id, EchoCommand.Request(5), data, CancellationToken.None);

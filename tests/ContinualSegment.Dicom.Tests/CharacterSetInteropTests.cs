@@ -26,7 +26,7 @@ public class CharacterSetInteropTests
         Assert.True(exit == 0, stderr);
         var expected = Encoding.UTF8.GetString(Encoding.Latin1.GetBytes(stdout)); // the runner reads stdout as Latin-1
         var ds = DicomFile.Open(path).Dataset;
-        var actual = ds.GetStringOrDefault(DicomTag.PatientName);
+        var actual = ds.GetStringOrDefault(DicomTags.PatientName);
         // pydicom prints a name without its trailing empty component groups ("A=B=" as "A=B").
         Assert.Equal(expected.TrimEnd(' '), actual.TrimEnd('='));
         Assert.Equal(DicomPersonName.Parse(actual).Alphabetic, DicomPersonName.Parse(expected).Alphabetic);

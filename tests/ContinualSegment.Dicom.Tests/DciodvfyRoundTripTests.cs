@@ -23,7 +23,7 @@ public sealed partial class DciodvfyRoundTripTests
             DicomFile header;
             try
             {
-                header = DicomFile.Open(f, new DicomReadOptions { StopBeforeTag = DicomTag.PixelData });
+                header = DicomFile.Open(f, new DicomReadOptions { StopBeforeTag = DicomTags.PixelData });
             }
             catch (DicomException)
             {
@@ -81,8 +81,8 @@ public sealed partial class DciodvfyRoundTripTests
             before = Errors(refOut + "\n" + refErr);
         }
 
-        var sopClass = source.Dataset.GetStringOrDefault(DicomTag.SOPClassUID, source.FileMetaInformation.GetStringOrDefault(DicomTag.MediaStorageSOPClassUID));
-        var sopInstance = source.Dataset.GetStringOrDefault(DicomTag.SOPInstanceUID, source.FileMetaInformation.GetStringOrDefault(DicomTag.MediaStorageSOPInstanceUID));
+        var sopClass = source.Dataset.GetStringOrDefault(DicomTags.SOPClassUID, source.FileMetaInformation.GetStringOrDefault(DicomTags.MediaStorageSOPClassUID));
+        var sopInstance = source.Dataset.GetStringOrDefault(DicomTags.SOPInstanceUID, source.FileMetaInformation.GetStringOrDefault(DicomTags.MediaStorageSOPInstanceUID));
         if (sopClass.Length == 0 || sopInstance.Length == 0)
         {
             // No SOP Class/Instance UID anywhere: a PS3.10 file cannot be written, and the writer says so.

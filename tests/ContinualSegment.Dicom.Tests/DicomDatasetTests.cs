@@ -6,21 +6,21 @@ public class DicomDatasetTests
     public void Keeps_elements_sorted_and_supports_add_replace_remove()
     {
         var ds = new DicomDataset();
-        ds.AddOrUpdate(DicomTag.PatientID, "B");
-        ds.AddOrUpdate(DicomTag.Modality, "CT");
-        ds.AddOrUpdate(DicomTag.PatientName, "Doe^John");
-        Assert.Equal([DicomTag.Modality, DicomTag.PatientName, DicomTag.PatientID], ds.Select(e => e.Tag));
-        Assert.Throws<DicomException>(() => ds.Add(DicomElement.FromStrings(DicomTag.Modality, DicomVR.CS, "MR")));
-        ds.AddOrUpdate(DicomTag.Modality, "MR");
-        Assert.Equal("MR", ds.GetString(DicomTag.Modality));
-        Assert.Equal(DicomVR.CS, ds[DicomTag.Modality]!.VR);
-        Assert.True(ds.Remove(DicomTag.Modality));
-        Assert.False(ds.Remove(DicomTag.Modality));
-        Assert.Null(ds[DicomTag.Modality]);
-        Assert.Equal("x", ds.GetStringOrDefault(DicomTag.Modality, "x"));
-        Assert.Throws<DicomException>(() => ds.GetString(DicomTag.Modality));
-        ds.AddOrUpdate(DicomTag.Rows, DicomVR.US, (ushort)512);
-        Assert.Equal(512, ds.GetInt32(DicomTag.Rows));
+        ds.AddOrUpdate(DicomTags.PatientID, "B");
+        ds.AddOrUpdate(DicomTags.Modality, "CT");
+        ds.AddOrUpdate(DicomTags.PatientName, "Doe^John");
+        Assert.Equal([DicomTags.Modality, DicomTags.PatientName, DicomTags.PatientID], ds.Select(e => e.Tag));
+        Assert.Throws<DicomException>(() => ds.Add(DicomElement.FromStrings(DicomTags.Modality, DicomVR.CS, "MR")));
+        ds.AddOrUpdate(DicomTags.Modality, "MR");
+        Assert.Equal("MR", ds.GetString(DicomTags.Modality));
+        Assert.Equal(DicomVR.CS, ds[DicomTags.Modality]!.VR);
+        Assert.True(ds.Remove(DicomTags.Modality));
+        Assert.False(ds.Remove(DicomTags.Modality));
+        Assert.Null(ds[DicomTags.Modality]);
+        Assert.Equal("x", ds.GetStringOrDefault(DicomTags.Modality, "x"));
+        Assert.Throws<DicomException>(() => ds.GetString(DicomTags.Modality));
+        ds.AddOrUpdate(DicomTags.Rows, DicomVR.US, (ushort)512);
+        Assert.Equal(512, ds.GetInt32(DicomTags.Rows));
     }
 
     [Fact]
@@ -43,12 +43,12 @@ public class DicomDatasetTests
     {
         var item = new DicomDataset();
         var ds = new DicomDataset();
-        ds.AddOrUpdate(DicomTag.SpecificCharacterSet, "ISO_IR 192");
+        ds.AddOrUpdate(DicomTags.SpecificCharacterSet, "ISO_IR 192");
         ds.Add(new DicomSequence(new DicomTag(0x0008, 0x1115), item));
         Assert.Equal(["ISO_IR 192"], item.SpecificCharacterSet);
-        item.AddOrUpdate(DicomTag.PatientName, "Müller^Jürgen");
-        Assert.Equal("Müller^Jürgen", item.GetString(DicomTag.PatientName));
-        Assert.Equal(16, item[DicomTag.PatientName]!.Length); // 13 characters, two of them 2 bytes in UTF-8, plus one pad byte
+        item.AddOrUpdate(DicomTags.PatientName, "Müller^Jürgen");
+        Assert.Equal("Müller^Jürgen", item.GetString(DicomTags.PatientName));
+        Assert.Equal(16, item[DicomTags.PatientName]!.Length); // 13 characters, two of them 2 bytes in UTF-8, plus one pad byte
         Assert.Same(ds, item.Parent);
         var later = new DicomDataset();
         ds.GetSequence(new DicomTag(0x0008, 0x1115)).Items.Add(later);
@@ -60,12 +60,12 @@ public class DicomDatasetTests
     public void Typed_access_reads_UN_elements_of_known_tags_under_their_dictionary_VR()
     {
         var ds = new DicomDataset();
-        ds.Add(new DicomElement(DicomTag.Rows, DicomVR.UN, new byte[] { 0x00, 0x02 }));
-        ds.Add(new DicomElement(DicomTag.Modality, DicomVR.UN, "CT"u8.ToArray()));
+        ds.Add(new DicomElement(DicomTags.Rows, DicomVR.UN, new byte[] { 0x00, 0x02 }));
+        ds.Add(new DicomElement(DicomTags.Modality, DicomVR.UN, "CT"u8.ToArray()));
         ds.Add(new DicomElement(new DicomTag(0x0009, 0x1001), DicomVR.UN, new byte[] { 0x05, 0x00 }));
-        Assert.Equal(512, ds.GetInt32(DicomTag.Rows));
-        Assert.Equal("CT", ds.GetString(DicomTag.Modality));
-        Assert.Equal(DicomVR.UN, ds[DicomTag.Rows]!.VR); // stored as read
+        Assert.Equal(512, ds.GetInt32(DicomTags.Rows));
+        Assert.Equal("CT", ds.GetString(DicomTags.Modality));
+        Assert.Equal(DicomVR.UN, ds[DicomTags.Rows]!.VR); // stored as read
         Assert.Equal(5, ds.GetInt32(new DicomTag(0x0009, 0x1001))); // private: read as bytes
     }
 
@@ -85,7 +85,7 @@ public class DicomDatasetTests
     public void Empty_first_character_set_value_is_kept()
     {
         var ds = new DicomDataset();
-        ds.AddOrUpdate(DicomTag.SpecificCharacterSet, "", "ISO 2022 IR 87");
+        ds.AddOrUpdate(DicomTags.SpecificCharacterSet, "", "ISO 2022 IR 87");
         Assert.Equal(["", "ISO 2022 IR 87"], ds.SpecificCharacterSet);
     }
 
@@ -93,9 +93,9 @@ public class DicomDatasetTests
     public void A_custom_text_decoder_plugs_in_with_one_line()
     {
         var ds = new DicomDataset();
-        ds.AddOrUpdate(DicomTag.SpecificCharacterSet, "ISO_IR 100");
-        ds.AddOrUpdate(DicomTag.PatientName, "abc");
+        ds.AddOrUpdate(DicomTags.SpecificCharacterSet, "ISO_IR 100");
+        ds.AddOrUpdate(DicomTags.PatientName, "abc");
         ds.TextDecoder = new DelegateDicomTextDecoder(static (bytes, cs, vr) => $"{cs[0]}:{vr}:{bytes.Length}", static (s, cs, vr) => []);
-        Assert.Equal("ISO_IR 100:PN:3", ds.GetString(DicomTag.PatientName)); // padding is removed before decoding
+        Assert.Equal("ISO_IR 100:PN:3", ds.GetString(DicomTags.PatientName)); // padding is removed before decoding
     }
 }

@@ -54,10 +54,10 @@ public class DicomDictionaryTests
         Assert.Equal("SourceImageIDs", DicomDictionary.Lookup(new DicomTag(0x0020, 0x3104))!.Keyword);
         var smallest = DicomDictionary.Lookup(new DicomTag(0x0028, 0x0106))!;
         Assert.Equal(["US", "SS"], smallest.ValueRepresentations.Select(v => v.Code));
-        Assert.Equal(DicomVR.OW, DicomDictionary.DefaultVR(DicomTag.PixelData));
+        Assert.Equal(DicomVR.OW, DicomDictionary.DefaultVR(DicomTags.PixelData));
         Assert.Equal(DicomVR.LO, DicomDictionary.DefaultVR(new DicomTag(0x0029, 0x0010)));
         Assert.Equal(DicomVR.UN, DicomDictionary.DefaultVR(new DicomTag(0x0029, 0x1010)));
-        Assert.Equal(DicomTag.PatientName, DicomDictionary.TagOf("PatientName"));
+        Assert.Equal(DicomTags.PatientName, DicomDictionary.TagOf("PatientName"));
         Assert.Throws<DicomException>(() => DicomDictionary.TagOf("NoSuchKeyword"));
     }
 }

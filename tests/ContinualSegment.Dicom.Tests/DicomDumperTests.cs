@@ -29,10 +29,10 @@ public partial class DicomDumperTests
     public void Prints_values_lengths_multiplicity_and_keywords()
     {
         var ds = new DicomDataset();
-        ds.AddOrUpdate(DicomTag.PatientName, "Doe^John");
+        ds.AddOrUpdate(DicomTags.PatientName, "Doe^John");
         ds.AddOrUpdate(new DicomTag(0x0008, 0x0008), "ORIGINAL", "PRIMARY");
-        ds.AddOrUpdate(DicomTag.Rows, DicomVR.US, (ushort)512);
-        ds.AddOrUpdate(DicomTag.SOPClassUID, DicomUids.CTImageStorage);
+        ds.AddOrUpdate(DicomTags.Rows, DicomVR.US, (ushort)512);
+        ds.AddOrUpdate(DicomTags.SOPClassUID, DicomUids.CTImageStorage);
         var text = DicomDumper.ToText(ds);
         Assert.Contains("(0010,0010) PN [Doe^John]", text, StringComparison.Ordinal);
         Assert.Matches(@"\(0008,0008\) CS \[ORIGINAL\\PRIMARY\]\s+#\s+16, 2 ImageType", text);

@@ -24,19 +24,19 @@ public class DicomElementTests
     [Fact]
     public void Created_strings_are_padded_to_even_length_with_the_VR_padding()
     {
-        var uid = DicomElement.FromStrings(DicomTag.SOPInstanceUID, DicomVR.UI, "1.2.345");
+        var uid = DicomElement.FromStrings(DicomTags.SOPInstanceUID, DicomVR.UI, "1.2.345");
         Assert.Equal(8, uid.Length);
         Assert.Equal(0, uid.Value.Span[7]);
-        var lo = DicomElement.FromStrings(DicomTag.PatientID, DicomVR.LO, "abc");
+        var lo = DicomElement.FromStrings(DicomTags.PatientID, DicomVR.LO, "abc");
         Assert.Equal((byte)' ', lo.Value.Span[3]);
         Assert.Equal("abc", lo.GetString());
-        Assert.Throws<DicomException>(() => DicomElement.FromStrings(DicomTag.Rows, DicomVR.US, "1"));
+        Assert.Throws<DicomException>(() => DicomElement.FromStrings(DicomTags.Rows, DicomVR.US, "1"));
     }
 
     [Fact]
     public void Binary_numbers_with_multiplicity()
     {
-        var us = DicomElement.FromValues<ushort>(DicomTag.Rows, DicomVR.US, 512, 7);
+        var us = DicomElement.FromValues<ushort>(DicomTags.Rows, DicomVR.US, 512, 7);
         Assert.Equal(2, us.ValueCount);
         Assert.Equal(512, us.GetInt32());
         Assert.Equal(7, us.GetInt32(1));
@@ -96,10 +96,10 @@ public class DicomElementTests
     [Fact]
     public void Attribute_tags_and_reinterpretation()
     {
-        var at = DicomElement.FromTags(new DicomTag(0x0028, 0x0009), DicomTag.PixelData, new DicomTag(0x3004, 0x000C));
-        Assert.Equal(DicomTag.PixelData, at.GetTag());
+        var at = DicomElement.FromTags(new DicomTag(0x0028, 0x0009), DicomTags.PixelData, new DicomTag(0x3004, 0x000C));
+        Assert.Equal(DicomTags.PixelData, at.GetTag());
         Assert.Equal(new DicomTag(0x3004, 0x000C), at.GetTag(1));
-        var asOw = new DicomElement(DicomTag.Rows, DicomVR.OW, new byte[] { 0, 2 });
+        var asOw = new DicomElement(DicomTags.Rows, DicomVR.OW, new byte[] { 0, 2 });
         Assert.Equal(512, asOw.ReinterpretAs(DicomVR.US).GetInt32());
     }
 }

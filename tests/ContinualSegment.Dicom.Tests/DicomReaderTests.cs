@@ -45,17 +45,17 @@ public class DicomReaderTests
     public void Stop_before_tag_reads_only_the_header()
     {
         var path = Path.Combine(PeerTools.PydicomData, "test_files", "CT_small.dcm");
-        var header = DicomFile.Open(path, new DicomReadOptions { StopBeforeTag = DicomTag.PixelData });
+        var header = DicomFile.Open(path, new DicomReadOptions { StopBeforeTag = DicomTags.PixelData });
         Assert.True(header.IsPartial);
-        Assert.False(header.Dataset.Contains(DicomTag.PixelData));
-        Assert.Equal(128, header.Dataset.GetInt32(DicomTag.Rows));
+        Assert.False(header.Dataset.Contains(DicomTags.PixelData));
+        Assert.Equal(128, header.Dataset.GetInt32(DicomTags.Rows));
         var full = DicomFile.Open(path);
         Assert.False(full.IsPartial);
-        Assert.Equal(full.Dataset.Count(e => e.Tag < DicomTag.PixelData), header.Dataset.Count);
+        Assert.Equal(full.Dataset.Count(e => e.Tag < DicomTags.PixelData), header.Dataset.Count);
 
         // a stream that is not seekable, with the pixel data far away
         using var stream = new NonSeekableStream(File.ReadAllBytes(path));
-        var fromStream = DicomFile.Open(stream, new DicomReadOptions { StopBeforeTag = DicomTag.PixelData });
+        var fromStream = DicomFile.Open(stream, new DicomReadOptions { StopBeforeTag = DicomTags.PixelData });
         Assert.Equal(header.Dataset.Count, fromStream.Dataset.Count);
     }
 
@@ -73,9 +73,9 @@ public class DicomReaderTests
             .AsPart10(DicomUids.ExplicitVRLittleEndian);
         var ds = DicomFile.Open(data).Dataset;
         var sq = ds.GetSequence(new DicomTag(0x0009, 0x1001));
-        Assert.Equal("Doe^John", sq.Items[0].GetString(DicomTag.PatientName));
-        Assert.Equal(DicomVR.PN, sq.Items[0][DicomTag.PatientName]!.VR);
-        Assert.Equal("ID", ds.GetString(DicomTag.PatientID));
+        Assert.Equal("Doe^John", sq.Items[0].GetString(DicomTags.PatientName));
+        Assert.Equal(DicomVR.PN, sq.Items[0][DicomTags.PatientName]!.VR);
+        Assert.Equal("ID", ds.GetString(DicomTags.PatientID));
     }
 
     [Fact]
@@ -85,9 +85,9 @@ public class DicomReaderTests
             .Explicit(0x0028, 0x0010, "OW", [0x00, 0x02]) // Rows is US in the dictionary
             .Explicit(0x0028, 0x0011, "US", [0x00, 0x01])
             .AsPart10(DicomUids.ExplicitVRLittleEndian);
-        var rows = DicomFile.Open(data).Dataset[DicomTag.Rows]!;
+        var rows = DicomFile.Open(data).Dataset[DicomTags.Rows]!;
         Assert.Equal(DicomVR.OW, rows.VR);
-        Assert.Equal(512, rows.ReinterpretAs(DicomDictionary.DefaultVR(DicomTag.Rows)).GetInt32());
+        Assert.Equal(512, rows.ReinterpretAs(DicomDictionary.DefaultVR(DicomTags.Rows)).GetInt32());
     }
 
     [Fact]
@@ -98,8 +98,8 @@ public class DicomReaderTests
             .Explicit(0x0010, 0x0010, "PN", "Doe")
             .AsPart10(DicomUids.ExplicitVRLittleEndian);
         var ds = DicomFile.Open(data).Dataset;
-        Assert.Equal("CTX", ds.GetString(DicomTag.Modality));
-        Assert.Equal("Doe", ds.GetString(DicomTag.PatientName));
+        Assert.Equal("CTX", ds.GetString(DicomTags.Modality));
+        Assert.Equal("Doe", ds.GetString(DicomTags.PatientName));
     }
 
     [Fact]
@@ -108,7 +108,7 @@ public class DicomReaderTests
         var implicitData = new RawBuilder().Implicit(0x0008, 0x0060, "CT").Implicit(0x0028, 0x0010, [0, 2]).ToArray();
         var f1 = DicomFile.Open(implicitData);
         Assert.Equal(DicomTransferSyntax.ImplicitVRLittleEndian, f1.TransferSyntax);
-        Assert.Equal(512, f1.Dataset.GetInt32(DicomTag.Rows));
+        Assert.Equal(512, f1.Dataset.GetInt32(DicomTags.Rows));
         var explicitData = new RawBuilder().Explicit(0x0008, 0x0060, "CS", "CT").Explicit(0x0028, 0x0010, "US", [0, 2]).ToArray();
         Assert.Equal(DicomTransferSyntax.ExplicitVRLittleEndian, DicomFile.Open(explicitData).TransferSyntax);
         var big = DicomFile.Open(Path.Combine(PeerTools.PydicomData, "test_files", "ExplVR_BigEndNoMeta.dcm"));
@@ -127,11 +127,11 @@ public class DicomReaderTests
             .SequenceEnd()
             .AsPart10(DicomUids.RLELossless);
         var file = DicomFile.Open(data);
-        var px = Assert.IsType<DicomFragmentSequence>(file.Dataset[DicomTag.PixelData]);
+        var px = Assert.IsType<DicomFragmentSequence>(file.Dataset[DicomTags.PixelData]);
         Assert.Equal([0u], px.GetOffsets());
         Assert.Equal([1, 2, 3, 4, 5, 6], px.Fragments[0].ToArray());
-        Assert.Equal(DicomVR.OV, file.Dataset[DicomTag.ExtendedOffsetTableLengths]!.VR);
-        Assert.Equal(6L, file.Dataset.GetValues<ulong>(DicomTag.ExtendedOffsetTableLengths)[0] is var v ? (long)v : 0);
+        Assert.Equal(DicomVR.OV, file.Dataset[DicomTags.ExtendedOffsetTableLengths]!.VR);
+        Assert.Equal(6L, file.Dataset.GetValues<ulong>(DicomTags.ExtendedOffsetTableLengths)[0] is var v ? (long)v : 0);
     }
 
     [Fact]

@@ -26,10 +26,10 @@ public class DicomTagTests
     [Fact]
     public void Formats_upper_case_hex_and_orders_by_group_then_element()
     {
-        Assert.Equal("(7FE0,0010)", DicomTag.PixelData.ToString());
+        Assert.Equal("(7FE0,0010)", DicomTags.PixelData.ToString());
         Assert.True(new DicomTag(0x0008, 0xFFFF) < new DicomTag(0x0009, 0x0000));
-        Assert.Equal(0x7FE00010u, DicomTag.PixelData.Value);
-        Assert.Equal(DicomTag.PixelData, new DicomTag(0x7FE00010));
+        Assert.Equal(0x7FE00010u, DicomTags.PixelData.Value);
+        Assert.Equal(DicomTags.PixelData, new DicomTag(0x7FE00010));
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public class DicomTagTests
         var element = DicomTag.PrivateElement(0x0029, 0x11, 0x05);
         Assert.Equal(new DicomTag(0x0029, 0x1105), element);
         Assert.Equal(creator, element.PrivateCreatorTag);
-        Assert.False(DicomTag.PatientName.IsPrivate);
+        Assert.False(DicomTags.PatientName.IsPrivate);
         Assert.False(new DicomTag(0x0001, 0x0010).IsPrivate); // groups 1, 3, 5, 7 are not private
         Assert.Throws<ArgumentOutOfRangeException>(() => DicomTag.PrivateElement(0x0010, 0x10, 0));
     }

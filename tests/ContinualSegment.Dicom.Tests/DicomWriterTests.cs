@@ -7,9 +7,9 @@ public class DicomWriterTests
     private static DicomDataset Minimal()
     {
         var ds = new DicomDataset();
-        ds.AddOrUpdate(DicomTag.SOPClassUID, DicomUids.SecondaryCaptureImageStorage);
-        ds.AddOrUpdate(DicomTag.SOPInstanceUID, DicomUid.Generate());
-        ds.AddOrUpdate(DicomTag.PatientName, "Doe^Jane");
+        ds.AddOrUpdate(DicomTags.SOPClassUID, DicomUids.SecondaryCaptureImageStorage);
+        ds.AddOrUpdate(DicomTags.SOPInstanceUID, DicomUid.Generate());
+        ds.AddOrUpdate(DicomTags.PatientName, "Doe^Jane");
         return ds;
     }
 
@@ -25,9 +25,9 @@ public class DicomWriterTests
         var afterMeta = 144 + (int)groupLength;
         Assert.Equal(0x0008, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(afterMeta))); // first data set element follows
         var back = DicomFile.Open(bytes);
-        Assert.Equal(DicomUid.ImplementationClassUid, back.FileMetaInformation.GetString(DicomTag.ImplementationClassUID));
-        Assert.Equal(file.Dataset.GetString(DicomTag.SOPInstanceUID), back.FileMetaInformation.GetString(DicomTag.MediaStorageSOPInstanceUID));
-        Assert.Equal(DicomUids.ExplicitVRLittleEndian, back.FileMetaInformation.GetString(DicomTag.TransferSyntaxUID));
+        Assert.Equal(DicomUid.ImplementationClassUid, back.FileMetaInformation.GetString(DicomTags.ImplementationClassUID));
+        Assert.Equal(file.Dataset.GetString(DicomTags.SOPInstanceUID), back.FileMetaInformation.GetString(DicomTags.MediaStorageSOPInstanceUID));
+        Assert.Equal(DicomUids.ExplicitVRLittleEndian, back.FileMetaInformation.GetString(DicomTags.TransferSyntaxUID));
     }
 
     [Fact]
@@ -60,14 +60,14 @@ public class DicomWriterTests
     {
         var ds = Minimal();
         var item = new DicomDataset();
-        item.AddOrUpdate(DicomTag.PatientID, "X");
+        item.AddOrUpdate(DicomTags.PatientID, "X");
         ds.Add(DicomElement.FromStrings(new DicomTag(0x0011, 0x0010), DicomVR.LO, "VENDOR"));
         ds.Add(new DicomSequence(new DicomTag(0x0011, 0x1001), item));
         ds.Add(new DicomSequence(new DicomTag(0x0008, 0x1115), new DicomDataset(DicomElement.FromStrings(new DicomTag(0x0008, 0x1150), DicomVR.UI, "1.2"))));
         var options = new DicomWriteOptions { UndefinedSequenceLength = false };
         var bytes = DicomDatasetWriter.ToBytes(ds, DicomTransferSyntax.ImplicitVRLittleEndian, options);
         var back = DicomDatasetReader.Read(bytes, DicomTransferSyntax.ImplicitVRLittleEndian);
-        Assert.Equal("X", back.GetSequence(new DicomTag(0x0011, 0x1001)).Items[0].GetString(DicomTag.PatientID));
+        Assert.Equal("X", back.GetSequence(new DicomTag(0x0011, 0x1001)).Items[0].GetString(DicomTags.PatientID));
         Assert.False(back.GetSequence(new DicomTag(0x0008, 0x1115)).HadUndefinedLength);
         Assert.True(back.GetSequence(new DicomTag(0x0011, 0x1001)).HadUndefinedLength);
     }
@@ -137,7 +137,7 @@ public class DicomWriterTests
     public void Saving_needs_SOP_identity()
     {
         var ds = new DicomDataset();
-        ds.AddOrUpdate(DicomTag.PatientName, "x");
+        ds.AddOrUpdate(DicomTags.PatientName, "x");
         using var ms = new MemoryStream();
         Assert.Throws<DicomException>(() => new DicomFile(ds).Save(ms));
     }

@@ -27,7 +27,7 @@ public class FuzzTests
             var data = Mutate(originals[i % originals.Count], random);
             var task = Task.Run(() =>
             {
-                var file = DicomFile.Open(data, i % 5 == 0 ? new DicomReadOptions { MaxElementLength = MaxElement, StopBeforeTag = DicomTag.PixelData } : options);
+                var file = DicomFile.Open(data, i % 5 == 0 ? new DicomReadOptions { MaxElementLength = MaxElement, StopBeforeTag = DicomTags.PixelData } : options);
                 AssertWithinLimit(file.Dataset);
                 DicomDumper.ToText(file.Dataset); // exercises the typed accessors
                 _ = DicomDatasetWriter.ToBytes(file.Dataset, DicomTransferSyntax.ImplicitVRLittleEndian);

@@ -24,18 +24,18 @@ public sealed class MappedFileTests
         // Header-only parse: fast and small.
         var watch = Stopwatch.StartNew();
         var headerAllocatedBefore = GC.GetAllocatedBytesForCurrentThread();
-        var header = DicomFile.Open(path, new DicomReadOptions { StopBeforeTag = DicomTag.PixelData });
+        var header = DicomFile.Open(path, new DicomReadOptions { StopBeforeTag = DicomTags.PixelData });
         watch.Stop();
         var headerAllocated = GC.GetAllocatedBytesForCurrentThread() - headerAllocatedBefore;
         Assert.True(header.IsPartial);
-        Assert.False(header.Dataset.Contains(DicomTag.PixelData));
-        Assert.Equal(Rows, header.Dataset.GetInt32(DicomTag.Rows));
+        Assert.False(header.Dataset.Contains(DicomTags.PixelData));
+        Assert.Equal(Rows, header.Dataset.GetInt32(DicomTags.Rows));
         Assert.True(watch.ElapsedMilliseconds < 2000, $"header read took {watch.ElapsedMilliseconds} ms");
         Assert.True(headerAllocated < 4 << 20, $"header read allocated {headerAllocated} bytes");
-        using (var mappedHeader = DicomFile.OpenMapped(path, new DicomReadOptions { StopBeforeTag = DicomTag.PixelData }))
+        using (var mappedHeader = DicomFile.OpenMapped(path, new DicomReadOptions { StopBeforeTag = DicomTags.PixelData }))
         {
             Assert.True(mappedHeader.File.IsPartial);
-            Assert.Equal(Columns, mappedHeader.File.Dataset.GetInt32(DicomTag.Columns));
+            Assert.Equal(Columns, mappedHeader.File.Dataset.GetInt32(DicomTags.Columns));
         }
 
         GC.Collect();
@@ -47,9 +47,9 @@ public sealed class MappedFileTests
         using (var mapped = DicomFile.OpenMapped(path))
         {
             Assert.True(mapped.IsMapped);
-            var pixels = mapped.File.Dataset.GetElement(DicomTag.PixelData);
+            var pixels = mapped.File.Dataset.GetElement(DicomTags.PixelData);
             Assert.Equal(pixelBytes, pixels.Length);
-            Assert.Equal(Frames, mapped.File.Dataset.GetInt32(DicomTag.NumberOfFrames));
+            Assert.Equal(Frames, mapped.File.Dataset.GetInt32(DicomTags.NumberOfFrames));
             var span = pixels.Value.Span;
             foreach (var sample in new long[] { 0, 1, 12345, SamplesPerFrame * 300L, (SamplesPerFrame * 599L) + 77, pixelBytes / 2 - 1 })
             {
@@ -78,9 +78,9 @@ public sealed class MappedFileTests
         Assert.False(inMemory.IsMapped);
         using var mapped = DicomFile.OpenMapped(path, new DicomReadOptions { MemoryMapThreshold = 0 });
         Assert.True(mapped.IsMapped);
-        var expected = DicomFile.Open(path).Dataset.GetElement(DicomTag.PixelData).Value.Span;
-        Assert.True(expected.SequenceEqual(mapped.File.Dataset.GetElement(DicomTag.PixelData).Value.Span));
-        Assert.True(expected.SequenceEqual(inMemory.File.Dataset.GetElement(DicomTag.PixelData).Value.Span));
+        var expected = DicomFile.Open(path).Dataset.GetElement(DicomTags.PixelData).Value.Span;
+        Assert.True(expected.SequenceEqual(mapped.File.Dataset.GetElement(DicomTags.PixelData).Value.Span));
+        Assert.True(expected.SequenceEqual(inMemory.File.Dataset.GetElement(DicomTags.PixelData).Value.Span));
         mapped.Dispose();
         Assert.Throws<ObjectDisposedException>(() => mapped.File);
         Assert.Throws<ArgumentOutOfRangeException>(() => DicomFile.OpenMapped(path, new DicomReadOptions { MemoryMapThreshold = -1 }));
@@ -116,18 +116,18 @@ public sealed class MappedFileTests
         }
 
         var ds = new DicomDataset();
-        ds.AddOrUpdate(DicomTag.SOPClassUID, DicomVR.UI, "1.2.840.10008.5.1.4.1.1.7.3");
-        ds.AddOrUpdate(DicomTag.SOPInstanceUID, DicomVR.UI, DicomUid.Generate());
-        ds.AddOrUpdate<ushort>(DicomTag.SamplesPerPixel, DicomVR.US, 1);
-        ds.AddOrUpdate(DicomTag.PhotometricInterpretation, DicomVR.CS, "MONOCHROME2");
-        ds.AddOrUpdate(DicomTag.NumberOfFrames, DicomVR.IS, Frames.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        ds.AddOrUpdate<ushort>(DicomTag.Rows, DicomVR.US, Rows);
-        ds.AddOrUpdate<ushort>(DicomTag.Columns, DicomVR.US, Columns);
-        ds.AddOrUpdate<ushort>(DicomTag.BitsAllocated, DicomVR.US, 16);
-        ds.AddOrUpdate<ushort>(DicomTag.BitsStored, DicomVR.US, 16);
-        ds.AddOrUpdate<ushort>(DicomTag.HighBit, DicomVR.US, 15);
-        ds.AddOrUpdate<ushort>(DicomTag.PixelRepresentation, DicomVR.US, 0);
-        ds.Add(new DicomElement(DicomTag.PixelData, DicomVR.OW, pixels));
+        ds.AddOrUpdate(DicomTags.SOPClassUID, DicomVR.UI, "1.2.840.10008.5.1.4.1.1.7.3");
+        ds.AddOrUpdate(DicomTags.SOPInstanceUID, DicomVR.UI, DicomUid.Generate());
+        ds.AddOrUpdate<ushort>(DicomTags.SamplesPerPixel, DicomVR.US, 1);
+        ds.AddOrUpdate(DicomTags.PhotometricInterpretation, DicomVR.CS, "MONOCHROME2");
+        ds.AddOrUpdate(DicomTags.NumberOfFrames, DicomVR.IS, Frames.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        ds.AddOrUpdate<ushort>(DicomTags.Rows, DicomVR.US, Rows);
+        ds.AddOrUpdate<ushort>(DicomTags.Columns, DicomVR.US, Columns);
+        ds.AddOrUpdate<ushort>(DicomTags.BitsAllocated, DicomVR.US, 16);
+        ds.AddOrUpdate<ushort>(DicomTags.BitsStored, DicomVR.US, 16);
+        ds.AddOrUpdate<ushort>(DicomTags.HighBit, DicomVR.US, 15);
+        ds.AddOrUpdate<ushort>(DicomTags.PixelRepresentation, DicomVR.US, 0);
+        ds.Add(new DicomElement(DicomTags.PixelData, DicomVR.OW, pixels));
         new DicomFile(ds).Save(path);
     }
 }

@@ -23,8 +23,8 @@ public sealed class RoundTripTests : IDisposable
             return; // unreadable files are covered by the interop test (dcmdump rejects them too)
         }
 
-        var hasClass = original.Dataset.GetStringOrDefault(DicomTag.SOPClassUID, original.FileMetaInformation.GetStringOrDefault(DicomTag.MediaStorageSOPClassUID)).Length > 0;
-        var hasInstance = original.Dataset.GetStringOrDefault(DicomTag.SOPInstanceUID, original.FileMetaInformation.GetStringOrDefault(DicomTag.MediaStorageSOPInstanceUID)).Length > 0;
+        var hasClass = original.Dataset.GetStringOrDefault(DicomTags.SOPClassUID, original.FileMetaInformation.GetStringOrDefault(DicomTags.MediaStorageSOPClassUID)).Length > 0;
+        var hasInstance = original.Dataset.GetStringOrDefault(DicomTags.SOPInstanceUID, original.FileMetaInformation.GetStringOrDefault(DicomTags.MediaStorageSOPInstanceUID)).Length > 0;
         if (!hasClass || !hasInstance)
         {
             // No SOP identity (e.g. a DICOMDIR-less fragment): round-trip the raw data set only.

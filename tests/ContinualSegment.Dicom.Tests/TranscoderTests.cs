@@ -29,7 +29,7 @@ public sealed class TranscoderTests
             DicomFile header;
             try
             {
-                header = DicomFile.Open(f, new DicomReadOptions { StopBeforeTag = DicomTag.PixelData });
+                header = DicomFile.Open(f, new DicomReadOptions { StopBeforeTag = DicomTags.PixelData });
             }
             catch (DicomException)
             {
@@ -64,13 +64,13 @@ public sealed class TranscoderTests
 
         var result = DicomTranscoder.ToUncompressed(source, DicomTransferSyntax.ExplicitVRLittleEndian);
         var ours = tmp.File("ours.dcm");
-        if (!source.Dataset.Contains(DicomTag.PixelData))
+        if (!source.Dataset.Contains(DicomTags.PixelData))
         {
             // UN_sequence.dcm: a JPEG Lossless transfer syntax but only a UN sequence, no pixel data; only the
             // transfer syntax changes.
             Assert.Equal("UN_sequence.dcm", name);
             Assert.Same(DicomTransferSyntax.ExplicitVRLittleEndian, result.TransferSyntax);
-            Assert.False(result.Dataset.Contains(DicomTag.PixelData));
+            Assert.False(result.Dataset.Contains(DicomTags.PixelData));
             return;
         }
 
@@ -78,10 +78,10 @@ public sealed class TranscoderTests
         AssertDcmdumpClean(ours);
 
         var reread = DicomFile.Open(ours);
-        Assert.Equal(DicomTransferSyntax.ExplicitVRLittleEndian.Uid, reread.FileMetaInformation.GetString(DicomTag.TransferSyntaxUID));
+        Assert.Equal(DicomTransferSyntax.ExplicitVRLittleEndian.Uid, reread.FileMetaInformation.GetString(DicomTags.TransferSyntaxUID));
         Assert.Same(DicomTransferSyntax.ExplicitVRLittleEndian, reread.TransferSyntax);
         var d = DicomTranscoder.Describe(reread.Dataset);
-        var pixels = reread.Dataset.GetElement(DicomTag.PixelData);
+        var pixels = reread.Dataset.GetElement(DicomTags.PixelData);
         Assert.IsNotType<DicomFragmentSequence>(pixels);
         Assert.Equal(d.BitsAllocated > 8 ? DicomVR.OW : DicomVR.OB, pixels.VR);
         var expectedLength = d.FrameLength * d.NumberOfFrames;
@@ -164,7 +164,7 @@ public sealed class TranscoderTests
         }
 
         var source = DicomFile.Open(input);
-        var bitsAllocated = source.Dataset.GetInt32(DicomTag.BitsAllocated);
+        var bitsAllocated = source.Dataset.GetInt32(DicomTags.BitsAllocated);
         if (bitsAllocated <= 16)
         {
             // dcmtk's own conversion to little endian (it swaps OW by 16-bit words, right for 8/16-bit samples).
@@ -215,7 +215,7 @@ public sealed class TranscoderTests
 
         var reread = DicomFile.Open(encodedPath);
         Assert.Same(target, reread.TransferSyntax);
-        var fragments = Assert.IsType<DicomFragmentSequence>(reread.Dataset.GetElement(DicomTag.PixelData));
+        var fragments = Assert.IsType<DicomFragmentSequence>(reread.Dataset.GetElement(DicomTags.PixelData));
         var d = DicomTranscoder.Describe(reread.Dataset);
         Assert.Equal(d.NumberOfFrames, fragments.Fragments.Count);
         Assert.All(fragments.Fragments, f => Assert.Equal(0, f.Length % 2));
@@ -247,7 +247,7 @@ public sealed class TranscoderTests
     public void DecodeFrames_AnyTransferSyntax_MatchesLittleEndianSibling(string name, string sibling)
     {
         var frames = DicomTranscoder.DecodeFrames(DicomFile.Open(Path.Combine(TestFiles, name)), out var d);
-        var expected = DicomFile.Open(Path.Combine(TestFiles, sibling)).Dataset.GetElement(DicomTag.PixelData).Value.ToArray();
+        var expected = DicomFile.Open(Path.Combine(TestFiles, sibling)).Dataset.GetElement(DicomTags.PixelData).Value.ToArray();
         Assert.Equal(d.NumberOfFrames, frames.Count);
         Assert.Equal(expected.Length, frames.Sum(f => f.Length));
         Assert.True(expected.AsSpan().SequenceEqual(frames.SelectMany(f => f).ToArray()), "decoded frames differ from the little-endian file");
@@ -292,7 +292,7 @@ public sealed class TranscoderTests
         Assert.False(DicomTranscoder.CanTranscode(DicomTransferSyntax.ExplicitVRLittleEndian, DicomTransferSyntax.JPEGBaseline8Bit));
         Assert.True(DicomTranscoder.CanTranscode(DicomTransferSyntax.JPEGBaseline8Bit, DicomTransferSyntax.ExplicitVRLittleEndian));
 
-        var header = DicomFile.Open(Path.Combine(TestFiles, "MR_small.dcm"), new DicomReadOptions { StopBeforeTag = DicomTag.PixelData });
+        var header = DicomFile.Open(Path.Combine(TestFiles, "MR_small.dcm"), new DicomReadOptions { StopBeforeTag = DicomTags.PixelData });
         Assert.Throws<DicomException>(() => DicomTranscoder.ToExplicitVRLittleEndian(header));
     }
 
@@ -300,12 +300,12 @@ public sealed class TranscoderTests
     public void Transcoding_LeavesSourceUnchanged()
     {
         var file = DicomFile.Open(Path.Combine(TestFiles, "SC_rgb_jpeg_dcmtk.dcm"));
-        var before = file.Dataset.GetString(DicomTag.PhotometricInterpretation);
+        var before = file.Dataset.GetString(DicomTags.PhotometricInterpretation);
         var result = DicomTranscoder.ToExplicitVRLittleEndian(file);
-        Assert.Equal(before, file.Dataset.GetString(DicomTag.PhotometricInterpretation));
-        Assert.IsType<DicomFragmentSequence>(file.Dataset.GetElement(DicomTag.PixelData));
+        Assert.Equal(before, file.Dataset.GetString(DicomTags.PhotometricInterpretation));
+        Assert.IsType<DicomFragmentSequence>(file.Dataset.GetElement(DicomTags.PixelData));
         Assert.Same(DicomTransferSyntax.JPEGBaseline8Bit, file.TransferSyntax);
-        Assert.Equal("RGB", result.Dataset.GetString(DicomTag.PhotometricInterpretation).Trim());
+        Assert.Equal("RGB", result.Dataset.GetString(DicomTags.PhotometricInterpretation).Trim());
         Assert.Equal(0, result.Dataset.GetInt32(new DicomTag(0x0028, 0x0006)));
     }
 
@@ -316,15 +316,15 @@ public sealed class TranscoderTests
     {
         var file = DicomFile.Open(path);
         Assert.False(file.TransferSyntax.IsEncapsulated, $"{path} is still encapsulated");
-        if (file.Dataset.GetInt32(DicomTag.BitsAllocated) == 1)
+        if (file.Dataset.GetInt32(DicomTags.BitsAllocated) == 1)
         {
             // Packed bits: compare the bytes as they are (their count stands in for the image size).
-            var packed = file.Dataset.GetElement(DicomTag.PixelData).Value.ToArray();
+            var packed = file.Dataset.GetElement(DicomTags.PixelData).Value.ToArray();
             return (packed, ImagePixelDescription.Monochrome(1, packed.Length, 8, 8, false));
         }
 
         var d = DicomTranscoder.Describe(file.Dataset);
-        var raw = file.Dataset.GetElement(DicomTag.PixelData).Value.Span[..checked((int)(d.FrameLength * d.NumberOfFrames))];
+        var raw = file.Dataset.GetElement(DicomTags.PixelData).Value.Span[..checked((int)(d.FrameLength * d.NumberOfFrames))];
         if (d.SamplesPerPixel == 1 || d.PlanarConfiguration == 0)
         {
             return (raw.ToArray(), d);

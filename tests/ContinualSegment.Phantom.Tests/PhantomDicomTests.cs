@@ -61,7 +61,7 @@ public sealed class PhantomDicomTests : IDisposable
         var second = Path.Combine(b, Path.GetFileName(first));
         Assert.Equal(await File.ReadAllBytesAsync(first), await File.ReadAllBytesAsync(second));
         var ds = DicomFile.Open(first).Dataset;
-        Assert.True(DicomUid.IsValid(ds.GetString(DicomTag.SOPInstanceUID)));
+        Assert.True(DicomUid.IsValid(ds.GetString(DicomTags.SOPInstanceUID)));
         Assert.Equal("CT", ds.GetString(DicomDictionary.TagOf("Modality")));
     }
 }

@@ -178,7 +178,7 @@ public static class DicomCommand
                 throw new FileNotFoundException($"file not found: {path}", path);
             }
 
-            var options = parse.GetValue(header) ? new DicomReadOptions { StopBeforeTag = DicomTag.PixelData } : null;
+            var options = parse.GetValue(header) ? new DicomReadOptions { StopBeforeTag = DicomTags.PixelData } : null;
             var dicom = await DicomFile.OpenAsync(path, options, cancellationToken).ConfigureAwait(false);
             DicomDumper.Dump(dicom, output, parse.GetValue(full) ? 0 : 64);
             return CsegApp.Success;

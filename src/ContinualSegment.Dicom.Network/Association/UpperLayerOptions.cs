@@ -25,10 +25,10 @@ public sealed record UpperLayerOptions
     public int MaxMessageLength { get; init; } = 512 * 1024 * 1024;
 
     /// <summary>Implementation class UID sent in user information.</summary>
-    public string ImplementationClassUid { get; init; } = DicomNetworkUids.ImplementationClassUid;
+    public string ImplementationClassUid { get; init; } = DicomUid.ImplementationClassUid;
 
     /// <summary>Implementation version name sent in user information.</summary>
-    public string ImplementationVersionName { get; init; } = DicomNetworkUids.ImplementationVersionName;
+    public string ImplementationVersionName { get; init; } = DicomUid.ImplementationVersionName;
 
     /// <summary>Throws when a setting is out of range.</summary>
     public void Validate()

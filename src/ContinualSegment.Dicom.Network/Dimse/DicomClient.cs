@@ -117,7 +117,7 @@ public sealed class DicomClient : IAsyncDisposable
         {
             try
             {
-                var header = DicomFile.Open(path, new DicomReadOptions { StopBeforeTag = new DicomTag(0x0008, 0x0017) });
+                var header = DicomFile.Open(path, new DicomReadOptions { StopBeforeTag = DicomTags.AcquisitionUID });
                 pairs.Add((SopClassOf(header), header.TransferSyntax.Uid));
                 readable.Add(path);
             }
@@ -199,7 +199,7 @@ public sealed class DicomClient : IAsyncDisposable
         try
         {
             sopClass = SopClassOf(file);
-            sopInstance = file.Dataset.GetStringOrDefault(DicomTag.SOPInstanceUID, file.FileMetaInformation.GetStringOrDefault(DicomTag.MediaStorageSOPInstanceUID));
+            sopInstance = file.Dataset.GetStringOrDefault(DicomTags.SOPInstanceUID, file.FileMetaInformation.GetStringOrDefault(DicomTags.MediaStorageSOPInstanceUID));
             if (!DicomUid.IsValid(sopInstance))
             {
                 return new DicomStoreResult(sourcePath, null, null, "The instance has no valid SOP Instance UID.", 0);
@@ -400,10 +400,10 @@ public sealed class DicomClient : IAsyncDisposable
 
     private static string SopClassOf(DicomFile file)
     {
-        var sopClass = file.FileMetaInformation.GetStringOrDefault(DicomTag.MediaStorageSOPClassUID);
+        var sopClass = file.FileMetaInformation.GetStringOrDefault(DicomTags.MediaStorageSOPClassUID);
         if (sopClass.Length == 0)
         {
-            sopClass = file.Dataset.GetStringOrDefault(DicomTag.SOPClassUID);
+            sopClass = file.Dataset.GetStringOrDefault(DicomTags.SOPClassUID);
         }
 
         if (!DicomUid.IsValid(sopClass))

@@ -8,15 +8,15 @@ internal static class Part10Header
     public static byte[] Build(string sopClassUid, string sopInstanceUid, string transferSyntaxUid, string? sourceAeTitle)
     {
         var meta = new DicomDataset();
-        meta.Add(DicomElement.FromValues<byte>(DicomTag.FileMetaInformationVersion, DicomVR.OB, 0, 1));
-        meta.Add(DicomElement.FromStrings(DicomTag.MediaStorageSOPClassUID, DicomVR.UI, sopClassUid));
-        meta.Add(DicomElement.FromStrings(DicomTag.MediaStorageSOPInstanceUID, DicomVR.UI, sopInstanceUid));
-        meta.Add(DicomElement.FromStrings(DicomTag.TransferSyntaxUID, DicomVR.UI, transferSyntaxUid));
-        meta.Add(DicomElement.FromStrings(DicomTag.ImplementationClassUID, DicomVR.UI, DicomUid.ImplementationClassUid));
-        meta.Add(DicomElement.FromStrings(DicomTag.ImplementationVersionName, DicomVR.SH, DicomUid.ImplementationVersionName));
+        meta.Add(DicomElement.FromValues<byte>(DicomTags.FileMetaInformationVersion, DicomVR.OB, 0, 1));
+        meta.Add(DicomElement.FromStrings(DicomTags.MediaStorageSOPClassUID, DicomVR.UI, sopClassUid));
+        meta.Add(DicomElement.FromStrings(DicomTags.MediaStorageSOPInstanceUID, DicomVR.UI, sopInstanceUid));
+        meta.Add(DicomElement.FromStrings(DicomTags.TransferSyntaxUID, DicomVR.UI, transferSyntaxUid));
+        meta.Add(DicomElement.FromStrings(DicomTags.ImplementationClassUID, DicomVR.UI, DicomUid.ImplementationClassUid));
+        meta.Add(DicomElement.FromStrings(DicomTags.ImplementationVersionName, DicomVR.SH, DicomUid.ImplementationVersionName));
         if (!string.IsNullOrEmpty(sourceAeTitle) && AeTitle.IsValid(sourceAeTitle))
         {
-            meta.Add(DicomElement.FromStrings(DicomTag.SourceApplicationEntityTitle, DicomVR.AE, sourceAeTitle));
+            meta.Add(DicomElement.FromStrings(DicomTags.SourceApplicationEntityTitle, DicomVR.AE, sourceAeTitle));
         }
 
         var body = DicomDatasetWriter.ToBytes(meta, DicomTransferSyntax.ExplicitVRLittleEndian);

@@ -27,13 +27,13 @@ internal static class PixelDataDecompressor
             return null;
         }
 
-        if (dataset[DicomTag.PixelData] is not DicomFragmentSequence fragments)
+        if (dataset[DicomTags.PixelData] is not DicomFragmentSequence fragments)
         {
             error = "the instance has no encapsulated pixel data";
             return null;
         }
 
-        var samples = dataset.GetInt32OrDefault(DicomTag.SamplesPerPixel, 1);
+        var samples = dataset.GetInt32OrDefault(DicomTags.SamplesPerPixel, 1);
         if (samples != 1)
         {
             error = "decompressing colour images for sending is not supported";
@@ -43,16 +43,16 @@ internal static class PixelDataDecompressor
         try
         {
             var description = new ImagePixelDescription(
-                dataset.GetInt32(DicomTag.Rows),
-                dataset.GetInt32(DicomTag.Columns),
+                dataset.GetInt32(DicomTags.Rows),
+                dataset.GetInt32(DicomTags.Columns),
                 samples,
-                dataset.GetInt32(DicomTag.BitsAllocated),
-                dataset.GetInt32(DicomTag.BitsStored),
-                dataset.GetInt32(DicomTag.HighBit),
-                dataset.GetInt32OrDefault(DicomTag.PixelRepresentation, 0),
+                dataset.GetInt32(DicomTags.BitsAllocated),
+                dataset.GetInt32(DicomTags.BitsStored),
+                dataset.GetInt32(DicomTags.HighBit),
+                dataset.GetInt32OrDefault(DicomTags.PixelRepresentation, 0),
                 0,
-                dataset.GetStringOrDefault(DicomTag.PhotometricInterpretation, "MONOCHROME2"),
-                dataset.GetInt32OrDefault(DicomTag.NumberOfFrames, 1));
+                dataset.GetStringOrDefault(DicomTags.PhotometricInterpretation, "MONOCHROME2"),
+                dataset.GetInt32OrDefault(DicomTags.NumberOfFrames, 1));
             description.Validate();
             var offsets = fragments.GetOffsets().Select(o => (long)o).ToList();
             var frames = PixelDataDecoder.DecodeFrames(transferSyntaxUid, description, fragments.Fragments.ToList(), offsets);
@@ -72,9 +72,9 @@ internal static class PixelDataDecompressor
             }
 
             var copy = dataset.Clone();
-            copy.Remove(DicomTag.ExtendedOffsetTable);
-            copy.Remove(DicomTag.ExtendedOffsetTableLengths);
-            copy.AddOrUpdate(new DicomElement(DicomTag.PixelData, description.BitsAllocated > 8 ? DicomVR.OW : DicomVR.OB, native));
+            copy.Remove(DicomTags.ExtendedOffsetTable);
+            copy.Remove(DicomTags.ExtendedOffsetTableLengths);
+            copy.AddOrUpdate(new DicomElement(DicomTags.PixelData, description.BitsAllocated > 8 ? DicomVR.OW : DicomVR.OB, native));
             error = null;
             return copy;
         }

@@ -52,7 +52,7 @@ public static class FindTool
             identifier.Add(QueryKeys.Empty(0x0010, 0x0030));
             identifier.Add(QueryKeys.Empty(0x0010, 0x0040));
             identifier.Add(QueryKeys.Empty(0x0020, 0x000D));
-            identifier.Add(new DicomSequence(new DicomTag(0x0040, 0x0100), new DicomDataset(
+            identifier.Add(new DicomSequence(DicomTags.ScheduledProcedureStepSequence, new DicomDataset(
                 QueryKeys.Empty(0x0008, 0x0060),
                 QueryKeys.Empty(0x0040, 0x0001),
                 QueryKeys.Empty(0x0040, 0x0002),
@@ -62,7 +62,7 @@ public static class FindTool
         }
         else
         {
-            identifier.Add(DicomElement.FromStrings(new DicomTag(0x0008, 0x0052), DicomVR.CS, options.Level));
+            identifier.Add(DicomElement.FromStrings(DicomTags.QueryRetrieveLevel, DicomVR.CS, options.Level));
             identifier.Add(QueryKeys.Empty(0x0008, 0x0020));
             identifier.Add(QueryKeys.Empty(0x0008, 0x0050));
             identifier.Add(QueryKeys.Empty(0x0010, 0x0010));

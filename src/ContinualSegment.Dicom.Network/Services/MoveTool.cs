@@ -13,7 +13,7 @@ public static class MoveTool
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(output);
-        var identifier = new DicomDataset(DicomElement.FromStrings(new DicomTag(0x0008, 0x0052), DicomVR.CS, options.Level));
+        var identifier = new DicomDataset(DicomElement.FromStrings(DicomTags.QueryRetrieveLevel, DicomVR.CS, options.Level));
         QueryKeys.Apply(identifier, options.Keys);
         try
         {

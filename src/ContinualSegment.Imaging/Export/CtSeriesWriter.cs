@@ -154,7 +154,7 @@ public static class CtSeriesWriter
         Put(ds, DicomTags.RescaleIntercept, Ds(Intercept));
         Put(ds, DicomTags.RescaleSlope, "1");
         Put(ds, DicomTags.RescaleType, "HU");
-        ds.AddOrUpdate(DicomElement.FromValues(DicomTag.PixelData, DicomVR.OW, pixels));
+        ds.AddOrUpdate(DicomElement.FromValues(DicomTags.PixelData, DicomVR.OW, pixels));
         return ds;
     }
 

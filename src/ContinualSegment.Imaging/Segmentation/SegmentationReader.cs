@@ -16,38 +16,38 @@ public static class SegmentationReader
         ArgumentNullException.ThrowIfNull(segmentation);
         ArgumentNullException.ThrowIfNull(reference);
         DicomDataset ds = segmentation;
-        if (ds.GetStringOrDefault(DicomTag.SOPClassUID) != SegmentationWriter.SegmentationStorage)
+        if (ds.GetStringOrDefault(DicomTags.SOPClassUID) != SegmentationWriter.SegmentationStorage)
         {
-            throw new DicomException($"SOP Class {ds.GetStringOrDefault(DicomTag.SOPClassUID)} is not Segmentation Storage.");
+            throw new DicomException($"SOP Class {ds.GetStringOrDefault(DicomTags.SOPClassUID)} is not Segmentation Storage.");
         }
 
-        int rows = ds.GetInt32(DicomTag.Rows), columns = ds.GetInt32(DicomTag.Columns);
+        int rows = ds.GetInt32(DicomTags.Rows), columns = ds.GetInt32(DicomTags.Columns);
         if (rows != reference.SizeY || columns != reference.SizeX)
         {
             throw new DicomException($"Segmentation frames are {columns}×{rows}; the reference grid is {reference.SizeX}×{reference.SizeY}.");
         }
 
-        string type = ds.GetStringOrDefault(SegTags.SegmentationType);
+        string type = ds.GetStringOrDefault(DicomTags.SegmentationType);
         bool fractional = type == "FRACTIONAL";
         if (!fractional && type != "BINARY")
         {
             throw new DicomException($"Segmentation Type '{type}' is not supported.");
         }
 
-        int bits = ds.GetInt32(DicomTag.BitsAllocated);
+        int bits = ds.GetInt32(DicomTags.BitsAllocated);
         if ((fractional && bits != 8) || (!fractional && bits != 1))
         {
             throw new DicomException($"Bits Allocated {bits} does not fit Segmentation Type {type}.");
         }
 
-        int threshold = fractional ? Math.Max(1, (ds.GetInt32OrDefault(SegTags.MaximumFractionalValue, 255) + 1) / 2) : 1;
-        int frameCount = ds.GetInt32OrDefault(DicomTag.NumberOfFrames, 1);
+        int threshold = fractional ? Math.Max(1, (ds.GetInt32OrDefault(DicomTags.MaximumFractionalValue, 255) + 1) / 2) : 1;
+        int frameCount = ds.GetInt32OrDefault(DicomTags.NumberOfFrames, 1);
         if (frameCount < 1)
         {
             throw new DicomException($"Number of Frames {frameCount} must be at least 1.");
         }
 
-        DicomElement pixelElement = ds.GetElement(DicomTag.PixelData);
+        DicomElement pixelElement = ds.GetElement(DicomTags.PixelData);
         if (pixelElement is DicomFragmentSequence)
         {
             throw new DicomException("Encapsulated Segmentation pixel data is not supported; store it uncompressed.");
@@ -61,7 +61,7 @@ public static class SegmentationReader
         }
 
         var segments = new List<ReadSegment>();
-        foreach (DicomDataset item in ds.GetSequence(SegTags.SegmentSequence).Items)
+        foreach (DicomDataset item in ds.GetSequence(DicomTags.SegmentSequence).Items)
         {
             segments.Add(ReadSegmentItem(item));
         }
@@ -76,20 +76,20 @@ public static class SegmentationReader
             }
         }
 
-        DicomSequence perFrame = ds.GetSequence(SegTags.PerFrameFunctionalGroupsSequence);
+        DicomSequence perFrame = ds.GetSequence(DicomTags.PerFrameFunctionalGroupsSequence);
         if (perFrame.Items.Count != frameCount)
         {
             throw new DicomException($"{perFrame.Items.Count} per-frame functional groups for {frameCount} frames.");
         }
 
-        DicomDataset? shared = First(ds, SegTags.SharedFunctionalGroupsSequence);
+        DicomDataset? shared = First(ds, DicomTags.SharedFunctionalGroupsSequence);
         var frames = new List<(int, int)>(frameCount);
         for (int f = 0; f < frameCount; f++)
         {
             DicomDataset item = perFrame.Items[f];
-            DicomDataset identification = First(item, SegTags.SegmentIdentificationSequence) ?? (shared is null ? null : First(shared, SegTags.SegmentIdentificationSequence))
+            DicomDataset identification = First(item, DicomTags.SegmentIdentificationSequence) ?? (shared is null ? null : First(shared, DicomTags.SegmentIdentificationSequence))
                 ?? throw new DicomException($"Frame {f + 1} has no Segment Identification.");
-            int segment = identification.GetInt32(SegTags.ReferencedSegmentNumber);
+            int segment = identification.GetInt32(DicomTags.ReferencedSegmentNumber);
             if (!segments.Any(s => s.Number == segment))
             {
                 throw new DicomException($"Frame {f + 1} refers to segment {segment}, which the Segment Sequence lacks.");
@@ -106,21 +106,21 @@ public static class SegmentationReader
 
     private static int SliceOf(DicomDataset item, DicomDataset? shared, int f, SeriesHeader reference, Dictionary<(string, int), int> bySop)
     {
-        DicomDataset? derivation = First(item, SegTags.DerivationImageSequence);
-        DicomDataset? source = derivation is null ? null : First(derivation, SegTags.SourceImageSequence);
+        DicomDataset? derivation = First(item, DicomTags.DerivationImageSequence);
+        DicomDataset? source = derivation is null ? null : First(derivation, DicomTags.SourceImageSequence);
         if (source is not null)
         {
-            string uid = source.GetStringOrDefault(SegTags.ReferencedSopInstanceUid);
-            int frame = source.GetInt32OrDefault(SegTags.ReferencedFrameNumber, 0);
+            string uid = source.GetStringOrDefault(DicomTags.ReferencedSOPInstanceUID);
+            int frame = source.GetInt32OrDefault(DicomTags.ReferencedFrameNumber, 0);
             if (bySop.TryGetValue((uid, frame), out int z))
             {
                 return z;
             }
         }
 
-        DicomDataset position = First(item, SegTags.PlanePositionSequence) ?? (shared is null ? null : First(shared, SegTags.PlanePositionSequence))
+        DicomDataset position = First(item, DicomTags.PlanePositionSequence) ?? (shared is null ? null : First(shared, DicomTags.PlanePositionSequence))
             ?? throw new DicomException($"Frame {f + 1} has neither a known source image nor a Plane Position.");
-        double[] ipp = position.GetDoubles(SegTags.ImagePositionPatient);
+        double[] ipp = position.GetDoubles(DicomTags.ImagePositionPatient);
         if (ipp.Length != 3)
         {
             throw new DicomException($"Frame {f + 1}: Image Position (Patient) needs 3 values.");
@@ -139,14 +139,14 @@ public static class SegmentationReader
 
     private static void CheckOrientation(DicomDataset ds, SeriesHeader reference)
     {
-        DicomDataset? shared = First(ds, SegTags.SharedFunctionalGroupsSequence);
-        DicomDataset? orientation = shared is null ? null : First(shared, SegTags.PlaneOrientationSequence);
+        DicomDataset? shared = First(ds, DicomTags.SharedFunctionalGroupsSequence);
+        DicomDataset? orientation = shared is null ? null : First(shared, DicomTags.PlaneOrientationSequence);
         if (orientation is null)
         {
             return;
         }
 
-        double[] iop = orientation.GetDoubles(SegTags.ImageOrientationPatient);
+        double[] iop = orientation.GetDoubles(DicomTags.ImageOrientationPatient);
         Affine3D g = reference.Geometry;
         if (iop.Length != 6
             || (new Vec3(iop[0], iop[1], iop[2]) - g.AxisI).Length > 1e-4
@@ -158,41 +158,41 @@ public static class SegmentationReader
 
     private static ReadSegment ReadSegmentItem(DicomDataset item)
     {
-        DicomDataset type = First(item, SegTags.SegmentedPropertyTypeCodeSequence) ?? throw new DicomException("A segment lacks Segmented Property Type.");
-        DicomDataset category = First(item, SegTags.SegmentedPropertyCategoryCodeSequence) ?? throw new DicomException("A segment lacks Segmented Property Category.");
-        DicomDataset? modifier = First(type, SegTags.SegmentedPropertyTypeModifierCodeSequence);
-        DicomDataset? algorithmItem = First(item, SegTags.SegmentationAlgorithmIdentificationSequence);
-        string algorithmType = item.GetStringOrDefault(SegTags.SegmentAlgorithmType);
+        DicomDataset type = First(item, DicomTags.SegmentedPropertyTypeCodeSequence) ?? throw new DicomException("A segment lacks Segmented Property Type.");
+        DicomDataset category = First(item, DicomTags.SegmentedPropertyCategoryCodeSequence) ?? throw new DicomException("A segment lacks Segmented Property Category.");
+        DicomDataset? modifier = First(type, DicomTags.SegmentedPropertyTypeModifierCodeSequence);
+        DicomDataset? algorithmItem = First(item, DicomTags.SegmentationAlgorithmIdentificationSequence);
+        string algorithmType = item.GetStringOrDefault(DicomTags.SegmentAlgorithmType);
         SegmentAlgorithm? algorithm = null;
         if (algorithmType != "MANUAL")
         {
-            DicomDataset? family = algorithmItem is null ? null : First(algorithmItem, SegTags.AlgorithmFamilyCodeSequence);
+            DicomDataset? family = algorithmItem is null ? null : First(algorithmItem, DicomTags.AlgorithmFamilyCodeSequence);
             algorithm = new SegmentAlgorithm(
-                algorithmItem?.GetStringOrDefault(SegTags.AlgorithmName) is { Length: > 0 } n ? n : item.GetStringOrDefault(SegTags.SegmentAlgorithmName),
-                algorithmItem?.GetStringOrDefault(SegTags.AlgorithmVersion) ?? string.Empty,
+                algorithmItem?.GetStringOrDefault(DicomTags.AlgorithmName) is { Length: > 0 } n ? n : item.GetStringOrDefault(DicomTags.SegmentAlgorithmName),
+                algorithmItem?.GetStringOrDefault(DicomTags.AlgorithmVersion) ?? string.Empty,
                 family is null ? null : ReadCode(family));
         }
 
-        ushort[] lab = item.TryGetElement(SegTags.RecommendedDisplayCieLabValue, out DicomElement e) ? e.GetValues<ushort>() : [];
+        ushort[] lab = item.TryGetElement(DicomTags.RecommendedDisplayCIELabValue, out DicomElement e) ? e.GetValues<ushort>() : [];
         var description = new SegmentDescription
         {
-            Label = item.GetStringOrDefault(SegTags.SegmentLabel),
+            Label = item.GetStringOrDefault(DicomTags.SegmentLabel),
             Category = ReadCode(category),
             Type = ReadCode(type),
             TypeModifier = modifier is null ? null : ReadCode(modifier),
             Color = lab.Length == 3 ? CieLab.ToRgb(lab) : new RgbColor(255, 255, 255),
             Algorithm = algorithm,
-            Description = item.Contains(SegTags.SegmentDescription) ? item.GetStringOrDefault(SegTags.SegmentDescription) : null,
-            TrackingId = item.Contains(SegTags.TrackingId) ? item.GetStringOrDefault(SegTags.TrackingId) : null,
-            TrackingUid = item.Contains(SegTags.TrackingUid) ? item.GetStringOrDefault(SegTags.TrackingUid) : null,
+            Description = item.Contains(DicomTags.SegmentDescription) ? item.GetStringOrDefault(DicomTags.SegmentDescription) : null,
+            TrackingId = item.Contains(DicomTags.TrackingID) ? item.GetStringOrDefault(DicomTags.TrackingID) : null,
+            TrackingUid = item.Contains(DicomTags.TrackingUID) ? item.GetStringOrDefault(DicomTags.TrackingUID) : null,
         };
-        return new ReadSegment(item.GetInt32(SegTags.SegmentNumber), description, algorithmType);
+        return new ReadSegment(item.GetInt32(DicomTags.SegmentNumber), description, algorithmType);
     }
 
     private static CodedConcept ReadCode(DicomDataset item) => new(
-        item.GetStringOrDefault(SegTags.CodeValue, item.GetStringOrDefault(SegTags.LongCodeValue)),
-        item.GetStringOrDefault(SegTags.CodingSchemeDesignator),
-        item.GetStringOrDefault(SegTags.CodeMeaning));
+        item.GetStringOrDefault(DicomTags.CodeValue, item.GetStringOrDefault(DicomTags.LongCodeValue)),
+        item.GetStringOrDefault(DicomTags.CodingSchemeDesignator),
+        item.GetStringOrDefault(DicomTags.CodeMeaning));
 
     private static DicomDataset? First(DicomDataset ds, DicomTag tag) =>
         ds.TryGetElement(tag, out DicomElement e) && e is DicomSequence { Items.Count: > 0 } sq ? sq.Items[0] : null;

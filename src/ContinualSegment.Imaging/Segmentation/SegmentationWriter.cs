@@ -70,7 +70,7 @@ public static class SegmentationWriter
         }
 
         // Patient and General Study modules: type 2 attributes present even when unknown.
-        foreach (DicomTag tag in new[] { DicomTag.PatientName, DicomTag.PatientID, SegTags.PatientBirthDate, SegTags.PatientSex, SegTags.StudyDate, SegTags.StudyTime, SegTags.ReferringPhysicianName, SegTags.StudyId, SegTags.AccessionNumber })
+        foreach (DicomTag tag in new[] { DicomTags.PatientName, DicomTags.PatientID, DicomTags.PatientBirthDate, DicomTags.PatientSex, DicomTags.StudyDate, DicomTags.StudyTime, DicomTags.ReferringPhysicianName, DicomTags.StudyID, DicomTags.AccessionNumber })
         {
             if (!ds.Contains(tag))
             {
@@ -78,81 +78,81 @@ public static class SegmentationWriter
             }
         }
 
-        if (!ds.Contains(DicomTag.StudyInstanceUID))
+        if (!ds.Contains(DicomTags.StudyInstanceUID))
         {
             throw new ArgumentException("The source series has no Study Instance UID.", nameof(request));
         }
 
         // SOP Common, General Series, Segmentation Series, Frame of Reference, equipment.
-        ds.AddOrUpdate(DicomTag.SOPClassUID, DicomVR.UI, SegmentationStorage);
-        ds.AddOrUpdate(DicomTag.SOPInstanceUID, DicomVR.UI, sopInstance);
-        ds.AddOrUpdate(SegTags.InstanceCreationDate, DicomVR.DA, date);
-        ds.AddOrUpdate(SegTags.InstanceCreationTime, DicomVR.TM, time);
-        ds.AddOrUpdate(DicomTag.Modality, DicomVR.CS, "SEG");
-        ds.AddOrUpdate(DicomTag.SeriesInstanceUID, DicomVR.UI, seriesInstance);
-        ds.AddOrUpdate(SegTags.SeriesNumber, DicomVR.IS, options.SeriesNumber.ToString(CultureInfo.InvariantCulture));
-        ds.AddOrUpdate(SegTags.SeriesDate, DicomVR.DA, date);
-        ds.AddOrUpdate(SegTags.SeriesTime, DicomVR.TM, time);
+        ds.AddOrUpdate(DicomTags.SOPClassUID, DicomVR.UI, SegmentationStorage);
+        ds.AddOrUpdate(DicomTags.SOPInstanceUID, DicomVR.UI, sopInstance);
+        ds.AddOrUpdate(DicomTags.InstanceCreationDate, DicomVR.DA, date);
+        ds.AddOrUpdate(DicomTags.InstanceCreationTime, DicomVR.TM, time);
+        ds.AddOrUpdate(DicomTags.Modality, DicomVR.CS, "SEG");
+        ds.AddOrUpdate(DicomTags.SeriesInstanceUID, DicomVR.UI, seriesInstance);
+        ds.AddOrUpdate(DicomTags.SeriesNumber, DicomVR.IS, options.SeriesNumber.ToString(CultureInfo.InvariantCulture));
+        ds.AddOrUpdate(DicomTags.SeriesDate, DicomVR.DA, date);
+        ds.AddOrUpdate(DicomTags.SeriesTime, DicomVR.TM, time);
         if (options.SeriesDescription.Length > 0)
         {
-            ds.AddOrUpdate(SegTags.SeriesDescription, DicomVR.LO, options.SeriesDescription);
+            ds.AddOrUpdate(DicomTags.SeriesDescription, DicomVR.LO, options.SeriesDescription);
         }
 
-        ds.AddOrUpdate(SegTags.FrameOfReferenceUid, DicomVR.UI, src.FrameOfReferenceUid);
-        ds.AddOrUpdate(SegTags.PositionReferenceIndicator, DicomVR.LO, src.PositionReferenceIndicator);
-        ds.AddOrUpdate(SegTags.Manufacturer, DicomVR.LO, options.Manufacturer);
-        ds.AddOrUpdate(SegTags.ManufacturerModelName, DicomVR.LO, options.ManufacturerModelName);
-        ds.AddOrUpdate(SegTags.DeviceSerialNumber, DicomVR.LO, options.DeviceSerialNumber);
-        ds.AddOrUpdate(SegTags.SoftwareVersions, DicomVR.LO, options.SoftwareVersions);
+        ds.AddOrUpdate(DicomTags.FrameOfReferenceUID, DicomVR.UI, src.FrameOfReferenceUid);
+        ds.AddOrUpdate(DicomTags.PositionReferenceIndicator, DicomVR.LO, src.PositionReferenceIndicator);
+        ds.AddOrUpdate(DicomTags.Manufacturer, DicomVR.LO, options.Manufacturer);
+        ds.AddOrUpdate(DicomTags.ManufacturerModelName, DicomVR.LO, options.ManufacturerModelName);
+        ds.AddOrUpdate(DicomTags.DeviceSerialNumber, DicomVR.LO, options.DeviceSerialNumber);
+        ds.AddOrUpdate(DicomTags.SoftwareVersions, DicomVR.LO, options.SoftwareVersions);
 
         // General Image, Segmentation Image, Image Pixel, Multi-frame Functional Groups.
-        ds.AddOrUpdate(SegTags.InstanceNumber, DicomVR.IS, options.InstanceNumber.ToString(CultureInfo.InvariantCulture));
-        ds.AddOrUpdate(SegTags.ContentDate, DicomVR.DA, date);
-        ds.AddOrUpdate(SegTags.ContentTime, DicomVR.TM, time);
-        ds.AddOrUpdate(SegTags.ImageType, DicomVR.CS, "DERIVED", "PRIMARY");
-        ds.AddOrUpdate(SegTags.ContentLabel, DicomVR.CS, options.ContentLabel);
-        ds.AddOrUpdate(SegTags.ContentDescription, DicomVR.LO, options.ContentDescription);
-        ds.AddOrUpdate(SegTags.ContentCreatorName, DicomVR.PN, options.ContentCreatorName);
-        ds.AddOrUpdate(SegTags.LossyImageCompression, DicomVR.CS, "00");
-        ds.AddOrUpdate(SegTags.SegmentationType, DicomVR.CS, "BINARY");
-        ds.AddOrUpdate<ushort>(DicomTag.SamplesPerPixel, DicomVR.US, 1);
-        ds.AddOrUpdate(DicomTag.PhotometricInterpretation, DicomVR.CS, "MONOCHROME2");
-        ds.AddOrUpdate<ushort>(DicomTag.Rows, DicomVR.US, checked((ushort)src.SizeY));
-        ds.AddOrUpdate<ushort>(DicomTag.Columns, DicomVR.US, checked((ushort)src.SizeX));
-        ds.AddOrUpdate<ushort>(DicomTag.BitsAllocated, DicomVR.US, 1);
-        ds.AddOrUpdate<ushort>(DicomTag.BitsStored, DicomVR.US, 1);
-        ds.AddOrUpdate<ushort>(DicomTag.HighBit, DicomVR.US, 0);
-        ds.AddOrUpdate<ushort>(DicomTag.PixelRepresentation, DicomVR.US, 0);
-        ds.AddOrUpdate(DicomTag.NumberOfFrames, DicomVR.IS, frames.Count.ToString(CultureInfo.InvariantCulture));
+        ds.AddOrUpdate(DicomTags.InstanceNumber, DicomVR.IS, options.InstanceNumber.ToString(CultureInfo.InvariantCulture));
+        ds.AddOrUpdate(DicomTags.ContentDate, DicomVR.DA, date);
+        ds.AddOrUpdate(DicomTags.ContentTime, DicomVR.TM, time);
+        ds.AddOrUpdate(DicomTags.ImageType, DicomVR.CS, "DERIVED", "PRIMARY");
+        ds.AddOrUpdate(DicomTags.ContentLabel, DicomVR.CS, options.ContentLabel);
+        ds.AddOrUpdate(DicomTags.ContentDescription, DicomVR.LO, options.ContentDescription);
+        ds.AddOrUpdate(DicomTags.ContentCreatorName, DicomVR.PN, options.ContentCreatorName);
+        ds.AddOrUpdate(DicomTags.LossyImageCompression, DicomVR.CS, "00");
+        ds.AddOrUpdate(DicomTags.SegmentationType, DicomVR.CS, "BINARY");
+        ds.AddOrUpdate<ushort>(DicomTags.SamplesPerPixel, DicomVR.US, 1);
+        ds.AddOrUpdate(DicomTags.PhotometricInterpretation, DicomVR.CS, "MONOCHROME2");
+        ds.AddOrUpdate<ushort>(DicomTags.Rows, DicomVR.US, checked((ushort)src.SizeY));
+        ds.AddOrUpdate<ushort>(DicomTags.Columns, DicomVR.US, checked((ushort)src.SizeX));
+        ds.AddOrUpdate<ushort>(DicomTags.BitsAllocated, DicomVR.US, 1);
+        ds.AddOrUpdate<ushort>(DicomTags.BitsStored, DicomVR.US, 1);
+        ds.AddOrUpdate<ushort>(DicomTags.HighBit, DicomVR.US, 0);
+        ds.AddOrUpdate<ushort>(DicomTags.PixelRepresentation, DicomVR.US, 0);
+        ds.AddOrUpdate(DicomTags.NumberOfFrames, DicomVR.IS, frames.Count.ToString(CultureInfo.InvariantCulture));
 
-        ds.AddOrUpdate(new DicomSequence(SegTags.SegmentSequence, segments.Select(s => SegmentItem(s.Input.Description, s.Number, sopInstance))));
+        ds.AddOrUpdate(new DicomSequence(DicomTags.SegmentSequence, segments.Select(s => SegmentItem(s.Input.Description, s.Number, sopInstance))));
 
         // Multi-frame Dimension module: segment number, then position.
         string dimensionUid = DerivedUid.From(sopInstance + "/dimensions");
-        ds.AddOrUpdate(new DicomSequence(SegTags.DimensionOrganizationSequence, Item(Text(SegTags.DimensionOrganizationUid, DicomVR.UI, dimensionUid))));
-        ds.AddOrUpdate(SegTags.DimensionOrganizationType, DicomVR.CS, "3D");
+        ds.AddOrUpdate(new DicomSequence(DicomTags.DimensionOrganizationSequence, Item(Text(DicomTags.DimensionOrganizationUID, DicomVR.UI, dimensionUid))));
+        ds.AddOrUpdate(DicomTags.DimensionOrganizationType, DicomVR.CS, "3D");
         ds.AddOrUpdate(new DicomSequence(
-            SegTags.DimensionIndexSequence,
+            DicomTags.DimensionIndexSequence,
             Item(
-                Text(SegTags.DimensionOrganizationUid, DicomVR.UI, dimensionUid),
-                DicomElement.FromTags(SegTags.DimensionIndexPointer, SegTags.ReferencedSegmentNumber),
-                DicomElement.FromTags(SegTags.FunctionalGroupPointer, SegTags.SegmentIdentificationSequence),
-                Text(SegTags.DimensionDescriptionLabel, DicomVR.LO, "ReferencedSegmentNumber")),
+                Text(DicomTags.DimensionOrganizationUID, DicomVR.UI, dimensionUid),
+                DicomElement.FromTags(DicomTags.DimensionIndexPointer, DicomTags.ReferencedSegmentNumber),
+                DicomElement.FromTags(DicomTags.FunctionalGroupPointer, DicomTags.SegmentIdentificationSequence),
+                Text(DicomTags.DimensionDescriptionLabel, DicomVR.LO, "ReferencedSegmentNumber")),
             Item(
-                Text(SegTags.DimensionOrganizationUid, DicomVR.UI, dimensionUid),
-                DicomElement.FromTags(SegTags.DimensionIndexPointer, SegTags.ImagePositionPatient),
-                DicomElement.FromTags(SegTags.FunctionalGroupPointer, SegTags.PlanePositionSequence),
-                Text(SegTags.DimensionDescriptionLabel, DicomVR.LO, "ImagePositionPatient"))));
+                Text(DicomTags.DimensionOrganizationUID, DicomVR.UI, dimensionUid),
+                DicomElement.FromTags(DicomTags.DimensionIndexPointer, DicomTags.ImagePositionPatient),
+                DicomElement.FromTags(DicomTags.FunctionalGroupPointer, DicomTags.PlanePositionSequence),
+                Text(DicomTags.DimensionDescriptionLabel, DicomVR.LO, "ImagePositionPatient"))));
 
         Affine3D g = src.Geometry;
         DicomDataset shared = Item(
-            new DicomSequence(SegTags.PixelMeasuresSequence, Item(
-                Text(SegTags.SliceThickness, DicomVR.DS, Ds(src.SliceThickness)),
-                Text(SegTags.SpacingBetweenSlices, DicomVR.DS, Ds(g.Spacing.Z)),
-                Text(SegTags.PixelSpacing, DicomVR.DS, Ds(g.Spacing.Y), Ds(g.Spacing.X)))),
-            new DicomSequence(SegTags.PlaneOrientationSequence, Item(
-                Text(SegTags.ImageOrientationPatient, DicomVR.DS, Ds(g.AxisI.X), Ds(g.AxisI.Y), Ds(g.AxisI.Z), Ds(g.AxisJ.X), Ds(g.AxisJ.Y), Ds(g.AxisJ.Z)))));
-        ds.AddOrUpdate(new DicomSequence(SegTags.SharedFunctionalGroupsSequence, shared));
+            new DicomSequence(DicomTags.PixelMeasuresSequence, Item(
+                Text(DicomTags.SliceThickness, DicomVR.DS, Ds(src.SliceThickness)),
+                Text(DicomTags.SpacingBetweenSlices, DicomVR.DS, Ds(g.Spacing.Z)),
+                Text(DicomTags.PixelSpacing, DicomVR.DS, Ds(g.Spacing.Y), Ds(g.Spacing.X)))),
+            new DicomSequence(DicomTags.PlaneOrientationSequence, Item(
+                Text(DicomTags.ImageOrientationPatient, DicomVR.DS, Ds(g.AxisI.X), Ds(g.AxisI.Y), Ds(g.AxisI.Z), Ds(g.AxisJ.X), Ds(g.AxisJ.Y), Ds(g.AxisJ.Z)))));
+        ds.AddOrUpdate(new DicomSequence(DicomTags.SharedFunctionalGroupsSequence, shared));
 
         var perFrame = new List<DicomDataset>(frames.Count);
         foreach (var (segment, z) in frames)
@@ -160,17 +160,17 @@ public static class SegmentationWriter
             perFrame.Add(FrameItem(src, segment, z));
         }
 
-        ds.AddOrUpdate(new DicomSequence(SegTags.PerFrameFunctionalGroupsSequence, perFrame));
+        ds.AddOrUpdate(new DicomSequence(DicomTags.PerFrameFunctionalGroupsSequence, perFrame));
 
         // Common Instance Reference: the source images.
         var instances = src.SourceImages
             .DistinctBy(static r => r.SopInstanceUid, StringComparer.Ordinal)
-            .Select(static r => Item(Text(SegTags.ReferencedSopClassUid, DicomVR.UI, r.SopClassUid), Text(SegTags.ReferencedSopInstanceUid, DicomVR.UI, r.SopInstanceUid)));
-        ds.AddOrUpdate(new DicomSequence(SegTags.ReferencedSeriesSequence, Item(
-            new DicomSequence(SegTags.ReferencedInstanceSequence, instances),
-            Text(DicomTag.SeriesInstanceUID, DicomVR.UI, src.SeriesInstanceUid))));
+            .Select(static r => Item(Text(DicomTags.ReferencedSOPClassUID, DicomVR.UI, r.SopClassUid), Text(DicomTags.ReferencedSOPInstanceUID, DicomVR.UI, r.SopInstanceUid)));
+        ds.AddOrUpdate(new DicomSequence(DicomTags.ReferencedSeriesSequence, Item(
+            new DicomSequence(DicomTags.ReferencedInstanceSequence, instances),
+            Text(DicomTags.SeriesInstanceUID, DicomVR.UI, src.SeriesInstanceUid))));
 
-        ds.AddOrUpdate(new DicomElement(DicomTag.PixelData, DicomVR.OB, PackFrames(request, segments, frames)));
+        ds.AddOrUpdate(new DicomElement(DicomTags.PixelData, DicomVR.OB, PackFrames(request, segments, frames)));
         return ds;
     }
 
@@ -390,36 +390,36 @@ public static class SegmentationWriter
     private static DicomDataset SegmentItem(SegmentDescription d, int number, string sopInstance)
     {
         var item = new DicomDataset(
-            DicomElement.FromValues(SegTags.SegmentNumber, DicomVR.US, checked((ushort)number)),
-            Text(SegTags.SegmentLabel, DicomVR.LO, d.Label),
-            new DicomSequence(SegTags.SegmentedPropertyCategoryCodeSequence, Code(d.Category)),
-            Text(SegTags.SegmentAlgorithmType, DicomVR.CS, d.Algorithm is null ? "MANUAL" : "AUTOMATIC"),
-            DicomElement.FromValues(SegTags.RecommendedDisplayCieLabValue, DicomVR.US, CieLab.FromRgb(d.Color)));
+            DicomElement.FromValues(DicomTags.SegmentNumber, DicomVR.US, checked((ushort)number)),
+            Text(DicomTags.SegmentLabel, DicomVR.LO, d.Label),
+            new DicomSequence(DicomTags.SegmentedPropertyCategoryCodeSequence, Code(d.Category)),
+            Text(DicomTags.SegmentAlgorithmType, DicomVR.CS, d.Algorithm is null ? "MANUAL" : "AUTOMATIC"),
+            DicomElement.FromValues(DicomTags.RecommendedDisplayCIELabValue, DicomVR.US, CieLab.FromRgb(d.Color)));
         DicomDataset type = Code(d.Type);
         if (d.TypeModifier is not null)
         {
-            type.Add(new DicomSequence(SegTags.SegmentedPropertyTypeModifierCodeSequence, Code(d.TypeModifier)));
+            type.Add(new DicomSequence(DicomTags.SegmentedPropertyTypeModifierCodeSequence, Code(d.TypeModifier)));
         }
 
-        item.Add(new DicomSequence(SegTags.SegmentedPropertyTypeCodeSequence, type));
+        item.Add(new DicomSequence(DicomTags.SegmentedPropertyTypeCodeSequence, type));
         if (!string.IsNullOrEmpty(d.Description))
         {
-            item.Add(Text(SegTags.SegmentDescription, DicomVR.ST, d.Description));
+            item.Add(Text(DicomTags.SegmentDescription, DicomVR.ST, d.Description));
         }
 
         if (d.Algorithm is { } algorithm)
         {
-            item.Add(Text(SegTags.SegmentAlgorithmName, DicomVR.LO, algorithm.Name));
-            item.Add(new DicomSequence(SegTags.SegmentationAlgorithmIdentificationSequence, Item(
-                new DicomSequence(SegTags.AlgorithmFamilyCodeSequence, Code(algorithm.FamilyOrDefault)),
-                Text(SegTags.AlgorithmName, DicomVR.LO, algorithm.Name),
-                Text(SegTags.AlgorithmVersion, DicomVR.LO, algorithm.Version))));
+            item.Add(Text(DicomTags.SegmentAlgorithmName, DicomVR.LO, algorithm.Name));
+            item.Add(new DicomSequence(DicomTags.SegmentationAlgorithmIdentificationSequence, Item(
+                new DicomSequence(DicomTags.AlgorithmFamilyCodeSequence, Code(algorithm.FamilyOrDefault)),
+                Text(DicomTags.AlgorithmName, DicomVR.LO, algorithm.Name),
+                Text(DicomTags.AlgorithmVersion, DicomVR.LO, algorithm.Version))));
         }
 
         if (!string.IsNullOrEmpty(d.TrackingId))
         {
-            item.Add(Text(SegTags.TrackingId, DicomVR.UT, d.TrackingId));
-            item.Add(Text(SegTags.TrackingUid, DicomVR.UI, d.TrackingUid ?? DerivedUid.From(sopInstance + "/tracking/" + d.TrackingId)));
+            item.Add(Text(DicomTags.TrackingID, DicomVR.UT, d.TrackingId));
+            item.Add(Text(DicomTags.TrackingUID, DicomVR.UI, d.TrackingUid ?? DerivedUid.From(sopInstance + "/tracking/" + d.TrackingId)));
         }
 
         return item;
@@ -432,28 +432,28 @@ public static class SegmentationWriter
         // The source image's own position (not the idealised grid's), so viewers match frames to images exactly.
         Vec3 p = slice.Source is null ? src.Geometry.IndexToWorld(0, 0, z) : slice.Position;
         var item = new DicomDataset(
-            new DicomSequence(SegTags.FrameContentSequence, Item(DicomElement.FromValues(SegTags.DimensionIndexValues, DicomVR.UL, (uint)segment, (uint)(z + 1)))),
-            new DicomSequence(SegTags.PlanePositionSequence, Item(Text(SegTags.ImagePositionPatient, DicomVR.DS, Ds(p.X), Ds(p.Y), Ds(p.Z)))),
-            new DicomSequence(SegTags.SegmentIdentificationSequence, Item(DicomElement.FromValues(SegTags.ReferencedSegmentNumber, DicomVR.US, checked((ushort)segment)))));
+            new DicomSequence(DicomTags.FrameContentSequence, Item(DicomElement.FromValues(DicomTags.DimensionIndexValues, DicomVR.UL, (uint)segment, (uint)(z + 1)))),
+            new DicomSequence(DicomTags.PlanePositionSequence, Item(Text(DicomTags.ImagePositionPatient, DicomVR.DS, Ds(p.X), Ds(p.Y), Ds(p.Z)))),
+            new DicomSequence(DicomTags.SegmentIdentificationSequence, Item(DicomElement.FromValues(DicomTags.ReferencedSegmentNumber, DicomVR.US, checked((ushort)segment)))));
         if (slice.Source is { } source)
         {
             DicomDataset sourceItem = Item(
-                Text(SegTags.ReferencedSopClassUid, DicomVR.UI, source.SopClassUid),
-                Text(SegTags.ReferencedSopInstanceUid, DicomVR.UI, source.SopInstanceUid),
-                new DicomSequence(SegTags.PurposeOfReferenceCodeSequence, Code(new CodedConcept("121322", "DCM", "Source image for image processing operation"))));
+                Text(DicomTags.ReferencedSOPClassUID, DicomVR.UI, source.SopClassUid),
+                Text(DicomTags.ReferencedSOPInstanceUID, DicomVR.UI, source.SopInstanceUid),
+                new DicomSequence(DicomTags.PurposeOfReferenceCodeSequence, Code(new CodedConcept("121322", "DCM", "Source image for image processing operation"))));
             if (source.FrameNumber > 0)
             {
-                sourceItem.Add(Text(SegTags.ReferencedFrameNumber, DicomVR.IS, source.FrameNumber.ToString(CultureInfo.InvariantCulture)));
+                sourceItem.Add(Text(DicomTags.ReferencedFrameNumber, DicomVR.IS, source.FrameNumber.ToString(CultureInfo.InvariantCulture)));
             }
 
-            item.Add(new DicomSequence(SegTags.DerivationImageSequence, Item(
-                new DicomSequence(SegTags.DerivationCodeSequence, Code(new CodedConcept("113076", "DCM", "Segmentation"))),
-                new DicomSequence(SegTags.SourceImageSequence, sourceItem))));
+            item.Add(new DicomSequence(DicomTags.DerivationImageSequence, Item(
+                new DicomSequence(DicomTags.DerivationCodeSequence, Code(new CodedConcept("113076", "DCM", "Segmentation"))),
+                new DicomSequence(DicomTags.SourceImageSequence, sourceItem))));
         }
         else
         {
             // An interpolated slice derives from no single image; the sequence is type 2, so it is present and empty.
-            item.Add(new DicomSequence(SegTags.DerivationImageSequence));
+            item.Add(new DicomSequence(DicomTags.DerivationImageSequence));
         }
 
         return item;
@@ -467,9 +467,9 @@ public static class SegmentationWriter
     {
         ArgumentNullException.ThrowIfNull(c);
         return Item(
-            c.Code.Length <= 16 ? Text(SegTags.CodeValue, DicomVR.SH, c.Code) : Text(SegTags.LongCodeValue, DicomVR.UC, c.Code),
-            Text(SegTags.CodingSchemeDesignator, DicomVR.SH, c.Scheme),
-            Text(SegTags.CodeMeaning, DicomVR.LO, c.Meaning.Length <= 64 ? c.Meaning : c.Meaning[..64]));
+            c.Code.Length <= 16 ? Text(DicomTags.CodeValue, DicomVR.SH, c.Code) : Text(DicomTags.LongCodeValue, DicomVR.UC, c.Code),
+            Text(DicomTags.CodingSchemeDesignator, DicomVR.SH, c.Scheme),
+            Text(DicomTags.CodeMeaning, DicomVR.LO, c.Meaning.Length <= 64 ? c.Meaning : c.Meaning[..64]));
     }
 
     /// <summary>A decimal string of at most 16 characters.</summary>

@@ -85,7 +85,7 @@ public sealed class SeriesHeader
     /// <summary>Patient and General Study module attributes (with Specific Character Set) to copy into derived objects.</summary>
     public DicomDataset PatientStudyAttributes { get; }
 
-    public string StudyInstanceUid => PatientStudyAttributes.GetStringOrDefault(DicomTag.StudyInstanceUID);
+    public string StudyInstanceUid => PatientStudyAttributes.GetStringOrDefault(DicomTags.StudyInstanceUID);
 
     public string SeriesInstanceUid { get; }
 

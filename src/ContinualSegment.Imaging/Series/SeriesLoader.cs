@@ -106,7 +106,7 @@ public static class SeriesLoader
         DicomDataset ds;
         try
         {
-            ds = DicomFile.Open(path, new DicomReadOptions { StopBeforeTag = DicomTag.PixelData }).Dataset;
+            ds = DicomFile.Open(path, new DicomReadOptions { StopBeforeTag = DicomTags.PixelData }).Dataset;
         }
         catch (Exception e) when (e is DicomException or IOException or UnauthorizedAccessException or EndOfStreamException)
         {
@@ -116,25 +116,25 @@ public static class SeriesLoader
 
         try
         {
-            string sopClass = ds.GetStringOrDefault(DicomTag.SOPClassUID);
-            string sopInstance = ds.GetStringOrDefault(DicomTag.SOPInstanceUID);
-            string series = ds.GetStringOrDefault(DicomTag.SeriesInstanceUID);
-            if (sopInstance.Length == 0 || series.Length == 0 || !ds.Contains(DicomTag.Rows) || !ds.Contains(DicomTag.Columns))
+            string sopClass = ds.GetStringOrDefault(DicomTags.SOPClassUID);
+            string sopInstance = ds.GetStringOrDefault(DicomTags.SOPInstanceUID);
+            string series = ds.GetStringOrDefault(DicomTags.SeriesInstanceUID);
+            if (sopInstance.Length == 0 || series.Length == 0 || !ds.Contains(DicomTags.Rows) || !ds.Contains(DicomTags.Columns))
             {
                 issues.Add($"{Path.GetFileName(path)}: skipped, not an image (no SOP Instance UID, Series Instance UID, Rows or Columns).");
                 return;
             }
 
-            string frameOfReference = ds.GetStringOrDefault(SeriesTags.FrameOfReferenceUid);
-            int rows = ds.GetInt32(DicomTag.Rows);
-            int columns = ds.GetInt32(DicomTag.Columns);
-            int instanceNumber = ds.GetInt32OrDefault(SeriesTags.InstanceNumber, 0);
-            int frames = ds.GetInt32OrDefault(DicomTag.NumberOfFrames, 1);
-            if (ds.Contains(SeriesTags.PerFrameFunctionalGroupsSequence))
+            string frameOfReference = ds.GetStringOrDefault(DicomTags.FrameOfReferenceUID);
+            int rows = ds.GetInt32(DicomTags.Rows);
+            int columns = ds.GetInt32(DicomTags.Columns);
+            int instanceNumber = ds.GetInt32OrDefault(DicomTags.InstanceNumber, 0);
+            int frames = ds.GetInt32OrDefault(DicomTags.NumberOfFrames, 1);
+            if (ds.Contains(DicomTags.PerFrameFunctionalGroupsSequence))
             {
-                DicomSequence perFrame = ds.GetSequence(SeriesTags.PerFrameFunctionalGroupsSequence);
-                DicomDataset? shared = ds.Contains(SeriesTags.SharedFunctionalGroupsSequence) && ds.GetSequence(SeriesTags.SharedFunctionalGroupsSequence).Items.Count > 0
-                    ? ds.GetSequence(SeriesTags.SharedFunctionalGroupsSequence).Items[0]
+                DicomSequence perFrame = ds.GetSequence(DicomTags.PerFrameFunctionalGroupsSequence);
+                DicomDataset? shared = ds.Contains(DicomTags.SharedFunctionalGroupsSequence) && ds.GetSequence(DicomTags.SharedFunctionalGroupsSequence).Items.Count > 0
+                    ? ds.GetSequence(DicomTags.SharedFunctionalGroupsSequence).Items[0]
                     : null;
                 if (perFrame.Items.Count != frames)
                 {
@@ -146,23 +146,23 @@ public static class SeriesLoader
                 {
                     DicomDataset item = perFrame.Items[f];
                     DicomDataset? Group(DicomTag tag) => FirstItem(item, tag) ?? (shared is null ? null : FirstItem(shared, tag));
-                    DicomDataset? position = Group(SeriesTags.PlanePositionSequence);
-                    DicomDataset? orientation = Group(SeriesTags.PlaneOrientationSequence);
-                    DicomDataset? measures = Group(SeriesTags.PixelMeasuresSequence);
+                    DicomDataset? position = Group(DicomTags.PlanePositionSequence);
+                    DicomDataset? orientation = Group(DicomTags.PlaneOrientationSequence);
+                    DicomDataset? measures = Group(DicomTags.PixelMeasuresSequence);
                     if (position is null || orientation is null || measures is null)
                     {
                         issues.Add($"{Path.GetFileName(path)}: skipped, frame {f + 1} lacks plane position, plane orientation or pixel measures.");
                         return;
                     }
 
-                    DicomDataset? transform = Group(SeriesTags.PixelValueTransformationSequence);
+                    DicomDataset? transform = Group(DicomTags.PixelValueTransformationSequence);
                     slices.Add(Make(path, ds, sopClass, sopInstance, f + 1, series, frameOfReference, rows, columns, orientation, position, measures, transform ?? ds, instanceNumber, order++));
                 }
 
                 return;
             }
 
-            if (!ds.Contains(SeriesTags.ImagePositionPatient) || !ds.Contains(SeriesTags.ImageOrientationPatient) || !ds.Contains(SeriesTags.PixelSpacing))
+            if (!ds.Contains(DicomTags.ImagePositionPatient) || !ds.Contains(DicomTags.ImageOrientationPatient) || !ds.Contains(DicomTags.PixelSpacing))
             {
                 issues.Add($"{Path.GetFileName(path)}: skipped, no Image Position/Orientation (Patient) or Pixel Spacing.");
                 return;
@@ -206,9 +206,9 @@ public static class SeriesLoader
         int instanceNumber,
         int order)
     {
-        double[] iop = orientation.GetDoubles(SeriesTags.ImageOrientationPatient);
-        double[] ipp = position.GetDoubles(SeriesTags.ImagePositionPatient);
-        double[] spacing = measures.GetDoubles(SeriesTags.PixelSpacing);
+        double[] iop = orientation.GetDoubles(DicomTags.ImageOrientationPatient);
+        double[] ipp = position.GetDoubles(DicomTags.ImagePositionPatient);
+        double[] spacing = measures.GetDoubles(DicomTags.PixelSpacing);
         if (iop.Length != 6 || ipp.Length != 3 || spacing.Length != 2)
         {
             throw new SeriesLoadException("Image Orientation needs 6 values, Image Position 3 and Pixel Spacing 2.");
@@ -231,9 +231,9 @@ public static class SeriesLoader
             throw new SeriesLoadException("Pixel Spacing must be positive and Image Position finite.");
         }
 
-        double slope = transform.Contains(SeriesTags.RescaleSlope) && transform[SeriesTags.RescaleSlope]!.Length > 0 ? transform.GetDouble(SeriesTags.RescaleSlope) : 1.0;
-        double intercept = transform.Contains(SeriesTags.RescaleIntercept) && transform[SeriesTags.RescaleIntercept]!.Length > 0 ? transform.GetDouble(SeriesTags.RescaleIntercept) : 0.0;
-        double thickness = measures.Contains(SeriesTags.SliceThickness) && measures[SeriesTags.SliceThickness]!.Length > 0 ? measures.GetDouble(SeriesTags.SliceThickness) : double.NaN;
+        double slope = transform.Contains(DicomTags.RescaleSlope) && transform[DicomTags.RescaleSlope]!.Length > 0 ? transform.GetDouble(DicomTags.RescaleSlope) : 1.0;
+        double intercept = transform.Contains(DicomTags.RescaleIntercept) && transform[DicomTags.RescaleIntercept]!.Length > 0 ? transform.GetDouble(DicomTags.RescaleIntercept) : 0.0;
+        double thickness = measures.Contains(DicomTags.SliceThickness) && measures[DicomTags.SliceThickness]!.Length > 0 ? measures.GetDouble(DicomTags.SliceThickness) : double.NaN;
         return new SliceHeader(
             path,
             ds,
@@ -377,8 +377,8 @@ public static class SeriesLoader
             patientStudy,
             first.SeriesInstanceUid,
             first.FrameOfReferenceUid,
-            ds.GetStringOrDefault(DicomTag.Modality),
-            ds.GetStringOrDefault(SeriesTags.PositionReferenceIndicator),
+            ds.GetStringOrDefault(DicomTags.Modality),
+            ds.GetStringOrDefault(DicomTags.PositionReferenceIndicator),
             thickness,
             resample,
             issues);
@@ -479,22 +479,22 @@ public static class SeriesLoader
         try
         {
             description = new ImagePixelDescription(
-                ds.GetInt32(DicomTag.Rows),
-                ds.GetInt32(DicomTag.Columns),
-                ds.GetInt32OrDefault(DicomTag.SamplesPerPixel, 1),
-                ds.GetInt32(DicomTag.BitsAllocated),
-                ds.GetInt32(DicomTag.BitsStored),
-                ds.GetInt32(DicomTag.HighBit),
-                ds.GetInt32OrDefault(DicomTag.PixelRepresentation, 0),
-                ds.GetInt32OrDefault(SeriesTags.PlanarConfiguration, 0),
-                ds.GetStringOrDefault(DicomTag.PhotometricInterpretation, "MONOCHROME2"),
-                ds.GetInt32OrDefault(DicomTag.NumberOfFrames, 1));
+                ds.GetInt32(DicomTags.Rows),
+                ds.GetInt32(DicomTags.Columns),
+                ds.GetInt32OrDefault(DicomTags.SamplesPerPixel, 1),
+                ds.GetInt32(DicomTags.BitsAllocated),
+                ds.GetInt32(DicomTags.BitsStored),
+                ds.GetInt32(DicomTags.HighBit),
+                ds.GetInt32OrDefault(DicomTags.PixelRepresentation, 0),
+                ds.GetInt32OrDefault(DicomTags.PlanarConfiguration, 0),
+                ds.GetStringOrDefault(DicomTags.PhotometricInterpretation, "MONOCHROME2"),
+                ds.GetInt32OrDefault(DicomTags.NumberOfFrames, 1));
             if (description.SamplesPerPixel != 1)
             {
                 throw new SeriesLoadException($"{Path.GetFileName(path)}: {description.SamplesPerPixel} samples per pixel; only single-sample (greyscale) images make a volume.");
             }
 
-            DicomElement pixels = ds.GetElement(DicomTag.PixelData);
+            DicomElement pixels = ds.GetElement(DicomTags.PixelData);
             if (pixels is DicomFragmentSequence fragments)
             {
                 TransferSyntaxCodecs.EnsureDecodable(file.TransferSyntax.Uid);

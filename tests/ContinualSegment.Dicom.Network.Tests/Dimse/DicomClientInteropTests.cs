@@ -17,7 +17,7 @@ public sealed class DicomClientInteropTests
         await DimseTestSupport.WaitForListenerAsync(port, storescp);
 
         var implicitCopy = DicomFile.Open(DimseTestSupport.TestFile("MR_small.dcm")).Dataset.Clone();
-        implicitCopy.AddOrUpdate(DicomTag.SOPInstanceUID, DicomUid.Generate());
+        implicitCopy.AddOrUpdate(DicomTags.SOPInstanceUID, DicomUid.Generate());
         var implicitPath = Path.Combine(temp.Path, "implicit.dcm");
         new DicomFile(implicitCopy, DicomTransferSyntax.ImplicitVRLittleEndian).Save(implicitPath);
         string[] files = [DimseTestSupport.TestFile("CT_small.dcm"), DimseTestSupport.TestFile("MR_small.dcm"), implicitPath, DimseTestSupport.TestFile("SC_rgb_jpeg_dcmtk.dcm")];
@@ -36,11 +36,11 @@ public sealed class DicomClientInteropTests
             Assert.True(exit == 0, dump);
         }
 
-        var received = Directory.GetFiles(output).Select(p => DicomFile.Open(p)).ToDictionary(f => f.Dataset.GetString(DicomTag.SOPInstanceUID));
+        var received = Directory.GetFiles(output).Select(p => DicomFile.Open(p)).ToDictionary(f => f.Dataset.GetString(DicomTags.SOPInstanceUID));
         foreach (var source in files.Take(3))
         {
             var original = DicomFile.Open(source);
-            DimseTestSupport.AssertSameDataSet(original.Dataset, received[original.Dataset.GetString(DicomTag.SOPInstanceUID)].Dataset);
+            DimseTestSupport.AssertSameDataSet(original.Dataset, received[original.Dataset.GetString(DicomTags.SOPInstanceUID)].Dataset);
         }
     }
 
@@ -56,7 +56,7 @@ public sealed class DicomClientInteropTests
         var source = DimseTestSupport.TestFile("CT_small.dcm");
         var original = DicomFile.Open(source);
         Assert.Equal(DicomUids.ExplicitVRLittleEndian, original.TransferSyntax.Uid);
-        await using (var client = await DicomClient.ConnectAsync(Options(port, "ANY-SCP"), DicomClient.ProposeContexts([(original.FileMetaInformation.GetString(DicomTag.MediaStorageSOPClassUID), original.TransferSyntax.Uid)]), CancellationToken.None))
+        await using (var client = await DicomClient.ConnectAsync(Options(port, "ANY-SCP"), DicomClient.ProposeContexts([(original.FileMetaInformation.GetString(DicomTags.MediaStorageSOPClassUID), original.TransferSyntax.Uid)]), CancellationToken.None))
         {
             Assert.Equal(DicomUids.ImplicitVRLittleEndian, Assert.Single(client.Association.AcceptedContexts).TransferSyntax);
             var result = await client.StoreFileAsync(source, CancellationToken.None);
@@ -87,10 +87,10 @@ public sealed class DicomClientInteropTests
         var stored = DicomFile.Open(Directory.GetFiles(output).Single());
         Assert.False(stored.TransferSyntax.IsEncapsulated);
         var uncompressedReference = DicomFile.Open(DimseTestSupport.TestFile("MR_small.dcm")).Dataset;
-        Assert.True(uncompressedReference.GetElement(DicomTag.PixelData).Value.Span.SequenceEqual(stored.Dataset.GetElement(DicomTag.PixelData).Value.Span));
+        Assert.True(uncompressedReference.GetElement(DicomTags.PixelData).Value.Span.SequenceEqual(stored.Dataset.GetElement(DicomTags.PixelData).Value.Span));
         var original = DicomFile.Open(rle).Dataset;
-        original.Remove(DicomTag.PixelData);
-        stored.Dataset.Remove(DicomTag.PixelData);
+        original.Remove(DicomTags.PixelData);
+        stored.Dataset.Remove(DicomTags.PixelData);
         DimseTestSupport.AssertSameDataSet(original, stored.Dataset);
         var (exit, dump) = await ExternalProcess.RunAsync("dcmdump", ToolTimeout, Directory.GetFiles(output).Single());
         Assert.True(exit == 0, dump);
@@ -107,7 +107,7 @@ public sealed class DicomClientInteropTests
             var target = Path.Combine(aeDir, Path.GetFileNameWithoutExtension(dump) + ".wl");
             var (exit, log) = await ExternalProcess.RunAsync("dump2dcm", ToolTimeout, dump, target);
             Assert.True(exit == 0, log);
-            expectedIds.Add(DicomFile.Open(target).Dataset.GetString(DicomTag.PatientID));
+            expectedIds.Add(DicomFile.Open(target).Dataset.GetString(DicomTags.PatientID));
         }
 
         await File.WriteAllBytesAsync(Path.Combine(aeDir, "lockfile"), []);
@@ -123,13 +123,13 @@ public sealed class DicomClientInteropTests
             found.Add(match);
         }
 
-        Assert.Equal(expectedIds.Order(StringComparer.Ordinal), found.Select(d => d.GetString(DicomTag.PatientID)).Order(StringComparer.Ordinal));
+        Assert.Equal(expectedIds.Order(StringComparer.Ordinal), found.Select(d => d.GetString(DicomTags.PatientID)).Order(StringComparer.Ordinal));
         Assert.All(found, d => Assert.Single(d.GetSequence(new DicomTag(0x0040, 0x0100)).Items));
 
         // Leaving the enumeration after the first match sends C-CANCEL; the association stays usable.
         await foreach (var first in client.FindAsync(DicomQueryRetrieveUids.ModalityWorklistFind, WorklistQuery()))
         {
-            Assert.Contains(first.GetString(DicomTag.PatientID), expectedIds);
+            Assert.Contains(first.GetString(DicomTags.PatientID), expectedIds);
             break;
         }
 
@@ -162,8 +162,8 @@ public sealed class DicomClientInteropTests
         for (var i = 0; i < 3; i++)
         {
             var ds = template.Dataset.Clone();
-            ds.AddOrUpdate(DicomTag.StudyInstanceUID, study);
-            ds.AddOrUpdate(DicomTag.SOPInstanceUID, DicomUid.Generate());
+            ds.AddOrUpdate(DicomTags.StudyInstanceUID, study);
+            ds.AddOrUpdate(DicomTags.SOPInstanceUID, DicomUid.Generate());
             var file = new DicomFile(ds, DicomTransferSyntax.ExplicitVRLittleEndian);
             file.Save(Path.Combine(sources, $"i{i}.dcm"));
             originals.Add(file);
@@ -199,22 +199,22 @@ public sealed class DicomClientInteropTests
 
         var identifier = new DicomDataset(
             DicomElement.FromStrings(new DicomTag(0x0008, 0x0052), DicomVR.CS, "STUDY"),
-            DicomElement.FromStrings(DicomTag.StudyInstanceUID, DicomVR.UI, study));
+            DicomElement.FromStrings(DicomTags.StudyInstanceUID, DicomVR.UI, study));
         var pending = new List<CMoveResponse>();
         await using var client = await DicomClient.ConnectAsync(Options(qrPort, "QRSCP") with { CallingAeTitle = "OURSCP" }, DicomClient.ProposeContexts(DicomQueryRetrieveUids.StudyRootFind, DicomQueryRetrieveUids.StudyRootMove), CancellationToken.None);
         var studies = new List<DicomDataset>();
         var findQuery = new DicomDataset(
             DicomElement.FromStrings(new DicomTag(0x0008, 0x0052), DicomVR.CS, "STUDY"),
-            new DicomElement(DicomTag.StudyInstanceUID, DicomVR.UI, ReadOnlyMemory<byte>.Empty),
-            new DicomElement(DicomTag.PatientID, DicomVR.LO, ReadOnlyMemory<byte>.Empty));
+            new DicomElement(DicomTags.StudyInstanceUID, DicomVR.UI, ReadOnlyMemory<byte>.Empty),
+            new DicomElement(DicomTags.PatientID, DicomVR.LO, ReadOnlyMemory<byte>.Empty));
         await foreach (var match in client.FindAsync(DicomQueryRetrieveUids.StudyRootFind, findQuery))
         {
             studies.Add(match);
         }
 
         var found = Assert.Single(studies);
-        Assert.Equal(study, found.GetString(DicomTag.StudyInstanceUID));
-        Assert.Equal(template.Dataset.GetString(DicomTag.PatientID), found.GetString(DicomTag.PatientID));
+        Assert.Equal(study, found.GetString(DicomTags.StudyInstanceUID));
+        Assert.Equal(template.Dataset.GetString(DicomTags.PatientID), found.GetString(DicomTags.PatientID));
         var result = await client.MoveAsync(DicomQueryRetrieveUids.StudyRootMove, "OURSCP", identifier, new SyncProgress<CMoveResponse>(pending.Add), CancellationToken.None);
         await client.ReleaseAsync(CancellationToken.None);
 
@@ -229,7 +229,7 @@ public sealed class DicomClientInteropTests
         Assert.Single(originators.Select(o => o.MessageId).Distinct());
         foreach (var original in originals)
         {
-            var path = Path.Combine(received, StorageScp.FileNameFor(original.Dataset.GetString(DicomTag.SOPInstanceUID))!);
+            var path = Path.Combine(received, StorageScp.FileNameFor(original.Dataset.GetString(DicomTags.SOPInstanceUID))!);
             DimseTestSupport.AssertSameDataSet(original.Dataset, DicomFile.Open(path).Dataset);
         }
     }
@@ -246,12 +246,12 @@ public sealed class DicomClientInteropTests
     private static DicomDataset WorklistQuery()
     {
         var step = new DicomDataset(
-            new DicomElement(DicomTag.Modality, DicomVR.CS, ReadOnlyMemory<byte>.Empty),
+            new DicomElement(DicomTags.Modality, DicomVR.CS, ReadOnlyMemory<byte>.Empty),
             new DicomElement(new DicomTag(0x0040, 0x0001), DicomVR.AE, ReadOnlyMemory<byte>.Empty),
             new DicomElement(new DicomTag(0x0040, 0x0002), DicomVR.DA, ReadOnlyMemory<byte>.Empty));
         return new DicomDataset(
-            new DicomElement(DicomTag.PatientName, DicomVR.PN, ReadOnlyMemory<byte>.Empty),
-            new DicomElement(DicomTag.PatientID, DicomVR.LO, ReadOnlyMemory<byte>.Empty),
+            new DicomElement(DicomTags.PatientName, DicomVR.PN, ReadOnlyMemory<byte>.Empty),
+            new DicomElement(DicomTags.PatientID, DicomVR.LO, ReadOnlyMemory<byte>.Empty),
             new DicomSequence(new DicomTag(0x0040, 0x0100), step));
     }
 

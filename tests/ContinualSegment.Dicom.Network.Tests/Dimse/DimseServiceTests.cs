@@ -70,7 +70,7 @@ public sealed class DimseServiceTests
             var result = await client.StoreAsync(file, source, CancellationToken.None);
             Assert.Equal(DimseStatus.Success, result.Status);
             Assert.Equal(3, result.Attempts);
-            Assert.Equal(file.Dataset.GetString(DicomTag.SOPInstanceUID), handler.LastInstance);
+            Assert.Equal(file.Dataset.GetString(DicomTags.SOPInstanceUID), handler.LastInstance);
             await client.ReleaseAsync(CancellationToken.None);
         }
     }
@@ -123,8 +123,8 @@ public sealed class DimseServiceTests
 
             // The file is a complete Part 10 file whose meta information matches the request.
             var file = DicomFile.Open(context.FilePath);
-            Assert.Equal(context.SopInstanceUid, file.FileMetaInformation.GetString(DicomTag.MediaStorageSOPInstanceUID));
-            Assert.Equal(context.TransferSyntaxUid, file.FileMetaInformation.GetString(DicomTag.TransferSyntaxUID));
+            Assert.Equal(context.SopInstanceUid, file.FileMetaInformation.GetString(DicomTags.MediaStorageSOPInstanceUID));
+            Assert.Equal(context.TransferSyntaxUid, file.FileMetaInformation.GetString(DicomTags.TransferSyntaxUID));
             if (_failures.TryDequeue(out var failure))
             {
                 throw failure;

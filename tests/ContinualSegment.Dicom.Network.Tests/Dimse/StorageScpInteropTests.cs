@@ -36,8 +36,8 @@ public sealed class StorageScpInteropTests
             var original = DicomFile.Open(source);
             var received = ReceivedFileFor(output, original);
             Assert.Equal(expectedTransferSyntax, received.TransferSyntax.Uid);
-            Assert.Equal(expectedTransferSyntax, received.FileMetaInformation.GetString(DicomTag.TransferSyntaxUID));
-            Assert.Equal(original.Dataset.GetString(DicomTag.SOPClassUID), received.FileMetaInformation.GetString(DicomTag.MediaStorageSOPClassUID));
+            Assert.Equal(expectedTransferSyntax, received.FileMetaInformation.GetString(DicomTags.TransferSyntaxUID));
+            Assert.Equal(original.Dataset.GetString(DicomTags.SOPClassUID), received.FileMetaInformation.GetString(DicomTags.MediaStorageSOPClassUID));
             DimseTestSupport.AssertSameDataSet(original.Dataset, received.Dataset);
         }
 
@@ -72,7 +72,7 @@ public sealed class StorageScpInteropTests
         Assert.Equal(transferSyntax, received.TransferSyntax.Uid);
         DimseTestSupport.AssertSameDataSet(original.Dataset, received.Dataset);
 
-        var (dumpExit, dump) = await ExternalProcess.RunAsync("dcmdump", ToolTimeout, "-M", Path.Combine(output, StorageScp.FileNameFor(original.Dataset.GetString(DicomTag.SOPInstanceUID))!));
+        var (dumpExit, dump) = await ExternalProcess.RunAsync("dcmdump", ToolTimeout, "-M", Path.Combine(output, StorageScp.FileNameFor(original.Dataset.GetString(DicomTags.SOPInstanceUID))!));
         Assert.True(dumpExit == 0, dump);
     }
 
@@ -119,8 +119,8 @@ public sealed class StorageScpInteropTests
         for (var i = 0; i < 300; i++)
         {
             var ds = template.Dataset.Clone();
-            ds.AddOrUpdate(DicomTag.SOPInstanceUID, DicomUid.Generate());
-            ds.AddOrUpdate(DicomTag.SeriesInstanceUID, series);
+            ds.AddOrUpdate(DicomTags.SOPInstanceUID, DicomUid.Generate());
+            ds.AddOrUpdate(DicomTags.SeriesInstanceUID, series);
             ds.AddOrUpdate(new DicomTag(0x0020, 0x0013), (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
             ds.AddOrUpdate(new DicomTag(0x0020, 0x0032), "-158.135803", "-179.035797", (-100.0 + (i * 1.25)).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture));
             new DicomFile(ds, DicomTransferSyntax.ExplicitVRLittleEndian).Save(Path.Combine(sourceDir, $"slice{i:D3}.dcm"));
@@ -146,7 +146,7 @@ public sealed class StorageScpInteropTests
 
     private static DicomFile ReceivedFileFor(string output, DicomFile original)
     {
-        var name = StorageScp.FileNameFor(original.Dataset.GetString(DicomTag.SOPInstanceUID));
+        var name = StorageScp.FileNameFor(original.Dataset.GetString(DicomTags.SOPInstanceUID));
         Assert.NotNull(name);
         var path = Path.Combine(output, name);
         Assert.True(File.Exists(path), $"{path} was not received");

@@ -90,12 +90,12 @@ public sealed class CtSeriesWriterTests : IDisposable
 
         var slice = DicomFile.Open(paths[4]).Dataset;
 
-        Assert.Equal(CtSeriesWriter.SliceUid(metadata, 4), slice.GetString(DicomTag.SOPInstanceUID));
+        Assert.Equal(CtSeriesWriter.SliceUid(metadata, 4), slice.GetString(DicomTags.SOPInstanceUID));
         var ipp = slice.GetDoubles(DicomDictionary.TagOf("ImagePositionPatient"));
         var expected = volume.Geometry.IndexToWorld(0, 0, 4);
         Assert.Equal(expected.X, ipp[0], 4);
         Assert.Equal(expected.Z, ipp[2], 4);
-        var stored = slice.GetElement(DicomTag.PixelData).GetValues<short>();
+        var stored = slice.GetElement(DicomTags.PixelData).GetValues<short>();
         Assert.Equal(volume.Data[(4 * 29 * 37) + 5], stored[5] - 1024);
     }
 

@@ -52,6 +52,6 @@ public sealed class RtStructFromSeriesTests : IDisposable
         var tumourMask = rois.Single(r => r.InterpretedType == "GTV").Mask;
         Assert.Equal(6 * 20 * 30, liverMask.Data.Count(v => v != 0)); // organ ∪ lesion
         Assert.Equal(2 * 7 * 7, tumourMask.Data.Count(v => v != 0));
-        Assert.Equal("RT-1", file.Dataset.GetString(DicomTag.PatientID));
+        Assert.Equal("RT-1", file.Dataset.GetString(DicomTags.PatientID));
     }
 }

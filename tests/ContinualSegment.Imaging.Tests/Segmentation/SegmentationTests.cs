@@ -230,8 +230,8 @@ print(json.dumps({"shape": list(arr.shape), "frames": frames, "segments": segmen
 
         Assert.True(errors.Count == 0, output);
         DicomDataset seg = DicomFile.Open(path).Dataset;
-        Assert.Equal("CompressedSamples^CT1", seg.GetString(DicomTag.PatientName));
-        Assert.Equal(series.Header.StudyInstanceUid, seg.GetString(DicomTag.StudyInstanceUID));
+        Assert.Equal("CompressedSamples^CT1", seg.GetString(DicomTags.PatientName));
+        Assert.Equal(series.Header.StudyInstanceUid, seg.GetString(DicomTags.StudyInstanceUID));
         Assert.Equal(labels.Data, SegmentationReader.Read(seg, series.Header).GetMask(1).Data.Select(b => (ushort)b));
     }
 
@@ -245,7 +245,7 @@ print(json.dumps({"shape": list(arr.shape), "frames": frames, "segments": segmen
         SegmentationWriter.BuildFile(new SegmentationRequest(h, [empty], MakeSegments().Take(2).ToList())).Save(path);
 
         DicomDataset ds = DicomFile.Open(path).Dataset;
-        Assert.Equal(1, ds.GetInt32(DicomTag.NumberOfFrames));
+        Assert.Equal(1, ds.GetInt32(DicomTags.NumberOfFrames));
         Assert.Equal(2, ds.GetSequence(new DicomTag(0x0062, 0x0002)).Items.Count);
         SegmentationContent read = SegmentationReader.Read(ds, h);
         Assert.DoesNotContain((byte)1, read.GetMask(1).Data);
@@ -326,11 +326,11 @@ print(json.dumps({"shape": list(arr.shape), "frames": frames, "segments": segmen
         var inputs = Catalogue.Structures.Select(s => new SegmentInput(SegmentDescription.FromStructure(s, Algorithm), 0, (ushort)s.GlobalIndex)).ToList();
         DicomDataset ds = SegmentationWriter.Build(new SegmentationRequest(h, [map], inputs));
 
-        Assert.Equal(Catalogue.Count, ds.GetInt32(DicomTag.NumberOfFrames));
-        Assert.Equal(((((long)Catalogue.Count * 64 * 48) + 7) / 8) + 1 & ~1L, ds.GetElement(DicomTag.PixelData).Length);
+        Assert.Equal(Catalogue.Count, ds.GetInt32(DicomTags.NumberOfFrames));
+        Assert.Equal(((((long)Catalogue.Count * 64 * 48) + 7) / 8) + 1 & ~1L, ds.GetElement(DicomTags.PixelData).Length);
         Volume<ushort> back = SegmentationReader.Read(ds, h).ToLabelMap();
         Assert.Equal(map.Data, back.Data);
-        Assert.Equal(Catalogue.Count.ToString(CultureInfo.InvariantCulture), ds.GetString(DicomTag.NumberOfFrames));
+        Assert.Equal(Catalogue.Count.ToString(CultureInfo.InvariantCulture), ds.GetString(DicomTags.NumberOfFrames));
     }
 
     [Fact]
@@ -357,7 +357,7 @@ print(json.dumps({"shape": list(arr.shape), "frames": frames, "segments": segmen
         Assert.Equal(first, Bytes(options));
         Assert.NotEqual(first, Bytes(new SegmentationOptions { SeriesInstanceUid = options.SeriesInstanceUid, ContentDateTime = options.ContentDateTime }));
         DicomDataset ds = DicomFile.Open(new ReadOnlyMemory<byte>(first)).Dataset;
-        Assert.Equal(options.SopInstanceUid, ds.GetString(DicomTag.SOPInstanceUID));
+        Assert.Equal(options.SopInstanceUid, ds.GetString(DicomTags.SOPInstanceUID));
         Assert.Equal("20250304", ds.GetString(new DicomTag(0x0008, 0x0023)));
         var trackingUids = ds.GetSequence(new DicomTag(0x0062, 0x0002)).Items.Select(i => i.GetString(new DicomTag(0x0062, 0x0021))).ToList();
         Assert.All(trackingUids, u => Assert.True(DicomUid.IsValid(u), u));

@@ -17,14 +17,14 @@ public sealed class EnhancedCtTests
         var frames = singleFrameFiles.Select(f => DicomFile.Open(f).Dataset).ToList();
         DicomDataset first = frames[0];
         var ds = new DicomDataset();
-        foreach (DicomTag tag in new[] { DicomTag.SpecificCharacterSet, DicomTag.PatientName, DicomTag.PatientID, DicomTag.StudyInstanceUID, DicomTag.SeriesInstanceUID, TestSeries.FrameOfReferenceUid, DicomTag.Modality, DicomTag.Rows, DicomTag.Columns, DicomTag.BitsAllocated, DicomTag.BitsStored, DicomTag.HighBit, DicomTag.PixelRepresentation, DicomTag.SamplesPerPixel, DicomTag.PhotometricInterpretation })
+        foreach (DicomTag tag in new[] { DicomTags.SpecificCharacterSet, DicomTags.PatientName, DicomTags.PatientID, DicomTags.StudyInstanceUID, DicomTags.SeriesInstanceUID, TestSeries.FrameOfReferenceUid, DicomTags.Modality, DicomTags.Rows, DicomTags.Columns, DicomTags.BitsAllocated, DicomTags.BitsStored, DicomTags.HighBit, DicomTags.PixelRepresentation, DicomTags.SamplesPerPixel, DicomTags.PhotometricInterpretation })
         {
             ds.AddOrUpdate(first.GetElement(tag));
         }
 
-        ds.AddOrUpdate(DicomTag.SOPClassUID, DicomVR.UI, "1.2.840.10008.5.1.4.1.1.2.1");
-        ds.AddOrUpdate(DicomTag.SOPInstanceUID, DicomVR.UI, DicomUid.Generate());
-        ds.AddOrUpdate(DicomTag.NumberOfFrames, DicomVR.IS, order.Length.ToString(CultureInfo.InvariantCulture));
+        ds.AddOrUpdate(DicomTags.SOPClassUID, DicomVR.UI, "1.2.840.10008.5.1.4.1.1.2.1");
+        ds.AddOrUpdate(DicomTags.SOPInstanceUID, DicomVR.UI, DicomUid.Generate());
+        ds.AddOrUpdate(DicomTags.NumberOfFrames, DicomVR.IS, order.Length.ToString(CultureInfo.InvariantCulture));
         ds.AddOrUpdate(new DicomSequence(new DicomTag(0x5200, 0x9229), Item(
             new DicomSequence(new DicomTag(0x0020, 0x9116), Item(first.GetElement(TestSeries.ImageOrientationPatient))),
             new DicomSequence(new DicomTag(0x0028, 0x9110), Item(first.GetElement(TestSeries.PixelSpacing), first.GetElement(new DicomTag(0x0018, 0x0050)))))));
@@ -36,13 +36,13 @@ public sealed class EnhancedCtTests
             perFrame.Add(Item(
                 new DicomSequence(new DicomTag(0x0020, 0x9113), Item(f.GetElement(TestSeries.ImagePositionPatient))),
                 new DicomSequence(new DicomTag(0x0028, 0x9145), Item(Ds(TestSeries.RescaleIntercept, intercepts[i]), Ds(TestSeries.RescaleSlope, 1), DicomElement.FromStrings(new DicomTag(0x0028, 0x1054), DicomVR.LO, "HU")))));
-            pixels.AddRange(f.GetElement(DicomTag.PixelData).Value.ToArray());
+            pixels.AddRange(f.GetElement(DicomTags.PixelData).Value.ToArray());
         }
 
         ds.AddOrUpdate(new DicomSequence(new DicomTag(0x5200, 0x9230), perFrame));
-        ds.AddOrUpdate(new DicomElement(DicomTag.PixelData, DicomVR.OW, pixels.ToArray()));
+        ds.AddOrUpdate(new DicomElement(DicomTags.PixelData, DicomVR.OW, pixels.ToArray()));
         new DicomFile(ds, DicomTransferSyntax.ExplicitVRLittleEndian).Save(path);
-        return ds.GetString(DicomTag.SOPInstanceUID);
+        return ds.GetString(DicomTags.SOPInstanceUID);
     }
 
     [Fact]

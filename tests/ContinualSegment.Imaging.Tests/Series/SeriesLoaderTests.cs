@@ -81,7 +81,7 @@ public sealed class SeriesLoaderTests
         var slices = Stack(4, new Vec3(0, 0, Step));
         slices.Add(new TestSeries.Slice(slices[2].Position, "zz-duplicate.dcm", 99, 500));
         List<string> paths = TestSeries.WriteCtSmallCopies(dir, slices);
-        string keptUid = DicomFile.Open(paths[2]).Dataset.GetString(DicomTag.SOPInstanceUID);
+        string keptUid = DicomFile.Open(paths[2]).Dataset.GetString(DicomTags.SOPInstanceUID);
 
         LoadedSeries s = Assert.Single(SeriesLoader.LoadDirectory(dir));
 
@@ -245,10 +245,10 @@ public sealed class SeriesLoaderTests
 
         SeriesHeader h = Assert.Single(SeriesLoader.LoadHeadersFromDirectory(tmp.Path));
 
-        Assert.Equal("Müller^Anna", h.PatientStudyAttributes.GetString(DicomTag.PatientName));
+        Assert.Equal("Müller^Anna", h.PatientStudyAttributes.GetString(DicomTags.PatientName));
         Assert.Equal("ACC1", h.PatientStudyAttributes.GetString(new DicomTag(0x0008, 0x0050)));
-        Assert.Equal(DicomFile.Open(tmp.File("syn000.dcm")).Dataset.GetString(DicomTag.StudyInstanceUID), h.StudyInstanceUid);
-        Assert.False(h.PatientStudyAttributes.Contains(DicomTag.Modality));
+        Assert.Equal(DicomFile.Open(tmp.File("syn000.dcm")).Dataset.GetString(DicomTags.StudyInstanceUID), h.StudyInstanceUid);
+        Assert.False(h.PatientStudyAttributes.Contains(DicomTags.Modality));
         Assert.Equal((13, 11, 4), (h.SizeX, h.SizeY, h.SizeZ));
         Assert.Equal(new Vec3(0.7, 0.8, 2.5), h.Geometry.Spacing);
         Assert.Contains(h.Issues, i => i.Contains("notes.txt", StringComparison.Ordinal));

@@ -34,10 +34,10 @@ internal static class TestSeries
         foreach (Slice s in slices)
         {
             DicomDataset ds = template.Clone();
-            ds.AddOrUpdate(DicomTag.SOPInstanceUID, DicomVR.UI, DicomUid.Generate());
+            ds.AddOrUpdate(DicomTags.SOPInstanceUID, DicomVR.UI, DicomUid.Generate());
             if (seriesUid is not null)
             {
-                ds.AddOrUpdate(DicomTag.SeriesInstanceUID, DicomVR.UI, seriesUid);
+                ds.AddOrUpdate(DicomTags.SeriesInstanceUID, DicomVR.UI, seriesUid);
             }
 
             ds.AddOrUpdate(ImagePositionPatient, DicomVR.DS, Ds(s.Position.X), Ds(s.Position.Y), Ds(s.Position.Z));
@@ -48,13 +48,13 @@ internal static class TestSeries
 
             ds.AddOrUpdate(InstanceNumber, DicomVR.IS, s.InstanceNumber.ToString(CultureInfo.InvariantCulture));
             ds.Remove(SliceLocation);
-            short[] pixels = ds.GetElement(DicomTag.PixelData).GetValues<short>();
+            short[] pixels = ds.GetElement(DicomTags.PixelData).GetValues<short>();
             for (int i = 0; i < pixels.Length; i++)
             {
                 pixels[i] = (short)(pixels[i] + s.ValueOffset);
             }
 
-            ds.AddOrUpdate(new DicomElement(DicomTag.PixelData, DicomVR.OW, MemoryMarshal.AsBytes(pixels.AsSpan()).ToArray()));
+            ds.AddOrUpdate(new DicomElement(DicomTags.PixelData, DicomVR.OW, MemoryMarshal.AsBytes(pixels.AsSpan()).ToArray()));
             string path = Path.Combine(directory, s.FileName);
             new DicomFile(ds, DicomTransferSyntax.ExplicitVRLittleEndian).Save(path);
             paths.Add(path);
@@ -67,7 +67,7 @@ internal static class TestSeries
     public static float[] CtSmallHu()
     {
         DicomDataset ds = DicomFile.Open(CtSmall).Dataset;
-        short[] pixels = ds.GetElement(DicomTag.PixelData).GetValues<short>();
+        short[] pixels = ds.GetElement(DicomTags.PixelData).GetValues<short>();
         double slope = ds.GetDouble(RescaleSlope), intercept = ds.GetDouble(RescaleIntercept);
         return [.. pixels.Select(p => (float)((p * slope) + intercept))];
     }
@@ -82,25 +82,25 @@ internal static class TestSeries
         for (int z = 0; z < slices; z++)
         {
             var ds = new DicomDataset();
-            ds.AddOrUpdate(DicomTag.SpecificCharacterSet, DicomVR.CS, "ISO_IR 100");
+            ds.AddOrUpdate(DicomTags.SpecificCharacterSet, DicomVR.CS, "ISO_IR 100");
             ds.AddOrUpdate(new DicomTag(0x0008, 0x0008), DicomVR.CS, "ORIGINAL", "PRIMARY", "AXIAL");
-            ds.AddOrUpdate(DicomTag.SOPClassUID, DicomVR.UI, CtImageStorage);
-            ds.AddOrUpdate(DicomTag.SOPInstanceUID, DicomVR.UI, DicomUid.Generate());
+            ds.AddOrUpdate(DicomTags.SOPClassUID, DicomVR.UI, CtImageStorage);
+            ds.AddOrUpdate(DicomTags.SOPInstanceUID, DicomVR.UI, DicomUid.Generate());
             ds.AddOrUpdate(new DicomTag(0x0008, 0x0020), DicomVR.DA, "20240102");
             ds.AddOrUpdate(new DicomTag(0x0008, 0x0030), DicomVR.TM, "101112");
             ds.AddOrUpdate(new DicomTag(0x0008, 0x0050), DicomVR.SH, "ACC1");
-            ds.AddOrUpdate(DicomTag.Modality, DicomVR.CS, "CT");
+            ds.AddOrUpdate(DicomTags.Modality, DicomVR.CS, "CT");
             ds.AddOrUpdate(new DicomTag(0x0008, 0x0070), DicomVR.LO, "Synthetic");
             ds.AddOrUpdate(new DicomTag(0x0008, 0x0090), DicomVR.PN, string.Empty);
-            ds.AddOrUpdate(DicomTag.PatientName, DicomVR.PN, "Müller^Anna");
-            ds.AddOrUpdate(DicomTag.PatientID, DicomVR.LO, "PAT-1");
+            ds.AddOrUpdate(DicomTags.PatientName, DicomVR.PN, "Müller^Anna");
+            ds.AddOrUpdate(DicomTags.PatientID, DicomVR.LO, "PAT-1");
             ds.AddOrUpdate(new DicomTag(0x0010, 0x0030), DicomVR.DA, "19700101");
             ds.AddOrUpdate(new DicomTag(0x0010, 0x0040), DicomVR.CS, "F");
             ds.AddOrUpdate(new DicomTag(0x0018, 0x0050), DicomVR.DS, Ds(spacingZ));
             ds.AddOrUpdate(new DicomTag(0x0018, 0x0060), DicomVR.DS, "120");
             ds.AddOrUpdate(new DicomTag(0x0018, 0x5100), DicomVR.CS, "HFS");
-            ds.AddOrUpdate(DicomTag.StudyInstanceUID, DicomVR.UI, study);
-            ds.AddOrUpdate(DicomTag.SeriesInstanceUID, DicomVR.UI, series);
+            ds.AddOrUpdate(DicomTags.StudyInstanceUID, DicomVR.UI, study);
+            ds.AddOrUpdate(DicomTags.SeriesInstanceUID, DicomVR.UI, series);
             ds.AddOrUpdate(new DicomTag(0x0020, 0x0010), DicomVR.SH, "S1");
             ds.AddOrUpdate(new DicomTag(0x0020, 0x0011), DicomVR.IS, "3");
             ds.AddOrUpdate(InstanceNumber, DicomVR.IS, (z + 1).ToString(CultureInfo.InvariantCulture));
@@ -109,15 +109,15 @@ internal static class TestSeries
             ds.AddOrUpdate(ImageOrientationPatient, DicomVR.DS, "1", "0", "0", "0", "1", "0");
             ds.AddOrUpdate(FrameOfReferenceUid, DicomVR.UI, frame);
             ds.AddOrUpdate(new DicomTag(0x0020, 0x1040), DicomVR.LO, string.Empty);
-            ds.AddOrUpdate<ushort>(DicomTag.SamplesPerPixel, DicomVR.US, 1);
-            ds.AddOrUpdate(DicomTag.PhotometricInterpretation, DicomVR.CS, "MONOCHROME2");
-            ds.AddOrUpdate<ushort>(DicomTag.Rows, DicomVR.US, (ushort)rows);
-            ds.AddOrUpdate<ushort>(DicomTag.Columns, DicomVR.US, (ushort)columns);
+            ds.AddOrUpdate<ushort>(DicomTags.SamplesPerPixel, DicomVR.US, 1);
+            ds.AddOrUpdate(DicomTags.PhotometricInterpretation, DicomVR.CS, "MONOCHROME2");
+            ds.AddOrUpdate<ushort>(DicomTags.Rows, DicomVR.US, (ushort)rows);
+            ds.AddOrUpdate<ushort>(DicomTags.Columns, DicomVR.US, (ushort)columns);
             ds.AddOrUpdate(PixelSpacing, DicomVR.DS, "0.8", "0.7");
-            ds.AddOrUpdate<ushort>(DicomTag.BitsAllocated, DicomVR.US, 16);
-            ds.AddOrUpdate<ushort>(DicomTag.BitsStored, DicomVR.US, 16);
-            ds.AddOrUpdate<ushort>(DicomTag.HighBit, DicomVR.US, 15);
-            ds.AddOrUpdate<ushort>(DicomTag.PixelRepresentation, DicomVR.US, 1);
+            ds.AddOrUpdate<ushort>(DicomTags.BitsAllocated, DicomVR.US, 16);
+            ds.AddOrUpdate<ushort>(DicomTags.BitsStored, DicomVR.US, 16);
+            ds.AddOrUpdate<ushort>(DicomTags.HighBit, DicomVR.US, 15);
+            ds.AddOrUpdate<ushort>(DicomTags.PixelRepresentation, DicomVR.US, 1);
             ds.AddOrUpdate(RescaleIntercept, DicomVR.DS, "-1024");
             ds.AddOrUpdate(RescaleSlope, DicomVR.DS, "1");
             ds.AddOrUpdate(new DicomTag(0x0028, 0x1054), DicomVR.LO, "HU");
@@ -130,7 +130,7 @@ internal static class TestSeries
                 }
             }
 
-            ds.AddOrUpdate(new DicomElement(DicomTag.PixelData, DicomVR.OW, MemoryMarshal.AsBytes(pixels.AsSpan()).ToArray()));
+            ds.AddOrUpdate(new DicomElement(DicomTags.PixelData, DicomVR.OW, MemoryMarshal.AsBytes(pixels.AsSpan()).ToArray()));
             string path = Path.Combine(directory, $"syn{z:D3}.dcm");
             new DicomFile(ds, DicomTransferSyntax.ExplicitVRLittleEndian).Save(path);
             paths.Add(path);
