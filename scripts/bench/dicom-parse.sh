@@ -31,9 +31,10 @@ for tool in dcmdump dcmcrle dcmdrle dcmcjpeg dcmdjpeg; do
   fi
 done
 
-dotnet build "$project" -c Release -nologo -v quiet
-out="$(dirname "$project")/bin/Release/net10.0/ContinualSegment.Benchmarks.dll"
 mkdir -p "$artifacts"
+# Build into the artifacts folder, not the project's bin/obj (several checkouts or jobs may build at once).
+dotnet build "$project" -c Release -nologo -v quiet --artifacts-path "$artifacts/build"
+out="$artifacts/build/bin/ContinualSegment.Benchmarks/release/ContinualSegment.Benchmarks.dll"
 
 dotnet "$out" generate
 set +e

@@ -40,6 +40,15 @@ public sealed class DicomDatasetReader
     /// <summary>True when reading stopped at <see cref="DicomReadOptions.StopBeforeTag"/>.</summary>
     internal bool StoppedEarly { get; private set; }
 
+    /// <summary>Where the top-level element being read (or last read) starts in the buffer.</summary>
+    internal int ElementStart { get; private set; }
+
+    /// <summary>
+    /// When set, the buffer is a window of a longer stream: a large top-level value that runs past the window is read
+    /// from here into its own buffer, and reading goes on after it (<see cref="Position"/> then lies past the window).
+    /// </summary>
+    internal FileWindowSource? LargeValues { get; init; }
+
     /// <summary>Reads a whole data set encoded in <paramref name="transferSyntax"/> (a deflated syntax must already be inflated).</summary>
     public static DicomDataset Read(ReadOnlyMemory<byte> data, DicomTransferSyntax transferSyntax, DicomReadOptions? options = null)
     {
@@ -80,6 +89,7 @@ public sealed class DicomDatasetReader
                 throw Truncated("element header", end - pos);
             }
 
+            ElementStart = pos;
             var tag = ReadTag(span, pos);
             if (stopAtGroupChange is { } g && tag.Group != g)
             {
@@ -169,6 +179,15 @@ public sealed class DicomDatasetReader
             return seq;
         }
 
+        if (LargeValues is { } source && depth == 0 && vr != DicomVR.SQ && !bigEndian
+            && length >= FileWindowSource.LargeValueThreshold && length > (uint)(end - pos) && baseOffset + pos + length <= source.Length)
+        {
+            CheckLimit(tag, length, start);
+            var large = source.ReadValue(baseOffset + pos, (int)length, span[pos..end]);
+            pos += (int)length;
+            return new DicomElement(tag, vr, large);
+        }
+
         if (length > (uint)(end - pos) && !bufferIsComplete)
         {
             throw new NeedMoreDataException();
@@ -186,11 +205,7 @@ public sealed class DicomDatasetReader
                 $"Truncated data: {tag} {DicomDictionary.KeywordOf(tag)} declares {length} bytes at offset {baseOffset + start} but only {end - pos} remain.");
         }
 
-        if (length > options.MaxElementLength)
-        {
-            throw new DicomException($"{tag} at offset {baseOffset + start} has length {length}, above the limit of {options.MaxElementLength} bytes.");
-        }
-
+        CheckLimit(tag, length, start);
         var len = (int)length;
         if (vr == DicomVR.SQ)
         {
@@ -387,6 +402,14 @@ public sealed class DicomDatasetReader
         }
 
         return new DicomFragmentSequence(tag, vr, offsetTable ?? ReadOnlyMemory<byte>.Empty, fragments);
+    }
+
+    private void CheckLimit(DicomTag tag, uint length, int start)
+    {
+        if (length > options.MaxElementLength)
+        {
+            throw new DicomException($"{tag} at offset {baseOffset + start} has length {length}, above the limit of {options.MaxElementLength} bytes.");
+        }
     }
 
     private static DicomVR ImplicitVR(DicomTag tag, DicomDataset owner)

@@ -8,9 +8,11 @@ namespace ContinualSegment.Dicom;
 /// preamble, files without meta information (the encoding is detected), and all uncompressed, deflated and
 /// encapsulated transfer syntaxes.
 /// </summary>
-public sealed class DicomFile
+public sealed class DicomFile : IDisposable
 {
     private const int InitialHeaderRead = 64 * 1024;
+
+    private FileValueBuffer[]? buffers;
 
     public DicomFile(DicomDataset dataset, DicomTransferSyntax? transferSyntax = null)
         : this(new DicomDataset(), dataset ?? throw new ArgumentNullException(nameof(dataset)), transferSyntax ?? DicomTransferSyntax.ExplicitVRLittleEndian)
@@ -38,8 +40,36 @@ public sealed class DicomFile
     /// <summary>True when reading stopped at <see cref="DicomReadOptions.StopBeforeTag"/>.</summary>
     public bool IsPartial { get; private init; }
 
+    /// <summary>
+    /// Gives the buffers that the values read by <see cref="Open(Stream, DicomReadOptions?)"/> (or the path overload)
+    /// are slices of back to the shared array pool, so that the next file read reuses them. Disposing is optional: a
+    /// file that is never disposed leaves its buffers to the garbage collector. After disposal the values read from
+    /// the file, wherever they went (elements added to other data sets, clones, <see cref="ReadOnlyMemory{T}"/> taken
+    /// from them), throw <see cref="ObjectDisposedException"/> when their bytes are asked for; spans taken before
+    /// must not be used. Files built in memory or opened from a <see cref="ReadOnlyMemory{T}"/> own nothing.
+    /// </summary>
+    public void Dispose()
+    {
+        var owned = Interlocked.Exchange(ref buffers, null);
+        if (owned is null)
+        {
+            return;
+        }
+
+        foreach (var buffer in owned)
+        {
+            ((IDisposable)buffer).Dispose();
+        }
+    }
+
     // ---------------------------------------------------------------- opening
 
+    /// <summary>
+    /// Reads a file: the header from small windows, each large top-level value (Pixel Data) straight into a buffer of
+    /// its own, both taken from the shared array pool where that fits. Dispose the result (optional) to hand those
+    /// buffers back for the next file; see <see cref="Dispose"/>.
+    /// </summary>
+    /// <exception cref="DicomException">The file is not valid DICOM.</exception>
     public static DicomFile Open(string path, DicomReadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -77,14 +107,31 @@ public sealed class DicomFile
         }
     }
 
+    /// <summary>
+    /// Reads a file from the stream's position on. A seekable stream is read in windows as the path overload reads a
+    /// file (pooled buffers, given back by <see cref="Dispose"/>); with <see cref="DicomReadOptions.StopBeforeTag"/>
+    /// it is read only as far as the header goes. A stream that cannot seek is read into one array.
+    /// </summary>
+    /// <exception cref="DicomException">The data is not valid DICOM or longer than 2 GiB.</exception>
     public static DicomFile Open(Stream stream, DicomReadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         options ??= DicomReadOptions.Default;
         options.Validate();
+        if (stream.CanSeek)
+        {
+            var remaining = stream.Length - stream.Position;
+            if (remaining > Array.MaxLength)
+            {
+                throw new DicomException($"The stream holds {remaining} bytes; at most {Array.MaxLength} are supported.");
+            }
+
+            return ParseWindowed(stream, Math.Max(remaining, 0), options);
+        }
+
         if (options.StopBeforeTag is null)
         {
-            var all = ReadAll(stream, options);
+            var all = ReadAll(stream);
             return Parse(all, true, options);
         }
 
@@ -132,7 +179,7 @@ public sealed class DicomFile
                 throw new DicomException($"The stream holds {remaining} bytes; at most {Array.MaxLength} are supported.");
             }
 
-            data = new byte[remaining];
+            data = GC.AllocateUninitializedArray<byte>((int)remaining); // filled completely below
             await stream.ReadExactlyAsync(data, cancellationToken).ConfigureAwait(false);
         }
         else
@@ -154,6 +201,145 @@ public sealed class DicomFile
     }
 
     private static DicomFile Parse(ReadOnlyMemory<byte> data, bool complete, DicomReadOptions options)
+    {
+        var prefix = ParsePrefix(data, complete, options);
+        var pos = prefix.BodyStart;
+        var ts = prefix.TransferSyntax;
+        ReadOnlyMemory<byte> body = data[pos..];
+        long baseOffset = pos;
+        if (ts.IsDeflated)
+        {
+            if (!complete)
+            {
+                // A deflated data set cannot be parsed from a prefix reliably; read it all.
+                throw new NeedMoreDataException();
+            }
+
+            body = Inflate(body, options);
+            baseOffset = 0;
+        }
+
+        var (explicitVR, bigEndian) = BodyEncoding(body.Span, body.Length, ts, prefix.HasTransferSyntax);
+        var dataset = NewDataset(prefix.Meta, options);
+        var reader = new DicomDatasetReader(body, explicitVR, bigEndian, options, complete, baseOffset);
+        reader.ReadTopLevel(dataset, body.Length, stopAtGroupChange: null);
+        return new DicomFile(prefix.Meta, dataset, ts) { HadPreamble = prefix.HadPreamble, IsPartial = reader.StoppedEarly };
+    }
+
+    /// <summary>
+    /// Reads a seekable stream in windows: the header elements from small buffers, each large top-level value (Pixel
+    /// Data) straight into a buffer of its own. The buffers come from the shared array pool where that fits and go
+    /// back to it when the file is disposed.
+    /// </summary>
+    private static DicomFile ParseWindowed(Stream stream, long length, DicomReadOptions options)
+    {
+        var source = new FileWindowSource(stream, length);
+        try
+        {
+            var file = ParseWindowed(source, options);
+            file.buffers = [.. source.Buffers];
+            return file;
+        }
+        catch
+        {
+            foreach (var buffer in source.Buffers)
+            {
+                ((IDisposable)buffer).Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    private static DicomFile ParseWindowed(FileWindowSource source, DicomReadOptions options)
+    {
+        var length = source.Length;
+
+        // Preamble and meta information from the first window, grown until the meta group fits.
+        long size = FileWindowSource.InitialWindow;
+        ReadOnlyMemory<byte> window;
+        FilePrefix prefix;
+        while (true)
+        {
+            window = source.Window(0, size);
+            var complete = window.Length == length;
+            try
+            {
+                prefix = ParsePrefix(window, complete, options);
+                if (complete || window.Length - prefix.BodyStart >= 8)
+                {
+                    break;
+                }
+            }
+            catch (NeedMoreDataException) when (!complete)
+            {
+            }
+
+            size *= 4;
+        }
+
+        var ts = prefix.TransferSyntax;
+        long offset = prefix.BodyStart;
+        if (ts.IsDeflated)
+        {
+            var rest = source.Window(offset, length - offset);
+            var inflated = Inflate(rest, options);
+            var deflatedEncoding = BodyEncoding(inflated, inflated.Length, ts, prefix.HasTransferSyntax);
+            var deflatedSet = NewDataset(prefix.Meta, options);
+            var deflatedReader = new DicomDatasetReader(inflated, deflatedEncoding.ExplicitVR, deflatedEncoding.BigEndian, options, true, 0);
+            deflatedReader.ReadTopLevel(deflatedSet, inflated.Length, stopAtGroupChange: null);
+            return new DicomFile(prefix.Meta, deflatedSet, ts) { HadPreamble = prefix.HadPreamble, IsPartial = deflatedReader.StoppedEarly };
+        }
+
+        var (explicitVR, bigEndian) = BodyEncoding(window.Span[(int)offset..], length - offset, ts, prefix.HasTransferSyntax);
+        var dataset = NewDataset(prefix.Meta, options);
+        size = FileWindowSource.InitialWindow;
+        var partial = false;
+        window = window[(int)offset..]; // the data set starts in the window that held the meta information
+        var fresh = true;
+        while (offset < length)
+        {
+            if (!fresh)
+            {
+                window = source.Window(offset, size);
+            }
+
+            fresh = false;
+            var complete = offset + window.Length == length;
+            var reader = new DicomDatasetReader(window, explicitVR, bigEndian, options, complete, offset) { LargeValues = source };
+            try
+            {
+                reader.ReadTopLevel(dataset, window.Length, stopAtGroupChange: null);
+            }
+            catch (NeedMoreDataException) when (!complete)
+            {
+                // The element at ElementStart does not fit: read again from it. When it began the window it is larger
+                // than the window (an encapsulated Pixel Data, a long sequence): take the rest of the file if that is
+                // not much, else four times as much.
+                if (reader.ElementStart == 0)
+                {
+                    var rest = length - offset;
+                    size = Math.Min(Math.Max(size * 4, Math.Min(rest, FileWindowSource.ReadRestBelow)), rest);
+                }
+
+                offset += reader.ElementStart;
+                continue;
+            }
+
+            if (reader.StoppedEarly)
+            {
+                partial = true;
+                break;
+            }
+
+            offset += reader.Position;
+        }
+
+        return new DicomFile(prefix.Meta, dataset, ts) { HadPreamble = prefix.HadPreamble, IsPartial = partial };
+    }
+
+    /// <summary>Preamble, "DICM" and the meta group of a file (or of its first bytes), and the transfer syntax they give.</summary>
+    private static FilePrefix ParsePrefix(ReadOnlyMemory<byte> data, bool complete, DicomReadOptions options)
     {
         var span = data.Span;
         var pos = 0;
@@ -186,44 +372,33 @@ public sealed class DicomFile
             throw new DicomException("File meta information is encoded big endian; it must be Explicit VR Little Endian.");
         }
 
-        DicomTransferSyntax ts;
         var hasTs = meta.TryGetElement(DicomTags.TransferSyntaxUID, out var tsElement) && tsElement.Length > 0;
-        if (hasTs)
-        {
-            ts = DicomTransferSyntax.FromUid(tsElement.GetString());
-        }
-        else
-        {
-            ts = Sniff(span, pos);
-        }
+        var ts = hasTs ? DicomTransferSyntax.FromUid(tsElement.GetString()) : Sniff(span, pos);
+        return new FilePrefix(meta, pos, preamble, ts, hasTs);
+    }
 
-        ReadOnlyMemory<byte> body = data[pos..];
-        long baseOffset = pos;
-        if (ts.IsDeflated)
-        {
-            if (!complete)
-            {
-                // A deflated data set cannot be parsed from a prefix reliably; read it all.
-                throw new NeedMoreDataException();
-            }
-
-            body = Inflate(body, options);
-            baseOffset = 0;
-        }
-
-        // Files whose data set does not match the declared encoding (seen in the wild): detect from the first element.
+    /// <summary>
+    /// The encoding of the data set: the transfer syntax's, unless the first element says otherwise (files whose data
+    /// set does not match the declared encoding are seen in the wild).
+    /// </summary>
+    private static (bool ExplicitVR, bool BigEndian) BodyEncoding(ReadOnlySpan<byte> start, long bodyLength, DicomTransferSyntax ts, bool hasTs)
+    {
         var explicitVR = ts.IsExplicitVR;
         var bigEndian = ts.IsBigEndian;
-        if (body.Length >= 8)
+        if (start.Length >= 8)
         {
-            var b = body.Span;
-            var looksExplicit = LooksExplicit(b, 0);
-            if (explicitVR != looksExplicit && (looksExplicit || !hasTs || ImplicitPlausible(b, bigEndian)))
+            var looksExplicit = LooksExplicit(start, 0);
+            if (explicitVR != looksExplicit && (looksExplicit || !hasTs || ImplicitPlausible(start, bodyLength, bigEndian)))
             {
                 explicitVR = looksExplicit;
             }
         }
 
+        return (explicitVR, bigEndian);
+    }
+
+    private static DicomDataset NewDataset(DicomDataset meta, DicomReadOptions options)
+    {
         var dataset = new DicomDataset();
         if (options.TextDecoder is not null)
         {
@@ -231,21 +406,22 @@ public sealed class DicomFile
             meta.TextDecoder = options.TextDecoder;
         }
 
-        var reader = new DicomDatasetReader(body, explicitVR, bigEndian, options, complete, baseOffset);
-        reader.ReadTopLevel(dataset, body.Length, stopAtGroupChange: null);
-        return new DicomFile(meta, dataset, ts) { HadPreamble = preamble, IsPartial = reader.StoppedEarly };
+        return dataset;
     }
 
     private static void SetPosition(DicomDatasetReader reader, int pos) => reader.Seek(pos);
+
+    /// <summary>What <see cref="ParsePrefix"/> found.</summary>
+    private readonly record struct FilePrefix(DicomDataset Meta, int BodyStart, bool HadPreamble, DicomTransferSyntax TransferSyntax, bool HasTransferSyntax);
 
     /// <summary>True when the bytes at <paramref name="at"/> + 4 are a known VR code.</summary>
     private static bool LooksExplicit(ReadOnlySpan<byte> span, int at) =>
         span.Length - at >= 6 && DicomVR.TryGet(span[at + 4], span[at + 5], out _);
 
-    private static bool ImplicitPlausible(ReadOnlySpan<byte> span, bool bigEndian)
+    private static bool ImplicitPlausible(ReadOnlySpan<byte> span, long bodyLength, bool bigEndian)
     {
         var length = bigEndian ? BinaryPrimitives.ReadUInt32BigEndian(span[4..]) : BinaryPrimitives.ReadUInt32LittleEndian(span[4..]);
-        return length == 0xFFFFFFFF || length <= (uint)(span.Length - 8);
+        return length == 0xFFFFFFFF || length <= bodyLength - 8;
     }
 
     /// <summary>Detects the encoding of a data set without meta information.</summary>
@@ -296,22 +472,9 @@ public sealed class DicomFile
         return output.ToArray();
     }
 
-    private static byte[] ReadAll(Stream stream, DicomReadOptions options)
+    /// <summary>Reads a stream that cannot seek to its end.</summary>
+    private static byte[] ReadAll(Stream stream)
     {
-        _ = options;
-        if (stream.CanSeek)
-        {
-            var remaining = stream.Length - stream.Position;
-            if (remaining > Array.MaxLength)
-            {
-                throw new DicomException($"The stream holds {remaining} bytes; at most {Array.MaxLength} are supported.");
-            }
-
-            var data = new byte[remaining];
-            stream.ReadExactly(data);
-            return data;
-        }
-
         using var ms = new MemoryStream();
         stream.CopyTo(ms);
         return ms.ToArray();

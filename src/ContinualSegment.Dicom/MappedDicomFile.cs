@@ -29,7 +29,7 @@ public sealed class MappedDicomFile : IDisposable
         }
     }
 
-    /// <summary>True when the values are backed by a memory mapping (false for files below the threshold, read into memory).</summary>
+    /// <summary>True when the values are backed by a memory mapping (false for files below the threshold, read into pooled buffers).</summary>
     public bool IsMapped => memory is not null;
 
     public void Dispose()
@@ -40,6 +40,7 @@ public sealed class MappedDicomFile : IDisposable
         }
 
         disposed = true;
+        file.Dispose();
         ((IDisposable?)memory)?.Dispose();
     }
 }

@@ -5,6 +5,14 @@ public class FuzzTests
 {
     private const long MaxElement = 1 << 20;
 
+    /// <summary>Bytes of objects (elements, list slots, items) reading may allocate per input byte: files of tiny elements come near it.</summary>
+    private const long AllocationPerInputByte = 16;
+
+    private const long AllocationAllowance = 64 * 1024;
+
+    /// <summary>Index of the deflated file among the seeds.</summary>
+    private const int DeflatedSeed = 8;
+
     [Fact]
     public async Task Mutated_files_parse_or_throw_DicomException_only()
     {
@@ -24,10 +32,26 @@ public class FuzzTests
         var started = DateTime.UtcNow;
         for (var i = 0; i < 2000; i++)
         {
-            var data = Mutate(originals[i % originals.Count], random);
+            var seed = i % originals.Count;
+            var data = Mutate(originals[seed], random);
+            var caseOptions = i % 5 == 0 ? new DicomReadOptions { MaxElementLength = MaxElement, StopBeforeTag = DicomTags.PixelData } : options;
             var task = Task.Run(() =>
             {
-                var file = DicomFile.Open(data, i % 5 == 0 ? new DicomReadOptions { MaxElementLength = MaxElement, StopBeforeTag = DicomTags.PixelData } : options);
+                // What reading allocates is bounded by the input (values are slices of it, never copies), or for a
+                // deflated data set by the configured inflation limit.
+                var limit = seed == DeflatedSeed ? 4 * caseOptions.MaxInflatedLength : (AllocationPerInputByte * (long)data.Length) + AllocationAllowance;
+                DicomFile file;
+                var before = GC.GetAllocatedBytesForCurrentThread();
+                try
+                {
+                    file = DicomFile.Open(data, caseOptions);
+                }
+                finally
+                {
+                    var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+                    Assert.True(allocated <= limit, $"case {i}: reading {data.Length} bytes allocated {allocated} bytes (limit {limit})");
+                }
+
                 AssertWithinLimit(file.Dataset);
                 DicomDumper.ToText(file.Dataset); // exercises the typed accessors
                 _ = DicomDatasetWriter.ToBytes(file.Dataset, DicomTransferSyntax.ImplicitVRLittleEndian);
@@ -70,7 +94,7 @@ public class FuzzTests
         }
     }
 
-    private static byte[] Mutate(byte[] original, Random random)
+    internal static byte[] Mutate(byte[] original, Random random)
     {
         var data = (byte[])original.Clone();
         switch (random.Next(6))

@@ -9,15 +9,15 @@ internal sealed unsafe class CharLsApi
 
     private CharLsApi(nint library)
     {
-        DecoderCreate = (delegate* unmanaged<nint>)NativeLibrary.GetExport(library, "charls_jpegls_decoder_create");
-        DecoderDestroy = (delegate* unmanaged<nint, void>)NativeLibrary.GetExport(library, "charls_jpegls_decoder_destroy");
-        SetSourceBuffer = (delegate* unmanaged<nint, byte*, nuint, int>)NativeLibrary.GetExport(library, "charls_jpegls_decoder_set_source_buffer");
-        ReadHeader = (delegate* unmanaged<nint, int>)NativeLibrary.GetExport(library, "charls_jpegls_decoder_read_header");
-        GetFrameInfo = (delegate* unmanaged<nint, CharLsFrameInfo*, int>)NativeLibrary.GetExport(library, "charls_jpegls_decoder_get_frame_info");
-        GetInterleaveMode = (delegate* unmanaged<nint, int*, int>)NativeLibrary.GetExport(library, "charls_jpegls_decoder_get_interleave_mode");
-        GetDestinationSize = (delegate* unmanaged<nint, uint, nuint*, int>)NativeLibrary.GetExport(library, "charls_jpegls_decoder_get_destination_size");
-        DecodeToBuffer = (delegate* unmanaged<nint, byte*, nuint, uint, int>)NativeLibrary.GetExport(library, "charls_jpegls_decoder_decode_to_buffer");
-        GetErrorMessage = (delegate* unmanaged<int, byte*>)NativeLibrary.GetExport(library, "charls_get_error_message");
+        DecoderCreate = (delegate* unmanaged<nint>)Export(library, "charls_jpegls_decoder_create");
+        DecoderDestroy = (delegate* unmanaged<nint, void>)Export(library, "charls_jpegls_decoder_destroy");
+        SetSourceBuffer = (delegate* unmanaged<nint, byte*, nuint, int>)Export(library, "charls_jpegls_decoder_set_source_buffer");
+        ReadHeader = (delegate* unmanaged<nint, int>)Export(library, "charls_jpegls_decoder_read_header");
+        GetFrameInfo = (delegate* unmanaged<nint, CharLsFrameInfo*, int>)Export(library, "charls_jpegls_decoder_get_frame_info");
+        GetInterleaveMode = (delegate* unmanaged<nint, int*, int>)Export(library, "charls_jpegls_decoder_get_interleave_mode");
+        GetDestinationSize = (delegate* unmanaged<nint, uint, nuint*, int>)Export(library, "charls_jpegls_decoder_get_destination_size");
+        DecodeToBuffer = (delegate* unmanaged<nint, byte*, nuint, uint, int>)Export(library, "charls_jpegls_decoder_decode_to_buffer");
+        GetErrorMessage = (delegate* unmanaged<int, byte*>)Export(library, "charls_get_error_message");
     }
 
     internal delegate* unmanaged<nint> DecoderCreate { get; }
@@ -38,8 +38,14 @@ internal sealed unsafe class CharLsApi
 
     internal delegate* unmanaged<int, byte*> GetErrorMessage { get; }
 
+    private static nint Export(nint library, string name) => NativeCodecLibrary.Export(library, name);
+
     /// <summary>The bound library, or null when libcharls.so.2 cannot be loaded.</summary>
     internal static CharLsApi? TryGet() => Instance.Value;
+
+    /// <summary>The bound library.</summary>
+    /// <exception cref="DicomException">The library is not installed: the transfer syntax is not supported here.</exception>
+    internal static CharLsApi Require() => TryGet() ?? throw new DicomException("Transfer syntax JPEG-LS (1.2.840.10008.1.2.4.80/.81) not supported: libcharls2 not installed (libcharls.so.2 not found)");
 
     internal string Message(int error)
     {
@@ -47,23 +53,5 @@ internal sealed unsafe class CharLsApi
         return text == null ? $"error {error}" : $"{Marshal.PtrToStringUTF8((nint)text)} (error {error})";
     }
 
-    private static CharLsApi? Load()
-    {
-        foreach (string name in new[] { "libcharls.so.2", "libcharls.so", "charls" })
-        {
-            if (NativeLibrary.TryLoad(name, out nint handle))
-            {
-                try
-                {
-                    return new CharLsApi(handle);
-                }
-                catch (EntryPointNotFoundException)
-                {
-                    NativeLibrary.Free(handle);
-                }
-            }
-        }
-
-        return null;
-    }
+    private static CharLsApi? Load() => NativeCodecLibrary.Load(["libcharls.so.2", "libcharls.so", "charls"], static library => new CharLsApi(library));
 }

@@ -18,14 +18,8 @@ public static class Jpeg2000Codec
 
     /// <summary>Decodes one JPEG 2000 frame into a newly allocated native little-endian frame.</summary>
     /// <exception cref="DicomException">OpenJPEG is missing, the stream is corrupt, or it does not match the description.</exception>
-    public static byte[] Decode(ReadOnlySpan<byte> data, ImagePixelDescription description)
-    {
-        ArgumentNullException.ThrowIfNull(description);
-        description.Validate();
-        var output = new byte[description.FrameLength];
-        Decode(data, description, output);
-        return output;
-    }
+    public static byte[] Decode(ReadOnlySpan<byte> data, ImagePixelDescription description) =>
+        CodecFrame.Decode(data, description, Decode);
 
     /// <summary>
     /// Decodes one JPEG 2000 frame into <paramref name="destination"/> (one native frame, arranged as the
@@ -34,15 +28,9 @@ public static class Jpeg2000Codec
     /// <exception cref="DicomException">OpenJPEG is missing, the stream is corrupt, or it does not match the description.</exception>
     public static unsafe void Decode(ReadOnlySpan<byte> data, ImagePixelDescription description, Span<byte> destination)
     {
-        ArgumentNullException.ThrowIfNull(description);
-        description.Validate();
-        if (destination.Length != description.FrameLength)
-        {
-            throw new ArgumentException($"Destination holds {destination.Length} bytes, one frame is {description.FrameLength}", nameof(destination));
-        }
+        CodecFrame.CheckDestination(description, destination);
 
-        OpenJpegApi api = OpenJpegApi.TryGet()
-            ?? throw new DicomException("Transfer syntax JPEG 2000 (1.2.840.10008.1.2.4.90/.91) not supported: libopenjp2-7 not installed (libopenjp2.so.7 not found)");
+        OpenJpegApi api = OpenJpegApi.Require();
         int format = DetectFormat(data);
         var errors = new List<string>();
         GCHandle errorHandle = GCHandle.Alloc(errors);

@@ -28,81 +28,23 @@ public static class JpegBaselineDecoder
 
     /// <summary>Decodes one JPEG frame into a newly allocated native little-endian frame.</summary>
     /// <exception cref="DicomException">The stream is corrupt, of an unsupported JPEG process, or does not match the description.</exception>
-    public static byte[] Decode(ReadOnlySpan<byte> data, ImagePixelDescription description)
-    {
-        ArgumentNullException.ThrowIfNull(description);
-        description.Validate();
-        var output = new byte[description.FrameLength];
-        Decode(data, description, output);
-        return output;
-    }
+    public static byte[] Decode(ReadOnlySpan<byte> data, ImagePixelDescription description) =>
+        CodecFrame.Decode(data, description, Decode);
 
     /// <summary>Decodes one JPEG frame into <paramref name="destination"/> (one native frame).</summary>
     /// <exception cref="DicomException">The stream is corrupt, of an unsupported JPEG process, or does not match the description.</exception>
     public static void Decode(ReadOnlySpan<byte> data, ImagePixelDescription description, Span<byte> destination)
     {
-        ArgumentNullException.ThrowIfNull(description);
-        description.Validate();
-        if (destination.Length != description.FrameLength)
-        {
-            throw new ArgumentException($"Destination holds {destination.Length} bytes, one frame is {description.FrameLength}", nameof(destination));
-        }
+        CodecFrame.CheckDestination(description, destination);
 
-        if (data.Length < 4 || data[0] != 0xFF || data[1] != 0xD8)
-        {
-            throw new DicomException("JPEG stream does not start with an SOI marker");
-        }
-
+        var segments = new JpegSegmentReader(data);
         var dcTables = new JpegHuffmanTable?[4];
         var acTables = new JpegHuffmanTable?[4];
         var quantization = new int[4][];
         Frame? frame = null;
         int restartInterval = 0;
-        int pos = 2;
-        bool ended = false;
-        while (!ended && pos < data.Length)
+        while (segments.TryRead(out int marker, out ReadOnlySpan<byte> segment))
         {
-            if (data[pos] != 0xFF)
-            {
-                throw new DicomException($"JPEG marker expected at offset {pos}");
-            }
-
-            while (pos < data.Length && data[pos] == 0xFF)
-            {
-                pos++;
-            }
-
-            if (pos >= data.Length)
-            {
-                break;
-            }
-
-            int marker = data[pos++];
-            if (marker == 0xD9)
-            {
-                ended = true;
-                continue;
-            }
-
-            if (marker is (>= 0xD0 and <= 0xD7) or 0x01)
-            {
-                continue;
-            }
-
-            int segmentStart = pos;
-            if (pos + 2 > data.Length)
-            {
-                throw new DicomException($"JPEG marker 0x{marker:X2} is truncated");
-            }
-
-            int length = BinaryPrimitives.ReadUInt16BigEndian(data[pos..]);
-            if (length < 2 || pos + length > data.Length)
-            {
-                throw new DicomException($"JPEG segment 0x{marker:X2} at offset {segmentStart - 2} has bad length {length}");
-            }
-
-            ReadOnlySpan<byte> segment = data.Slice(pos + 2, length - 2);
-            pos += length;
             switch (marker)
             {
                 case 0xC0 or 0xC1:
@@ -114,18 +56,13 @@ public static class JpegBaselineDecoder
                     frame = ParseFrame(segment, description);
                     break;
                 case 0xC4:
-                    ParseHuffman(segment, dcTables, acTables);
+                    JpegSegmentReader.ReadHuffmanTables(segment, dcTables, acTables);
                     break;
                 case 0xDB:
                     ParseQuantization(segment, quantization);
                     break;
                 case 0xDD:
-                    if (segment.Length < 2)
-                    {
-                        throw new DicomException("JPEG DRI segment too short");
-                    }
-
-                    restartInterval = BinaryPrimitives.ReadUInt16BigEndian(segment);
+                    restartInterval = JpegSegmentReader.RestartInterval(segment);
                     break;
                 case 0xDA:
                     if (frame is null)
@@ -133,7 +70,7 @@ public static class JpegBaselineDecoder
                         throw new DicomException("JPEG scan precedes the frame header");
                     }
 
-                    pos = DecodeScan(data, pos, segment, frame, dcTables, acTables, quantization, restartInterval);
+                    segments.Position = DecodeScan(data, segments.Position, segment, frame, dcTables, acTables, quantization, restartInterval);
                     break;
                 case 0xC2 or 0xC3 or 0xC5 or 0xC6 or 0xC7 or 0xC9 or 0xCA or 0xCB or 0xCD or 0xCE or 0xCF:
                     throw new DicomException($"JPEG process of marker SOF{marker - 0xC0} is not sequential DCT with Huffman coding (SOF0/SOF1)");
@@ -161,15 +98,7 @@ public static class JpegBaselineDecoder
 
     private static Frame ParseFrame(ReadOnlySpan<byte> s, ImagePixelDescription d)
     {
-        if (s.Length < 6)
-        {
-            throw new DicomException("JPEG SOF segment too short");
-        }
-
-        int precision = s[0];
-        int lines = BinaryPrimitives.ReadUInt16BigEndian(s[1..]);
-        int samplesPerLine = BinaryPrimitives.ReadUInt16BigEndian(s[3..]);
-        int count = s[5];
+        var (precision, lines, samplesPerLine, count) = JpegSegmentReader.ReadFrameHeader(s, d);
         if (precision is not (8 or 12))
         {
             throw new DicomException($"JPEG DCT precision {precision} not supported (8 or 12)");
@@ -178,16 +107,6 @@ public static class JpegBaselineDecoder
         if ((precision + 7) / 8 != d.BytesPerSample)
         {
             throw new DicomException($"JPEG precision {precision} does not fit Bits Allocated {d.BitsAllocated}");
-        }
-
-        if (lines != d.Rows || samplesPerLine != d.Columns)
-        {
-            throw new DicomException($"JPEG frame is {samplesPerLine}x{lines}, the image is {d.Columns}x{d.Rows}");
-        }
-
-        if (count != d.SamplesPerPixel || s.Length < 6 + (3 * count))
-        {
-            throw new DicomException($"JPEG frame has {count} components, the image has {d.SamplesPerPixel} samples per pixel");
         }
 
         var components = new Component[count];
@@ -219,40 +138,6 @@ public static class JpegBaselineDecoder
         }
 
         return new Frame(precision, lines, samplesPerLine, components, hMax, vMax, mcusPerLine, mcuRows);
-    }
-
-    private static void ParseHuffman(ReadOnlySpan<byte> s, JpegHuffmanTable?[] dc, JpegHuffmanTable?[] ac)
-    {
-        int p = 0;
-        while (p < s.Length)
-        {
-            if (p + 17 > s.Length)
-            {
-                throw new DicomException("JPEG DHT segment truncated");
-            }
-
-            int tc = s[p] >> 4;
-            int th = s[p] & 15;
-            if (tc > 1 || th > 3)
-            {
-                throw new DicomException($"JPEG Huffman table class {tc} or destination {th} out of range");
-            }
-
-            int total = 0;
-            for (int i = 1; i <= 16; i++)
-            {
-                total += s[p + i];
-            }
-
-            if (total > 256 || p + 17 + total > s.Length)
-            {
-                throw new DicomException("JPEG DHT segment truncated or declares too many codes");
-            }
-
-            var table = new JpegHuffmanTable(s.Slice(p + 1, 16), s.Slice(p + 17, total));
-            (tc == 0 ? dc : ac)[th] = table;
-            p += 17 + total;
-        }
     }
 
     private static void ParseQuantization(ReadOnlySpan<byte> s, int[][] tables)
@@ -326,17 +211,9 @@ public static class JpegBaselineDecoder
             {
                 for (int bx = 0; bx < c.BlocksPerLine; bx++)
                 {
-                    if (restartInterval > 0)
+                    if (reader.BeginMcu(restartInterval, ref mcusLeft, ref nextRestart))
                     {
-                        if (mcusLeft == 0)
-                        {
-                            reader.Restart(nextRestart);
-                            nextRestart = (nextRestart + 1) & 7;
-                            mcusLeft = restartInterval;
-                            predictions.Clear();
-                        }
-
-                        mcusLeft--;
+                        predictions.Clear();
                     }
 
                     DecodeBlock(ref reader, dc[0], ac[0], quant[0], ref predictions[0], coefficients);
@@ -350,17 +227,9 @@ public static class JpegBaselineDecoder
             {
                 for (int mx = 0; mx < frame.McusPerLine; mx++)
                 {
-                    if (restartInterval > 0)
+                    if (reader.BeginMcu(restartInterval, ref mcusLeft, ref nextRestart))
                     {
-                        if (mcusLeft == 0)
-                        {
-                            reader.Restart(nextRestart);
-                            nextRestart = (nextRestart + 1) & 7;
-                            mcusLeft = restartInterval;
-                            predictions.Clear();
-                        }
-
-                        mcusLeft--;
+                        predictions.Clear();
                     }
 
                     for (int k = 0; k < ns; k++)
@@ -384,13 +253,7 @@ public static class JpegBaselineDecoder
             c.Decoded = true;
         }
 
-        int p = reader.AtMarker ? reader.Position : Math.Min(reader.Position, data.Length);
-        while (p + 1 < data.Length && !(data[p] == 0xFF && data[p + 1] != 0 && data[p + 1] != 0xFF && (data[p + 1] < 0xD0 || data[p + 1] > 0xD7)))
-        {
-            p++;
-        }
-
-        return p + 1 < data.Length ? p : data.Length;
+        return JpegSegmentReader.AfterScan(data, reader);
     }
 
     private static void DecodeBlock(ref JpegBitReader reader, JpegHuffmanTable dc, JpegHuffmanTable ac, int[] quant, scoped ref int prediction, scoped Span<int> coefficients)

@@ -131,6 +131,30 @@ internal ref struct JpegBitReader
         throw new DicomException("JPEG entropy-coded data holds a code that is not in the Huffman table");
     }
 
+    /// <summary>
+    /// Accounts for the next MCU of a scan with restart interval <paramref name="restartInterval"/> (0: none): when the
+    /// interval is used up, moves past the expected RSTn and returns true (the caller then resets its predictions).
+    /// </summary>
+    internal bool BeginMcu(int restartInterval, ref int mcusLeft, ref int nextRestart)
+    {
+        if (restartInterval <= 0)
+        {
+            return false;
+        }
+
+        var restarted = false;
+        if (mcusLeft == 0)
+        {
+            Restart(nextRestart);
+            nextRestart = (nextRestart + 1) & 7;
+            mcusLeft = restartInterval;
+            restarted = true;
+        }
+
+        mcusLeft--;
+        return restarted;
+    }
+
     /// <summary>Discards buffered bits and moves past the expected restart marker RSTn.</summary>
     internal void Restart(int expectedIndex)
     {

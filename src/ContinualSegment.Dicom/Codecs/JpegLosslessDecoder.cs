@@ -13,14 +13,8 @@ public static class JpegLosslessDecoder
 
     /// <summary>Decodes one JPEG Lossless frame into a newly allocated native little-endian frame.</summary>
     /// <exception cref="DicomException">The stream is corrupt, not lossless JPEG, or does not match the description.</exception>
-    public static byte[] Decode(ReadOnlySpan<byte> data, ImagePixelDescription description)
-    {
-        ArgumentNullException.ThrowIfNull(description);
-        description.Validate();
-        var output = new byte[description.FrameLength];
-        Decode(data, description, output);
-        return output;
-    }
+    public static byte[] Decode(ReadOnlySpan<byte> data, ImagePixelDescription description) =>
+        CodecFrame.Decode(data, description, Decode);
 
     /// <summary>
     /// Decodes one JPEG Lossless frame into <paramref name="destination"/> (one native frame, arranged as the
@@ -30,66 +24,23 @@ public static class JpegLosslessDecoder
     /// <exception cref="DicomException">The stream is corrupt, not lossless JPEG, or does not match the description.</exception>
     public static void Decode(ReadOnlySpan<byte> data, ImagePixelDescription description, Span<byte> destination)
     {
-        ArgumentNullException.ThrowIfNull(description);
-        description.Validate();
-        if (destination.Length != description.FrameLength)
-        {
-            throw new ArgumentException($"Destination holds {destination.Length} bytes, one frame is {description.FrameLength}", nameof(destination));
-        }
+        CodecFrame.CheckDestination(description, destination);
 
         if (description.BitsAllocated > 16)
         {
             throw new DicomException($"JPEG Lossless cannot hold {description.BitsAllocated}-bit samples");
         }
 
-        if (data.Length < 4 || data[0] != 0xFF || data[1] != 0xD8)
-        {
-            throw new DicomException("JPEG stream does not start with an SOI marker");
-        }
-
+        var segments = new JpegSegmentReader(data);
         var tables = new JpegHuffmanTable?[4];
+        var unusedAcTables = new JpegHuffmanTable?[4];
         FrameHeader? frame = null;
         ushort[][]? planes = null;
         int[] pointTransforms = new int[MaxComponents];
         bool[] decoded = new bool[MaxComponents];
         int restartInterval = 0;
-        int pos = 2;
-        bool ended = false;
-        while (!ended)
+        while (segments.TryRead(out int marker, out ReadOnlySpan<byte> segment))
         {
-            // Find the next marker, skipping fill bytes.
-            if (pos >= data.Length)
-            {
-                break;
-            }
-
-            if (data[pos] != 0xFF)
-            {
-                throw new DicomException($"JPEG marker expected at offset {pos}");
-            }
-
-            while (pos < data.Length && data[pos] == 0xFF)
-            {
-                pos++;
-            }
-
-            if (pos >= data.Length)
-            {
-                break;
-            }
-
-            int marker = data[pos++];
-            switch (marker)
-            {
-                case 0xD9:
-                    ended = true;
-                    continue;
-                case >= 0xD0 and <= 0xD7:
-                case 0x01:
-                    continue;
-            }
-
-            ReadOnlySpan<byte> segment = ReadSegment(data, ref pos, marker);
             switch (marker)
             {
                 case 0xC3:
@@ -107,15 +58,10 @@ public static class JpegLosslessDecoder
 
                     break;
                 case 0xC4:
-                    ParseHuffmanTables(segment, tables);
+                    JpegSegmentReader.ReadHuffmanTables(segment, tables, unusedAcTables);
                     break;
                 case 0xDD:
-                    if (segment.Length < 2)
-                    {
-                        throw new DicomException("JPEG DRI segment too short");
-                    }
-
-                    restartInterval = BinaryPrimitives.ReadUInt16BigEndian(segment);
+                    restartInterval = JpegSegmentReader.RestartInterval(segment);
                     break;
                 case 0xDA:
                     if (frame is null || planes is null)
@@ -123,7 +69,7 @@ public static class JpegLosslessDecoder
                         throw new DicomException("JPEG scan precedes the frame header");
                     }
 
-                    pos = DecodeScan(data, pos, segment, frame, tables, restartInterval, planes, pointTransforms, decoded);
+                    segments.Position = DecodeScan(data, segments.Position, segment, frame, tables, restartInterval, planes, pointTransforms, decoded);
                     break;
                 case 0xC0 or 0xC1 or 0xC2 or 0xC5 or 0xC6 or 0xC7 or 0xC9 or 0xCA or 0xCB or 0xCD or 0xCE or 0xCF:
                     throw new DicomException($"JPEG process of marker SOF{marker - 0xC0} is not lossless Process 14 (SOF3)");
@@ -150,35 +96,9 @@ public static class JpegLosslessDecoder
         NativeSampleFixup.SignExtend(destination, description);
     }
 
-    private static ReadOnlySpan<byte> ReadSegment(ReadOnlySpan<byte> data, ref int pos, int marker)
-    {
-        if (pos + 2 > data.Length)
-        {
-            throw new DicomException($"JPEG marker 0x{marker:X2} at offset {pos - 2} is truncated");
-        }
-
-        int length = BinaryPrimitives.ReadUInt16BigEndian(data[pos..]);
-        if (length < 2 || pos + length > data.Length)
-        {
-            throw new DicomException($"JPEG segment 0x{marker:X2} at offset {pos - 2} has bad length {length}");
-        }
-
-        ReadOnlySpan<byte> segment = data.Slice(pos + 2, length - 2);
-        pos += length;
-        return segment;
-    }
-
     private static FrameHeader ParseFrameHeader(ReadOnlySpan<byte> s, ImagePixelDescription d)
     {
-        if (s.Length < 6)
-        {
-            throw new DicomException("JPEG SOF3 segment too short");
-        }
-
-        int precision = s[0];
-        int lines = BinaryPrimitives.ReadUInt16BigEndian(s[1..]);
-        int samplesPerLine = BinaryPrimitives.ReadUInt16BigEndian(s[3..]);
-        int components = s[5];
+        var (precision, lines, samplesPerLine, components) = JpegSegmentReader.ReadFrameHeader(s, d);
         if (precision < 2 || precision > 16)
         {
             throw new DicomException($"JPEG lossless precision {precision} out of range 2..16");
@@ -189,19 +109,9 @@ public static class JpegLosslessDecoder
             throw new DicomException($"JPEG precision {precision} exceeds Bits Allocated {d.BitsAllocated}");
         }
 
-        if (lines != d.Rows || samplesPerLine != d.Columns)
+        if (components > MaxComponents)
         {
-            throw new DicomException($"JPEG frame is {samplesPerLine}x{lines}, the image is {d.Columns}x{d.Rows}");
-        }
-
-        if (components != d.SamplesPerPixel || components > MaxComponents)
-        {
-            throw new DicomException($"JPEG frame has {components} components, the image has {d.SamplesPerPixel} samples per pixel");
-        }
-
-        if (s.Length < 6 + (3 * components))
-        {
-            throw new DicomException("JPEG SOF3 segment too short for its components");
+            throw new DicomException($"JPEG frame has {components} components; lossless JPEG has at most {MaxComponents}");
         }
 
         var ids = new int[components];
@@ -216,45 +126,6 @@ public static class JpegLosslessDecoder
         }
 
         return new FrameHeader(precision, lines, samplesPerLine, ids);
-    }
-
-    private static void ParseHuffmanTables(ReadOnlySpan<byte> s, JpegHuffmanTable?[] tables)
-    {
-        int p = 0;
-        while (p < s.Length)
-        {
-            if (p + 17 > s.Length)
-            {
-                throw new DicomException("JPEG DHT segment truncated");
-            }
-
-            int tc = s[p] >> 4;
-            int th = s[p] & 0x0F;
-            if (th > 3)
-            {
-                throw new DicomException($"JPEG Huffman table destination {th} out of range");
-            }
-
-            ReadOnlySpan<byte> counts = s.Slice(p + 1, 16);
-            int total = 0;
-            foreach (byte n in counts)
-            {
-                total += n;
-            }
-
-            if (total > 256 || p + 17 + total > s.Length)
-            {
-                throw new DicomException("JPEG DHT segment truncated or declares too many codes");
-            }
-
-            var table = new JpegHuffmanTable(counts, s.Slice(p + 17, total));
-            if (tc == 0)
-            {
-                tables[th] = table;
-            }
-
-            p += 17 + total;
-        }
     }
 
     private static int DecodeScan(
@@ -323,53 +194,17 @@ public static class JpegLosslessDecoder
             int rowStart = row * width;
             for (int col = 0; col < width; col++)
             {
-                if (restartInterval > 0)
+                if (reader.BeginMcu(restartInterval, ref mcusLeft, ref nextRestart))
                 {
-                    if (mcusLeft == 0)
-                    {
-                        reader.Restart(nextRestart);
-                        nextRestart = (nextRestart + 1) & 7;
-                        mcusLeft = restartInterval;
-                        firstLine = true;
-                        resetSample = true;
-                    }
-
-                    mcusLeft--;
+                    firstLine = true;
+                    resetSample = true;
                 }
 
                 int i = rowStart + col;
                 for (int k = 0; k < ns; k++)
                 {
                     ushort[] plane = scanPlanes[k];
-                    int prediction;
-                    if (resetSample)
-                    {
-                        prediction = initial;
-                    }
-                    else if (firstLine)
-                    {
-                        prediction = plane[i - 1];
-                    }
-                    else if (col == 0)
-                    {
-                        prediction = plane[i - width];
-                    }
-                    else
-                    {
-                        int ra = plane[i - 1];
-                        int rb = plane[i - width];
-                        int rc = plane[i - width - 1];
-                        prediction = predictor switch
-                        {
-                            1 => ra,
-                            2 => rb,
-                            3 => rc,
-                            4 => ra + rb - rc,
-                            5 => ra + ((rb - rc) >> 1),
-                            6 => rb + ((ra - rc) >> 1),
-                            _ => (ra + rb) >> 1,
-                        };
-                    }
+                    int prediction = JpegLosslessPredictor.Predict(plane, i, width, predictor, initial, resetSample, firstLine, col == 0);
 
                     int ssss = reader.DecodeSymbol(componentTable[k]);
                     int diff;
@@ -409,14 +244,7 @@ public static class JpegLosslessDecoder
             pointTransforms[componentIndex[k]] = pointTransform;
         }
 
-        // Continue at the next marker that is not a restart marker.
-        int p = reader.AtMarker ? reader.Position : Math.Min(reader.Position, data.Length);
-        while (p + 1 < data.Length && !(data[p] == 0xFF && data[p + 1] != 0 && data[p + 1] != 0xFF && (data[p + 1] < 0xD0 || data[p + 1] > 0xD7)))
-        {
-            p++;
-        }
-
-        return p + 1 < data.Length ? p : data.Length;
+        return JpegSegmentReader.AfterScan(data, reader);
     }
 
     private static void WriteOutput(ushort[][] planes, int[] pointTransforms, ImagePixelDescription d, Span<byte> destination)

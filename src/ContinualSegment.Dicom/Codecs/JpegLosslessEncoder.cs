@@ -22,16 +22,10 @@ public static class JpegLosslessEncoder
     /// <exception cref="DicomException">The description cannot be encoded or the frame length is wrong.</exception>
     public static byte[] Encode(ReadOnlySpan<byte> nativeFrame, ImagePixelDescription description, int predictor = 1, int restartIntervalRows = 0)
     {
-        ArgumentNullException.ThrowIfNull(description);
-        description.Validate();
+        CodecFrame.CheckNativeFrame(description, nativeFrame);
         if (description.BitsAllocated > 16)
         {
             throw new DicomException($"JPEG Lossless cannot hold {description.BitsAllocated}-bit samples");
-        }
-
-        if (nativeFrame.Length != description.FrameLength)
-        {
-            throw new DicomException($"Native frame holds {nativeFrame.Length} bytes, the description needs {description.FrameLength}");
         }
 
         if (predictor < 1 || predictor > 7)
@@ -122,31 +116,7 @@ public static class JpegLosslessEncoder
         int row = i / width;
         int col = i - (row * width);
         bool firstLine = restartIntervalRows > 0 ? row % restartIntervalRows == 0 : row == 0;
-        int prediction;
-        if (firstLine)
-        {
-            prediction = col == 0 ? initial : plane[i - 1];
-        }
-        else if (col == 0)
-        {
-            prediction = plane[i - width];
-        }
-        else
-        {
-            int ra = plane[i - 1];
-            int rb = plane[i - width];
-            int rc = plane[i - width - 1];
-            prediction = predictor switch
-            {
-                1 => ra,
-                2 => rb,
-                3 => rc,
-                4 => ra + rb - rc,
-                5 => ra + ((rb - rc) >> 1),
-                6 => rb + ((ra - rc) >> 1),
-                _ => (ra + rb) >> 1,
-            };
-        }
+        int prediction = JpegLosslessPredictor.Predict(plane, i, width, predictor, initial, firstLine && col == 0, firstLine, col == 0);
 
         // Differences are taken modulo 2^16, in the range -32767..32768.
         int diff = (plane[i] - prediction) & 0xFFFF;

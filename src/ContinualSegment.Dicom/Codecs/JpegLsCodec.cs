@@ -11,14 +11,8 @@ public static class JpegLsCodec
 
     /// <summary>Decodes one JPEG-LS frame into a newly allocated native little-endian frame.</summary>
     /// <exception cref="DicomException">CharLS is missing, the stream is corrupt, or it does not match the description.</exception>
-    public static byte[] Decode(ReadOnlySpan<byte> data, ImagePixelDescription description)
-    {
-        ArgumentNullException.ThrowIfNull(description);
-        description.Validate();
-        var output = new byte[description.FrameLength];
-        Decode(data, description, output);
-        return output;
-    }
+    public static byte[] Decode(ReadOnlySpan<byte> data, ImagePixelDescription description) =>
+        CodecFrame.Decode(data, description, Decode);
 
     /// <summary>
     /// Decodes one JPEG-LS frame into <paramref name="destination"/> (one native frame, arranged as the description's
@@ -27,15 +21,9 @@ public static class JpegLsCodec
     /// <exception cref="DicomException">CharLS is missing, the stream is corrupt, or it does not match the description.</exception>
     public static unsafe void Decode(ReadOnlySpan<byte> data, ImagePixelDescription description, Span<byte> destination)
     {
-        ArgumentNullException.ThrowIfNull(description);
-        description.Validate();
-        if (destination.Length != description.FrameLength)
-        {
-            throw new ArgumentException($"Destination holds {destination.Length} bytes, one frame is {description.FrameLength}", nameof(destination));
-        }
+        CodecFrame.CheckDestination(description, destination);
 
-        CharLsApi api = CharLsApi.TryGet()
-            ?? throw new DicomException("Transfer syntax JPEG-LS (1.2.840.10008.1.2.4.80/.81) not supported: libcharls2 not installed (libcharls.so.2 not found)");
+        CharLsApi api = CharLsApi.Require();
         if (description.BitsAllocated > 16)
         {
             throw new DicomException($"JPEG-LS cannot hold {description.BitsAllocated}-bit samples");

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace ContinualSegment.Dicom.Codecs;
 
 /// <summary>Entry points of the system OpenJPEG 2.x library (libopenjp2.so.7), bound at first use.</summary>
@@ -62,25 +60,11 @@ internal sealed unsafe class OpenJpegApi
     /// <summary>The bound library, or null when libopenjp2.so.7 cannot be loaded.</summary>
     internal static OpenJpegApi? TryGet() => Instance.Value;
 
-    private static nint Export(nint library, string name) => NativeLibrary.GetExport(library, name);
+    /// <summary>The bound library.</summary>
+    /// <exception cref="DicomException">The library is not installed: the transfer syntax is not supported here.</exception>
+    internal static OpenJpegApi Require() => TryGet() ?? throw new DicomException("Transfer syntax JPEG 2000 (1.2.840.10008.1.2.4.90/.91) not supported: libopenjp2-7 not installed (libopenjp2.so.7 not found)");
 
-    private static OpenJpegApi? Load()
-    {
-        foreach (string name in new[] { "libopenjp2.so.7", "libopenjp2.so", "openjp2" })
-        {
-            if (NativeLibrary.TryLoad(name, out nint handle))
-            {
-                try
-                {
-                    return new OpenJpegApi(handle);
-                }
-                catch (EntryPointNotFoundException)
-                {
-                    NativeLibrary.Free(handle);
-                }
-            }
-        }
+    private static nint Export(nint library, string name) => NativeCodecLibrary.Export(library, name);
 
-        return null;
-    }
+    private static OpenJpegApi? Load() => NativeCodecLibrary.Load(["libopenjp2.so.7", "libopenjp2.so", "openjp2"], static library => new OpenJpegApi(library));
 }

@@ -13,14 +13,8 @@ public static class RleCodec
 
     /// <summary>Decodes one RLE frame into a newly allocated native little-endian frame.</summary>
     /// <exception cref="DicomException">The frame is corrupt or does not match the description.</exception>
-    public static byte[] Decode(ReadOnlySpan<byte> frame, ImagePixelDescription description)
-    {
-        ArgumentNullException.ThrowIfNull(description);
-        description.Validate();
-        var output = new byte[description.FrameLength];
-        Decode(frame, description, output);
-        return output;
-    }
+    public static byte[] Decode(ReadOnlySpan<byte> frame, ImagePixelDescription description) =>
+        CodecFrame.Decode(frame, description, Decode);
 
     /// <summary>
     /// Decodes one RLE frame into <paramref name="destination"/> (exactly one native frame long), arranged as the
@@ -29,12 +23,7 @@ public static class RleCodec
     /// <exception cref="DicomException">The frame is corrupt or does not match the description.</exception>
     public static void Decode(ReadOnlySpan<byte> frame, ImagePixelDescription description, Span<byte> destination)
     {
-        ArgumentNullException.ThrowIfNull(description);
-        description.Validate();
-        if (destination.Length != description.FrameLength)
-        {
-            throw new ArgumentException($"Destination holds {destination.Length} bytes, one frame is {description.FrameLength}", nameof(destination));
-        }
+        CodecFrame.CheckDestination(description, destination);
 
         if (frame.Length < HeaderLength)
         {
@@ -77,22 +66,19 @@ public static class RleCodec
         }
     }
 
-    private static void ScatterPlane(ReadOnlySpan<byte> plane, Span<byte> destination, ImagePixelDescription d, int sample, int byteInSample)
+    /// <summary>Where byte <paramref name="byteInSample"/> of sample <paramref name="sample"/> of the first pixel lies in a native frame, and the step to the next pixel's.</summary>
+    private static (int Offset, int Stride) PlaneLayout(ImagePixelDescription d, int pixels, int sample, int byteInSample)
     {
         int bytesPerSample = d.BytesPerSample;
+        return d.PlanarConfiguration == 0
+            ? ((sample * bytesPerSample) + byteInSample, d.SamplesPerPixel * bytesPerSample)
+            : ((sample * pixels * bytesPerSample) + byteInSample, bytesPerSample);
+    }
+
+    private static void ScatterPlane(ReadOnlySpan<byte> plane, Span<byte> destination, ImagePixelDescription d, int sample, int byteInSample)
+    {
         int pixels = plane.Length;
-        int offset;
-        int stride;
-        if (d.PlanarConfiguration == 0)
-        {
-            offset = (sample * bytesPerSample) + byteInSample;
-            stride = d.SamplesPerPixel * bytesPerSample;
-        }
-        else
-        {
-            offset = (sample * pixels * bytesPerSample) + byteInSample;
-            stride = bytesPerSample;
-        }
+        var (offset, stride) = PlaneLayout(d, pixels, sample, byteInSample);
 
         if (stride == 1)
         {
@@ -152,12 +138,7 @@ public static class RleCodec
     /// <exception cref="DicomException">The description cannot be RLE encoded or the frame length is wrong.</exception>
     public static byte[] Encode(ReadOnlySpan<byte> nativeFrame, ImagePixelDescription description)
     {
-        ArgumentNullException.ThrowIfNull(description);
-        description.Validate();
-        if (nativeFrame.Length != description.FrameLength)
-        {
-            throw new DicomException($"Native frame holds {nativeFrame.Length} bytes, the description needs {description.FrameLength}");
-        }
+        CodecFrame.CheckNativeFrame(description, nativeFrame);
 
         int bytesPerSample = description.BytesPerSample;
         int samples = description.SamplesPerPixel;
@@ -206,20 +187,8 @@ public static class RleCodec
 
     private static void GatherPlane(ReadOnlySpan<byte> source, Span<byte> plane, ImagePixelDescription d, int sample, int byteInSample)
     {
-        int bytesPerSample = d.BytesPerSample;
         int pixels = plane.Length;
-        int offset;
-        int stride;
-        if (d.PlanarConfiguration == 0)
-        {
-            offset = (sample * bytesPerSample) + byteInSample;
-            stride = d.SamplesPerPixel * bytesPerSample;
-        }
-        else
-        {
-            offset = (sample * pixels * bytesPerSample) + byteInSample;
-            stride = bytesPerSample;
-        }
+        var (offset, stride) = PlaneLayout(d, pixels, sample, byteInSample);
 
         for (int i = 0; i < pixels; i++)
         {

@@ -50,9 +50,7 @@ public static class DicomCharacterSet
             return string.Empty;
         }
 
-        var charset = UsesSpecificCharacterSet(vrCode)
-            ? ParsedCharacterSet.Parse(specificCharacterSet, mode)
-            : ParsedCharacterSet.DefaultRepertoire;
+        var charset = CharacterSetFor(specificCharacterSet, vrCode, mode);
         if (charset.StandAlone is { } encoding)
         {
             return DecodeWhole(bytes, encoding, charset, mode);
@@ -60,6 +58,10 @@ public static class DicomCharacterSet
 
         return Iso2022Decoder.Decode(bytes, charset, DelimitersOf(vrCode), mode);
     }
+
+    /// <summary>The character sets a value of this VR is in: those of (0008,0005) for text VRs that use them, else the default repertoire.</summary>
+    private static ParsedCharacterSet CharacterSetFor(IReadOnlyList<string> specificCharacterSet, string vrCode, DicomTextErrorMode mode) =>
+        UsesSpecificCharacterSet(vrCode) ? ParsedCharacterSet.Parse(specificCharacterSet, mode) : ParsedCharacterSet.DefaultRepertoire;
 
     /// <summary>
     /// Encodes a value with <see cref="DicomTextErrorMode.Replace"/>: characters no declared set holds become '?'.
@@ -86,9 +88,7 @@ public static class DicomCharacterSet
             return [];
         }
 
-        var charset = UsesSpecificCharacterSet(vrCode)
-            ? ParsedCharacterSet.Parse(specificCharacterSet, mode)
-            : ParsedCharacterSet.DefaultRepertoire;
+        var charset = CharacterSetFor(specificCharacterSet, vrCode, mode);
         if (charset.StandAlone is { } encoding)
         {
             return EncodeWhole(value, encoding, charset, mode);
