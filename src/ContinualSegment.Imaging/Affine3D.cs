@@ -37,6 +37,25 @@ public sealed record Affine3D(Vec3 Origin, Vec3 AxisI, Vec3 AxisJ, Vec3 AxisK, V
     }
 
     /// <summary>The 4×4 homogeneous voxel→LPS matrix, row-major.</summary>
+    /// <summary>
+    /// Whether two mappings agree to within <paramref name="originToleranceMm"/> in the translation and
+    /// <paramref name="stepToleranceMm"/> in each column of the linear part (one voxel step along i, j, k).
+    /// </summary>
+    public bool Matches(Affine3D other, double originToleranceMm = 1e-2, double stepToleranceMm = 1e-4)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        double[] a = ToMatrix4x4(), b = other.ToMatrix4x4();
+        for (var i = 0; i < 12; i++)
+        {
+            if (Math.Abs(a[i] - b[i]) > (i % 4 == 3 ? originToleranceMm : stepToleranceMm))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     public double[] ToMatrix4x4()
     {
         double[] m = LinearPart();

@@ -31,10 +31,8 @@ public static class NiftiReader
     {
         NiftiHeader h = NiftiHeader.Parse(file);
         ReadOnlySpan<byte> data = DataSpan(file, h);
-        Affine3D g = NiftiGeometry.Read(h);
-        var vol = new Volume<float>(h.SizeX, h.SizeY, h.SizeZ, g);
-        bool scale = h.SclSlope != 0 && float.IsFinite(h.SclSlope);
-        double slope = scale ? h.SclSlope : 1.0, inter = scale && float.IsFinite(h.SclInter) ? h.SclInter : 0.0;
+        var vol = new Volume<float>(h.SizeX, h.SizeY, h.SizeZ, NiftiGeometry.Read(h));
+        (double slope, double inter) = Scaling(h);
         float[] dst = vol.Data;
         for (int i = 0; i < dst.Length; i++)
         {
@@ -48,10 +46,8 @@ public static class NiftiReader
     {
         NiftiHeader h = NiftiHeader.Parse(file);
         ReadOnlySpan<byte> data = DataSpan(file, h);
-        Affine3D g = NiftiGeometry.Read(h);
-        var vol = new Volume<ushort>(h.SizeX, h.SizeY, h.SizeZ, g);
-        bool scale = h.SclSlope != 0 && float.IsFinite(h.SclSlope);
-        double slope = scale ? h.SclSlope : 1.0, inter = scale && float.IsFinite(h.SclInter) ? h.SclInter : 0.0;
+        var vol = new Volume<ushort>(h.SizeX, h.SizeY, h.SizeZ, NiftiGeometry.Read(h));
+        (double slope, double inter) = Scaling(h);
         ushort[] dst = vol.Data;
         for (int i = 0; i < dst.Length; i++)
         {
@@ -66,6 +62,13 @@ public static class NiftiReader
         }
 
         return vol;
+    }
+
+    // scl_slope 0 (or not finite) means no scaling.
+    private static (double Slope, double Inter) Scaling(NiftiHeader h)
+    {
+        bool scale = h.SclSlope != 0 && float.IsFinite(h.SclSlope);
+        return (scale ? h.SclSlope : 1.0, scale && float.IsFinite(h.SclInter) ? h.SclInter : 0.0);
     }
 
     /// <summary>

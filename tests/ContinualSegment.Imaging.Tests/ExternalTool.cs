@@ -5,6 +5,9 @@ namespace ContinualSegment.Imaging.Tests;
 /// <summary>Runs a peer tool as a process; a missing tool fails the test.</summary>
 internal static class ExternalTool
 {
+    /// <summary>Debian's Python, which has pydicom (the one on PATH may not).</summary>
+    public const string Python = "/usr/bin/python3";
+
     /// <summary>Runs the tool and asserts it exited 0; returns stdout and stderr.</summary>
     public static string Run(string tool, params string[] args)
     {

@@ -9,19 +9,21 @@ public static class EvaluateCommand
 {
     public static Command Create(TextWriter output)
     {
-        var pred = new Option<string>("--pred") { Description = "Directory of predicted label maps (*.nii.gz).", Required = true };
-        var truth = new Option<string>("--truth") { Description = "Directory of ground-truth label maps with the same file names.", Required = true };
+        var pred = new Option<string>("--pred") { Description = "Directory of predictions: label maps (CASE.nii.gz) or our DICOM-SEG objects (CASE.dcm, CASE/seg.dcm).", Required = true };
+        var truth = new Option<string>("--truth") { Description = "Directory of ground truth with the same case names (NIfTI label maps or DICOM-SEG).", Required = true };
+        var series = new Option<string?>("--series") { Description = "Directory of the CT series (one folder per case, as cseg phantom --dicom writes them): SEG objects are read on their referenced series' grid and matched to cases by it." };
         var task = new Option<string?>("--task") { Description = "Task whose local labels the maps hold (default: catalogue indices 1–143)." };
         var json = new Option<string?>("--json") { Description = "Where to write the JSON report (default: PRED/evaluation.json; Markdown beside it)." };
-        var command = new Command("evaluate", "Score predicted label maps: per-structure Dice, HD95, surface Dice at 1 and 2 mm, per-task means.")
+        var command = new Command("evaluate", "Score predicted label maps or DICOM-SEG objects: per-structure Dice, HD95, surface Dice at 1 and 2 mm, per-task means.")
         {
-            pred, truth, task, json,
+            pred, truth, task, json, series,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var predDir = Path.GetFullPath(parse.GetValue(pred)!);
             var truthDir = Path.GetFullPath(parse.GetValue(truth)!);
-            foreach (var dir in new[] { predDir, truthDir })
+            var seriesDir = parse.GetValue(series) is { } s ? Path.GetFullPath(s) : null;
+            foreach (var dir in seriesDir is null ? new[] { predDir, truthDir } : [predDir, truthDir, seriesDir])
             {
                 if (!Directory.Exists(dir))
                 {
@@ -29,7 +31,7 @@ public static class EvaluateCommand
                 }
             }
 
-            var report = await DirectoryEvaluator.EvaluateAsync(predDir, truthDir, StructureCatalogue.LoadDefault(), parse.GetValue(task), cancellationToken).ConfigureAwait(false);
+            var report = await DirectoryEvaluator.EvaluateAsync(predDir, truthDir, StructureCatalogue.LoadDefault(), parse.GetValue(task), cancellationToken, null, seriesDir).ConfigureAwait(false);
             var jsonPath = Path.GetFullPath(parse.GetValue(json) ?? Path.Combine(predDir, "evaluation.json"));
             await File.WriteAllTextAsync(jsonPath, EvaluationReportWriter.ToJson(report), cancellationToken).ConfigureAwait(false);
             var markdown = EvaluationReportWriter.ToMarkdown(report);

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace ContinualSegment.Imaging.Contours;
 
 /// <summary>
@@ -40,15 +42,18 @@ public static class KeyholeMerger
 
     private static List<Point2> Splice(List<Point2> outer, IReadOnlyList<Point2> hole)
     {
+        ReadOnlySpan<Point2> o = CollectionsMarshal.AsSpan(outer);
+        Point2[] h = [.. hole];
         var bestOuter = 0;
         var bestHole = 0;
         var best = double.MaxValue;
-        for (var i = 0; i < outer.Count; i++)
+        for (var i = 0; i < o.Length; i++)
         {
-            for (var j = 0; j < hole.Count; j++)
+            var p = o[i];
+            for (var j = 0; j < h.Length; j++)
             {
-                var dx = outer[i].X - hole[j].X;
-                var dy = outer[i].Y - hole[j].Y;
+                var dx = p.X - h[j].X;
+                var dy = p.Y - h[j].Y;
                 var d = (dx * dx) + (dy * dy);
                 if (d < best)
                 {
@@ -59,14 +64,14 @@ public static class KeyholeMerger
             }
         }
 
-        var merged = new List<Point2>(outer.Count + hole.Count + 2);
-        merged.AddRange(outer.Take(bestOuter + 1));
-        for (var k = 0; k <= hole.Count; k++)
+        var merged = new List<Point2>(o.Length + h.Length + 2);
+        merged.AddRange(o[..(bestOuter + 1)]);
+        for (var k = 0; k <= h.Length; k++)
         {
-            merged.Add(hole[(bestHole + k) % hole.Count]);
+            merged.Add(h[(bestHole + k) % h.Length]);
         }
 
-        merged.AddRange(outer.Skip(bestOuter));
+        merged.AddRange(o[bestOuter..]);
         return merged;
     }
 }

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace ContinualSegment.Imaging.Contours;
 
 /// <summary>
@@ -30,54 +32,89 @@ public static class MarchingSquares
 
         // Vertices live at doubled coordinates: (2i+1, 2j) on horizontal edges, (2i, 2j+1) on vertical ones,
         // with i in -1..width and j in -1..height (a one-pixel background border closes every contour).
+        // Each vertex has exactly two neighbours; they are kept in flat arrays indexed by the vertex key.
         var keyWidth = (2L * width) + 6;
-        var neighbours = new Dictionary<long, (long A, long B)>();
-        var edgeKeys = new long[4];
+        var keyCount = keyWidth * ((2L * height) + 6);
+        if (keyCount > Array.MaxLength / 2)
+        {
+            throw new ArgumentException($"a {width}×{height} mask is too large to trace", nameof(mask));
+        }
 
+        // The mask with a one-pixel background border, so the cell scan needs no bounds checks.
+        var paddedWidth = width + 2;
+        var padded = new byte[paddedWidth * (height + 2)];
+        for (var j = 0; j < height; j++)
+        {
+            var row = mask.Slice(j * width, width);
+            var target = padded.AsSpan(((j + 1) * paddedWidth) + 1, width);
+            for (var i = 0; i < width; i++)
+            {
+                target[i] = row[i] != 0 ? (byte)1 : (byte)0;
+            }
+        }
+
+        var first = ArrayPool<int>.Shared.Rent((int)keyCount);
+        var second = ArrayPool<int>.Shared.Rent((int)keyCount);
+        try
+        {
+            Array.Fill(first, -1, 0, (int)keyCount);
+            return Orient(Link(padded, paddedWidth, width, height, keyWidth, first, second));
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(first);
+            ArrayPool<int>.Shared.Return(second);
+        }
+    }
+
+    private static List<ContourPolygon> Link(byte[] padded, int paddedWidth, int width, int height, long keyWidth, int[] first, int[] second)
+    {
+        var starts = new List<int>();
+        Span<int> edgeKeys = stackalloc int[4];
         for (var j = -1; j < height; j++)
         {
+            var top = (j + 1) * paddedWidth;
+            var bottom = top + paddedWidth;
             for (var i = -1; i < width; i++)
             {
-                var code = (At(mask, width, height, i, j) ? 1 : 0)
-                    | (At(mask, width, height, i + 1, j) ? 2 : 0)
-                    | (At(mask, width, height, i + 1, j + 1) ? 4 : 0)
-                    | (At(mask, width, height, i, j + 1) ? 8 : 0);
-                var segs = Segments[code];
-                if (segs.Length == 0)
+                var c = i + 1;
+                var code = padded[top + c] | (padded[top + c + 1] << 1) | (padded[bottom + c + 1] << 2) | (padded[bottom + c] << 3);
+                if (code is 0 or 15)
                 {
                     continue;
                 }
 
+                var segs = Segments[code];
                 edgeKeys[0] = Key((2 * i) + 1, 2 * j, keyWidth);
                 edgeKeys[1] = Key(2 * (i + 1), (2 * j) + 1, keyWidth);
                 edgeKeys[2] = Key((2 * i) + 1, 2 * (j + 1), keyWidth);
                 edgeKeys[3] = Key(2 * i, (2 * j) + 1, keyWidth);
                 for (var s = 0; s < segs.Length; s += 2)
                 {
-                    Link(neighbours, edgeKeys[segs[s]], edgeKeys[segs[s + 1]]);
-                    Link(neighbours, edgeKeys[segs[s + 1]], edgeKeys[segs[s]]);
+                    Link(first, second, starts, edgeKeys[segs[s]], edgeKeys[segs[s + 1]]);
+                    Link(first, second, starts, edgeKeys[segs[s + 1]], edgeKeys[segs[s]]);
                 }
             }
         }
 
         var polygons = new List<ContourPolygon>();
-        var visited = new HashSet<long>();
-        foreach (var start in neighbours.Keys)
+        foreach (var start in starts)
         {
-            if (!visited.Add(start))
+            if (first[start] < 0)
             {
                 continue;
             }
 
+            // Walk the loop, unlinking each vertex so it is not started again.
             var loop = new List<Point2> { ToPoint(start, keyWidth) };
             var previous = start;
-            var current = neighbours[start].A;
+            var current = first[start];
+            first[start] = -1;
             while (current != start)
             {
-                visited.Add(current);
                 loop.Add(ToPoint(current, keyWidth));
-                var (a, b) = neighbours[current];
-                var next = a == previous ? b : a;
+                var next = first[current] == previous ? second[current] : first[current];
+                first[current] = -1;
                 previous = current;
                 current = next;
             }
@@ -85,26 +122,24 @@ public static class MarchingSquares
             polygons.Add(new ContourPolygon(loop));
         }
 
-        return Orient(polygons);
+        return polygons;
     }
 
-    private static bool At(ReadOnlySpan<byte> mask, int width, int height, int i, int j)
-        => i >= 0 && j >= 0 && i < width && j < height && mask[(j * width) + i] != 0;
+    private static int Key(int x2, int y2, long keyWidth) => (int)(((y2 + 2L) * keyWidth) + x2 + 2L);
 
-    private static long Key(int x2, int y2, long keyWidth) => ((y2 + 2L) * keyWidth) + x2 + 2L;
-
-    private static Point2 ToPoint(long key, long keyWidth)
+    private static Point2 ToPoint(int key, long keyWidth)
         => new(((key % keyWidth) - 2) / 2.0, ((key / keyWidth) - 2) / 2.0);
 
-    private static void Link(Dictionary<long, (long A, long B)> neighbours, long from, long to)
+    private static void Link(int[] first, int[] second, List<int> starts, int from, int to)
     {
-        if (neighbours.TryGetValue(from, out var pair))
+        if (first[from] < 0)
         {
-            neighbours[from] = (pair.A, to);
+            first[from] = to;
+            starts.Add(from);
         }
         else
         {
-            neighbours[from] = (to, -1);
+            second[from] = to;
         }
     }
 

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace ContinualSegment.Imaging.Contours;
 
 /// <summary>Small polygon helpers shared by the contour code.</summary>
@@ -22,8 +24,19 @@ public static class PolygonMath
     public static bool Contains(IReadOnlyList<Point2> polygon, Point2 p)
     {
         ArgumentNullException.ThrowIfNull(polygon);
+        return polygon switch
+        {
+            Point2[] array => Contains(array.AsSpan(), p),
+            List<Point2> list => Contains(CollectionsMarshal.AsSpan(list), p),
+            _ => Contains([.. polygon], p),
+        };
+    }
+
+    /// <summary>Even-odd point-in-polygon test on a span of vertices.</summary>
+    public static bool Contains(ReadOnlySpan<Point2> polygon, Point2 p)
+    {
         var inside = false;
-        for (int i = 0, j = polygon.Count - 1; i < polygon.Count; j = i++)
+        for (int i = 0, j = polygon.Length - 1; i < polygon.Length; j = i++)
         {
             var a = polygon[i];
             var b = polygon[j];

@@ -56,18 +56,16 @@ public static class SliceContourer
         var w = box.X1 - box.X0 + 1;
         var h = box.Y1 - box.Y0 + 1;
         var sub = new byte[w * h];
+        ReadOnlySpan<T> wanted = [.. labels];
         for (var y = 0; y < h; y++)
         {
             var row = slice.Slice(((box.Y0 + y) * width) + box.X0, w);
+            var target = sub.AsSpan(y * w, w);
             for (var x = 0; x < w; x++)
             {
-                for (var l = 0; l < labels.Count; l++)
+                if (wanted.Contains(row[x]))
                 {
-                    if (row[x].Equals(labels[l]))
-                    {
-                        sub[(y * w) + x] = 1;
-                        break;
-                    }
+                    target[x] = 1;
                 }
             }
         }

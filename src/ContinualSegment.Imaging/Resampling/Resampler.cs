@@ -105,18 +105,11 @@ public static class Resampler
 
     private static float Trilinear(ReadOnlySpan<float> src, GridSize s, double x, double y, double z, float outside)
     {
-        // Points up to half a voxel beyond the edge clamp to it, as a voxel covers its whole cell.
-        if (x < -0.5 || y < -0.5 || z < -0.5 || x > s.X - 0.5 || y > s.Y - 0.5 || z > s.Z - 0.5)
+        if (!Cell(s, ref x, ref y, ref z, out var x0, out var y0, out var z0))
         {
             return outside;
         }
 
-        x = Math.Clamp(x, 0, s.X - 1);
-        y = Math.Clamp(y, 0, s.Y - 1);
-        z = Math.Clamp(z, 0, s.Z - 1);
-        var x0 = Math.Min((int)x, s.X - 1);
-        var y0 = Math.Min((int)y, s.Y - 1);
-        var z0 = Math.Min((int)z, s.Z - 1);
         var x1 = Math.Min(x0 + 1, s.X - 1);
         var y1 = Math.Min(y0 + 1, s.Y - 1);
         var z1 = Math.Min(z0 + 1, s.Z - 1);
@@ -130,19 +123,34 @@ public static class Resampler
 
     private static double Lerp(double a, double b, double t) => a + ((b - a) * t);
 
-    private static ushort WeightedVote(ReadOnlySpan<ushort> src, GridSize s, double x, double y, double z, ushort[] labels, double[] weights)
+    /// <summary>
+    /// The interpolation cell of a continuous index: false outside the grid; points up to half a voxel beyond the edge
+    /// clamp to it, as a voxel covers its whole cell. The index is clamped in place and its lower corner returned.
+    /// </summary>
+    private static bool Cell(GridSize s, ref double x, ref double y, ref double z, out int x0, out int y0, out int z0)
     {
         if (x < -0.5 || y < -0.5 || z < -0.5 || x > s.X - 0.5 || y > s.Y - 0.5 || z > s.Z - 0.5)
         {
-            return 0;
+            x0 = y0 = z0 = 0;
+            return false;
         }
 
         x = Math.Clamp(x, 0, s.X - 1);
         y = Math.Clamp(y, 0, s.Y - 1);
         z = Math.Clamp(z, 0, s.Z - 1);
-        var x0 = Math.Min((int)x, s.X - 1);
-        var y0 = Math.Min((int)y, s.Y - 1);
-        var z0 = Math.Min((int)z, s.Z - 1);
+        x0 = Math.Min((int)x, s.X - 1);
+        y0 = Math.Min((int)y, s.Y - 1);
+        z0 = Math.Min((int)z, s.Z - 1);
+        return true;
+    }
+
+    private static ushort WeightedVote(ReadOnlySpan<ushort> src, GridSize s, double x, double y, double z, ushort[] labels, double[] weights)
+    {
+        if (!Cell(s, ref x, ref y, ref z, out var x0, out var y0, out var z0))
+        {
+            return 0;
+        }
+
         double fx = x - x0, fy = y - y0, fz = z - z0;
         var distinct = 0;
         for (var corner = 0; corner < 8; corner++)

@@ -43,19 +43,40 @@ public static class ResultsWriter
         };
         var labels = await NiftiReader.ReadLabelsAsync(request.LabelsPath, cancellationToken).ConfigureAwait(false);
         var task = request.Task ?? await TaskFromDatasetJsonAsync(request.LabelsPath, catalogue, cancellationToken).ConfigureAwait(false);
-        var onGrid = OnSeriesGrid(labels, series, out var resampled);
+        return await WriteAsync(series, labels, request.OutputDirectory, task, request.Algorithm, catalogue, cancellationToken).ConfigureAwait(false);
+    }
 
-        var segRequest = SegmentationRequest.FromLabelMap(series, onGrid, catalogue, request.Algorithm, task);
-        var rtRequest = RtStructRequest.FromLabelMap(series, onGrid, catalogue, task);
-        Directory.CreateDirectory(request.OutputDirectory);
-        var segPath = Path.Combine(request.OutputDirectory, SegmentationFileName);
-        var rtPath = Path.Combine(request.OutputDirectory, StructureSetFileName);
-        var version = request.Algorithm.Version;
-        await SegmentationWriter.BuildFile(segRequest, new SegmentationOptions { SoftwareVersions = version })
-            .SaveAsync(segPath, null, cancellationToken).ConfigureAwait(false);
-        var rt = RtStructBuilder.Build(rtRequest, new RtStructOptions(SoftwareVersion: version, AlgorithmDescription: $"{request.Algorithm.Name} {version}"), null, null, DateTimeOffset.UtcNow);
+    /// <summary>
+    /// Writes DICOM-SEG and RTSTRUCT for a label map already in memory (e.g. straight from inference) on a loaded series:
+    /// the map is brought onto the series' grid when it is not on it, its values are read as <paramref name="task"/>'s
+    /// labels or catalogue indices (null), and the Segmentation's pixel data is streamed to the file.
+    /// </summary>
+    public static async Task<ResultsOutput> WriteAsync(
+        SeriesHeader series,
+        Volume<ushort> labels,
+        string outputDirectory,
+        string? task,
+        SegmentAlgorithm algorithm,
+        StructureCatalogue catalogue,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentException.ThrowIfNullOrEmpty(outputDirectory);
+        ArgumentNullException.ThrowIfNull(algorithm);
+        ArgumentNullException.ThrowIfNull(catalogue);
+        var onGrid = OnSeriesGrid(labels, series, out var resampled);
+        var table = LabelTable.FromLabelMap(onGrid, catalogue, task);
+        var segRequest = SegmentationRequest.FromLabelMap(series, onGrid, table, algorithm);
+        var rtRequest = RtStructRequest.FromLabelMap(series, onGrid, table);
+        Directory.CreateDirectory(outputDirectory);
+        var segPath = Path.Combine(outputDirectory, SegmentationFileName);
+        var rtPath = Path.Combine(outputDirectory, StructureSetFileName);
+        var version = algorithm.Version;
+        await SegmentationWriter.WriteAsync(segRequest, segPath, new SegmentationOptions { SoftwareVersions = version }, cancellationToken).ConfigureAwait(false);
+        var rt = RtStructBuilder.Build(rtRequest, new RtStructOptions(SoftwareVersion: version, AlgorithmDescription: $"{algorithm.Name} {version}"), null, null, DateTimeOffset.UtcNow);
         await rt.SaveAsync(rtPath, null, cancellationToken).ConfigureAwait(false);
-        var names = LabelTable.FromLabelMap(onGrid, catalogue, task).Structures.Values.Select(s => s.Name).ToList();
+        var names = table.Structures.Values.Select(s => s.Name).ToList();
         return new ResultsOutput(segPath, rtPath, names, resampled, task);
     }
 
@@ -83,18 +104,8 @@ public static class ResultsWriter
             return false;
         }
 
-        var a = labels.Geometry.ToMatrix4x4();
-        var b = series.Geometry.ToMatrix4x4();
-        for (var i = 0; i < 12; i++)
-        {
-            // Origins within 0.01 mm, steps within 1e-4 mm.
-            if (Math.Abs(a[i] - b[i]) > (i % 4 == 3 ? 1e-2 : 1e-4))
-            {
-                return false;
-            }
-        }
-
-        return true;
+        // Origins within 0.01 mm, steps within 1e-4 mm.
+        return labels.Geometry.Matches(series.Geometry);
     }
 
     // nnU-Net datasets keep their label table in dataset.json beside imagesTr/labelsTr: its names name the task.

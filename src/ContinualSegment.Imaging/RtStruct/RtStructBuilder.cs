@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using ContinualSegment.Dicom;
 using ContinualSegment.Imaging.Contours;
 
@@ -95,10 +96,25 @@ public static class RtStructBuilder
         var structureSetRois = new List<DicomDataset>();
         var roiContours = new List<DicomDataset>();
         var observations = new List<DicomDataset>();
-        var maxValueLength = 0;
         var boxes = SliceBoxes.Compute(request.Layers, request.Rois);
-        foreach (var roi in request.Rois)
+
+        // ROIs are contoured independently (the label maps are only read), so in parallel; items keep ROI order.
+        var contoursByRoi = new List<DicomDataset>[request.Rois.Count];
+        var longestByRoi = new int[request.Rois.Count];
+        try
         {
+            Parallel.For(0, request.Rois.Count, r => contoursByRoi[r] = Contours(request, request.Rois[r], boxes, options, out longestByRoi[r]));
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count >= 1)
+        {
+            // Throw what the contouring threw (e.g. a coordinate DS cannot hold), not the wrapper.
+            ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            throw;
+        }
+        var maxValueLength = longestByRoi.Length == 0 ? 0 : longestByRoi.Max();
+        for (var r = 0; r < request.Rois.Count; r++)
+        {
+            var roi = request.Rois[r];
             var roiItem = new DicomDataset();
             Put(roiItem, DicomTags.ROINumber, roi.Number.ToString(CultureInfo.InvariantCulture));
             Put(roiItem, DicomTags.ReferencedFrameOfReferenceUID, request.FrameOfReferenceUid);
@@ -112,7 +128,7 @@ public static class RtStructBuilder
             Put(roiItem, DicomTags.ROIGenerationDescription, options.AlgorithmDescription);
             structureSetRois.Add(roiItem);
 
-            var contours = Contours(request, roi, boxes, options, ref maxValueLength);
+            var contours = contoursByRoi[r];
             var contourItem = new DicomDataset();
             Put(contourItem, DicomTags.ROIDisplayColor, roi.Colour.R.ToString(CultureInfo.InvariantCulture), roi.Colour.G.ToString(CultureInfo.InvariantCulture), roi.Colour.B.ToString(CultureInfo.InvariantCulture));
             if (contours.Count > 0)
@@ -152,8 +168,8 @@ public static class RtStructBuilder
             throw new ArgumentOutOfRangeException(nameof(value), value, "coordinate cannot be written as DS");
         }
 
-        var text = Math.Round(value, 2).ToString("0.##", CultureInfo.InvariantCulture);
-        return text == "-0" ? "0" : text;
+        Span<char> buffer = stackalloc char[ContourDataText.MaxDsLength];
+        return new string(buffer[..ContourDataText.Format(value, buffer)]);
     }
 
     private static void Validate(RtStructRequest request)
@@ -184,8 +200,19 @@ public static class RtStructBuilder
 
         foreach (var image in request.Images)
         {
+            if (image is null)
+            {
+                continue;
+            }
+
             DicomUid.Validate(image.SopClassUid);
             DicomUid.Validate(image.SopInstanceUid);
+            ArgumentOutOfRangeException.ThrowIfNegative(image.FrameNumber);
+        }
+
+        if (request.Images.All(static i => i is null))
+        {
+            throw new ArgumentException("no slice has a referenced image", nameof(request));
         }
 
         if (!request.Source.Contains(DicomTags.StudyInstanceUID) || !request.Source.Contains(DicomTags.SeriesInstanceUID))
@@ -220,7 +247,11 @@ public static class RtStructBuilder
 
     private static DicomDataset ReferencedFrameOfReference(RtStructRequest request, string studyUid)
     {
-        var images = request.Images.Select(ImageReference).ToList();
+        // Each instance once; a multi-frame instance lists the frames the slices use.
+        var images = request.Images.OfType<RtReferencedImage>()
+            .GroupBy(static i => (i.SopClassUid, i.SopInstanceUid))
+            .Select(static g => ImageReference(g.Key.SopClassUid, g.Key.SopInstanceUid, [.. g.Select(static i => i.FrameNumber).Where(static f => f > 0).Distinct().Order()]))
+            .ToList();
         var series = new DicomDataset();
         Put(series, DicomTags.SeriesInstanceUID, request.Source.GetString(DicomTags.SeriesInstanceUID));
         series.Add(new DicomSequence(DicomTags.ContourImageSequence, images));
@@ -236,7 +267,7 @@ public static class RtStructBuilder
         return frame;
     }
 
-    private static List<DicomDataset> Contours(RtStructRequest request, RtRoi roi, SliceBoxes boxes, RtStructOptions options, ref int maxValueLength)
+    private static List<DicomDataset> Contours(RtStructRequest request, RtRoi roi, SliceBoxes boxes, RtStructOptions options, out int maxValueLength)
     {
         var layer = request.Layers[roi.Layer];
         var geometry = layer.Geometry;
@@ -245,6 +276,8 @@ public static class RtStructBuilder
         var items = new List<DicomDataset>();
         var contourNumber = 1;
         var labels = roi.AllLabels;
+        var text = new ContourDataText();
+        maxValueLength = 0;
         for (var z = 0; z < layer.SizeZ; z++)
         {
             if (boxes.Get(roi.Layer, labels, z) is not { } box)
@@ -256,25 +289,27 @@ public static class RtStructBuilder
             var polygons = SliceContourer.Contour(slice, layer.SizeX, layer.SizeY, labels, box, geometry.Spacing.X, geometry.Spacing.Y, options.ToleranceMm, options.Holes);
             foreach (var polygon in polygons)
             {
-                var values = new string[polygon.Points.Count * 3];
-                var length = -1;
-                for (var p = 0; p < polygon.Points.Count; p++)
+                text.Clear();
+                foreach (var point in polygon.Points)
                 {
-                    var world = geometry.IndexToWorld(polygon.Points[p].X, polygon.Points[p].Y, z);
-                    values[p * 3] = FormatDs(world.X);
-                    values[(p * 3) + 1] = FormatDs(world.Y);
-                    values[(p * 3) + 2] = FormatDs(world.Z);
-                    length += values[p * 3].Length + values[(p * 3) + 1].Length + values[(p * 3) + 2].Length + 3;
+                    var world = geometry.IndexToWorld(point.X, point.Y, z);
+                    text.Append(world.X);
+                    text.Append(world.Y);
+                    text.Append(world.Z);
                 }
 
-                maxValueLength = Math.Max(maxValueLength, length);
+                maxValueLength = Math.Max(maxValueLength, text.Length);
                 var item = new DicomDataset();
-                item.Add(new DicomSequence(DicomTags.ContourImageSequence, ImageReference(request.Images[z])));
+                if (request.Images[z] is { } image)
+                {
+                    item.Add(new DicomSequence(DicomTags.ContourImageSequence, ImageReference(image.SopClassUid, image.SopInstanceUid, image.FrameNumber > 0 ? [image.FrameNumber] : [])));
+                }
+
                 Put(item, DicomTags.ContourGeometricType, geometricType);
                 Put(item, DicomTags.NumberOfContourPoints, polygon.Points.Count.ToString(CultureInfo.InvariantCulture));
                 Put(item, DicomTags.ContourNumber, contourNumber.ToString(CultureInfo.InvariantCulture));
                 contourNumber++;
-                Put(item, DicomTags.ContourData, values);
+                item.Add(new DicomElement(DicomTags.ContourData, DicomVR.DS, text.ToPaddedBytes()));
                 items.Add(item);
             }
         }
@@ -282,11 +317,16 @@ public static class RtStructBuilder
         return items;
     }
 
-    private static DicomDataset ImageReference(RtReferencedImage image)
+    private static DicomDataset ImageReference(string sopClassUid, string sopInstanceUid, int[] frames)
     {
         var item = new DicomDataset();
-        Put(item, DicomTags.ReferencedSOPClassUID, image.SopClassUid);
-        Put(item, DicomTags.ReferencedSOPInstanceUID, image.SopInstanceUid);
+        Put(item, DicomTags.ReferencedSOPClassUID, sopClassUid);
+        Put(item, DicomTags.ReferencedSOPInstanceUID, sopInstanceUid);
+        if (frames.Length > 0)
+        {
+            Put(item, DicomTags.ReferencedFrameNumber, [.. frames.Select(static f => f.ToString(CultureInfo.InvariantCulture))]);
+        }
+
         return item;
     }
 

@@ -5,13 +5,16 @@ namespace ContinualSegment.Imaging.RtStruct;
 
 /// <summary>Everything an RT Structure Set is built from.</summary>
 /// <param name="Source">Patient, study and series attributes of the CT (the patient and general study modules are copied).</param>
-/// <param name="Images">The CT's images in slice order (index k of the label maps).</param>
+/// <param name="Images">
+/// The CT's images in slice order (index k of the label maps); null for a slice that no image holds (an interpolated
+/// slice of a resampled series), whose contours then carry no Contour Image Sequence.
+/// </param>
 /// <param name="FrameOfReferenceUid">The CT's Frame of Reference UID.</param>
 /// <param name="Layers">Label maps on the CT grid; overlapping structures live in different layers.</param>
 /// <param name="Rois">The ROIs to write.</param>
 public sealed record RtStructRequest(
     DicomDataset Source,
-    IReadOnlyList<RtReferencedImage> Images,
+    IReadOnlyList<RtReferencedImage?> Images,
     string FrameOfReferenceUid,
     IReadOnlyList<Volume<ushort>> Layers,
     IReadOnlyList<RtRoi> Rois)
@@ -26,9 +29,16 @@ public sealed record RtStructRequest(
     /// <param name="task">The task whose local labels the map holds; null for catalogue indices.</param>
     public static RtStructRequest FromLabelMap(SeriesHeader source, Volume<ushort> labels, StructureCatalogue catalogue, string? task = null)
     {
+        ArgumentNullException.ThrowIfNull(labels);
+        return FromLabelMap(source, labels, LabelTable.FromLabelMap(labels, catalogue, task));
+    }
+
+    /// <summary>As <see cref="FromLabelMap(SeriesHeader, Volume{ushort}, StructureCatalogue, string?)"/>, with the map's label table already made.</summary>
+    public static RtStructRequest FromLabelMap(SeriesHeader source, Volume<ushort> labels, LabelTable table)
+    {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(labels);
-        var table = LabelTable.FromLabelMap(labels, catalogue, task);
+        ArgumentNullException.ThrowIfNull(table);
         var attributes = source.PatientStudyAttributes.Clone();
         attributes.AddOrUpdate(DicomTags.SeriesInstanceUID, DicomVR.UI, source.SeriesInstanceUid);
         var rois = table.Structures.Select((entry, index) =>
@@ -46,7 +56,9 @@ public sealed record RtStructRequest(
                 structure.DisplayName,
                 lesions.Count == 0 ? null : lesions);
         }).ToList();
-        var images = source.SourceImages.Select(i => new RtReferencedImage(i.SopClassUid, i.SopInstanceUid)).ToList();
+        var images = source.Slices
+            .Select(static s => s.Source is { } i ? new RtReferencedImage(i.SopClassUid, i.SopInstanceUid, i.FrameNumber) : null)
+            .ToList();
         return new RtStructRequest(attributes, images, source.FrameOfReferenceUid, [labels], rois);
     }
 }

@@ -3,7 +3,8 @@ namespace ContinualSegment.Imaging.RtStruct;
 /// <summary>Per layer, label and slice: the pixel bounding box, found in one pass over each label map.</summary>
 internal sealed class SliceBoxes
 {
-    private readonly Dictionary<(int Layer, ushort Label), (int X0, int Y0, int X1, int Y1)?[]> boxes = [];
+    // Per (layer, label): four ints per slice (x0, y0, x1, y1), x1 = -1 where the slice lacks the label.
+    private readonly Dictionary<(int Layer, ushort Label), int[]> boxes = [];
 
     public static SliceBoxes Compute(IReadOnlyList<Volume<ushort>> layers, IReadOnlyList<RtRoi> rois)
     {
@@ -12,42 +13,34 @@ internal sealed class SliceBoxes
         {
             var layer = layers[layerIndex];
             var wanted = new bool[ushort.MaxValue + 1];
-            foreach (var label in rois.Where(r => r.Layer == layerIndex).SelectMany(r => r.AllLabels).Distinct())
+            var labels = rois.Where(r => r.Layer == layerIndex).SelectMany(r => r.AllLabels).Distinct().ToArray();
+            foreach (var label in labels)
             {
                 wanted[label] = true;
-                result.boxes[(layerIndex, label)] = new (int, int, int, int)?[layer.SizeZ];
+                var slices = new int[layer.SizeZ * 4];
+                for (var z = 0; z < layer.SizeZ; z++)
+                {
+                    slices[(z * 4) + 2] = -1;
+                }
+
+                result.boxes[(layerIndex, label)] = slices;
             }
 
-            var perSlice = new (int X0, int Y0, int X1, int Y1)?[ushort.MaxValue + 1];
-            for (var z = 0; z < layer.SizeZ; z++)
+            // Slices are independent: scan them in parallel, each writing only its own four ints per label.
+            Parallel.For(0, layer.SizeZ, () => new int[(ushort.MaxValue + 1) * 4], (z, _, box) =>
             {
-                Array.Clear(perSlice);
-                var offset = z * layer.SizeX * layer.SizeY;
-                for (var y = 0; y < layer.SizeY; y++)
+                ScanSlice(layer, z, wanted, labels, box);
+                foreach (var label in labels)
                 {
-                    var row = offset + (y * layer.SizeX);
-                    for (var x = 0; x < layer.SizeX; x++)
+                    var b = label * 4;
+                    if (box[b + 2] >= 0)
                     {
-                        var label = layer.Data[row + x];
-                        if (label == 0 || !wanted[label])
-                        {
-                            continue;
-                        }
-
-                        perSlice[label] = perSlice[label] is { } b
-                            ? (Math.Min(b.X0, x), Math.Min(b.Y0, y), Math.Max(b.X1, x), Math.Max(b.Y1, y))
-                            : (x, y, x, y);
+                        box.AsSpan(b, 4).CopyTo(result.boxes[(layerIndex, label)].AsSpan(z * 4, 4));
                     }
                 }
 
-                foreach (var ((l, label), slices) in result.boxes)
-                {
-                    if (l == layerIndex)
-                    {
-                        slices[z] = perSlice[label];
-                    }
-                }
-            }
+                return box;
+            }, static _ => { });
         }
 
         return result;
@@ -59,12 +52,59 @@ internal sealed class SliceBoxes
         (int X0, int Y0, int X1, int Y1)? union = null;
         foreach (var label in labels)
         {
-            if (boxes.TryGetValue((layer, label), out var slices) && slices[z] is { } b)
+            if (boxes.TryGetValue((layer, label), out var slices) && slices[(z * 4) + 2] >= 0)
             {
-                union = union is { } u ? (Math.Min(u.X0, b.X0), Math.Min(u.Y0, b.Y0), Math.Max(u.X1, b.X1), Math.Max(u.Y1, b.Y1)) : b;
+                var b = (slices[z * 4], slices[(z * 4) + 1], slices[(z * 4) + 2], slices[(z * 4) + 3]);
+                union = union is { } u ? (Math.Min(u.X0, b.Item1), Math.Min(u.Y0, b.Item2), Math.Max(u.X1, b.Item3), Math.Max(u.Y1, b.Item4)) : b;
             }
         }
 
         return union;
+    }
+
+    private static void ScanSlice(Volume<ushort> layer, int z, bool[] wanted, ushort[] labels, int[] box)
+    {
+        // box holds (x0, y0, x1, y1) per label; reset the x1 markers of the wanted labels first.
+        foreach (var label in labels)
+        {
+            box[(label * 4) + 2] = -1;
+        }
+
+        ReadOnlySpan<ushort> slice = layer.Slice(z);
+        for (var y = 0; y < layer.SizeY; y++)
+        {
+            var row = slice.Slice(y * layer.SizeX, layer.SizeX);
+            for (var x = 0; x < row.Length; x++)
+            {
+                var label = row[x];
+                if (label == 0 || !wanted[label])
+                {
+                    continue;
+                }
+
+                var b = label * 4;
+                if (box[b + 2] < 0)
+                {
+                    box[b] = x;
+                    box[b + 1] = y;
+                    box[b + 2] = x;
+                    box[b + 3] = y;
+                    continue;
+                }
+
+                // Rows come in order, so y only grows; x extends either way.
+                if (x < box[b])
+                {
+                    box[b] = x;
+                }
+
+                if (x > box[b + 2])
+                {
+                    box[b + 2] = x;
+                }
+
+                box[b + 3] = y;
+            }
+        }
     }
 }

@@ -65,16 +65,32 @@ public sealed class SegmentationContent
     /// All segments in one label map: voxel value = <paramref name="valueOf"/>(segment number), or the segment number
     /// when no map is given. Where segments overlap, the later segment in the Segment Sequence wins.
     /// </summary>
-    public Volume<ushort> ToLabelMap(Func<int, ushort>? valueOf = null)
+    public Volume<ushort> ToLabelMap(Func<int, ushort>? valueOf = null) =>
+        ToLabelMap(Segments.Select(s => (s.Number, valueOf?.Invoke(s.Number) ?? checked((ushort)s.Number))));
+
+    /// <summary>
+    /// The given segments in one label map, painted in the given order (where segments overlap, the later one wins);
+    /// segments not listed are left out.
+    /// </summary>
+    /// <param name="paintOrder">Segment numbers with the value each is painted with (0 leaves it out).</param>
+    public Volume<ushort> ToLabelMap(IEnumerable<(int SegmentNumber, ushort Value)> paintOrder)
     {
+        ArgumentNullException.ThrowIfNull(paintOrder);
         var map = new Volume<ushort>(SizeX, SizeY, SizeZ, Geometry);
-        var order = Segments.Select((s, i) => (s.Number, i)).ToDictionary(static p => p.Number, static p => p.i);
-        var indices = Enumerable.Range(0, frames.Count).OrderBy(f => order.GetValueOrDefault(frames[f].Segment)).ToList();
-        foreach (int f in indices)
+        foreach ((int number, ushort value) in paintOrder)
         {
-            int number = frames[f].Segment;
-            ushort value = valueOf?.Invoke(number) ?? checked((ushort)number);
-            Paint(f, map.Slice(frames[f].Z), value);
+            if (value == 0)
+            {
+                continue;
+            }
+
+            for (int f = 0; f < frames.Count; f++)
+            {
+                if (frames[f].Segment == number)
+                {
+                    Paint(f, map.Slice(frames[f].Z), value);
+                }
+            }
         }
 
         return map;

@@ -15,7 +15,35 @@ public static class SegmentationReader
     {
         ArgumentNullException.ThrowIfNull(segmentation);
         ArgumentNullException.ThrowIfNull(reference);
-        DicomDataset ds = segmentation;
+        return Read(segmentation, new ReferenceGrid(reference.SizeX, reference.SizeY, reference.SizeZ, reference.Geometry, reference.Slices));
+    }
+
+    /// <summary>
+    /// Reads a Segmentation onto a grid that has no source images (e.g. a NIfTI label map's): every frame goes to the
+    /// slice its Image Position (Patient) lies on.
+    /// </summary>
+    /// <exception cref="DicomException">Not a Segmentation, or frames that do not fit the grid.</exception>
+    public static SegmentationContent Read(DicomDataset segmentation, int sizeX, int sizeY, int sizeZ, Affine3D geometry)
+    {
+        ArgumentNullException.ThrowIfNull(segmentation);
+        ArgumentNullException.ThrowIfNull(geometry);
+        ArgumentOutOfRangeException.ThrowIfLessThan(sizeX, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(sizeY, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(sizeZ, 1);
+        return Read(segmentation, new ReferenceGrid(sizeX, sizeY, sizeZ, geometry, []));
+    }
+
+    /// <summary>The Series Instance UIDs the Segmentation's Referenced Series Sequence names.</summary>
+    public static IReadOnlyList<string> ReferencedSeriesUids(DicomDataset segmentation)
+    {
+        ArgumentNullException.ThrowIfNull(segmentation);
+        return segmentation.TryGetElement(DicomTags.ReferencedSeriesSequence, out DicomElement e) && e is DicomSequence sq
+            ? [.. sq.Items.Select(static i => i.GetStringOrDefault(DicomTags.SeriesInstanceUID)).Where(static u => u.Length > 0)]
+            : [];
+    }
+
+    private static SegmentationContent Read(DicomDataset ds, ReferenceGrid reference)
+    {
         if (ds.GetStringOrDefault(DicomTags.SOPClassUID) != SegmentationWriter.SegmentationStorage)
         {
             throw new DicomException($"SOP Class {ds.GetStringOrDefault(DicomTags.SOPClassUID)} is not Segmentation Storage.");
@@ -104,7 +132,7 @@ public static class SegmentationReader
     /// <summary>Reads a Segmentation file.</summary>
     public static SegmentationContent Read(string path, SeriesHeader reference) => Read(DicomFile.Open(path).Dataset, reference);
 
-    private static int SliceOf(DicomDataset item, DicomDataset? shared, int f, SeriesHeader reference, Dictionary<(string, int), int> bySop)
+    private static int SliceOf(DicomDataset item, DicomDataset? shared, int f, ReferenceGrid reference, Dictionary<(string, int), int> bySop)
     {
         DicomDataset? derivation = First(item, DicomTags.DerivationImageSequence);
         DicomDataset? source = derivation is null ? null : First(derivation, DicomTags.SourceImageSequence);
@@ -137,7 +165,7 @@ public static class SegmentationReader
         return k;
     }
 
-    private static void CheckOrientation(DicomDataset ds, SeriesHeader reference)
+    private static void CheckOrientation(DicomDataset ds, ReferenceGrid reference)
     {
         DicomDataset? shared = First(ds, DicomTags.SharedFunctionalGroupsSequence);
         DicomDataset? orientation = shared is null ? null : First(shared, DicomTags.PlaneOrientationSequence);
@@ -196,4 +224,6 @@ public static class SegmentationReader
 
     private static DicomDataset? First(DicomDataset ds, DicomTag tag) =>
         ds.TryGetElement(tag, out DicomElement e) && e is DicomSequence { Items.Count: > 0 } sq ? sq.Items[0] : null;
+
+    private sealed record ReferenceGrid(int SizeX, int SizeY, int SizeZ, Affine3D Geometry, IReadOnlyList<SeriesSlice> Slices);
 }

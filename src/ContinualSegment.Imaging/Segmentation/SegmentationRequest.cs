@@ -22,39 +22,22 @@ public sealed record SegmentationRequest(SeriesHeader Source, IReadOnlyList<Volu
         SegmentAlgorithm algorithm,
         string? task = null)
     {
+        ArgumentNullException.ThrowIfNull(labels);
+        return FromLabelMap(source, labels, LabelTable.FromLabelMap(labels, catalogue, task), algorithm);
+    }
+
+    /// <summary>As <see cref="FromLabelMap(SeriesHeader, Volume{ushort}, StructureCatalogue, SegmentAlgorithm, string?)"/>, with the map's label table already made.</summary>
+    public static SegmentationRequest FromLabelMap(SeriesHeader source, Volume<ushort> labels, LabelTable table, SegmentAlgorithm algorithm)
+    {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(labels);
-        ArgumentNullException.ThrowIfNull(catalogue);
+        ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(algorithm);
-        var present = new bool[ushort.MaxValue + 1];
-        foreach (ushort v in labels.Data)
+        var segments = new List<SegmentInput>(table.Structures.Count);
+        foreach ((ushort value, StructureInfo structure) in table.Structures)
         {
-            present[v] = true;
-        }
-
-        var byLabel = new SortedDictionary<ushort, StructureInfo>();
-        for (int v = 1; v <= ushort.MaxValue; v++)
-        {
-            if (!present[v])
-            {
-                continue;
-            }
-
-            try
-            {
-                byLabel.Add((ushort)v, task is null ? catalogue.ByGlobalIndex(v) : catalogue.ByTaskLabel(task, v));
-            }
-            catch (Exception e) when (e is ArgumentOutOfRangeException or KeyNotFoundException)
-            {
-                throw new ArgumentException($"Label map value {v} is not a structure of {(task is null ? "the catalogue" : $"task '{task}'")}.", nameof(labels), e);
-            }
-        }
-
-        var segments = new List<SegmentInput>(byLabel.Count);
-        foreach ((ushort value, StructureInfo structure) in byLabel)
-        {
-            ushort[] lesions = [.. byLabel.Where(l => l.Value.Hosts.Contains(structure.Name, StringComparer.Ordinal)).Select(static l => l.Key)];
-            segments.Add(new SegmentInput(SegmentDescription.FromStructure(structure, algorithm), 0, value, lesions.Length == 0 ? null : lesions));
+            IReadOnlyList<ushort> lesions = table.LesionsIn(value);
+            segments.Add(new SegmentInput(SegmentDescription.FromStructure(structure, algorithm), 0, value, lesions.Count == 0 ? null : lesions));
         }
 
         return new SegmentationRequest(source, [labels], segments);

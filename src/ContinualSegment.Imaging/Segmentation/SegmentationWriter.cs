@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using ContinualSegment.Dicom;
 using ContinualSegment.Imaging.Series;
@@ -15,9 +16,88 @@ public static class SegmentationWriter
 {
     public const string SegmentationStorage = "1.2.840.10008.5.1.4.1.1.66.4";
 
+    private const ushort PixelDataGroup = 0x7FE0;
+
     /// <summary>Builds the Segmentation as a data set.</summary>
     /// <exception cref="ArgumentException">The request is inconsistent (grid, layers, labels, segment texts).</exception>
     public static DicomDataset Build(SegmentationRequest request, SegmentationOptions? options = null)
+    {
+        Prepared prepared = Prepare(request, options);
+        prepared.Dataset.AddOrUpdate(new DicomElement(DicomTags.PixelData, DicomVR.OB, PackFrames(request, prepared.Segments, prepared.Frames)));
+        return prepared.Dataset;
+    }
+
+    /// <summary>Builds the Segmentation as a file (Explicit VR Little Endian).</summary>
+    public static DicomFile BuildFile(SegmentationRequest request, SegmentationOptions? options = null) =>
+        new(Build(request, options), DicomTransferSyntax.ExplicitVRLittleEndian);
+
+    /// <summary>
+    /// Writes the Segmentation as a file (Explicit VR Little Endian) without holding its pixel data: frames are packed
+    /// into a small window and streamed after the header. The bytes equal those of <see cref="BuildFile"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The request is inconsistent (grid, layers, labels, segment texts).</exception>
+    public static async Task WriteAsync(SegmentationRequest request, string path, SegmentationOptions? options, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        Prepared prepared = Prepare(request, options);
+        await using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+        await WriteAsync(request, prepared, stream, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes the Segmentation file to a stream (see <see cref="WriteAsync(SegmentationRequest, string, SegmentationOptions?, CancellationToken)"/>).</summary>
+    public static async Task WriteAsync(SegmentationRequest request, Stream stream, SegmentationOptions? options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        await WriteAsync(request, Prepare(request, options), stream, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>As the public overload, with the window size given (tests make it small to exercise its flushing).</summary>
+    internal static async Task WriteAsync(SegmentationRequest request, Stream stream, SegmentationOptions? options, int windowBytes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        await WriteAsync(request, Prepare(request, options), stream, cancellationToken, windowBytes).ConfigureAwait(false);
+    }
+
+    private static async Task WriteAsync(SegmentationRequest request, Prepared prepared, Stream stream, CancellationToken cancellationToken, int windowBytes = 1 << 20)
+    {
+        DicomDataset ds = prepared.Dataset;
+        if (ds.Any(static e => e.Tag.Group > PixelDataGroup || (e.Tag.Group == PixelDataGroup && e.Tag.Element > 0x0010)))
+        {
+            // Something sorts after Pixel Data (copied from the source): write it in memory, in tag order.
+            ds.AddOrUpdate(new DicomElement(DicomTags.PixelData, DicomVR.OB, PackFrames(request, prepared.Segments, prepared.Frames)));
+            await new DicomFile(ds, DicomTransferSyntax.ExplicitVRLittleEndian).SaveAsync(stream, null, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        long pixelBytes = PixelDataLength(request, prepared.Frames.Count);
+        using (var header = new MemoryStream())
+        {
+            new DicomFile(ds, DicomTransferSyntax.ExplicitVRLittleEndian).Save(header);
+
+            // (7FE0,0010) OB, explicit VR little endian: tag, VR, two reserved bytes, 32-bit length.
+            Span<byte> element = stackalloc byte[12];
+            BinaryPrimitives.WriteUInt16LittleEndian(element, PixelDataGroup);
+            BinaryPrimitives.WriteUInt16LittleEndian(element[2..], 0x0010);
+            element[4] = (byte)'O';
+            element[5] = (byte)'B';
+            BinaryPrimitives.WriteUInt32LittleEndian(element[8..], checked((uint)pixelBytes));
+            header.Write(element);
+            header.Position = 0;
+            await header.CopyToAsync(stream, cancellationToken).ConfigureAwait(false);
+        }
+
+        var window = new FrameWindow(stream, request.Source.SizeX * request.Source.SizeY, windowBytes);
+        foreach (var (segment, z) in prepared.Frames)
+        {
+            await window.ReserveAsync(cancellationToken).ConfigureAwait(false);
+            PackFrame(request, prepared, segment, z, window.Buffer, window.BitOffset);
+            window.Advance();
+        }
+
+        await window.FinishAsync(pixelBytes, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static Prepared Prepare(SegmentationRequest request, SegmentationOptions? options)
     {
         ArgumentNullException.ThrowIfNull(request);
         options ??= SegmentationOptions.Default;
@@ -170,13 +250,8 @@ public static class SegmentationWriter
             new DicomSequence(DicomTags.ReferencedInstanceSequence, instances),
             Text(DicomTags.SeriesInstanceUID, DicomVR.UI, src.SeriesInstanceUid))));
 
-        ds.AddOrUpdate(new DicomElement(DicomTags.PixelData, DicomVR.OB, PackFrames(request, segments, frames)));
-        return ds;
+        return new Prepared(ds, segments, frames);
     }
-
-    /// <summary>Builds the Segmentation as a file (Explicit VR Little Endian).</summary>
-    public static DicomFile BuildFile(SegmentationRequest request, SegmentationOptions? options = null) =>
-        new(Build(request, options), DicomTransferSyntax.ExplicitVRLittleEndian);
 
     // ---------------------------------------------------------------- checks and scanning
 
@@ -315,45 +390,58 @@ public static class SegmentationWriter
         return bounds;
     }
 
-    private static byte[] PackFrames(SegmentationRequest request, List<(SegmentInput Input, int Number, RowBounds Rows)> segments, List<(int Segment, int Z)> frames)
+    private static long PixelDataLength(SegmentationRequest request, int frameCount)
     {
-        int sizeX = request.Source.SizeX;
-        int frameBits = sizeX * request.Source.SizeY;
-        long totalBits = (long)frameBits * frames.Count;
+        long totalBits = (long)request.Source.SizeX * request.Source.SizeY * frameCount;
         long bytes = (totalBits + 7) / 8;
         bytes += bytes & 1;
-        if (bytes > Array.MaxLength)
+        if (bytes > Array.MaxLength || bytes > uint.MaxValue - 1)
         {
             throw new ArgumentException($"The Segmentation's pixel data would need {bytes} bytes.", nameof(request));
         }
 
-        var packed = new byte[bytes];
-        var members = new bool[]?[segments.Count];
+        return bytes;
+    }
+
+    private static byte[] PackFrames(SegmentationRequest request, List<(SegmentInput Input, int Number, RowBounds Rows)> segments, List<(int Segment, int Z)> frames)
+    {
+        var prepared = new Prepared(new DicomDataset(), segments, frames);
+        var packed = new byte[PixelDataLength(request, frames.Count)];
+        long frameBits = (long)request.Source.SizeX * request.Source.SizeY;
         long bit = 0;
         foreach (var (segment, z) in frames)
         {
-            var (input, _, rows) = segments[segment - 1];
-            int firstRow = rows.First[z];
-            if (firstRow >= 0)
-            {
-                ReadOnlySpan<ushort> slice = request.Layers[input.Layer].Slice(z);
-                ushort label = input.Label;
-                bool[]? also = input.AlsoLabels is { Count: > 0 } ? members[segment - 1] ??= Members(input) : null;
-                int end = (rows.Last[z] + 1) * sizeX;
-                for (int i = firstRow * sizeX; i < end; i++)
-                {
-                    if (slice[i] == label || (also is not null && also[slice[i]]))
-                    {
-                        long b = bit + i;
-                        packed[b >> 3] |= (byte)(1 << (int)(b & 7));
-                    }
-                }
-            }
-
+            PackFrame(request, prepared, segment, z, packed, bit);
             bit += frameBits;
         }
 
         return packed;
+    }
+
+    /// <summary>Sets the bits of one frame (segment on slice z) in <paramref name="target"/>, starting at bit <paramref name="bit"/>.</summary>
+    private static void PackFrame(SegmentationRequest request, Prepared prepared, int segment, int z, byte[] target, long bit)
+    {
+        var (input, _, rows) = prepared.Segments[segment - 1];
+        int firstRow = rows.First[z];
+        if (firstRow < 0)
+        {
+            return;
+        }
+
+        int sizeX = request.Source.SizeX;
+        ReadOnlySpan<ushort> slice = request.Layers[input.Layer].Slice(z);
+        ushort label = input.Label;
+        bool[]? also = input.AlsoLabels is { Count: > 0 } ? prepared.MembersOf(segment) : null;
+        int end = (rows.Last[z] + 1) * sizeX;
+        for (int i = firstRow * sizeX; i < end; i++)
+        {
+            ushort v = slice[i];
+            if (v == label || (also is not null && also[v]))
+            {
+                long b = bit + i;
+                target[b >> 3] |= (byte)(1 << (int)(b & 7));
+            }
+        }
     }
 
     private static bool[] Members(SegmentInput input)
@@ -365,6 +453,69 @@ public static class SegmentationWriter
         }
 
         return set;
+    }
+
+    /// <summary>The data set without pixel data, the segments written and the frames in order.</summary>
+    private sealed class Prepared(DicomDataset dataset, List<(SegmentInput Input, int Number, RowBounds Rows)> segments, List<(int Segment, int Z)> frames)
+    {
+        private readonly bool[]?[] members = new bool[]?[segments.Count];
+
+        public DicomDataset Dataset { get; } = dataset;
+
+        public List<(SegmentInput Input, int Number, RowBounds Rows)> Segments { get; } = segments;
+
+        public List<(int Segment, int Z)> Frames { get; } = frames;
+
+        /// <summary>Which label values belong to the segment (built once per segment with further labels).</summary>
+        public bool[] MembersOf(int segment) => members[segment - 1] ??= Members(Segments[segment - 1].Input);
+    }
+
+    /// <summary>
+    /// A window of the packed pixel data: frames are packed into it at their bit offset, and whole bytes before the next
+    /// frame are written out when it fills (frames are not byte-aligned, so the last partial byte moves to the front).
+    /// </summary>
+    private sealed class FrameWindow(Stream stream, int frameBits, int windowBytes)
+    {
+        private long windowStart; // byte offset in the pixel data of Buffer[0]
+        private long bit;         // bit offset in the pixel data of the next frame
+
+        public byte[] Buffer { get; } = new byte[Math.Max(windowBytes, (frameBits / 8) + 2)];
+
+        /// <summary>Bit offset of the next frame within <see cref="Buffer"/>.</summary>
+        public long BitOffset => bit - (windowStart * 8);
+
+        /// <summary>Makes room in the window for the next frame.</summary>
+        public async ValueTask ReserveAsync(CancellationToken cancellationToken)
+        {
+            long lastByte = (bit + frameBits - 1) >> 3;
+            if (lastByte - windowStart < Buffer.Length)
+            {
+                return;
+            }
+
+            int complete = (int)((bit >> 3) - windowStart);
+            await stream.WriteAsync(Buffer.AsMemory(0, complete), cancellationToken).ConfigureAwait(false);
+            Buffer[0] = complete < Buffer.Length ? Buffer[complete] : (byte)0;
+            Array.Clear(Buffer, 1, Buffer.Length - 1);
+            windowStart += complete;
+        }
+
+        public void Advance() => bit += frameBits;
+
+        /// <summary>Writes the rest, padded with zero bytes to the total length.</summary>
+        public async ValueTask FinishAsync(long totalBytes, CancellationToken cancellationToken)
+        {
+            long remaining = totalBytes - windowStart;
+            while (remaining > 0)
+            {
+                int n = (int)Math.Min(remaining, Buffer.Length);
+                await stream.WriteAsync(Buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+                Array.Clear(Buffer);
+                remaining -= n;
+            }
+
+            await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Per slice: first and last occupied row of one segment, -1 where the slice holds none of it.</summary>

@@ -39,7 +39,7 @@ public sealed class SegmentationSourceTests
         string path = tmp.File("seg.dcm");
         SegmentationWriter.BuildFile(new SegmentationRequest(h, [Cube(h)], [new SegmentInput(Spleen, 0, 1)])).Save(path);
 
-        (_, string output) = PeerProcess.Run("dciodvfy", path);
+        (_, string output) = ExternalTool.RunUnchecked("dciodvfy", path);
         Assert.True(!output.Contains("Error", StringComparison.Ordinal), output);
         DicomDataset ds = DicomFile.Open(path).Dataset;
         var frames = ds.GetSequence(new DicomTag(0x5200, 0x9230)).Items;
@@ -80,7 +80,7 @@ public sealed class SegmentationSourceTests
         string path = tmp.File("seg.dcm");
         SegmentationWriter.BuildFile(new SegmentationRequest(h, [Cube(h)], [new SegmentInput(Spleen, 0, 1)])).Save(path);
 
-        (_, string output) = PeerProcess.Run("dciodvfy", path);
+        (_, string output) = ExternalTool.RunUnchecked("dciodvfy", path);
         Assert.True(!output.Contains("Error", StringComparison.Ordinal), output);
         DicomDataset ds = DicomFile.Open(path).Dataset;
         var frames = ds.GetSequence(new DicomTag(0x5200, 0x9230)).Items;

@@ -144,7 +144,7 @@ print(json.dumps({"shape": list(arr.shape), "frames": frames, "segments": segmen
         string path = tmp.File("seg.dcm");
         SegmentationWriter.BuildFile(new SegmentationRequest(h, layers, segments)).Save(path);
 
-        string json = PeerProcess.RunChecked(PeerProcess.Python, "-c", PydicomDump, path);
+        string json = ExternalTool.Run(ExternalTool.Python, "-c", PydicomDump, path);
         using JsonDocument doc = JsonDocument.Parse(json);
         JsonElement root = doc.RootElement;
         JsonElement frames = root.GetProperty("frames");
@@ -184,7 +184,7 @@ print(json.dumps({"shape": list(arr.shape), "frames": frames, "segments": segmen
 
     private static List<string> DciodvfyErrors(string path, out string output)
     {
-        (_, output) = PeerProcess.Run("dciodvfy", path);
+        (_, output) = ExternalTool.RunUnchecked("dciodvfy", path);
         Assert.Contains("Segmentation", output, StringComparison.Ordinal);
         return [.. output.Split('\n').Where(l => l.StartsWith("Error", StringComparison.Ordinal))];
     }
@@ -362,5 +362,32 @@ print(json.dumps({"shape": list(arr.shape), "frames": frames, "segments": segmen
         var trackingUids = ds.GetSequence(new DicomTag(0x0062, 0x0002)).Items.Select(i => i.GetString(new DicomTag(0x0062, 0x0021))).ToList();
         Assert.All(trackingUids, u => Assert.True(DicomUid.IsValid(u), u));
         Assert.Equal(trackingUids.Count - 1, trackingUids.Distinct().Count()); // "Manual kidney" shares kidney_left's tracking ID.
+    }
+
+    [Theory]
+    [InlineData(13, 11, 6, 19)] // 143-bit frames, a window of one frame: flushed before every frame
+    [InlineData(13, 11, 6, 40)]
+    [InlineData(64, 48, 12, 386)] // byte-aligned frames filling the window exactly
+    [InlineData(64, 48, 12, 1 << 20)]
+    public async Task Streaming_write_gives_the_bytes_of_the_in_memory_file(int columns, int rows, int slices, int window)
+    {
+        using var tmp = new TempDirectory();
+        SeriesHeader h = SyntheticHeader(tmp, columns, rows, slices);
+        var request = new SegmentationRequest(h, MakeLayers(h, 9), MakeSegments());
+        var options = new SegmentationOptions
+        {
+            SopInstanceUid = DicomUid.Generate(),
+            SeriesInstanceUid = DicomUid.Generate(),
+            ContentDateTime = new DateTimeOffset(2025, 3, 4, 5, 6, 7, TimeSpan.Zero),
+        };
+        using var inMemory = new MemoryStream();
+        SegmentationWriter.BuildFile(request, options).Save(inMemory);
+        using var streamed = new MemoryStream();
+        await SegmentationWriter.WriteAsync(request, streamed, options, window, CancellationToken.None);
+
+        Assert.Equal(inMemory.ToArray(), streamed.ToArray());
+        string path = tmp.File("streamed.dcm");
+        await SegmentationWriter.WriteAsync(request, path, options, CancellationToken.None);
+        Assert.Equal(inMemory.ToArray(), await File.ReadAllBytesAsync(path));
     }
 }

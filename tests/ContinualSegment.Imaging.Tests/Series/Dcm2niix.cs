@@ -6,7 +6,7 @@ internal static class Dcm2niix
     public static (List<Volume<float>> Volumes, List<string> Files, string Log) Convert(string dicomDirectory, string outputDirectory)
     {
         Directory.CreateDirectory(outputDirectory);
-        string log = PeerProcess.RunChecked("dcm2niix", "-z", "n", "-b", "n", "-o", outputDirectory, "-f", "out", dicomDirectory);
+        string log = ExternalTool.Run("dcm2niix", "-z", "n", "-b", "n", "-o", outputDirectory, "-f", "out", dicomDirectory);
         var files = Directory.GetFiles(outputDirectory, "*.nii").Order(StringComparer.Ordinal).ToList();
         Assert.NotEmpty(files);
         return ([.. files.Select(f => NiftiReader.ReadFloat(File.ReadAllBytes(f)))], files, log);

@@ -222,9 +222,9 @@ public sealed class SeriesLoaderTests
         string jpg = Directory.CreateDirectory(tmp.File("jpg")).FullName;
         foreach (string f in files)
         {
-            PeerProcess.RunChecked("dcmcrle", f, Path.Combine(rle, Path.GetFileName(f)));
-            PeerProcess.RunChecked("dcmcjpls", f, Path.Combine(jls, Path.GetFileName(f)));
-            PeerProcess.RunChecked("dcmcjpeg", "+e1", f, Path.Combine(jpg, Path.GetFileName(f)));
+            ExternalTool.Run("dcmcrle", f, Path.Combine(rle, Path.GetFileName(f)));
+            ExternalTool.Run("dcmcjpls", f, Path.Combine(jls, Path.GetFileName(f)));
+            ExternalTool.Run("dcmcjpeg", "+e1", f, Path.Combine(jpg, Path.GetFileName(f)));
         }
 
         LoadedSeries reference = Assert.Single(SeriesLoader.LoadDirectory(dir));
