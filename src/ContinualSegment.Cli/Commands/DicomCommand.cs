@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Net;
 using ContinualSegment.Dicom;
 using ContinualSegment.Dicom.Network;
@@ -12,19 +13,109 @@ public static class DicomCommand
     {
         var command = new Command("dicom", "DICOM field tools: dump, echo, send, listen, find, move.");
         command.Subcommands.Add(Dump(output));
-        command.Subcommands.Add(Echo(output));
-        command.Subcommands.Add(Send(output));
-        command.Subcommands.Add(Listen(output));
-        command.Subcommands.Add(Find(output));
-        command.Subcommands.Add(Move(output));
+        command.Subcommands.Add(Echo(output, error));
+        command.Subcommands.Add(Send(output, error));
+        command.Subcommands.Add(Listen(output, error));
+        command.Subcommands.Add(Find(output, error));
+        command.Subcommands.Add(Move(output, error));
         return command;
     }
 
     // The network tools answer 2 when they cannot connect; for cseg, 2 means bad usage only.
     private static int ExitCode(int toolCode) => toolCode == 0 ? CsegApp.Success : CsegApp.Failure;
 
+    // TLS material is loaded once before the tool runs, so a missing or unusable file is a one-line error on stderr.
+    private static async Task<int> RunAsync(TextWriter error, DicomTlsOptions? tls, bool isServer, Func<Task<int>> run)
+    {
+        if (tls is not null)
+        {
+            try
+            {
+                using var check = DicomTlsContext.Create(tls, isServer);
+            }
+            catch (DicomTlsConfigurationException ex)
+            {
+                await error.WriteLineAsync($"cseg: {ex.Message}").ConfigureAwait(false);
+                return CsegApp.Failure;
+            }
+        }
+
+        return ExitCode(await run().ConfigureAwait(false));
+    }
+
+    /// <summary>The DICOM TLS options shared by the network tools (client or server flavour).</summary>
+    private sealed record TlsOptions(
+        Option<bool> Enable,
+        Option<string?> Certificate,
+        Option<string?> Key,
+        Option<string?> Thumbprint,
+        Option<string?> Subject,
+        Option<string?> TrustedCa,
+        Option<string> Profile,
+        Option<string?>? ServerName,
+        Option<bool>? RequireClientCertificate)
+    {
+        public static TlsOptions Create(bool server) => new(
+            new Option<bool>("--tls") { Description = "Use DICOM TLS (TLS 1.2/1.3, BCP 195 profiles)." },
+            new Option<string?>("--tls-cert") { Description = "PEM file with our certificate (and any intermediate CA certificates)." },
+            new Option<string?>("--tls-key") { Description = "PEM file with the certificate's unencrypted private key (default: inside --tls-cert)." },
+            new Option<string?>("--tls-cert-thumbprint") { Description = "Use our certificate from the OS store (current user, 'My') by SHA-1 thumbprint." },
+            new Option<string?>("--tls-cert-subject") { Description = "Use our certificate from the OS store (current user, 'My') by subject." },
+            new Option<string?>("--tls-ca") { Description = "PEM file of the CA certificates trusted to sign the peer's certificate (default: the system's roots)." },
+            new Option<string>("--tls-profile") { Description = "Secure transport profile: bcp195-nd (non-downgrading), bcp195, bcp195-ex (extended).", DefaultValueFactory = _ => "bcp195-nd" }
+                .AcceptOnlyFromAmong("bcp195-nd", "bcp195", "bcp195-ex"),
+            server ? null : new Option<string?>("--tls-server-name") { Description = "Name the peer's certificate must carry (default: HOST)." },
+            server ? new Option<bool>("--tls-require-client-cert") { Description = "Refuse peers that present no trusted certificate (default: verify one when presented)." } : null);
+
+        private IEnumerable<Option> Dependent => new Option?[] { Certificate, Key, Thumbprint, Subject, TrustedCa, Profile, ServerName, RequireClientCertificate }.OfType<Option>();
+
+        public void AddTo(Command command)
+        {
+            command.Options.Add(Enable);
+            foreach (var option in Dependent)
+            {
+                command.Options.Add(option);
+            }
+
+            command.Validators.Add(result =>
+            {
+                if (result.GetValue(Enable))
+                {
+                    return;
+                }
+
+                var given = Dependent.FirstOrDefault(o => result.GetResult(o) is OptionResult { Implicit: false });
+                if (given is not null)
+                {
+                    result.AddError($"{given.Name} needs --tls");
+                }
+            });
+        }
+
+        public DicomTlsOptions? Build(ParseResult parse) => !parse.GetValue(Enable) ? null : new DicomTlsOptions
+        {
+            Profile = parse.GetValue(Profile) switch
+            {
+                "bcp195" => DicomTlsProfile.Bcp195,
+                "bcp195-ex" => DicomTlsProfile.Bcp195Extended,
+                _ => DicomTlsProfile.Bcp195NonDowngrading,
+            },
+            CertificateFile = FullPath(parse.GetValue(Certificate)),
+            PrivateKeyFile = FullPath(parse.GetValue(Key)),
+            StoreThumbprint = parse.GetValue(Thumbprint),
+            StoreSubject = parse.GetValue(Subject),
+            TrustedCaFile = FullPath(parse.GetValue(TrustedCa)),
+            ServerName = ServerName is null ? null : parse.GetValue(ServerName),
+            ClientCertificates = RequireClientCertificate is not null && parse.GetValue(RequireClientCertificate)
+                ? DicomTlsClientCertificateMode.Required
+                : DicomTlsClientCertificateMode.Optional,
+        };
+
+        private static string? FullPath(string? path) => path is null ? null : Path.GetFullPath(path);
+    }
+
     private sealed record PeerOptions(
-        Argument<string> Host, Argument<int> Port, Option<string> Aet, Option<string> Aec, Option<string?> User, Option<string?> Password, Option<int> Timeout)
+        Argument<string> Host, Argument<int> Port, Option<string> Aet, Option<string> Aec, Option<string?> User, Option<string?> Password, Option<int> Timeout, TlsOptions Tls)
     {
         public static PeerOptions Create() => new(
             new Argument<string>("HOST") { Description = "The peer's host name or address." },
@@ -33,7 +124,8 @@ public static class DicomCommand
             new Option<string>("--aec") { Description = "The peer's (called) AE title.", DefaultValueFactory = _ => "ANY-SCP" },
             new Option<string?>("--user") { Description = "User identity: user name." },
             new Option<string?>("--password") { Description = "User identity: passcode (needs --user)." },
-            new Option<int>("--timeout") { Description = "DIMSE timeout in seconds.", DefaultValueFactory = _ => 60 });
+            new Option<int>("--timeout") { Description = "DIMSE timeout in seconds.", DefaultValueFactory = _ => 60 },
+            TlsOptions.Create(server: false));
 
         public void AddTo(Command command)
         {
@@ -44,6 +136,7 @@ public static class DicomCommand
             command.Options.Add(User);
             command.Options.Add(Password);
             command.Options.Add(Timeout);
+            Tls.AddTo(command);
         }
 
         public T Apply<T>(ParseResult parse, T options)
@@ -56,21 +149,29 @@ public static class DicomCommand
                 UserName = parse.GetValue(User),
                 Password = parse.GetValue(Password),
                 Timeout = TimeSpan.FromSeconds(parse.GetValue(Timeout)),
+                Tls = Tls.Build(parse),
             };
+
+        public async Task<int> RunAsync<T>(ParseResult parse, T options, TextWriter error, Func<T, Task<int>> tool)
+            where T : NetworkToolOptions
+        {
+            var applied = Apply(parse, options);
+            return await DicomCommand.RunAsync(error, applied.Tls, isServer: false, () => tool(applied)).ConfigureAwait(false);
+        }
     }
 
-    private static Command Echo(TextWriter output)
+    private static Command Echo(TextWriter output, TextWriter error)
     {
         var peer = PeerOptions.Create();
         var repeat = new Option<int>("--repeat") { Description = "Number of C-ECHO requests on one association.", DefaultValueFactory = _ => 1 };
         var command = new Command("echo", "Verify a peer with C-ECHO.") { repeat };
         peer.AddTo(command);
-        command.SetAction(async (parse, ct) => ExitCode(await EchoTool.RunAsync(
-            peer.Apply(parse, new EchoToolOptions { Host = string.Empty, Port = 0, Repeat = parse.GetValue(repeat) }), output, ct).ConfigureAwait(false)));
+        command.SetAction((parse, ct) => peer.RunAsync(
+            parse, new EchoToolOptions { Host = string.Empty, Port = 0, Repeat = parse.GetValue(repeat) }, error, o => EchoTool.RunAsync(o, output, ct)));
         return command;
     }
 
-    private static Command Send(TextWriter output)
+    private static Command Send(TextWriter output, TextWriter error)
     {
         var peer = PeerOptions.Create();
         var paths = new Argument<string[]>("PATH") { Description = "Files or folders (searched recursively) to send.", Arity = ArgumentArity.OneOrMore };
@@ -78,12 +179,15 @@ public static class DicomCommand
         var command = new Command("send", "Send DICOM files by C-STORE over one association.") { retries };
         peer.AddTo(command);
         command.Arguments.Add(paths);
-        command.SetAction(async (parse, ct) => ExitCode(await SendTool.RunAsync(
-            peer.Apply(parse, new SendToolOptions { Host = string.Empty, Port = 0, Paths = parse.GetValue(paths)!, MaxAttempts = 1 + Math.Max(0, parse.GetValue(retries)) }), output, ct).ConfigureAwait(false)));
+        command.SetAction((parse, ct) => peer.RunAsync(
+            parse,
+            new SendToolOptions { Host = string.Empty, Port = 0, Paths = parse.GetValue(paths)!, MaxAttempts = 1 + Math.Max(0, parse.GetValue(retries)) },
+            error,
+            o => SendTool.RunAsync(o, output, ct)));
         return command;
     }
 
-    private static Command Listen(TextWriter output)
+    private static Command Listen(TextWriter output, TextWriter error)
     {
         var aet = new Option<string>("--aet") { Description = "Our AE title (called AE title that is accepted).", Required = true };
         var port = new Option<int>("--port") { Description = "TCP port to listen on (0: any free port).", Required = true };
@@ -91,10 +195,12 @@ public static class DicomCommand
         var fsync = new Option<bool>("--fsync") { Description = "Flush every file to disk before answering success." };
         var bind = new Option<string>("--bind") { Description = "Address to bind.", DefaultValueFactory = _ => "0.0.0.0" };
         var max = new Option<int>("--max-associations") { Description = "Concurrent associations.", DefaultValueFactory = _ => 16 };
+        var tls = TlsOptions.Create(server: true);
         var command = new Command("listen", "Run a bare storage SCP that writes every received instance under a directory (until Ctrl-C).")
         {
             aet, port, outDir, fsync, bind, max,
         };
+        tls.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             if (!IPAddress.TryParse(parse.GetValue(bind), out var address))
@@ -102,23 +208,22 @@ public static class DicomCommand
                 throw new InvalidDataException($"--bind: '{parse.GetValue(bind)}' is not an IP address");
             }
 
-            return ExitCode(await ListenTool.RunAsync(
-                new ListenToolOptions
-                {
-                    AeTitle = parse.GetValue(aet)!,
-                    Port = parse.GetValue(port),
-                    OutputDirectory = Path.GetFullPath(parse.GetValue(outDir)!),
-                    Fsync = parse.GetValue(fsync),
-                    BindAddress = address,
-                    MaxAssociations = parse.GetValue(max),
-                },
-                output,
-                ct).ConfigureAwait(false));
+            var options = new ListenToolOptions
+            {
+                AeTitle = parse.GetValue(aet)!,
+                Port = parse.GetValue(port),
+                OutputDirectory = Path.GetFullPath(parse.GetValue(outDir)!),
+                Fsync = parse.GetValue(fsync),
+                BindAddress = address,
+                MaxAssociations = parse.GetValue(max),
+                Tls = tls.Build(parse),
+            };
+            return await RunAsync(error, options.Tls, isServer: true, () => ListenTool.RunAsync(options, output, ct)).ConfigureAwait(false);
         });
         return command;
     }
 
-    private static Command Find(TextWriter output)
+    private static Command Find(TextWriter output, TextWriter error)
     {
         var peer = PeerOptions.Create();
         var worklist = new Option<bool>("--worklist") { Description = "Query the Modality Worklist (default)." };
@@ -134,22 +239,20 @@ public static class DicomCommand
                 throw new InvalidDataException("--worklist and --study exclude each other");
             }
 
-            return ExitCode(await FindTool.RunAsync(
-                peer.Apply(parse, new FindToolOptions
-                {
-                    Host = string.Empty,
-                    Port = 0,
-                    Model = parse.GetValue(study) ? FindModel.StudyRoot : FindModel.Worklist,
-                    Level = parse.GetValue(level)!,
-                    Keys = parse.GetValue(keys) ?? [],
-                }),
-                output,
-                ct).ConfigureAwait(false));
+            var options = new FindToolOptions
+            {
+                Host = string.Empty,
+                Port = 0,
+                Model = parse.GetValue(study) ? FindModel.StudyRoot : FindModel.Worklist,
+                Level = parse.GetValue(level)!,
+                Keys = parse.GetValue(keys) ?? [],
+            };
+            return await peer.RunAsync(parse, options, error, o => FindTool.RunAsync(o, output, ct)).ConfigureAwait(false);
         });
         return command;
     }
 
-    private static Command Move(TextWriter output)
+    private static Command Move(TextWriter output, TextWriter error)
     {
         var peer = PeerOptions.Create();
         var dest = new Option<string>("--dest") { Description = "AE title the peer sends the instances to.", Required = true };
@@ -157,10 +260,11 @@ public static class DicomCommand
         var keys = new Option<string[]>("-k", "--key") { Description = "Identifier keys, e.g. StudyInstanceUID=1.2.3 (repeatable)." };
         var command = new Command("move", "Ask a peer to send instances to an AE title with C-MOVE (Study Root).") { dest, level, keys };
         peer.AddTo(command);
-        command.SetAction(async (parse, ct) => ExitCode(await MoveTool.RunAsync(
-            peer.Apply(parse, new MoveToolOptions { Host = string.Empty, Port = 0, Destination = parse.GetValue(dest)!, Level = parse.GetValue(level)!, Keys = parse.GetValue(keys) ?? [] }),
-            output,
-            ct).ConfigureAwait(false)));
+        command.SetAction((parse, ct) => peer.RunAsync(
+            parse,
+            new MoveToolOptions { Host = string.Empty, Port = 0, Destination = parse.GetValue(dest)!, Level = parse.GetValue(level)!, Keys = parse.GetValue(keys) ?? [] },
+            error,
+            o => MoveTool.RunAsync(o, output, ct)));
         return command;
     }
 

@@ -1,6 +1,10 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using System.Threading.Channels;
 
 namespace ContinualSegment.Dicom.Network;
@@ -9,11 +13,16 @@ namespace ContinualSegment.Dicom.Network;
 /// One DICOM association over one transport connection, driven by the PS3.8 state machine
 /// (<see cref="StateTransitionTable"/>). Every event — a received PDU, a local primitive, the ARTIM timer or a
 /// transport close — is looked up in the table under a lock and the prescribed action is executed.
-/// Indications to the service user (association request, presentation data, release) are delivered in order
-/// on a separate dispatcher so the reader keeps reacting to the peer while the service user works.
+/// The reader hands received presentation data to the service user inline, in order, before the next PDU is read
+/// (no thread hop, no copy of the fragment); on an accepted plain TCP connection it runs on a thread of its own
+/// with blocking socket calls. Association requests and release indications go to a
+/// separate dispatcher so the reader keeps reacting to the peer (abort, close, ARTIM) while the service user
+/// decides; every data indication precedes a release indication, so the order of indications is kept.
 /// </summary>
 public sealed class Association : IAsyncDisposable
 {
+    private const int SmallPDataPayload = 16 * 1024;
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly SemaphoreSlim _sendGate = new(1, 1);
     private readonly UpperLayerOptions _options;
@@ -38,6 +47,8 @@ public sealed class Association : IAsyncDisposable
     private volatile AssociationState _state = AssociationState.Sta1;
     private Task _loops = Task.CompletedTask;
     private IReadOnlyList<AcceptedPresentationContext> _acceptedContexts = [];
+    private PDataTfPdu? _receivedData;
+    private bool _blocking;
 
     private Association(bool isRequestor, UpperLayerOptions options, Func<Association, IAssociationHandler> handlerFactory, IAssociationAcceptor? acceptor, bool overLimit)
     {
@@ -54,7 +65,6 @@ public sealed class Association : IAsyncDisposable
     private enum IndicationKind
     {
         Associate,
-        Data,
         Release,
         CollisionReleaseConfirmed,
     }
@@ -67,6 +77,12 @@ public sealed class Association : IAsyncDisposable
 
     /// <summary>The peer's address, once connected.</summary>
     public IPEndPoint? RemoteEndPoint { get; private set; }
+
+    /// <summary>The negotiated TLS version, or null on a plain TCP connection.</summary>
+    public SslProtocols? TlsProtocol { get; private set; }
+
+    /// <summary>The certificate the peer presented during the TLS handshake, if any.</summary>
+    public X509Certificate2? PeerCertificate { get; private set; }
 
     /// <summary>The A-ASSOCIATE-RQ sent (requestor) or received (acceptor).</summary>
     public AssociateRequestPdu? Request { get; private set; }
@@ -92,13 +108,28 @@ public sealed class Association : IAsyncDisposable
     /// when absent. Throws <see cref="AssociationRejectedException"/> on A-ASSOCIATE-RJ and
     /// <see cref="AssociationAbortedException"/> on abort or transport loss.
     /// </summary>
-    public static async Task<Association> ConnectAsync(
+    public static Task<Association> ConnectAsync(
         string host,
         int port,
         AssociateRequestPdu request,
         IAssociationHandler handler,
         UpperLayerOptions? options = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        ConnectAsync(host, port, request, handler, options, tls: null, cancellationToken);
+
+    /// <summary>
+    /// Requests an association as <see cref="ConnectAsync(string, int, AssociateRequestPdu, IAssociationHandler, UpperLayerOptions?, CancellationToken)"/>
+    /// does, over DICOM TLS when <paramref name="tls"/> is given: the handshake completes (server certificate verified)
+    /// before the A-ASSOCIATE-RQ is sent. A failed handshake throws <see cref="AuthenticationException"/>.
+    /// </summary>
+    public static async Task<Association> ConnectAsync(
+        string host,
+        int port,
+        AssociateRequestPdu request,
+        IAssociationHandler handler,
+        UpperLayerOptions? options,
+        DicomTlsContext? tls,
+        CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(host);
         ArgumentOutOfRangeException.ThrowIfLessThan(port, 1);
@@ -153,7 +184,26 @@ public sealed class Association : IAsyncDisposable
             throw;
         }
 
-        association.AttachTransport(socket);
+        Stream stream;
+        if (tls is null)
+        {
+            stream = new NetworkStream(socket, ownsSocket: true);
+        }
+        else
+        {
+            try
+            {
+                stream = await tls.AuthenticateAsClientAsync(socket, host, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                socket.Dispose();
+                await association.HandleAsync(UpperLayerEvent.Evt17).ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        association.AttachTransport(socket, stream);
         await association.HandleAsync(UpperLayerEvent.Evt2).ConfigureAwait(false);
         association.StartLoops();
         try
@@ -173,11 +223,10 @@ public sealed class Association : IAsyncDisposable
     /// Starts the acceptor side on an accepted transport connection (Evt5). When <paramref name="overLimit"/> is
     /// set the request is rejected (transient, service-provider presentation, local limit exceeded).
     /// </summary>
-    internal static async Task<Association> StartAcceptorAsync(Socket socket, UpperLayerOptions options, IAssociationAcceptor acceptor, Func<Association, IAssociationHandler> handlerFactory, bool overLimit)
+    internal static async Task<Association> StartAcceptorAsync(Socket socket, Stream stream, UpperLayerOptions options, IAssociationAcceptor acceptor, Func<Association, IAssociationHandler> handlerFactory, bool overLimit)
     {
         var association = new Association(isRequestor: false, options, handlerFactory, acceptor, overLimit);
-        socket.NoDelay = true;
-        association.AttachTransport(socket);
+        association.AttachTransport(socket, stream);
         await association.HandleAsync(UpperLayerEvent.Evt5).ConfigureAwait(false);
         association.StartLoops();
         return association;
@@ -196,7 +245,7 @@ public sealed class Association : IAsyncDisposable
     /// </summary>
     public async Task SendMessageAsync(byte presentationContextId, ReadOnlyMemory<byte> command, ReadOnlyMemory<byte>? dataSet, CancellationToken cancellationToken)
     {
-        if (!AcceptedContexts.Any(c => c.Id == presentationContextId))
+        if (!IsAccepted(presentationContextId))
         {
             throw new ArgumentException($"Presentation context {presentationContextId} is not accepted on this association.", nameof(presentationContextId));
         }
@@ -274,17 +323,35 @@ public sealed class Association : IAsyncDisposable
         }
     }
 
-    private void AttachTransport(Socket socket)
+    private void AttachTransport(Socket socket, Stream stream)
     {
         _socket = socket;
-        _stream = new NetworkStream(socket, ownsSocket: true);
-        _reader = new PduReader(_stream, _options.Limits);
+        _stream = stream;
+        if (stream is SslStream tls)
+        {
+            TlsProtocol = tls.SslProtocol;
+            PeerCertificate = tls.RemoteCertificate as X509Certificate2;
+        }
+
+        _reader = new PduReader(_stream, _options.Limits, borrowPData: true);
         RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint;
+
+        // An accepted plain TCP connection is served with blocking socket calls on a thread of its own, as long as
+        // no asynchronous socket call has switched it to non-blocking mode: a wait for data is then one receive
+        // call, without a readiness notification and a thread-pool hop. Requestors and TLS connections (set up
+        // asynchronously) use the asynchronous loop.
+        _blocking = !IsRequestor && stream is NetworkStream;
+        if (_blocking)
+        {
+            socket.SendTimeout = _options.WriteTimeout == Timeout.InfiniteTimeSpan ? 0 : (int)Math.Max(1, _options.WriteTimeout.TotalMilliseconds);
+        }
     }
 
     private void StartLoops()
     {
-        var read = Task.Run(ReadLoopAsync);
+        var read = _blocking
+            ? Task.Factory.StartNew(ReadLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
+            : Task.Run(ReadLoopAsync);
         var dispatch = Task.Run(DispatchLoopAsync);
         var lifetime = _options.AssociationTimeout == Timeout.InfiniteTimeSpan ? Task.CompletedTask : Task.Run(LifetimeWatchAsync);
         _loops = Task.WhenAll(read, dispatch, lifetime);
@@ -370,8 +437,15 @@ public sealed class Association : IAsyncDisposable
                 Finish();
             }
 
-            indications = [.. _pending];
-            _pending.Clear();
+            if (_pending.Count == 0)
+            {
+                indications = [];
+            }
+            else
+            {
+                indications = [.. _pending];
+                _pending.Clear();
+            }
         }
         finally
         {
@@ -450,7 +524,7 @@ public sealed class Association : IAsyncDisposable
                 await SendAsync(pdu!).ConfigureAwait(false);
                 return AssociationState.Sta6;
             case UpperLayerAction.DT2:
-                _pending.Add(new Indication(IndicationKind.Data, pdu));
+                _receivedData = (PDataTfPdu)pdu!;
                 return AssociationState.Sta6;
             case UpperLayerAction.AR1:
                 await SendAsync(new ReleaseRequestPdu()).ConfigureAwait(false);
@@ -475,7 +549,7 @@ public sealed class Association : IAsyncDisposable
                 CloseTransport();
                 return AssociationState.Sta1;
             case UpperLayerAction.AR6:
-                _pending.Add(new Indication(IndicationKind.Data, pdu));
+                _receivedData = (PDataTfPdu)pdu!;
                 return AssociationState.Sta7;
             case UpperLayerAction.AR7:
                 await SendAsync(pdu!).ConfigureAwait(false);
@@ -571,38 +645,72 @@ public sealed class Association : IAsyncDisposable
             return;
         }
 
-        using var timeout = new CancellationTokenSource();
-        if (_options.WriteTimeout != Timeout.InfiniteTimeSpan)
+        // Blocking transports time out through the socket's send timeout; the others through a token.
+        using var timeout = _blocking ? null : new CancellationTokenSource();
+        if (timeout is not null && _options.WriteTimeout != Timeout.InfiniteTimeSpan)
         {
             timeout.CancelAfter(_options.WriteTimeout);
         }
 
+        var token = timeout?.Token ?? CancellationToken.None;
         try
         {
             if (pdu is PDataTfPdu { Values: [var pdv] })
             {
-                // Header and PDV header, then the payload without copying it.
-                var header = new byte[12];
-                header[0] = (byte)PduType.PData;
-                BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(2), (uint)pdv.Data.Length + 6);
-                BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(6), (uint)pdv.Data.Length + 2);
-                header[10] = pdv.PresentationContextId;
-                header[11] = pdv.MessageControlHeader;
-                await stream.WriteAsync(header, timeout.Token).ConfigureAwait(false);
-                await stream.WriteAsync(pdv.Data, timeout.Token).ConfigureAwait(false);
+                // PDU header and PDV header, then the payload: small payloads (commands, responses) are copied behind
+                // the header so the PDU leaves in one write; large ones are written from where they are.
+                var combined = pdv.Data.Length <= SmallPDataPayload;
+                var buffer = ArrayPool<byte>.Shared.Rent(combined ? 12 + pdv.Data.Length : 12);
+                try
+                {
+                    buffer[0] = (byte)PduType.PData;
+                    buffer[1] = 0;
+                    BinaryPrimitives.WriteUInt32BigEndian(buffer.AsSpan(2), (uint)pdv.Data.Length + 6);
+                    BinaryPrimitives.WriteUInt32BigEndian(buffer.AsSpan(6), (uint)pdv.Data.Length + 2);
+                    buffer[10] = pdv.PresentationContextId;
+                    buffer[11] = pdv.MessageControlHeader;
+                    if (combined)
+                    {
+                        pdv.Data.Span.CopyTo(buffer.AsSpan(12));
+                        await WriteAsync(stream, buffer.AsMemory(0, 12 + pdv.Data.Length), token).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await WriteAsync(stream, buffer.AsMemory(0, 12), token).ConfigureAwait(false);
+                        await WriteAsync(stream, pdv.Data, token).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
             }
             else
             {
-                await stream.WriteAsync(PduCodec.Encode(pdu), timeout.Token).ConfigureAwait(false);
+                await WriteAsync(stream, PduCodec.Encode(pdu), token).ConfigureAwait(false);
             }
 
-            await stream.FlushAsync(timeout.Token).ConfigureAwait(false);
+            if (!_blocking)
+            {
+                await stream.FlushAsync(token).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or SocketException)
         {
             _transportFailed = true;
             _endReason ??= AssociationEndReason.ProviderAbort;
         }
+    }
+
+    private ValueTask WriteAsync(Stream stream, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        if (_blocking)
+        {
+            stream.Write(bytes.Span);
+            return ValueTask.CompletedTask;
+        }
+
+        return stream.WriteAsync(bytes, cancellationToken);
     }
 
     private void StartArtim()
@@ -690,68 +798,198 @@ public sealed class Association : IAsyncDisposable
     {
         var token = _lifetime.Token;
         var framingLost = false;
-        var scratch = new byte[4096];
+        var scratch = Array.Empty<byte>();
+
+        // One idle timer for the whole association, re-armed before each read (no allocation per PDU).
+        var idle = CancellationTokenSource.CreateLinkedTokenSource(token);
+        try
+        {
+            while (_state != AssociationState.Sta1)
+            {
+                Pdu? pdu;
+
+                // ARTIM, not the idle timer, governs Sta2 and Sta13; a drained connection ends by close or ARTIM.
+                var armIdle = !framingLost && _options.IdleTimeout != Timeout.InfiniteTimeSpan && _state is not (AssociationState.Sta2 or AssociationState.Sta13);
+                idle.CancelAfter(armIdle ? _options.IdleTimeout : Timeout.InfiniteTimeSpan);
+                try
+                {
+                    if (framingLost)
+                    {
+                        // PDU boundaries are lost: discard whatever arrives until the peer closes or ARTIM fires.
+                        pdu = null;
+                        if (scratch.Length == 0)
+                        {
+                            scratch = new byte[4096];
+                        }
+
+                        while (await _stream!.ReadAsync(scratch, idle.Token).ConfigureAwait(false) > 0)
+                        {
+                        }
+                    }
+                    else
+                    {
+                        pdu = await _reader!.ReadAsync(idle.Token).ConfigureAwait(false);
+                    }
+                }
+                catch (PduFormatException ex)
+                {
+                    framingLost |= ex.FramingLost;
+                    await HandleAsync(UpperLayerEvent.Evt19, abortReason: ex.Reason).ConfigureAwait(false);
+                    continue;
+                }
+                catch (OperationCanceledException) when (!token.IsCancellationRequested)
+                {
+                    // Idle timeout: abort; a cancelled read leaves the stream unaligned, so only drain from now on.
+                    framingLost = true;
+                    idle.Dispose();
+                    idle = CancellationTokenSource.CreateLinkedTokenSource(token);
+                    await HandleAsync(UpperLayerEvent.Evt15).ConfigureAwait(false);
+                    continue;
+                }
+                catch (Exception ex) when (ex is IOException or EndOfStreamException or ObjectDisposedException or SocketException or OperationCanceledException)
+                {
+                    await HandleAsync(UpperLayerEvent.Evt17).ConfigureAwait(false);
+                    break;
+                }
+
+                if (pdu is null)
+                {
+                    await HandleAsync(UpperLayerEvent.Evt17).ConfigureAwait(false);
+                    break;
+                }
+
+                await HandleAsync(EventFor(pdu), pdu).ConfigureAwait(false);
+
+                // A P-DATA indication is handled here, before the next read: its fragments point into the reader's buffer.
+                var data = _receivedData;
+                _receivedData = null;
+                if (data is not null && _state != AssociationState.Sta1)
+                {
+                    idle.CancelAfter(Timeout.InfiniteTimeSpan);
+                    await DeliverDataAsync(data, token).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            idle.Dispose();
+        }
+    }
+
+    private static UpperLayerEvent EventFor(Pdu pdu) => pdu.Type switch
+    {
+        PduType.AssociateRequest => UpperLayerEvent.Evt6,
+        PduType.AssociateAccept => UpperLayerEvent.Evt3,
+        PduType.AssociateReject => UpperLayerEvent.Evt4,
+        PduType.PData => UpperLayerEvent.Evt10,
+        PduType.ReleaseRequest => UpperLayerEvent.Evt12,
+        PduType.ReleaseResponse => UpperLayerEvent.Evt13,
+        _ => UpperLayerEvent.Evt16,
+    };
+
+    private static void Wait(Task task) => task.GetAwaiter().GetResult();
+
+    private static bool IsReceiveTimeout(Exception ex)
+    {
+        for (var e = (Exception?)ex; e is not null; e = e.InnerException)
+        {
+            if (e is SocketException { SocketErrorCode: SocketError.TimedOut or SocketError.WouldBlock })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void ReadLoop()
+    {
+        try
+        {
+            ReadPdus();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A fault in the machine itself: drop the transport so the association cannot hang.
+            CloseTransportNow();
+            Wait(HandleAsync(UpperLayerEvent.Evt17));
+        }
+    }
+
+    private void ReadPdus()
+    {
+        var token = _lifetime.Token;
+        var framingLost = false;
+        var scratch = Array.Empty<byte>();
+        var receiveTimeout = 0;
         while (_state != AssociationState.Sta1)
         {
             Pdu? pdu;
-            using var idle = CancellationTokenSource.CreateLinkedTokenSource(token);
-            // ARTIM, not the idle timer, governs Sta2 and Sta13.
-            if (_options.IdleTimeout != Timeout.InfiniteTimeSpan && _state is not (AssociationState.Sta2 or AssociationState.Sta13))
-            {
-                idle.CancelAfter(_options.IdleTimeout);
-            }
 
+            // The idle timer is the socket's receive timeout. ARTIM, not the idle timer, governs Sta2 and Sta13;
+            // a drained connection ends by close or ARTIM.
+            var armIdle = !framingLost && _options.IdleTimeout != Timeout.InfiniteTimeSpan && _state is not (AssociationState.Sta2 or AssociationState.Sta13);
+            var wanted = armIdle ? (int)Math.Max(1, _options.IdleTimeout.TotalMilliseconds) : 0;
             try
             {
+                if (wanted != receiveTimeout)
+                {
+                    _socket!.ReceiveTimeout = wanted;
+                    receiveTimeout = wanted;
+                }
+
                 if (framingLost)
                 {
                     // PDU boundaries are lost: discard whatever arrives until the peer closes or ARTIM fires.
                     pdu = null;
-                    while (await _stream!.ReadAsync(scratch, idle.Token).ConfigureAwait(false) > 0)
+                    if (scratch.Length == 0)
+                    {
+                        scratch = new byte[4096];
+                    }
+
+                    while (_stream!.Read(scratch) > 0)
                     {
                     }
                 }
                 else
                 {
-                    pdu = await _reader!.ReadAsync(idle.Token).ConfigureAwait(false);
+                    pdu = _reader!.Read();
                 }
             }
             catch (PduFormatException ex)
             {
                 framingLost |= ex.FramingLost;
-                await HandleAsync(UpperLayerEvent.Evt19, abortReason: ex.Reason).ConfigureAwait(false);
+                Wait(HandleAsync(UpperLayerEvent.Evt19, abortReason: ex.Reason));
                 continue;
             }
-            catch (OperationCanceledException) when (!token.IsCancellationRequested)
+            catch (IOException ex) when (!framingLost && receiveTimeout > 0 && IsReceiveTimeout(ex))
             {
-                // Idle timeout: abort; a cancelled read leaves the stream unaligned, so only drain from now on.
+                // Idle timeout: abort; a timed-out read leaves the stream unaligned, so only drain from now on.
                 framingLost = true;
-                await HandleAsync(UpperLayerEvent.Evt15).ConfigureAwait(false);
+                Wait(HandleAsync(UpperLayerEvent.Evt15));
                 continue;
             }
-            catch (Exception ex) when (ex is IOException or EndOfStreamException or ObjectDisposedException or SocketException or OperationCanceledException)
+            catch (Exception ex) when (ex is IOException or EndOfStreamException or ObjectDisposedException or SocketException or OperationCanceledException or InvalidOperationException)
             {
-                await HandleAsync(UpperLayerEvent.Evt17).ConfigureAwait(false);
+                Wait(HandleAsync(UpperLayerEvent.Evt17));
                 break;
             }
 
             if (pdu is null)
             {
-                await HandleAsync(UpperLayerEvent.Evt17).ConfigureAwait(false);
+                Wait(HandleAsync(UpperLayerEvent.Evt17));
                 break;
             }
 
-            var evt = pdu.Type switch
+            Wait(HandleAsync(EventFor(pdu), pdu));
+
+            // A P-DATA indication is handled here, before the next read: its fragments point into the reader's buffer.
+            var data = _receivedData;
+            _receivedData = null;
+            if (data is not null && _state != AssociationState.Sta1)
             {
-                PduType.AssociateRequest => UpperLayerEvent.Evt6,
-                PduType.AssociateAccept => UpperLayerEvent.Evt3,
-                PduType.AssociateReject => UpperLayerEvent.Evt4,
-                PduType.PData => UpperLayerEvent.Evt10,
-                PduType.ReleaseRequest => UpperLayerEvent.Evt12,
-                PduType.ReleaseResponse => UpperLayerEvent.Evt13,
-                _ => UpperLayerEvent.Evt16,
-            };
-            await HandleAsync(evt, pdu).ConfigureAwait(false);
+                Wait(DeliverDataAsync(data, token));
+            }
         }
     }
 
@@ -781,7 +1019,7 @@ public sealed class Association : IAsyncDisposable
                     AssociationDecision decision;
                     try
                     {
-                        decision = await _acceptor!.DecideAsync(new AssociationRequestContext(request, RemoteEndPoint), token).ConfigureAwait(false);
+                        decision = await _acceptor!.DecideAsync(new AssociationRequestContext(request, RemoteEndPoint) { PeerCertificate = PeerCertificate, TlsProtocol = TlsProtocol }, token).ConfigureAwait(false);
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
                     {
@@ -800,39 +1038,6 @@ public sealed class Association : IAsyncDisposable
                     break;
                 }
 
-            case IndicationKind.Data:
-                try
-                {
-                    foreach (var pdv in ((PDataTfPdu)indication.Pdu!).Values)
-                    {
-                        if (!_acceptedContexts.Any(c => c.Id == pdv.PresentationContextId))
-                        {
-                            throw new PduFormatException($"PDV on presentation context {pdv.PresentationContextId}, which is not accepted.", AbortReason.InvalidPduParameterValue, framingLost: false);
-                        }
-
-                        if (!pdv.IsCommand && _handler is IDataSetFragmentSink sink && sink.ClaimsDataSet(pdv.PresentationContextId))
-                        {
-                            await sink.OnDataSetFragmentAsync(this, pdv, token).ConfigureAwait(false);
-                            continue;
-                        }
-
-                        var message = _assembler.Add(pdv);
-                        if (message is not null)
-                        {
-                            await _handler.OnMessageAsync(this, message, token).ConfigureAwait(false);
-                        }
-                    }
-                }
-                catch (PduFormatException ex)
-                {
-                    await HandleAsync(UpperLayerEvent.Evt19, abortReason: ex.Reason).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
-                {
-                    await AbortAsync().ConfigureAwait(false);
-                }
-
-                break;
             case IndicationKind.Release:
                 try
                 {
@@ -850,6 +1055,53 @@ public sealed class Association : IAsyncDisposable
                 await HandleAsync(UpperLayerEvent.Evt14).ConfigureAwait(false);
                 break;
         }
+    }
+
+    private async Task DeliverDataAsync(PDataTfPdu data, CancellationToken token)
+    {
+        try
+        {
+            foreach (var pdv in data.Values)
+            {
+                if (!IsAccepted(pdv.PresentationContextId))
+                {
+                    throw new PduFormatException($"PDV on presentation context {pdv.PresentationContextId}, which is not accepted.", AbortReason.InvalidPduParameterValue, framingLost: false);
+                }
+
+                if (!pdv.IsCommand && _handler is IDataSetFragmentSink sink && sink.ClaimsDataSet(pdv.PresentationContextId))
+                {
+                    await sink.OnDataSetFragmentAsync(this, pdv, token).ConfigureAwait(false);
+                    continue;
+                }
+
+                var message = _assembler.Add(pdv);
+                if (message is not null)
+                {
+                    await _handler.OnMessageAsync(this, message, token).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (PduFormatException ex)
+        {
+            await HandleAsync(UpperLayerEvent.Evt19, abortReason: ex.Reason).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
+        {
+            await AbortAsync().ConfigureAwait(false);
+        }
+    }
+
+    private bool IsAccepted(byte presentationContextId)
+    {
+        foreach (var context in _acceptedContexts)
+        {
+            if (context.Id == presentationContextId)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private sealed record Indication(IndicationKind Kind, Pdu? Pdu);

@@ -1,6 +1,9 @@
 namespace ContinualSegment.Dicom.Network;
 
-/// <summary>Reassembles PDV fragments, per presentation context, into complete command sets and data sets.</summary>
+/// <summary>
+/// Reassembles PDV fragments, per presentation context, into complete command sets and data sets. Messages never
+/// share memory with the fragments (which may point into a reused receive buffer).
+/// </summary>
 internal sealed class MessageAssembler
 {
     private readonly int _maxLength;
@@ -16,8 +19,9 @@ internal sealed class MessageAssembler
         {
             if (pdv.IsLastFragment)
             {
+                // The fragment may point into the reader's buffer: the message gets its own copy.
                 CheckLength(pdv.Data.Length);
-                return new PresentationDataMessage(pdv.PresentationContextId, pdv.IsCommand, pdv.Data);
+                return new PresentationDataMessage(pdv.PresentationContextId, pdv.IsCommand, pdv.Data.ToArray());
             }
 
             buffer = new MemoryStream();

@@ -21,11 +21,13 @@ public sealed class DicomClient : IAsyncDisposable
     private readonly DimseClientHandler _handler;
     private readonly DicomClientOptions _options;
     private readonly SemaphoreSlim _operation = new(1, 1);
+    private readonly DicomTlsContext? _tls;
     private int _nextMessageId;
 
-    private DicomClient(Association association, DimseClientHandler handler, DicomClientOptions options)
+    private DicomClient(Association association, DimseClientHandler handler, DicomClientOptions options, DicomTlsContext? tls)
     {
         _association = association;
+        _tls = tls;
         _handler = handler;
         _options = options;
         association.Completion.ContinueWith(
@@ -52,8 +54,17 @@ public sealed class DicomClient : IAsyncDisposable
             PresentationContexts = contexts,
             UserInformation = new UserInformation { UserIdentity = options.UserIdentity },
         };
-        var association = await Association.ConnectAsync(options.Host, options.Port, request, handler, options.UpperLayer, cancellationToken).ConfigureAwait(false);
-        return new DicomClient(association, handler, options);
+        var tls = options.Tls is null ? null : DicomTlsContext.Create(options.Tls, isServer: false);
+        try
+        {
+            var association = await Association.ConnectAsync(options.Host, options.Port, request, handler, options.UpperLayer, tls, cancellationToken).ConfigureAwait(false);
+            return new DicomClient(association, handler, options, tls);
+        }
+        catch
+        {
+            tls?.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
@@ -396,6 +407,7 @@ public sealed class DicomClient : IAsyncDisposable
     {
         await _association.DisposeAsync().ConfigureAwait(false);
         _operation.Dispose();
+        _tls?.Dispose();
     }
 
     private static string SopClassOf(DicomFile file)

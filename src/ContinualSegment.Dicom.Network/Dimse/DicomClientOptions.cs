@@ -18,6 +18,9 @@ public sealed record DicomClientOptions
     /// <summary>Optional user identity proposed in the association request.</summary>
     public UserIdentityRequest? UserIdentity { get; init; }
 
+    /// <summary>DICOM TLS settings; null connects over plain TCP.</summary>
+    public DicomTlsOptions? Tls { get; init; }
+
     /// <summary>Upper layer settings.</summary>
     public UpperLayerOptions UpperLayer { get; init; } = new();
 
@@ -49,6 +52,7 @@ public sealed record DicomClientOptions
         AeTitle.Validate(CalledAeTitle, nameof(CalledAeTitle));
         ArgumentNullException.ThrowIfNull(UpperLayer);
         UpperLayer.Validate();
+        Tls?.Validate(requireCertificate: false);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(DimseTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(CancelTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxStoreAttempts, 1);

@@ -159,9 +159,20 @@ internal sealed class DimseServiceProvider : IAssociationHandler, IDataSetFragme
     private FileStream OpenTemp(PendingStore store)
     {
         var directory = _options.TempDirectory ?? Path.GetTempPath();
-        Directory.CreateDirectory(directory);
         store.Path = Path.Combine(directory, "cseg-store-" + Guid.NewGuid().ToString("N") + ".part");
-        var stream = new FileStream(store.Path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1 << 16, FileOptions.None);
+
+        // Unbuffered: each received fragment is written straight from the receive buffer with one write call.
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(store.Path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 0, FileOptions.None);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            Directory.CreateDirectory(directory);
+            stream = new FileStream(store.Path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 0, FileOptions.None);
+        }
+
         var header = Part10Header.Build(store.Request.AffectedSopClassUid, store.Request.AffectedSopInstanceUid, store.TransferSyntax, store.Association.Request?.CallingAeTitle);
         stream.Write(header);
         store.HeaderLength = header.Length;

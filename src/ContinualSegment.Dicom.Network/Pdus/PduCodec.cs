@@ -705,6 +705,48 @@ public static class PduCodec
         };
     }
 
+    /// <summary>
+    /// Decodes a P-DATA-TF body whose presentation data values point into <paramref name="body"/> instead of
+    /// copies: they are valid only as long as the caller keeps that memory unchanged.
+    /// </summary>
+    internal static PDataTfPdu DecodePDataBorrowed(ReadOnlyMemory<byte> body)
+    {
+        var values = new List<PresentationDataValue>(1);
+        var span = body.Span;
+        var offset = 0;
+        while (offset < span.Length)
+        {
+            if (span.Length - offset < 4)
+            {
+                throw Invalid($"PDV item header needs 4 bytes at offset {offset} but only {span.Length - offset} remain.");
+            }
+
+            var length = BinaryPrimitives.ReadUInt32BigEndian(span[offset..]);
+            offset += 4;
+            if (length < 2 || length > (uint)(span.Length - offset))
+            {
+                throw Invalid($"PDV item length {length} does not fit the {span.Length - offset} remaining byte(s) of the P-DATA-TF PDU.");
+            }
+
+            var id = span[offset];
+            var header = span[offset + 1];
+            if ((id & 1) == 0 || header > 3)
+            {
+                throw Invalid($"PDV with presentation context ID {id} / control header 0x{header:X2} is invalid.");
+            }
+
+            values.Add(new PresentationDataValue(id, (header & 1) != 0, (header & 2) != 0, body.Slice(offset + 2, (int)length - 2)));
+            offset += (int)length;
+        }
+
+        if (values.Count == 0)
+        {
+            throw Invalid("P-DATA-TF PDU without presentation data values.");
+        }
+
+        return new PDataTfPdu(values);
+    }
+
     private static PDataTfPdu DecodePData(ref SpanReader r)
     {
         var values = new List<PresentationDataValue>();

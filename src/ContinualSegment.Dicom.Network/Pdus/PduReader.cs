@@ -12,15 +12,27 @@ public sealed class PduReader
     private readonly Stream _stream;
     private readonly PduLimits _limits;
     private readonly byte[] _header = new byte[PduCodec.HeaderLength];
+    private readonly bool _borrowPData;
+    private byte[]? _pdataBuffer;
 
     /// <summary>Creates a reader over <paramref name="stream"/>.</summary>
     public PduReader(Stream stream, PduLimits limits)
+        : this(stream, limits, borrowPData: false)
+    {
+    }
+
+    /// <summary>
+    /// Creates a reader; with <paramref name="borrowPData"/> the data of a P-DATA-TF PDU is not copied: its
+    /// presentation data values point into a buffer the reader reuses, valid until the next read.
+    /// </summary>
+    internal PduReader(Stream stream, PduLimits limits, bool borrowPData)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(limits);
         limits.Validate();
         _stream = stream;
         _limits = limits;
+        _borrowPData = borrowPData;
     }
 
     /// <summary>
@@ -44,6 +56,23 @@ public sealed class PduReader
         var type = _header[0];
         var length = BinaryPrimitives.ReadUInt32BigEndian(_header.AsSpan(2));
         PduCodec.ValidateHeader(type, length, _limits);
+        if (_borrowPData && type == (byte)PduType.PData)
+        {
+            // The length was checked against the limit above; the buffer grows to the largest PDU seen so far.
+            if (_pdataBuffer is null || _pdataBuffer.Length < length)
+            {
+                _pdataBuffer = new byte[Math.Max(length, 4096)];
+            }
+
+            var data = _pdataBuffer.AsMemory(0, (int)length);
+            if (await ReadAtLeastAsync(data, cancellationToken).ConfigureAwait(false) < length)
+            {
+                throw new EndOfStreamException($"The connection closed inside a PDU body of {length} bytes.");
+            }
+
+            return PduCodec.DecodePDataBorrowed(data);
+        }
+
         var body = ArrayPool<byte>.Shared.Rent((int)Math.Max(length, 1));
         try
         {
@@ -54,6 +83,59 @@ public sealed class PduReader
             }
 
             return PduCodec.DecodeBody(type, memory.Span);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(body);
+        }
+    }
+
+    /// <summary>
+    /// Reads the next PDU, blocking the calling thread; same results and exceptions as <see cref="ReadAsync"/>.
+    /// A receive timeout set on the underlying socket surfaces as an <see cref="IOException"/>.
+    /// </summary>
+    public Pdu? Read()
+    {
+        var got = _stream.ReadAtLeast(_header, _header.Length, throwOnEndOfStream: false);
+        if (got == 0)
+        {
+            return null;
+        }
+
+        if (got < PduCodec.HeaderLength)
+        {
+            throw new EndOfStreamException("The connection closed inside a PDU header.");
+        }
+
+        var type = _header[0];
+        var length = BinaryPrimitives.ReadUInt32BigEndian(_header.AsSpan(2));
+        PduCodec.ValidateHeader(type, length, _limits);
+        if (_borrowPData && type == (byte)PduType.PData)
+        {
+            if (_pdataBuffer is null || _pdataBuffer.Length < length)
+            {
+                _pdataBuffer = new byte[Math.Max(length, 4096)];
+            }
+
+            var data = _pdataBuffer.AsMemory(0, (int)length);
+            if (_stream.ReadAtLeast(data.Span, (int)length, throwOnEndOfStream: false) < length)
+            {
+                throw new EndOfStreamException($"The connection closed inside a PDU body of {length} bytes.");
+            }
+
+            return PduCodec.DecodePDataBorrowed(data);
+        }
+
+        var body = ArrayPool<byte>.Shared.Rent((int)Math.Max(length, 1));
+        try
+        {
+            var span = body.AsSpan(0, (int)length);
+            if (_stream.ReadAtLeast(span, (int)length, throwOnEndOfStream: false) < length)
+            {
+                throw new EndOfStreamException($"The connection closed inside a PDU body of {length} bytes.");
+            }
+
+            return PduCodec.DecodeBody(type, span);
         }
         finally
         {

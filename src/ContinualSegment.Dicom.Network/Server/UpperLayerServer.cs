@@ -15,7 +15,10 @@ public sealed class UpperLayerServer : IAsyncDisposable
     private readonly Func<Association, IAssociationHandler>? _handlerFactory;
     private readonly IAssociationHandler? _sharedHandler;
     private readonly ConcurrentDictionary<Association, byte> _associations = new();
+    private readonly ConcurrentDictionary<long, Task> _handshakes = new();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly DicomTlsContext? _tls;
+    private long _nextHandshake;
     private TcpListener? _listener;
     private Task _acceptLoop = Task.CompletedTask;
     private int _active;
@@ -45,6 +48,7 @@ public sealed class UpperLayerServer : IAsyncDisposable
         options.Validate();
         _options = options;
         _acceptor = acceptor;
+        _tls = options.Tls is null ? null : DicomTlsContext.Create(options.Tls, isServer: true);
     }
 
     /// <summary>The bound port (valid after <see cref="Start"/>).</summary>
@@ -52,6 +56,12 @@ public sealed class UpperLayerServer : IAsyncDisposable
 
     /// <summary>Associations currently holding a slot (within the limit).</summary>
     public int ActiveAssociationCount => Volatile.Read(ref _active);
+
+    /// <summary>True when connections must complete a DICOM TLS handshake first.</summary>
+    public bool UsesTls => _tls is not null;
+
+    /// <summary>Connections whose TLS handshake is still under way (they already hold a slot).</summary>
+    public int PendingHandshakeCount => _handshakes.Count;
 
     /// <summary>All connections currently open, including those being rejected for the limit.</summary>
     public int OpenConnectionCount => _associations.Count;
@@ -89,6 +99,7 @@ public sealed class UpperLayerServer : IAsyncDisposable
         _listener?.Stop();
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _acceptLoop.ConfigureAwait(false);
+        await Task.WhenAll(_handshakes.Values).ConfigureAwait(false);
         try
         {
             await WaitAllAsync(cancellationToken).WaitAsync(gracePeriod, cancellationToken).ConfigureAwait(false);
@@ -121,6 +132,7 @@ public sealed class UpperLayerServer : IAsyncDisposable
     {
         await StopAsync(_options.Association.ArtimTimeout, CancellationToken.None).ConfigureAwait(false);
         _stopping.Dispose();
+        _tls?.Dispose();
     }
 
     private async Task WaitAllAsync(CancellationToken cancellationToken)
@@ -164,19 +176,71 @@ public sealed class UpperLayerServer : IAsyncDisposable
             return;
         }
 
+        socket.NoDelay = true;
+        if (_tls is null)
+        {
+            await StartAssociationAsync(socket, new NetworkStream(socket, ownsSocket: true), withinLimit).ConfigureAwait(false);
+            return;
+        }
+
+        // The handshake runs beside the accept loop so a slow or silent peer cannot hold up other connections.
+        var id = Interlocked.Increment(ref _nextHandshake);
+        var handshake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _handshakes[id] = handshake.Task;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await HandshakeThenStartAsync(socket, withinLimit).ConfigureAwait(false);
+            }
+            finally
+            {
+                _handshakes.TryRemove(id, out _);
+                handshake.TrySetResult();
+            }
+        });
+    }
+
+    private async Task HandshakeThenStartAsync(Socket socket, bool withinLimit)
+    {
+        System.Net.Security.SslStream stream;
+        try
+        {
+            stream = await _tls!.AuthenticateAsServerAsync(socket, _stopping.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is System.Security.Authentication.AuthenticationException or IOException or SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+        {
+            // Not a TLS peer, an untrusted or missing certificate, or a refused protocol version: no association.
+            socket.Dispose();
+            Release(withinLimit);
+            return;
+        }
+
+        if (_stopping.IsCancellationRequested)
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            Release(withinLimit);
+            return;
+        }
+
+        await StartAssociationAsync(socket, stream, withinLimit).ConfigureAwait(false);
+    }
+
+    private async Task StartAssociationAsync(Socket socket, Stream stream, bool withinLimit)
+    {
         Association? association = null;
         try
         {
             var shared = _sharedHandler;
             Func<Association, IAssociationHandler> factory = shared is null ? _handlerFactory! : _ => shared;
-            association = await Association.StartAcceptorAsync(socket, _options.Association, _acceptor, factory, overLimit: !withinLimit).ConfigureAwait(false);
+            association = await Association.StartAcceptorAsync(socket, stream, _options.Association, _acceptor, factory, overLimit: !withinLimit).ConfigureAwait(false);
             _associations[association] = 0;
             var started = association;
             _ = started.Completion.ContinueWith(
                 completed =>
                 {
                     _associations.TryRemove(started, out _);
-                    Interlocked.Decrement(ref withinLimit ? ref _active : ref _pendingRejections);
+                    Release(withinLimit);
                 },
                 CancellationToken.None,
                 TaskContinuationOptions.ExecuteSynchronously,
@@ -184,13 +248,16 @@ public sealed class UpperLayerServer : IAsyncDisposable
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
         {
+            await stream.DisposeAsync().ConfigureAwait(false);
             socket.Dispose();
             if (association is null)
             {
-                Interlocked.Decrement(ref withinLimit ? ref _active : ref _pendingRejections);
+                Release(withinLimit);
             }
         }
     }
+
+    private void Release(bool withinLimit) => Interlocked.Decrement(ref withinLimit ? ref _active : ref _pendingRejections);
 
     private static bool TryTake(ref int counter, int limit)
     {

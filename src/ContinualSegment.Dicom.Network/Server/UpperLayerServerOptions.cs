@@ -17,6 +17,9 @@ public sealed record UpperLayerServerOptions
     /// <summary>Connections over the limit that may wait for their rejection at the same time; beyond that they are closed at once. Default 16.</summary>
     public int MaxPendingRejections { get; init; } = 16;
 
+    /// <summary>DICOM TLS: when set, every connection must complete a TLS handshake before its association starts.</summary>
+    public DicomTlsOptions? Tls { get; init; }
+
     /// <summary>Per-association settings.</summary>
     public UpperLayerOptions Association { get; init; } = new();
 
@@ -30,5 +33,6 @@ public sealed record UpperLayerServerOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxAssociations, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(MaxPendingRejections);
         Association.Validate();
+        Tls?.Validate(requireCertificate: true);
     }
 }

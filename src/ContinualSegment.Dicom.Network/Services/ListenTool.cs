@@ -34,7 +34,7 @@ public static class ListenTool
         var server = new DimseServer(
             new DimseServerOptions
             {
-                Server = new UpperLayerServerOptions { BindAddress = options.BindAddress, Port = options.Port, MaxAssociations = options.MaxAssociations },
+                Server = new UpperLayerServerOptions { BindAddress = options.BindAddress, Port = options.Port, MaxAssociations = options.MaxAssociations, Tls = options.Tls },
                 TempDirectory = Path.Combine(scp.OutputDirectory, ".incoming"),
             },
             DicomAcceptancePolicies.Storage(options.AeTitle),
@@ -42,7 +42,7 @@ public static class ListenTool
         await using (server.ConfigureAwait(false))
         {
             server.Start();
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Listening as {options.AeTitle} on port {server.Port}, writing to {scp.OutputDirectory}")).ConfigureAwait(false);
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Listening as {options.AeTitle} on port {server.Port}{(options.Tls is null ? string.Empty : " (DICOM TLS)")}, writing to {scp.OutputDirectory}")).ConfigureAwait(false);
             options.Started?.Invoke(server.Port);
             try
             {

@@ -23,6 +23,9 @@ public sealed record ListenToolOptions
     /// <summary>Most concurrent associations (--max-associations). Default 16.</summary>
     public int MaxAssociations { get; init; } = 16;
 
+    /// <summary>DICOM TLS settings (--tls …); null listens on plain TCP.</summary>
+    public DicomTlsOptions? Tls { get; init; }
+
     /// <summary>Called once listening, with the bound port.</summary>
     public Action<int>? Started { get; init; }
 }

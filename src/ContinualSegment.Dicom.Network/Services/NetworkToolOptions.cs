@@ -21,6 +21,9 @@ public record NetworkToolOptions
     /// <summary>Optional password, with <see cref="UserName"/> (--password).</summary>
     public string? Password { get; init; }
 
+    /// <summary>DICOM TLS settings (--tls …); null connects over plain TCP.</summary>
+    public DicomTlsOptions? Tls { get; init; }
+
     /// <summary>Response timeout (--timeout). Default 60 s.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
 
@@ -39,6 +42,7 @@ public record NetworkToolOptions
             CallingAeTitle = CallingAeTitle,
             CalledAeTitle = CalledAeTitle,
             DimseTimeout = Timeout,
+            Tls = Tls,
             UserIdentity = UserName is null
                 ? null
                 : new UserIdentityRequest(

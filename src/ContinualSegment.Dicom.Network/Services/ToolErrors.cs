@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Security.Authentication;
 
 namespace ContinualSegment.Dicom.Network;
 
@@ -7,5 +8,6 @@ internal static class ToolErrors
 {
     public static bool IsNetworkFailure(Exception ex) =>
         ex is SocketException or IOException or TimeoutException or AssociationRejectedException or AssociationAbortedException
-            or DimseProtocolException or DimseStatusException or InvalidOperationException or DicomException;
+            or DimseProtocolException or DimseStatusException or InvalidOperationException or DicomException
+            or AuthenticationException or DicomTlsConfigurationException;
 }

@@ -22,13 +22,14 @@ internal sealed class ExternalProcess : IDisposable
         }
     }
 
-    public static ExternalProcess Start(string tool, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    public static ExternalProcess Start(string tool, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, bool stdinClosed = false, bool stdinHeldOpen = false)
     {
         var path = Find(tool);
         var info = new ProcessStartInfo(path)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = stdinClosed || stdinHeldOpen,
             UseShellExecute = false,
         };
         foreach (var argument in arguments)
@@ -46,6 +47,11 @@ internal sealed class ExternalProcess : IDisposable
         process.OutputDataReceived += (_, e) => wrapper.Append(e.Data);
         process.ErrorDataReceived += (_, e) => wrapper.Append(e.Data);
         Assert.True(process.Start(), $"{tool} did not start");
+        if (stdinClosed)
+        {
+            process.StandardInput.Close();
+        }
+
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return wrapper;

@@ -1,0 +1,325 @@
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace ContinualSegment.Dicom.Network;
+
+/// <summary>
+/// Loaded DICOM TLS material (our certificate and its chain, the trusted CAs) and the handshake settings of a
+/// profile. Created once, when a server starts or a client connects, so bad material fails early with a
+/// <see cref="DicomTlsConfigurationException"/>. The association layer above the handshake is unchanged.
+/// </summary>
+public sealed class DicomTlsContext : IDisposable
+{
+    private readonly bool _isServer;
+    private readonly X509Certificate2? _certificate;
+    private readonly SslStreamCertificateContext? _certificateContext;
+    private readonly X509Certificate2Collection _intermediates;
+    private readonly X509Certificate2Collection _trusted;
+
+    private DicomTlsContext(DicomTlsOptions options, bool isServer, X509Certificate2? certificate, X509Certificate2Collection intermediates, X509Certificate2Collection trusted)
+    {
+        Options = options;
+        _isServer = isServer;
+        _certificate = certificate;
+        _intermediates = intermediates;
+        _trusted = trusted;
+        _certificateContext = certificate is null ? null : SslStreamCertificateContext.Create(certificate, intermediates, offline: true);
+    }
+
+    /// <summary>The TLS versions ever negotiated: 1.2 and 1.3.</summary>
+    public static SslProtocols Protocols => SslProtocols.Tls12 | SslProtocols.Tls13;
+
+    /// <summary>The settings this context was made from.</summary>
+    public DicomTlsOptions Options { get; }
+
+    /// <summary>Our certificate, when one is configured.</summary>
+    public X509Certificate2? Certificate => _certificate;
+
+    /// <summary>
+    /// Validates <paramref name="options"/> and loads the material they name. <paramref name="isServer"/> selects the
+    /// side: a server must have a certificate.
+    /// </summary>
+    public static DicomTlsContext Create(DicomTlsOptions options, bool isServer)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate(requireCertificate: isServer);
+        var intermediates = new X509Certificate2Collection();
+        X509Certificate2? certificate = null;
+        var trusted = new X509Certificate2Collection();
+        try
+        {
+            if (options.CertificateFile is { } file)
+            {
+                certificate = LoadPem(options, file, intermediates);
+            }
+            else if (options.StoreThumbprint is not null || options.StoreSubject is not null)
+            {
+                certificate = LoadFromStore(options);
+            }
+
+            if (certificate is not null)
+            {
+                CheckUsable(certificate, options.CertificateFile ?? "the certificate store");
+            }
+
+            if (options.TrustedCaFile is { } caFile)
+            {
+                try
+                {
+                    trusted.ImportFromPemFile(caFile);
+                }
+                catch (CryptographicException ex)
+                {
+                    throw new DicomTlsConfigurationException($"Cannot read the TLS trusted CA file {caFile}: {ex.Message}", ex);
+                }
+
+                if (trusted.Count == 0)
+                {
+                    throw new DicomTlsConfigurationException($"The TLS trusted CA file {caFile} holds no PEM certificate.");
+                }
+            }
+
+            return new DicomTlsContext(options, isServer, certificate, intermediates, trusted);
+        }
+        catch
+        {
+            certificate?.Dispose();
+            DisposeAll(intermediates);
+            DisposeAll(trusted);
+            throw;
+        }
+    }
+
+    /// <summary>Performs the server handshake on an accepted connection; the returned stream owns the socket.</summary>
+    public async Task<SslStream> AuthenticateAsServerAsync(Socket socket, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        var options = new SslServerAuthenticationOptions
+        {
+            ServerCertificateContext = _certificateContext,
+            ClientCertificateRequired = Options.ClientCertificates != DicomTlsClientCertificateMode.None,
+            EnabledSslProtocols = Protocols,
+            AllowRenegotiation = false,
+            CertificateChainPolicy = NewChainPolicy(),
+            RemoteCertificateValidationCallback = ValidatePeer,
+        };
+        ApplyCipherSuites(options);
+        return await HandshakeAsync(socket, (stream, ct) => stream.AuthenticateAsServerAsync(options, ct), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Performs the client handshake on a connected socket; the returned stream owns the socket.</summary>
+    public async Task<SslStream> AuthenticateAsClientAsync(Socket socket, string host, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        ArgumentException.ThrowIfNullOrWhiteSpace(host);
+        var options = new SslClientAuthenticationOptions
+        {
+            TargetHost = Options.ServerName ?? host,
+            ClientCertificateContext = _certificateContext,
+            EnabledSslProtocols = Protocols,
+            AllowRenegotiation = false,
+            CertificateChainPolicy = NewChainPolicy(),
+            RemoteCertificateValidationCallback = ValidatePeer,
+        };
+        ApplyCipherSuites(options);
+        return await HandshakeAsync(socket, (stream, ct) => stream.AuthenticateAsClientAsync(options, ct), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _certificate?.Dispose();
+        DisposeAll(_intermediates);
+        DisposeAll(_trusted);
+    }
+
+    private void ApplyCipherSuites(SslServerAuthenticationOptions options)
+    {
+        if (!OperatingSystem.IsWindows() && !OperatingSystem.IsAndroid())
+        {
+            options.CipherSuitesPolicy = new CipherSuitesPolicy(DicomTlsCipherSuites.For(Options.Profile));
+        }
+    }
+
+    private void ApplyCipherSuites(SslClientAuthenticationOptions options)
+    {
+        if (!OperatingSystem.IsWindows() && !OperatingSystem.IsAndroid())
+        {
+            options.CipherSuitesPolicy = new CipherSuitesPolicy(DicomTlsCipherSuites.For(Options.Profile));
+        }
+    }
+
+    private async Task<SslStream> HandshakeAsync(Socket socket, Func<SslStream, CancellationToken, Task> authenticate, CancellationToken cancellationToken)
+    {
+        var stream = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Options.HandshakeTimeout);
+        try
+        {
+            await authenticate(stream, timeout.Token).ConfigureAwait(false);
+            return stream;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw new AuthenticationException($"The TLS handshake did not finish within {Options.HandshakeTimeout.TotalSeconds:0.#} s.");
+        }
+        catch
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private X509ChainPolicy NewChainPolicy()
+    {
+        var policy = new X509ChainPolicy { RevocationMode = X509RevocationMode.NoCheck };
+        if (_trusted.Count > 0)
+        {
+            policy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            policy.CustomTrustStore.AddRange(_trusted);
+        }
+
+        policy.ExtraStore.AddRange(_intermediates);
+        return policy;
+    }
+
+    private bool ValidatePeer(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    {
+        if (_isServer && Options.ClientCertificates != DicomTlsClientCertificateMode.Required)
+        {
+            errors &= ~SslPolicyErrors.RemoteCertificateNotAvailable;
+        }
+
+        return errors == SslPolicyErrors.None;
+    }
+
+    private static X509Certificate2 LoadPem(DicomTlsOptions options, string file, X509Certificate2Collection intermediates)
+    {
+        X509Certificate2 certificate;
+        try
+        {
+            certificate = options.PrivateKeyPassword is { } password
+                ? X509Certificate2.CreateFromEncryptedPemFile(file, password, options.PrivateKeyFile)
+                : X509Certificate2.CreateFromPemFile(file, options.PrivateKeyFile);
+        }
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            throw new DicomTlsConfigurationException(
+                $"Cannot load the TLS certificate {file} with the private key in {options.PrivateKeyFile ?? file}: {ex.Message}", ex);
+        }
+
+        try
+        {
+            var all = new X509Certificate2Collection();
+            all.ImportFromPemFile(file);
+            foreach (var extra in all)
+            {
+                if (extra.Thumbprint == certificate.Thumbprint)
+                {
+                    extra.Dispose();
+                }
+                else
+                {
+                    intermediates.Add(extra);
+                }
+            }
+        }
+        catch (CryptographicException ex)
+        {
+            certificate.Dispose();
+            throw new DicomTlsConfigurationException($"Cannot read the certificates in {file}: {ex.Message}", ex);
+        }
+
+        if (OperatingSystem.IsWindows())
+        {
+            // SChannel needs a persisted key; a PKCS#12 round trip gives the PEM key one.
+            using (certificate)
+            {
+                return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
+            }
+        }
+
+        return certificate;
+    }
+
+    private static X509Certificate2 LoadFromStore(DicomTlsOptions options)
+    {
+        var what = options.StoreThumbprint is { } t ? $"thumbprint {t}" : $"subject '{options.StoreSubject}'";
+        using var store = new X509Store(StoreName.My, options.StoreLocation);
+        try
+        {
+            store.Open(OpenFlags.ReadOnly | OpenFlags.OpenExistingOnly);
+        }
+        catch (CryptographicException ex)
+        {
+            throw new DicomTlsConfigurationException($"No TLS certificate with {what}: the {options.StoreLocation} 'My' store cannot be opened ({ex.Message}).", ex);
+        }
+
+        var all = store.Certificates;
+        try
+        {
+            var matches = options.StoreThumbprint is { } thumbprint
+                ? all.Find(X509FindType.FindByThumbprint, thumbprint, validOnly: false)
+                : Union(all.Find(X509FindType.FindBySubjectDistinguishedName, options.StoreSubject!, validOnly: false), all.Find(X509FindType.FindBySubjectName, options.StoreSubject!, validOnly: false));
+            var chosen = matches.Where(c => c.HasPrivateKey).OrderByDescending(c => c.NotAfter).FirstOrDefault();
+            if (chosen is null)
+            {
+                throw new DicomTlsConfigurationException(matches.Count == 0
+                    ? $"No TLS certificate with {what} in the {options.StoreLocation} 'My' store."
+                    : $"The TLS certificate with {what} in the {options.StoreLocation} 'My' store has no private key.");
+            }
+
+            // Return an independent copy so the store's collection can be disposed.
+            return new X509Certificate2(chosen);
+        }
+        finally
+        {
+            DisposeAll(all);
+        }
+    }
+
+    private static X509Certificate2Collection Union(X509Certificate2Collection first, X509Certificate2Collection second)
+    {
+        var union = new X509Certificate2Collection(first);
+        foreach (var c in second)
+        {
+            if (!union.Any(u => u.Thumbprint == c.Thumbprint))
+            {
+                union.Add(c);
+            }
+        }
+
+        return union;
+    }
+
+    private static void CheckUsable(X509Certificate2 certificate, string source)
+    {
+        if (!certificate.HasPrivateKey)
+        {
+            throw new DicomTlsConfigurationException($"The TLS certificate from {source} has no private key.");
+        }
+
+        var now = DateTime.Now;
+        if (certificate.NotAfter < now)
+        {
+            throw new DicomTlsConfigurationException($"The TLS certificate from {source} ({certificate.Subject}) expired on {certificate.NotAfter:u}.");
+        }
+
+        if (certificate.NotBefore > now)
+        {
+            throw new DicomTlsConfigurationException($"The TLS certificate from {source} ({certificate.Subject}) is not valid before {certificate.NotBefore:u}.");
+        }
+    }
+
+    private static void DisposeAll(X509Certificate2Collection certificates)
+    {
+        foreach (var c in certificates)
+        {
+            c.Dispose();
+        }
+    }
+}
