@@ -63,6 +63,7 @@ public static class CsegApp
         root.Subcommands.Add(PackageCommand.Create(output, error));
         root.Subcommands.Add(DecodersCommand.Create(output, error));
         root.Subcommands.Add(BenchCommand.Create(output));
+        root.Subcommands.Add(SegmentCommand.Create(output));
         return root;
     }
 }

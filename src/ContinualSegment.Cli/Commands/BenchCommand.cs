@@ -21,6 +21,49 @@ public static class BenchCommand
             return CsegApp.Success;
         });
         command.Subcommands.Add(ingest);
+        command.Subcommands.Add(Inference(output));
+        return command;
+    }
+
+    private static Command Inference(TextWriter output)
+    {
+        var model = new Option<string?>("--model") { Description = "Model directory (default: models/default next to cseg or in the repository root above it)." };
+        var outDir = new Option<string>("--out") { Description = "Working directory: the phantom study (ct/, truth.nii.gz, reused when present), results and bench-inference.json.", DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "cseg-bench-inference") };
+        var untrained = new Option<bool>("--untrained") { Description = "Use a model with untrained weights (the shipped CPU plan, one full decoder per catalogue task): timing only." };
+        var size = new Option<int>("--size") { Description = "In-plane matrix of the study.", DefaultValueFactory = _ => 512 };
+        var slices = new Option<int>("--slices") { Description = "Slices of the study.", DefaultValueFactory = _ => 300 };
+        var seed = new Option<int>("--seed") { Description = "Phantom seed.", DefaultValueFactory = _ => 1 };
+        var threads = new Option<int?>("--threads") { Description = "CPU threads for the networks (default: the runtime's choice)." };
+        var stageInfer = new Option<string?>("--stage-infer") { Hidden = true };
+        var stageReport = new Option<string?>("--stage-report") { Hidden = true };
+        var command = new Command("inference", "Model inference on a 512×512×300 whole-body phantom CT against writing SEG + RTSTRUCT of its ground truth (all its catalogue structures): times, their ratio (goal ≤ 5 %) and each stage's peak memory, measured in its own process (goal < 2 GB).")
+        {
+            model, outDir, untrained, size, slices, seed, threads, stageInfer, stageReport,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            if (parse.GetValue(stageInfer) is { } series)
+            {
+                var modelDir = parse.GetValue(model) ?? throw new InvalidDataException("--stage-infer needs --model");
+                var report = parse.GetValue(stageReport) ?? throw new InvalidDataException("--stage-infer needs --stage-report");
+                await InferenceBenchmark.RunInferenceStageAsync(Path.GetFullPath(series), Path.GetFullPath(modelDir), Path.GetFullPath(report), parse.GetValue(threads), ct).ConfigureAwait(false);
+                return CsegApp.Success;
+            }
+
+            InferenceBenchmarkOptions options;
+            try
+            {
+                options = new InferenceBenchmarkOptions(parse.GetValue(model), parse.GetValue(outDir)!, parse.GetValue(untrained), parse.GetValue(size), parse.GetValue(slices), parse.GetValue(seed), parse.GetValue(threads));
+                options.Validate();
+            }
+            catch (ArgumentException ex)
+            {
+                throw new InvalidDataException(ex.Message, ex);
+            }
+
+            await new InferenceBenchmark(options, output).RunAsync(ct).ConfigureAwait(false);
+            return CsegApp.Success;
+        });
         return command;
     }
 }

@@ -1,4 +1,7 @@
 using System.CommandLine;
+using System.Globalization;
+using ContinualSegment.Imaging;
+using ContinualSegment.Model.BodyPart;
 using ContinualSegment.Model.Datasets;
 using ContinualSegment.Model.Plans;
 using ContinualSegment.Model.Training;
@@ -16,13 +19,14 @@ public static class TrainCommand
         var command = new Command("train", "Train the base model (encoder + first decoder) or a new task's decoder on the frozen encoder.");
         command.Subcommands.Add(Base(output));
         command.Subcommands.Add(Task(output));
+        command.Subcommands.Add(BodyPartModel(output));
         return command;
     }
 
     private sealed record CommonOptions(
         Option<string> Dataset, Option<int> Epochs, Option<int> Iterations, Option<int> Batch, Option<string> Optimizer, Option<double> LearningRate,
         Option<int> Seed, Option<double> ForegroundFraction, Option<double> ValidationFraction, Option<bool> NoAugment, Option<string?> Checkpoint,
-        Option<bool> Resume, Option<string?> BodyPartModel)
+        Option<bool> Resume, Option<string?> BodyPartModel, Option<string> Precision, Option<string> Device)
     {
         public static CommonOptions Create() => new(
             new Option<string>("--dataset") { Description = "nnU-Net-format dataset directory (dataset.json, imagesTr, labelsTr).", Required = true },
@@ -37,11 +41,13 @@ public static class TrainCommand
             new Option<bool>("--no-augment") { Description = "Switch augmentation off." },
             new Option<string?>("--checkpoint") { Description = "Checkpoint directory (one checkpoint per epoch)." },
             new Option<bool>("--resume") { Description = "Continue from the checkpoint." },
-            new Option<string?>("--bodypart-model") { Description = "Body-part regressor weights; sets the decoder's body-part range from its training labels." });
+            new Option<string?>("--bodypart-model") { Description = "Body-part regressor weights; sets the decoder's body-part range from its training labels." },
+            new Option<string>("--precision") { Description = "fp32, or mixed (float16 autocast with dynamic loss scaling on CUDA, bfloat16 autocast on the CPU).", DefaultValueFactory = _ => "fp32" },
+            new Option<string>("--device") { Description = "cpu, or cuda (needs a CUDA build of TorchSharp and a GPU; see docs/gpu.md).", DefaultValueFactory = _ => "cpu" });
 
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { Dataset, Epochs, Iterations, Batch, Optimizer, LearningRate, Seed, ForegroundFraction, ValidationFraction, NoAugment, Checkpoint, Resume, BodyPartModel })
+            foreach (var option in new Option[] { Dataset, Epochs, Iterations, Batch, Optimizer, LearningRate, Seed, ForegroundFraction, ValidationFraction, NoAugment, Checkpoint, Resume, BodyPartModel, Precision, Device })
             {
                 command.Options.Add(option);
             }
@@ -55,6 +61,18 @@ public static class TrainCommand
                 "adamw" => OptimizerKind.AdamW,
                 var other => throw new InvalidDataException($"--optimizer must be sgd or adamw, not '{other}'"),
             };
+            var precision = parse.GetValue(Precision) switch
+            {
+                "fp32" => TrainingPrecision.Float32,
+                "mixed" => TrainingPrecision.Mixed,
+                var other => throw new InvalidDataException($"--precision must be fp32 or mixed, not '{other}'"),
+            };
+            var device = parse.GetValue(Device) switch
+            {
+                "cpu" => TrainingDevice.Cpu,
+                "cuda" => TrainingDevice.Cuda,
+                var other => throw new InvalidDataException($"--device must be cpu or cuda, not '{other}'"),
+            };
             var options = new TrainingRunOptions
             {
                 Training = new TrainingOptions
@@ -64,6 +82,8 @@ public static class TrainCommand
                     Optimizer = optimizer,
                     LearningRate = parse.GetValue(LearningRate),
                     Seed = parse.GetValue(Seed),
+                    Precision = precision,
+                    Device = device,
                 },
                 IterationsPerEpoch = parse.GetValue(Iterations),
                 ForegroundFraction = parse.GetValue(ForegroundFraction),
@@ -80,8 +100,13 @@ public static class TrainCommand
             try
             {
                 options.Validate();
+                TrainingRunner.CheckDeviceAndPrecision(options.Training);
             }
             catch (ArgumentException ex)
+            {
+                throw new InvalidDataException(ex.Message, ex);
+            }
+            catch (NotSupportedException ex)
             {
                 throw new InvalidDataException(ex.Message, ex);
             }
@@ -131,6 +156,74 @@ public static class TrainCommand
             return CsegApp.Success;
         });
         return command;
+    }
+
+    private static Command BodyPartModel(TextWriter output)
+    {
+        var model = new Option<string>("--model") { Description = "The model directory: bodypart.bin is written into it and plan.json gains its bodyPart section and the decoders' ranges.", Required = true };
+        var datasets = new Option<string[]>("--dataset") { Description = "nnU-Net-format dataset (repeatable): its CT images train the regressor; its labels set the range of the decoders of its task.", Required = true };
+        var epochs = new Option<int>("--epochs") { Description = "Epochs.", DefaultValueFactory = _ => 30 };
+        var steps = new Option<int>("--steps-per-epoch") { Description = "Optimiser steps per epoch.", DefaultValueFactory = _ => 10 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the weights and the slice draws.", DefaultValueFactory = _ => 1 };
+        var spacing = new Option<double?>("--slice-spacing") { Description = "Slice spacing (mm) volumes are resampled to for training (default: the plan's target z spacing)." };
+        var margin = new Option<double>("--margin") { Description = "Margin (score units) added to each decoder's range.", DefaultValueFactory = _ => 0.5 };
+        var command = new Command("bodypart", "Train the self-supervised body-part regressor of a model and record each decoder's body-part range from its task's training labels.")
+        {
+            model, datasets, epochs, steps, seed, spacing, margin,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var options = new BodyPartModelOptions
+            {
+                Epochs = parse.GetValue(epochs),
+                StepsPerEpoch = parse.GetValue(steps),
+                Seed = parse.GetValue(seed),
+                SliceSpacingMm = parse.GetValue(spacing),
+                RangeMargin = parse.GetValue(margin),
+            };
+            try
+            {
+                options.Validate();
+            }
+            catch (ArgumentException ex)
+            {
+                throw new InvalidDataException(ex.Message, ex);
+            }
+
+            var modelDir = Path.GetFullPath(parse.GetValue(model)!);
+            if (!File.Exists(Path.Combine(modelDir, ContinualSegment.Model.Persistence.ModelStore.PlanFileName)))
+            {
+                throw new ContinualSegment.Model.Plans.ModelPlanException($"{modelDir} is not a model directory: it has no plan.json");
+            }
+
+            var report = await BodyPartModelBuilder.TrainAsync(
+                modelDir,
+                parse.GetValue(datasets)!.Select(Path.GetFullPath).ToArray(),
+                StructureCatalogue.LoadDefault(),
+                options,
+                new SyncProgress(output),
+                ct).ConfigureAwait(false);
+            var first = report.Losses.Take(10).Average();
+            var last = report.Losses.TakeLast(10).Average();
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"body-part regressor: {report.Volumes} volume(s), loss {first:0.###} -> {last:0.###}; wrote {Path.Combine(modelDir, ContinualSegment.Model.Persistence.ModelStore.BodyPartFileName)}")).ConfigureAwait(false);
+            foreach (var (id, range) in report.Ranges.OrderBy(r => r.Key, StringComparer.Ordinal))
+            {
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"decoder {id}: body-part range {range.Min:0.###}..{range.Max:0.###}")).ConfigureAwait(false);
+            }
+
+            foreach (var id in report.Untouched)
+            {
+                await output.WriteLineAsync($"decoder {id}: no dataset of its task given; range kept").ConfigureAwait(false);
+            }
+
+            return CsegApp.Success;
+        });
+        return command;
+    }
+
+    private sealed class SyncProgress(TextWriter output) : IProgress<string>
+    {
+        public void Report(string value) => output.WriteLine(value);
     }
 
     private sealed class ConsoleProgress(TextWriter output) : IProgress<TrainingProgress>

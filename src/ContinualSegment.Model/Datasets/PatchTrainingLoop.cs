@@ -10,7 +10,8 @@ namespace ContinualSegment.Model.Datasets;
 /// <summary>
 /// The epoch loop of a dataset run: every step draws fresh (augmented) patches, so the patch stream is
 /// a function of (seed, epoch) only and a resumed run sees the same patches as an uninterrupted one.
-/// A checkpoint is written after every epoch.
+/// A checkpoint is written after every epoch. Steps run on the device of the bank's parameters in
+/// <see cref="TrainingOptions.Precision"/> (a resumed mixed-precision run starts again from the initial loss scale).
 /// </summary>
 public sealed class PatchTrainingLoop
 {
@@ -45,6 +46,8 @@ public sealed class PatchTrainingLoop
         var decoder = bank.GetDecoder(decoderId);
         var t = options.Training;
         var augmenter = new PatchAugmenter(options.Augmentation);
+        var device = PrecisionContext.DeviceOf(bank);
+        var precision = PrecisionContext.For(t, bank);
         bank.FreezeEncoder(!trainEncoder);
         var parameters = (trainEncoder ? bank.Encoder.parameters().Concat(decoder.parameters()) : decoder.parameters()).ToList();
         using var optimizer = CreateOptimizer(parameters);
@@ -98,28 +101,28 @@ public sealed class PatchTrainingLoop
                     (images[b], labels[b]) = augmenter.Apply(img, lab, random);
                 }
 
-                var imageBatch = stack(images);
-                var labelBatch = stack(labels);
+                var imageBatch = stack(images).to(device);
+                var labelBatch = stack(labels).to(device);
                 optimizer.zero_grad();
-                IReadOnlyList<Tensor> skips;
-                if (trainEncoder)
+                IReadOnlyList<Tensor> outputs;
+                using (precision.Autocast())
                 {
-                    skips = bank.Encoder.forward(imageBatch);
-                }
-                else
-                {
-                    using var noGrad = no_grad();
-                    skips = bank.Encoder.forward(imageBatch);
+                    IReadOnlyList<Tensor> skips;
+                    if (trainEncoder)
+                    {
+                        skips = bank.Encoder.forward(imageBatch);
+                    }
+                    else
+                    {
+                        using var noGrad = no_grad();
+                        skips = bank.Encoder.forward(imageBatch);
+                    }
+
+                    outputs = decoder.ForwardWithAuxiliary(skips);
                 }
 
-                var loss = DiceCrossEntropyLoss.ComputeDeepSupervised(decoder.ForwardWithAuxiliary(skips), labelBatch);
-                loss.backward();
-                if (t.Optimizer == OptimizerKind.SgdPoly)
-                {
-                    nn.utils.clip_grad_norm_(parameters, 12);
-                }
-
-                optimizer.step();
+                var loss = DiceCrossEntropyLoss.ComputeDeepSupervised(precision.ForLoss(outputs), labelBatch);
+                precision.BackwardAndStep(loss, optimizer, parameters, t.Optimizer == OptimizerKind.SgdPoly ? Trainer.MaxGradNorm : null);
                 lossSum += loss.item<float>();
             }
 

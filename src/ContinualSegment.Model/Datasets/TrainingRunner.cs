@@ -35,6 +35,7 @@ public static class TrainingRunner
         ArgumentException.ThrowIfNullOrEmpty(outputModelDir);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        CheckDeviceAndPrecision(options.Training);
         var catalogue = StructureCatalogue.LoadDefault();
         var dataset = await NnUnetDataset.OpenAsync(datasetDir, catalogue, cancellationToken).ConfigureAwait(false);
         if (dataset.ChannelNames.Count != plan.InputChannels)
@@ -75,12 +76,14 @@ public static class TrainingRunner
         var checkpoint = options.CheckpointDirectory ?? Path.Combine(outputModelDir, "checkpoint");
         try
         {
+            MoveTo(bank, options.Training.Device);
             var sampler = new PatchSampler(train, plan.PatchSize, options.ForegroundFraction, options.Training.Seed);
             new PatchTrainingLoop(options).Run(bank, decoderPlan.Id, trainEncoder: true, sampler, validation, checkpoint, progress, cancellationToken);
         }
         finally
         {
             DisposeAll(validation);
+            MoveTo(bank, TrainingDevice.Cpu);
         }
 
         var saved = ModelStore.Save(bank, plan, outputModelDir);
@@ -111,6 +114,7 @@ public static class TrainingRunner
         ArgumentException.ThrowIfNullOrEmpty(newDecoderId);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        CheckDeviceAndPrecision(options.Training);
         var catalogue = StructureCatalogue.LoadDefault();
         var dataset = await NnUnetDataset.OpenAsync(datasetDir, catalogue, cancellationToken).ConfigureAwait(false);
         using var model = ModelStore.Load(modelDir);
@@ -135,12 +139,14 @@ public static class TrainingRunner
         var checkpoint = options.CheckpointDirectory ?? Path.Combine(modelDir, "checkpoint-" + newDecoderId);
         try
         {
+            MoveTo(model.Bank, options.Training.Device);
             var sampler = new PatchSampler(train, plan.PatchSize, options.ForegroundFraction, options.Training.Seed);
             new PatchTrainingLoop(options).Run(model.Bank, newDecoderId, trainEncoder: false, sampler, validation, checkpoint, progress, cancellationToken);
         }
         finally
         {
             DisposeAll(validation);
+            MoveTo(model.Bank, TrainingDevice.Cpu);
         }
 
         if (!string.Equals(ModelFingerprint.Compute(model.Bank.Encoder), fingerprint, StringComparison.Ordinal))
@@ -260,6 +266,31 @@ public static class TrainingRunner
         }
 
         return decoder with { BodyPartRange = BodyPartRangeCalculator.Compute(perCase, options.BodyPartMargin) };
+    }
+
+    /// <summary>The torch device of a <see cref="TrainingDevice"/>; CUDA is refused where the build or machine has none.</summary>
+    public static Device ToTorchDevice(TrainingDevice device) => device switch
+    {
+        TrainingDevice.Cpu => CPU,
+        TrainingDevice.Cuda when torch.cuda.is_available() => CUDA,
+        TrainingDevice.Cuda => throw new NotSupportedException("CUDA training was asked for, but no CUDA device is available (this build's TorchSharp backend is the CPU one, or the machine has no GPU); see docs/gpu.md"),
+        _ => throw new ArgumentOutOfRangeException(nameof(device), device, "unknown training device"),
+    };
+
+    /// <summary>Refuses, before any work, a device or precision this process cannot run (a clear message says why).</summary>
+    public static void CheckDeviceAndPrecision(TrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _ = PrecisionContext.Create(options.Precision, ToTorchDevice(options.Device).type, options.InitialLossScale, options.LossScaleGrowthInterval);
+    }
+
+    private static void MoveTo(DecoderBank bank, TrainingDevice device)
+    {
+        var target = ToTorchDevice(device);
+        if (PrecisionContext.DeviceOf(bank).type != target.type)
+        {
+            bank.to(target);
+        }
     }
 
     private static void DisposeAll(List<TrainingSample> samples)

@@ -1,3 +1,4 @@
+using ContinualSegment.Model.BodyPart;
 using ContinualSegment.Model.Networks;
 using ContinualSegment.Model.Plans;
 
@@ -18,6 +19,9 @@ public static class ModelStore
 
     /// <summary>The folder of decoder weights files.</summary>
     public const string DecoderFolderName = "decoders";
+
+    /// <summary>The body-part regressor weights file name (described by the plan's optional <c>bodyPart</c> section).</summary>
+    public const string BodyPartFileName = "bodypart.bin";
 
     /// <summary>
     /// Writes the bank's weights and the plan (stamped with the encoder's fingerprint) to
@@ -159,6 +163,94 @@ public static class ModelStore
             decoder.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="regressor"/> as <c>bodypart.bin</c> into the existing model <paramref name="directory"/>
+    /// and records its width, slice size, slice spacing and fingerprint in the plan's <c>bodyPart</c> section.
+    /// Nothing else of the plan changes.
+    /// </summary>
+    /// <returns>The plan as written.</returns>
+    public static ModelPlan SaveBodyPart(string directory, BodyPartRegressor regressor, int sliceSize, double sliceSpacingMm)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        ArgumentNullException.ThrowIfNull(regressor);
+        var planPath = Path.Combine(directory, PlanFileName);
+        var plan = ModelPlanSerializer.Load(planPath);
+        var section = new BodyPartModelPlan
+        {
+            Width = regressor.Width,
+            SliceSize = sliceSize,
+            SliceSpacingMm = sliceSpacingMm,
+            Fingerprint = ModelFingerprint.Compute(regressor),
+        };
+        var updated = plan with { BodyPart = section };
+        ModelPlanSerializer.Validate(updated);
+        var path = Path.Combine(directory, BodyPartFileName);
+        var tmp = path + ".tmp";
+        regressor.save(tmp);
+        File.Move(tmp, path, overwrite: true);
+        ModelPlanSerializer.Save(updated, planPath);
+        return updated;
+    }
+
+    /// <summary>
+    /// The body-part regressor of the model <paramref name="directory"/> whose plan is <paramref name="plan"/>,
+    /// or null when the plan has no <c>bodyPart</c> section. The caller disposes it.
+    /// </summary>
+    /// <exception cref="ModelPlanException">The section exists but the weights are missing, do not fit or do not match its fingerprint.</exception>
+    public static BodyPartRegressor? TryLoadBodyPart(string directory, ModelPlan plan)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        ArgumentNullException.ThrowIfNull(plan);
+        if (plan.BodyPart is not { } section)
+        {
+            return null;
+        }
+
+        var regressor = new BodyPartRegressor(section.Width);
+        try
+        {
+            LoadWeights(regressor, Path.Combine(directory, BodyPartFileName), "body-part model");
+            var actual = ModelFingerprint.Compute(regressor);
+            if (!string.Equals(actual, section.Fingerprint, StringComparison.Ordinal))
+            {
+                throw new ModelPlanException($"{BodyPartFileName} has fingerprint {Short(actual)} but the plan expects {Short(section.Fingerprint)}");
+            }
+
+            regressor.eval();
+            return regressor;
+        }
+        catch
+        {
+            regressor.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Replaces the body-part range of the decoders named in <paramref name="ranges"/> in the plan of
+    /// <paramref name="directory"/>; weights and other entries are not touched.
+    /// </summary>
+    /// <returns>The plan as written.</returns>
+    public static ModelPlan SetBodyPartRanges(string directory, IReadOnlyDictionary<string, BodyPartRange> ranges)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        ArgumentNullException.ThrowIfNull(ranges);
+        var planPath = Path.Combine(directory, PlanFileName);
+        var plan = ModelPlanSerializer.Load(planPath);
+        foreach (var id in ranges.Keys)
+        {
+            if (plan.FindDecoder(id) is null)
+            {
+                throw new ModelPlanException($"{planPath} has no decoder '{id}'");
+            }
+        }
+
+        var updated = plan with { Decoders = plan.Decoders.Select(d => ranges.TryGetValue(d.Id, out var r) ? d with { BodyPartRange = r } : d).ToArray() };
+        ModelPlanSerializer.Validate(updated);
+        ModelPlanSerializer.Save(updated, planPath);
+        return updated;
     }
 
     /// <summary>The weights file of decoder <paramref name="id"/> in <paramref name="directory"/>.</summary>

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace ContinualSegment.Model.Plans;
 
 /// <summary>
@@ -33,6 +35,10 @@ public sealed record ModelPlan
 
     /// <summary>SHA-256 (lower-case hex) over the encoder's state dict; empty before the encoder is trained and saved.</summary>
     public string EncoderFingerprint { get; init; } = string.Empty;
+
+    /// <summary>The body-part regression model, or null when the directory has none (optional section).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public BodyPartModelPlan? BodyPart { get; init; }
 
     /// <summary>The decoder with <paramref name="id"/>, or null.</summary>
     public DecoderPlan? FindDecoder(string id) => Decoders.FirstOrDefault(d => string.Equals(d.Id, id, StringComparison.Ordinal));

@@ -130,6 +130,14 @@ public static partial class ModelPlanSerializer
             Require(IsFingerprint(plan.EncoderFingerprint), "encoderFingerprint must be 64 lower-case hex digits");
         }
 
+        if (plan.BodyPart is { } bodyPart)
+        {
+            Require(bodyPart.Width is > 0 and <= 256, "bodyPart.width must be in 1..256");
+            Require(bodyPart.SliceSize is >= 16 and <= 512, "bodyPart.sliceSize must be in 16..512");
+            Require(double.IsFinite(bodyPart.SliceSpacingMm) && bodyPart.SliceSpacingMm > 0, "bodyPart.sliceSpacingMm must be positive");
+            Require(IsFingerprint(bodyPart.Fingerprint), "bodyPart.fingerprint must be 64 lower-case hex digits");
+        }
+
         Require(plan.Decoders is not null, "decoders is missing");
         var ids = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < plan.Decoders!.Count; i++)
@@ -139,6 +147,30 @@ public static partial class ModelPlanSerializer
             ValidateDecoder(d!, stages.Count, $"decoders[{i}]");
             Require(ids.Add(d!.Id), $"decoders[{i}].id '{d.Id}' is used twice");
         }
+    }
+
+    /// <summary>Parses and validates one decoder entry (a <see cref="DecoderPlan"/> in plan-file JSON) for an encoder with <paramref name="encoderStages"/> stages.</summary>
+    /// <exception cref="ModelPlanException">The text is not a valid decoder entry.</exception>
+    public static DecoderPlan ParseDecoder(string json, int encoderStages)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        DecoderPlan? decoder;
+        try
+        {
+            decoder = JsonSerializer.Deserialize<DecoderPlan>(json, Options);
+        }
+        catch (JsonException ex)
+        {
+            throw new ModelPlanException($"decoder entry is not valid JSON for {ModelPlan.CurrentFormat}: {ex.Message}", ex);
+        }
+
+        if (decoder is null)
+        {
+            throw new ModelPlanException("decoder entry is empty (JSON null)");
+        }
+
+        ValidateDecoder(decoder, encoderStages);
+        return decoder;
     }
 
     /// <summary>Checks one decoder entry against an encoder with <paramref name="encoderStages"/> stages.</summary>

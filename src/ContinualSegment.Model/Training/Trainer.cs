@@ -8,10 +8,14 @@ namespace ContinualSegment.Model.Training;
 /// <summary>
 /// Trains on in-memory patches. <see cref="TrainBase"/> trains the encoder together with the first
 /// decoder; <see cref="TrainContinual"/> trains one decoder on the frozen encoder and touches no other
-/// weight (the optimiser only ever holds that decoder's parameters).
+/// weight (the optimiser only ever holds that decoder's parameters). Training runs on the device of
+/// the bank's parameters (samples are moved there) in <see cref="TrainingOptions.Precision"/>.
 /// </summary>
 public sealed class Trainer
 {
+    /// <summary>The gradient-norm limit of SGD steps.</summary>
+    public const double MaxGradNorm = 12;
+
     private readonly TrainingOptions options;
 
     /// <summary>Creates a trainer; <paramref name="options"/> are validated.</summary>
@@ -49,6 +53,7 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(samples);
         var decoder = bank.GetDecoder(decoderId);
         var classes = decoder.Plan.OutputChannels;
+        var device = PrecisionContext.DeviceOf(bank);
         var scores = new List<double>();
         var wasTraining = bank.training;
         bank.eval();
@@ -58,8 +63,8 @@ public sealed class Trainer
             foreach (var s in samples)
             {
                 using var scope = NewDisposeScope();
-                var logits = bank.RunDecoders(s.Image.unsqueeze(0), [decoderId])[decoderId];
-                var predicted = logits.argmax(1).squeeze(0).contiguous().data<long>().ToArray();
+                var logits = bank.RunDecoders(s.Image.unsqueeze(0).to(device), [decoderId])[decoderId];
+                var predicted = logits.argmax(1).squeeze(0).cpu().contiguous().data<long>().ToArray();
                 var truth = s.Labels.to(ScalarType.Int64).contiguous().data<long>().ToArray();
                 scores.Add(SegmentationMetrics.MeanIgnoringNaN(SegmentationMetrics.Dice(predicted, truth, classes)));
             }
@@ -97,6 +102,8 @@ public sealed class Trainer
 
         torch.manual_seed(options.Seed);
         var random = new Random(options.Seed);
+        var device = PrecisionContext.DeviceOf(bank);
+        var precision = PrecisionContext.For(options, bank);
         bank.FreezeEncoder(!trainEncoder);
         var parameters = (trainEncoder ? bank.Encoder.parameters().Concat(decoder.parameters()) : decoder.parameters()).ToList();
         using var optimizer = CreateOptimizer(parameters);
@@ -120,29 +127,28 @@ public sealed class Trainer
                 cancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 var batch = order.Skip(start).Take(options.BatchSize).ToArray();
-                var images = stack(batch.Select(i => training[i].Image).ToArray());
-                var labels = stack(batch.Select(i => training[i].Labels.to(ScalarType.Int64)).ToArray());
+                var images = stack(batch.Select(i => training[i].Image).ToArray()).to(device);
+                var labels = stack(batch.Select(i => training[i].Labels.to(ScalarType.Int64)).ToArray()).to(device);
                 optimizer.zero_grad();
-                IReadOnlyList<Tensor> skips;
-                if (trainEncoder)
+                IReadOnlyList<Tensor> outputs;
+                using (precision.Autocast())
                 {
-                    skips = bank.Encoder.forward(images);
-                }
-                else
-                {
-                    using var noGrad = no_grad();
-                    skips = bank.Encoder.forward(images);
+                    IReadOnlyList<Tensor> skips;
+                    if (trainEncoder)
+                    {
+                        skips = bank.Encoder.forward(images);
+                    }
+                    else
+                    {
+                        using var noGrad = no_grad();
+                        skips = bank.Encoder.forward(images);
+                    }
+
+                    outputs = decoder.ForwardWithAuxiliary(skips);
                 }
 
-                var outputs = decoder.ForwardWithAuxiliary(skips);
-                var loss = DiceCrossEntropyLoss.ComputeDeepSupervised(outputs, labels);
-                loss.backward();
-                if (options.Optimizer == OptimizerKind.SgdPoly)
-                {
-                    nn.utils.clip_grad_norm_(parameters, 12);
-                }
-
-                optimizer.step();
+                var loss = DiceCrossEntropyLoss.ComputeDeepSupervised(precision.ForLoss(outputs), labels);
+                precision.BackwardAndStep(loss, optimizer, parameters, options.Optimizer == OptimizerKind.SgdPoly ? MaxGradNorm : null);
                 lossSum += loss.item<float>();
                 steps++;
             }

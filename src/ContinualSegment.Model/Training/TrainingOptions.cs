@@ -27,6 +27,18 @@ public sealed class TrainingOptions
     /// <summary>Seed of the weight initialisation-independent randomness (torch and the shuffling).</summary>
     public int Seed { get; set; } = 12345;
 
+    /// <summary>Float32 (default) or mixed precision (float16 autocast with loss scaling on CUDA, bfloat16 autocast on the CPU).</summary>
+    public TrainingPrecision Precision { get; set; } = TrainingPrecision.Float32;
+
+    /// <summary>Where a dataset run (<c>TrainingRunner</c>) puts the network; in-memory training uses the bank's device as it is.</summary>
+    public TrainingDevice Device { get; set; } = TrainingDevice.Cpu;
+
+    /// <summary>First loss scale of float16 training.</summary>
+    public double InitialLossScale { get; set; } = 65536;
+
+    /// <summary>Consecutive finite steps after which float16 training doubles the loss scale.</summary>
+    public int LossScaleGrowthInterval { get; set; } = 2000;
+
     /// <summary>Throws when a setting is out of range.</summary>
     public void Validate()
     {
@@ -58,6 +70,26 @@ public sealed class TrainingOptions
         if (!double.IsFinite(WeightDecay) || WeightDecay < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "weight decay must be ≥ 0");
+        }
+
+        if (!Enum.IsDefined(Precision))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Precision), Precision, "unknown precision");
+        }
+
+        if (!Enum.IsDefined(Device))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Device), Device, "unknown device");
+        }
+
+        if (!double.IsFinite(InitialLossScale) || InitialLossScale < DynamicLossScaler.MinScale || InitialLossScale > DynamicLossScaler.MaxScale)
+        {
+            throw new ArgumentOutOfRangeException(nameof(InitialLossScale), InitialLossScale, $"the initial loss scale must be in [{DynamicLossScaler.MinScale}, {DynamicLossScaler.MaxScale}]");
+        }
+
+        if (LossScaleGrowthInterval is < 1 or > 1_000_000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(LossScaleGrowthInterval), LossScaleGrowthInterval, "the loss-scale growth interval must be in 1..1000000");
         }
 
         if (!Enum.IsDefined(Optimizer))

@@ -13,13 +13,22 @@ namespace ContinualSegment.Model.Trimming;
 public sealed class Distiller
 {
     private readonly DistillationOptions options;
+    private readonly TrainingPrecision precision;
 
     /// <summary>Creates a distiller; <paramref name="options"/> are validated.</summary>
-    public Distiller(DistillationOptions options)
+    /// <param name="options">Steps, learning rate, temperature and loss weights.</param>
+    /// <param name="precision">Float32 (default) or mixed precision for the student's forward pass (see <see cref="PrecisionContext"/>).</param>
+    public Distiller(DistillationOptions options, TrainingPrecision precision = TrainingPrecision.Float32)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        if (!Enum.IsDefined(precision))
+        {
+            throw new ArgumentOutOfRangeException(nameof(precision), precision, "unknown precision");
+        }
+
         this.options = options;
+        this.precision = precision;
     }
 
     /// <summary>
@@ -71,6 +80,7 @@ public sealed class Distiller
     internal IReadOnlyList<double> Distill(Decoder student, FeatureCache cache, CancellationToken cancellationToken)
     {
         var random = new Random(options.Seed);
+        var context = PrecisionContext.Create(precision, PrecisionContext.DeviceOf(student).type);
         var parameters = student.parameters().ToList();
         using var optimizer = torch.optim.AdamW(parameters, options.LearningRate, weight_decay: options.WeightDecay);
         var losses = new List<double>(options.Steps);
@@ -101,11 +111,16 @@ public sealed class Distiller
             using var scope = NewDisposeScope();
             var (skips, teacherLogits, labels) = cache.Batch(batch);
             optimizer.zero_grad();
-            var logits = student.forward(skips);
+            Tensor logits;
+            using (context.Autocast())
+            {
+                logits = student.forward(skips);
+            }
+
+            logits = context.ForLoss(logits);
             var loss = (options.Alpha * KnowledgeDistillationLoss(logits, teacherLogits, options.Temperature))
                 + ((1 - options.Alpha) * DiceCrossEntropyLoss.Compute(logits, labels));
-            loss.backward();
-            optimizer.step();
+            context.BackwardAndStep(loss, optimizer, parameters, maxGradNorm: null);
             losses.Add(loss.item<float>());
         }
 

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Trains the default model package (models/default) from the procedural phantom only:
+#   1. phantom datasets for the four tasks (fixed seeds),
+#   2. `cseg train base` on wholebody (general encoder + wholebody decoder),
+#   3. `cseg train task` for chest, headneck and pathology on the frozen encoder,
+#   4. body-part regressor (cseg train bodypart) and each decoder's body-part range,
+#   5. copy to the output directory.
+# The result is a model directory (plan.json, encoder.bin, decoders/<id>.bin) that `cseg segment`
+# loads by default. Sized to finish in well under 45 minutes on 2 CPU cores.
+#
+# Usage: scripts/train-default-model.sh [OUT_DIR]        (default: models/default)
+# Environment:
+#   CSEG   how to run cseg (default: `cseg` on PATH), e.g.
+#          CSEG="dotnet .scratch/model/art/bin/ContinualSegment.Cli/release/cseg.dll"
+#   WORK   scratch directory for datasets, logs and the model under training (default: a mktemp dir)
+#   KEEP_WORK=1 keeps WORK afterwards.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+out="${1:-$repo/models/default}"
+read -r -a cseg <<< "${CSEG:-cseg}"
+if ! command -v "${cseg[0]}" > /dev/null; then
+    echo "train-default-model: '${cseg[0]}' not found; build cseg and set CSEG" >&2
+    exit 2
+fi
+
+work="${WORK:-$(mktemp -d)}"
+mkdir -p "$work/logs"
+if [[ "${KEEP_WORK:-0}" != 1 && -z "${WORK:-}" ]]; then
+    trap 'rm -rf "$work"' EXIT
+fi
+
+plan="$repo/models/plans/default-cpu.json"   # 8 mm isotropic, 24x32x32 patches, widths 8-64
+model="$work/model"
+rm -rf "$model"
+
+# ---- fixed settings (the README quotes them) --------------------------------------------------
+phantom_size=96          # in-plane matrix of the phantom (the plan resamples to 6 mm anyway)
+phantom_slices=4         # slice spacing in mm
+# Short runs learn faster without augmentation; validation patches are never augmented.
+common=(--batch 2 --optimizer adamw --fg-fraction 0.67 --val-fraction 0.2 --no-augment)
+declare -A cases=([wholebody]=10 [chest]=8 [headneck]=8 [pathology]=8)
+declare -A seeds=([wholebody]=101 [chest]=202 [headneck]=303 [pathology]=404)
+declare -A epochs=([wholebody]=10 [chest]=6 [headneck]=6 [pathology]=6)
+declare -A iterations=([wholebody]=16 [chest]=16 [headneck]=16 [pathology]=16)
+declare -A lr=([wholebody]=0.01 [chest]=0.01 [headneck]=0.01 [pathology]=0.01)
+train_seed=12345
+
+start=$(date +%s)
+stamp() { echo "[$(date -u +%H:%M:%S) +$(( $(date +%s) - start ))s] $*"; }
+
+# ---- 1. phantom datasets -----------------------------------------------------------------------
+for task in wholebody chest headneck pathology; do
+    stamp "phantom $task: ${cases[$task]} cases, seed ${seeds[$task]}"
+    rm -rf "$work/data/$task"
+    "${cseg[@]}" phantom --out "$work/data/$task" --task "$task" --cases "${cases[$task]}" \
+        --seed "${seeds[$task]}" --size "$phantom_size" --slice-spacing "$phantom_slices" \
+        | tee "$work/logs/phantom-$task.log"
+done
+
+# ---- 2. general encoder + wholebody decoder -----------------------------------------------------
+task=wholebody
+stamp "train base on $task: ${epochs[$task]} epochs x ${iterations[$task]} steps"
+"${cseg[@]}" train base --dataset "$work/data/$task" --out "$model" --plan "$plan" --decoder-id "$task" \
+    --epochs "${epochs[$task]}" --iterations "${iterations[$task]}" --lr "${lr[$task]}" --seed "$train_seed" \
+    "${common[@]}" | tee "$work/logs/train-$task.log"
+
+# ---- 3. continual steps on the frozen encoder ---------------------------------------------------
+for task in chest headneck pathology; do
+    stamp "train task $task: ${epochs[$task]} epochs x ${iterations[$task]} steps"
+    "${cseg[@]}" train task --model "$model" --dataset "$work/data/$task" --decoder-id "$task" \
+        --epochs "${epochs[$task]}" --iterations "${iterations[$task]}" --lr "${lr[$task]}" --seed "$train_seed" \
+        "${common[@]}" | tee "$work/logs/train-$task.log"
+done
+
+# ---- 4. body-part regression ------------------------------------------------------------------
+stamp "train bodypart on the four datasets"
+"${cseg[@]}" train bodypart --model "$model" --seed "$train_seed" --epochs 150 \
+    --dataset "$work/data/wholebody" --dataset "$work/data/chest" \
+    --dataset "$work/data/headneck" --dataset "$work/data/pathology" | tee "$work/logs/train-bodypart.log"
+
+# ---- 5. install ---------------------------------------------------------------------------------
+stamp "copy the model to $out"
+mkdir -p "$out/decoders"
+cp "$model/plan.json" "$model/encoder.bin" "$model/bodypart.bin" "$out/"
+rm -f "$out"/decoders/*.bin
+cp "$model"/decoders/*.bin "$out/decoders/"
+
+stamp "final validation Dice (last epoch) per decoder:"
+for task in wholebody chest headneck pathology; do
+    line=$(grep -E '^epoch ' "$work/logs/train-$task.log" | tail -n 1)
+    echo "  $task: $line"
+done
+du -sh "$out"
+stamp "done"

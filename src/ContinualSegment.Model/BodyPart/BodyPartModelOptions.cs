@@ -1,0 +1,60 @@
+namespace ContinualSegment.Model.BodyPart;
+
+/// <summary>Settings of <see cref="BodyPartModelBuilder"/> (<c>cseg train bodypart</c>).</summary>
+public sealed class BodyPartModelOptions
+{
+    /// <summary>Epochs of self-supervised training.</summary>
+    public int Epochs { get; set; } = 30;
+
+    /// <summary>Optimiser steps per epoch.</summary>
+    public int StepsPerEpoch { get; set; } = 10;
+
+    /// <summary>Seed of the weights and the slice draws.</summary>
+    public int Seed { get; set; } = 1;
+
+    /// <summary>First-layer channel count of the regressor.</summary>
+    public int Width { get; set; } = 8;
+
+    /// <summary>Edge length (pixels) slices are resized to.</summary>
+    public int SliceSize { get; set; } = BodyPartSlices.DefaultSize;
+
+    /// <summary>Slice spacing (mm) the training volumes are resampled to along z; null = the plan's target z spacing.</summary>
+    public double? SliceSpacingMm { get; set; }
+
+    /// <summary>Margin (score units) added on both sides of every decoder's range.</summary>
+    public double RangeMargin { get; set; } = 0.5;
+
+    /// <summary>Throws when a setting is out of range.</summary>
+    public void Validate()
+    {
+        if (Epochs is < 1 or > 100_000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "must be in 1..100000");
+        }
+
+        if (StepsPerEpoch is < 1 or > 100_000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(StepsPerEpoch), StepsPerEpoch, "must be in 1..100000");
+        }
+
+        if (Width is < 1 or > 256)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Width), Width, "must be in 1..256");
+        }
+
+        if (SliceSize is < 16 or > 512)
+        {
+            throw new ArgumentOutOfRangeException(nameof(SliceSize), SliceSize, "must be in 16..512");
+        }
+
+        if (SliceSpacingMm is { } s && (!double.IsFinite(s) || s <= 0 || s > 50))
+        {
+            throw new ArgumentOutOfRangeException(nameof(SliceSpacingMm), s, "must be in (0, 50] mm");
+        }
+
+        if (!double.IsFinite(RangeMargin) || RangeMargin < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(RangeMargin), RangeMargin, "must be ≥ 0");
+        }
+    }
+}

@@ -1,0 +1,365 @@
+using System.Diagnostics;
+using System.Globalization;
+using ContinualSegment.Imaging;
+using ContinualSegment.Imaging.Resampling;
+using ContinualSegment.Model.BodyPart;
+using ContinualSegment.Model.Inference;
+using ContinualSegment.Model.Merging;
+using ContinualSegment.Model.Networks;
+using ContinualSegment.Model.Packages;
+using ContinualSegment.Model.Persistence;
+using ContinualSegment.Model.Plans;
+using static TorchSharp.torch;
+
+namespace ContinualSegment.Model.Pipeline;
+
+/// <summary>
+/// The whole inference path of one model directory: a CT volume (HU) is resampled to the plan's target
+/// spacing and normalised; the body-part model scores every slice; decoders whose body-part range the scan
+/// does not reach are skipped and the others are trusted only inside their range (plus a margin); the shared
+/// encoder and the remaining decoders run as a sliding window, chunk by chunk along z; the decoders' outputs
+/// are merged with their calibration temperatures into catalogue structures on the model grid; and the merged
+/// label map (never the class probabilities) is resampled label-aware back to the input's grid.
+/// </summary>
+public sealed class SegmentationPipeline : IDisposable
+{
+    private readonly LoadedModel model;
+    private readonly BodyPartRegressor? bodyPart;
+    private readonly SlidingWindowPredictor predictor;
+    private readonly PredictionMerger merger;
+    private readonly SegmentationPipelineOptions options;
+    private readonly IReadOnlyList<DecoderPlan> runnable;
+
+    private SegmentationPipeline(string directory, LoadedModel model, BodyPartRegressor? bodyPart, IReadOnlyList<DecoderPlan> runnable, IReadOnlyList<LoadedDecoder> decoders, MergeCatalogue catalogue, SegmentationPipelineOptions options)
+    {
+        Directory = directory;
+        this.model = model;
+        this.bodyPart = bodyPart;
+        this.runnable = runnable;
+        this.options = options;
+        Decoders = decoders;
+        merger = new PredictionMerger(catalogue, options.MergeSlabDepth);
+        predictor = new SlidingWindowPredictor(model.Bank, model.Plan.PatchSize, options.SlidingWindow);
+    }
+
+    /// <summary>The model directory (full path).</summary>
+    public string Directory { get; }
+
+    /// <summary>The plan as read (plan decoders only).</summary>
+    public ModelPlan Plan => model.Plan;
+
+    /// <summary>Whether a body-part model gates the decoders.</summary>
+    public bool HasBodyPartModel => bodyPart is not null;
+
+    /// <summary>Every decoder found, with whether it was loaded and why not.</summary>
+    public IReadOnlyList<LoadedDecoder> Decoders { get; }
+
+    /// <summary>The decoders that take part in every run (loaded and enabled), in bank order.</summary>
+    public IReadOnlyList<DecoderPlan> RunnableDecoders => runnable;
+
+    /// <summary>
+    /// Loads the model in <paramref name="modelDirectory"/>: plan, encoder and the plan's decoders (always enabled),
+    /// the installed decoder packages that are enabled and fit the encoder, and the body-part model when the plan
+    /// has one.
+    /// </summary>
+    /// <exception cref="ModelPlanException">The directory has no valid model.</exception>
+    public static async Task<SegmentationPipeline> LoadAsync(string modelDirectory, MergeCatalogue catalogue, SegmentationPipelineOptions? options, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(modelDirectory);
+        ArgumentNullException.ThrowIfNull(catalogue);
+        options ??= new SegmentationPipelineOptions();
+        options.Validate();
+        var directory = Path.GetFullPath(modelDirectory);
+        if (!System.IO.Directory.Exists(directory))
+        {
+            throw new ModelPlanException($"model directory not found: {directory}");
+        }
+
+        if (!File.Exists(Path.Combine(directory, ModelStore.PlanFileName)))
+        {
+            throw new ModelPlanException($"{directory} is not a model directory: it has no {ModelStore.PlanFileName}");
+        }
+
+        var model = ModelStore.Load(directory);
+        BodyPartRegressor? regressor = null;
+        try
+        {
+            regressor = ModelStore.TryLoadBodyPart(directory, model.Plan);
+            var decoders = model.Plan.Decoders.Select(d => new LoadedDecoder(d.Id, d.Task, "plan", true, string.Empty)).ToList();
+            var runnable = model.Plan.Decoders.ToList();
+            await AddPackagesAsync(directory, model, decoders, runnable, cancellationToken).ConfigureAwait(false);
+            foreach (var d in runnable)
+            {
+                foreach (var c in d.Classes)
+                {
+                    if (catalogue.Find(c) is null)
+                    {
+                        throw new ModelPlanException($"decoder '{d.Id}' has class '{c}', which is not in the structure catalogue");
+                    }
+                }
+            }
+
+            return new SegmentationPipeline(directory, model, regressor, runnable, decoders, catalogue, options);
+        }
+        catch
+        {
+            regressor?.Dispose();
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The merge catalogue of a structure catalogue (global index, name, task, task label, host organs).</summary>
+    public static MergeCatalogue CatalogueFrom(StructureCatalogue catalogue)
+    {
+        ArgumentNullException.ThrowIfNull(catalogue);
+        return new MergeCatalogue(catalogue.Structures.Select(s => new CatalogueStructure(s.GlobalIndex, s.Name, s.Task, s.TaskLabel, s.Hosts)));
+    }
+
+    /// <summary>
+    /// The model grid of an input grid: same orientation and physical extent, about the plan's target spacing
+    /// (<paramref name="targetSpacingZyx"/>, z/y/x) with a whole number of voxels per axis.
+    /// </summary>
+    public static (Affine3D Geometry, GridSize Size) ModelGridFor(Affine3D input, GridSize inputSize, IReadOnlyList<double> targetSpacingZyx)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(targetSpacingZyx);
+        inputSize.Validate(nameof(inputSize));
+        static int Count(int n, double spacing, double target) => Math.Max(1, (int)Math.Round(n * spacing / target));
+        var nx = Count(inputSize.X, input.Spacing.X, targetSpacingZyx[2]);
+        var ny = Count(inputSize.Y, input.Spacing.Y, targetSpacingZyx[1]);
+        var nz = Count(inputSize.Z, input.Spacing.Z, targetSpacingZyx[0]);
+        var fx = (double)inputSize.X / nx;
+        var fy = (double)inputSize.Y / ny;
+        var fz = (double)inputSize.Z / nz;
+
+        // Voxel i of the model grid covers input voxels [i·f − 0.5, (i + 1)·f − 0.5]: its centre is (i + 0.5)·f − 0.5.
+        var origin = input.IndexToWorld((0.5 * fx) - 0.5, (0.5 * fy) - 0.5, (0.5 * fz) - 0.5);
+        var spacing = new Vec3(input.Spacing.X * fx, input.Spacing.Y * fy, input.Spacing.Z * fz);
+        return (new Affine3D(origin, input.AxisI, input.AxisJ, input.AxisK, spacing), new GridSize(nx, ny, nz));
+    }
+
+    /// <summary>Segments a CT volume (HU); the label map comes back on the volume's grid.</summary>
+    public SegmentationResult Run(Volume<float> hu, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(hu);
+        var timings = new List<PhaseTiming>();
+        var clock = Stopwatch.StartNew();
+        void Lap(string phase)
+        {
+            timings.Add(new PhaseTiming(phase, clock.Elapsed.TotalSeconds));
+            clock.Restart();
+        }
+
+        // 1. Model grid.
+        var inputSize = new GridSize(hu.SizeX, hu.SizeY, hu.SizeZ);
+        var (gridGeometry, grid) = ModelGridFor(hu.Geometry, inputSize, Plan.TargetSpacing);
+        var toInput = IndexMapping.Between(gridGeometry.ToMatrix4x4(), hu.Geometry.ToMatrix4x4());
+        var onGrid = Resampler.Linear(hu.Data, inputSize, grid, toInput, -1024f);
+        Lap("resample");
+
+        // 2. Body-part scores per model-grid slice (on HU), then normalisation.
+        var scores = ScoreSlices(onGrid, grid);
+        Lap("bodypart");
+        Plan.Normalization.Apply(onGrid);
+        Lap("normalise");
+
+        // 3. Gate.
+        var decisions = BodyPartGate.Evaluate(runnable, (IReadOnlyList<double>?)scores ?? Enumerable.Repeat(double.NaN, grid.Z).ToArray(), options.BodyPartMargin);
+        var run = runnable.Where(d => !decisions.First(x => x.DecoderId == d.Id).Skip).ToArray();
+
+        // 4. Sliding window and merge, chunk by chunk.
+        var plane = grid.X * grid.Y;
+        var labels = new ushort[checked((int)grid.Count)];
+        double inferenceSeconds = 0, mergeSeconds = 0;
+        var ranIn = new HashSet<string>(StringComparer.Ordinal);
+        if (run.Length > 0)
+        {
+            using var image = tensor(onGrid, new long[] { 1, grid.Z, grid.Y, grid.X });
+            var halo = (Plan.PatchSize[0] + 1) / 2;
+            for (var c0 = 0; c0 < grid.Z; c0 += options.ChunkDepth)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var c1 = Math.Min(grid.Z, c0 + options.ChunkDepth);
+                var a0 = Math.Max(0, c0 - halo);
+                var a1 = Math.Min(grid.Z, c1 + halo);
+                var ids = run
+                    .Where(d => decisions.First(x => x.DecoderId == d.Id).ValidSlices.Skip(c0).Take(c1 - c0).Contains(true))
+                    .Select(d => d.Id)
+                    .ToArray();
+                if (ids.Length == 0)
+                {
+                    continue;
+                }
+
+                var watch = Stopwatch.StartNew();
+                using var scope = NewDisposeScope();
+                var chunk = image.narrow(1, a0, a1 - a0);
+                using var prediction = predictor.Predict(chunk, ids, cancellationToken);
+                inferenceSeconds += watch.Elapsed.TotalSeconds;
+                watch.Restart();
+                var inputs = run.Where(d => ids.Contains(d.Id)).Select(d => new DecoderProbabilities(
+                    d.Id,
+                    d.Classes,
+                    prediction.Probabilities[d.Id].narrow(1, c0 - a0, c1 - c0),
+                    d.Temperature,
+                    TemperatureApplied: false,
+                    ValidSlices: decisions.First(x => x.DecoderId == d.Id).ValidSlices.Skip(c0).Take(c1 - c0).ToArray())).ToArray();
+                var merged = merger.Merge(inputs);
+                var chunkLabels = merged.LabelMapSpan;
+                var offset = c0 * plane;
+                for (var i = 0; i < chunkLabels.Length; i++)
+                {
+                    labels[offset + i] = chunkLabels[i];
+                }
+
+                ranIn.UnionWith(ids);
+
+                // The merge copies each chunk's probabilities into large managed slabs; release them before the
+                // next chunk so that the process holds one chunk's worth at a time.
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
+                mergeSeconds += watch.Elapsed.TotalSeconds;
+            }
+        }
+
+        clock.Restart();
+        timings.Add(new PhaseTiming("inference", inferenceSeconds));
+        timings.Add(new PhaseTiming("merge", mergeSeconds));
+
+        // 5. Labels back to the input grid.
+        var back = IndexMapping.Between(hu.Geometry.ToMatrix4x4(), gridGeometry.ToMatrix4x4());
+        var result = Resampler.LabelAware(labels, grid, inputSize, back);
+        Lap("labels");
+
+        return new SegmentationResult(
+            new Volume<ushort>(hu.SizeX, hu.SizeY, hu.SizeZ, hu.Geometry, result),
+            (grid.X, grid.Y, grid.Z),
+            (gridGeometry.Spacing.X, gridGeometry.Spacing.Y, gridGeometry.Spacing.Z),
+            scores ?? [],
+            Decide(decisions, ranIn, scores, grid.Z),
+            timings);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        predictor.Dispose();
+        bodyPart?.Dispose();
+        model.Dispose();
+    }
+
+    private static async Task AddPackagesAsync(string directory, LoadedModel model, List<LoadedDecoder> decoders, List<DecoderPlan> runnable, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<InstalledDecoder> installed;
+        try
+        {
+            installed = await new ModelDirectory(directory).ListAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new ModelPlanException($"installed decoders of {directory} cannot be read: {ex.Message}", ex);
+        }
+
+        foreach (var package in installed)
+        {
+            if (model.Plan.FindDecoder(package.Id) is not null)
+            {
+                decoders.Add(new LoadedDecoder(package.Id, package.Task, "package", false, $"the plan already has a decoder '{package.Id}'"));
+                continue;
+            }
+
+            if (!package.Enabled)
+            {
+                decoders.Add(new LoadedDecoder(package.Id, package.Task, "package", false, "disabled"));
+                continue;
+            }
+
+            if (package.Manifest is not { } manifest)
+            {
+                decoders.Add(new LoadedDecoder(package.Id, package.Task, "package", false, package.Problem ?? "its manifest cannot be read"));
+                continue;
+            }
+
+            var weights = manifest.Files.Select(f => f.Path).Where(p => p.EndsWith(".bin", StringComparison.Ordinal)).ToArray();
+            if (weights.Length != 1)
+            {
+                decoders.Add(new LoadedDecoder(package.Id, package.Task, "package", false, $"its payload holds {weights.Length} weights files (*.bin); exactly one is needed"));
+                continue;
+            }
+
+            try
+            {
+                var plan = ModelPlanSerializer.ParseDecoder(manifest.Plan.GetRawText(), model.Plan.Encoder.Stages.Count) with
+                {
+                    Id = package.Id,
+                    EncoderFingerprint = manifest.EncoderFingerprint,
+                    BodyPartRange = new BodyPartRange { Min = manifest.BodyPartRange.Min, Max = manifest.BodyPartRange.Max },
+                    Temperature = manifest.CalibrationTemperature,
+                };
+                var path = Path.Combine(package.Directory, weights[0].Replace('/', Path.DirectorySeparatorChar));
+                ModelStore.InstallDecoder(model.Bank, plan, path);
+                runnable.Add(plan);
+                decoders.Add(new LoadedDecoder(package.Id, plan.Task, "package", true, string.Empty));
+            }
+            catch (ModelPlanException ex)
+            {
+                decoders.Add(new LoadedDecoder(package.Id, package.Task, "package", false, ex.Message));
+            }
+        }
+    }
+
+    private double[]? ScoreSlices(float[] hu, GridSize grid)
+    {
+        if (bodyPart is null)
+        {
+            return null;
+        }
+
+        var size = Plan.BodyPart?.SliceSize ?? BodyPartSlices.DefaultSize;
+        using var slices = BodyPartSlices.Prepare(hu, grid.Z, grid.Y, grid.X, size);
+        return BodyPartScorer.ScoreMonotonic(bodyPart, slices);
+    }
+
+    private List<DecoderDecision> Decide(IReadOnlyList<BodyPartGateDecision> gate, HashSet<string> ranIn, double[]? scores, int depth)
+    {
+        var result = new List<DecoderDecision>();
+        var span = scores is { Length: > 0 }
+            ? string.Create(CultureInfo.InvariantCulture, $"{scores.Min():0.##}..{scores.Max():0.##}")
+            : string.Empty;
+        foreach (var d in Decoders)
+        {
+            var plan = runnable.FirstOrDefault(r => r.Id == d.DecoderId);
+            if (!d.Loaded || plan is null)
+            {
+                result.Add(new DecoderDecision(d.DecoderId, d.Task, d.Source, false, d.Reason, 0, depth, null));
+                continue;
+            }
+
+            var g = gate.First(x => x.DecoderId == d.DecoderId);
+            var valid = g.ValidSlices.Count(v => v);
+            var range = string.Create(CultureInfo.InvariantCulture, $"{plan.BodyPartRange.Min:0.##}..{plan.BodyPartRange.Max:0.##} (margin {options.BodyPartMargin:0.##})");
+            string reason;
+            bool ran;
+            if (g.Skip)
+            {
+                (ran, reason) = (false, $"outside its body-part range: the scan scores {span}, the decoder covers {range}");
+            }
+            else if (!ranIn.Contains(d.DecoderId))
+            {
+                (ran, reason) = (false, "no chunk of the scan lies in its body-part range");
+            }
+            else if (scores is null)
+            {
+                (ran, reason) = (true, "ran on every slice (no body-part model)");
+            }
+            else
+            {
+                (ran, reason) = (true, string.Create(CultureInfo.InvariantCulture, $"ran; trusted on {valid} of {depth} slices (range {range})"));
+            }
+
+            result.Add(new DecoderDecision(d.DecoderId, plan.Task, d.Source, ran, reason, valid, depth, plan.BodyPartRange));
+        }
+
+        return result;
+    }
+}
