@@ -103,27 +103,7 @@ public sealed class PatchTrainingLoop
 
                 var imageBatch = stack(images).to(device);
                 var labelBatch = stack(labels).to(device);
-                optimizer.zero_grad();
-                IReadOnlyList<Tensor> outputs;
-                using (precision.Autocast())
-                {
-                    IReadOnlyList<Tensor> skips;
-                    if (trainEncoder)
-                    {
-                        skips = bank.Encoder.forward(imageBatch);
-                    }
-                    else
-                    {
-                        using var noGrad = no_grad();
-                        skips = bank.Encoder.forward(imageBatch);
-                    }
-
-                    outputs = decoder.ForwardWithAuxiliary(skips);
-                }
-
-                var loss = DiceCrossEntropyLoss.ComputeDeepSupervised(precision.ForLoss(outputs), labelBatch);
-                precision.BackwardAndStep(loss, optimizer, parameters, t.Optimizer == OptimizerKind.SgdPoly ? Trainer.MaxGradNorm : null);
-                lossSum += loss.item<float>();
+                lossSum += Trainer.Step(bank, decoder, trainEncoder, precision, optimizer, parameters, imageBatch, labelBatch, t.Optimizer == OptimizerKind.SgdPoly ? Trainer.MaxGradNorm : null);
             }
 
             var dice = validation.Count > 0 ? Trainer.Evaluate(bank, decoderId, validation) : double.NaN;

@@ -129,27 +129,7 @@ public sealed class Trainer
                 var batch = order.Skip(start).Take(options.BatchSize).ToArray();
                 var images = stack(batch.Select(i => training[i].Image).ToArray()).to(device);
                 var labels = stack(batch.Select(i => training[i].Labels.to(ScalarType.Int64)).ToArray()).to(device);
-                optimizer.zero_grad();
-                IReadOnlyList<Tensor> outputs;
-                using (precision.Autocast())
-                {
-                    IReadOnlyList<Tensor> skips;
-                    if (trainEncoder)
-                    {
-                        skips = bank.Encoder.forward(images);
-                    }
-                    else
-                    {
-                        using var noGrad = no_grad();
-                        skips = bank.Encoder.forward(images);
-                    }
-
-                    outputs = decoder.ForwardWithAuxiliary(skips);
-                }
-
-                var loss = DiceCrossEntropyLoss.ComputeDeepSupervised(precision.ForLoss(outputs), labels);
-                precision.BackwardAndStep(loss, optimizer, parameters, options.Optimizer == OptimizerKind.SgdPoly ? MaxGradNorm : null);
-                lossSum += loss.item<float>();
+                lossSum += Step(bank, decoder, trainEncoder, precision, optimizer, parameters, images, labels, options.Optimizer == OptimizerKind.SgdPoly ? MaxGradNorm : null);
                 steps++;
             }
 
@@ -188,5 +168,35 @@ public sealed class Trainer
                 throw new ArgumentException($"a sample has labels {min}..{max}; decoder '{decoder.Plan.Id}' has labels 0..{maxLabel}", name);
             }
         }
+    }
+
+    /// <summary>
+    /// One optimiser step on a batch: encoder (with gradients only when it trains) and decoder under the
+    /// precision's autocast, deep-supervised Dice + CE in float32, backward and step (loss scaling, clipping).
+    /// </summary>
+    /// <returns>The batch loss.</returns>
+    internal static float Step(DecoderBank bank, Decoder decoder, bool trainEncoder, PrecisionContext precision, OptimizerHelper optimizer, IReadOnlyList<Parameter> parameters, Tensor images, Tensor labels, double? maxGradNorm)
+    {
+        optimizer.zero_grad();
+        IReadOnlyList<Tensor> outputs;
+        using (precision.Autocast())
+        {
+            IReadOnlyList<Tensor> skips;
+            if (trainEncoder)
+            {
+                skips = bank.Encoder.forward(images);
+            }
+            else
+            {
+                using var noGrad = no_grad();
+                skips = bank.Encoder.forward(images);
+            }
+
+            outputs = decoder.ForwardWithAuxiliary(skips);
+        }
+
+        var loss = DiceCrossEntropyLoss.ComputeDeepSupervised(precision.ForLoss(outputs), labels);
+        precision.BackwardAndStep(loss, optimizer, parameters, maxGradNorm);
+        return loss.item<float>();
     }
 }
