@@ -16,11 +16,12 @@ public sealed class PduReaderTests
     [Fact]
     public async Task OversizedLength_IsRejectedBeforeTheBodyIsRead()
     {
-        var stream = new CountingStream([0x04, 0, 0x7F, 0xFF, 0xFF, 0xFF, 1, 2, 3]);
+        // The peer sends only the header; any attempt to read on (waiting for a 2 GiB body) fails the test.
+        var stream = new HeaderOnlyStream([0x04, 0, 0x7F, 0xFF, 0xFF, 0xFF]);
         var reader = new PduReader(stream, new PduLimits());
         var ex = await Assert.ThrowsAsync<PduFormatException>(() => reader.ReadAsync(CancellationToken.None).AsTask());
         Assert.True(ex.FramingLost);
-        Assert.Equal(6, stream.Position); // nothing beyond the header was consumed
+        Assert.Equal(1, stream.Reads);
     }
 
     [Fact]
@@ -52,7 +53,17 @@ public sealed class PduReaderTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new PduReader(new MemoryStream(), new PduLimits { MaxPDataLength = 10 }));
     }
 
-    private sealed class CountingStream(byte[] data) : MemoryStream(data)
+    private sealed class HeaderOnlyStream(byte[] header) : MemoryStream(header)
     {
+        public int Reads { get; private set; }
+
+        public override int Read(Span<byte> buffer)
+        {
+            Reads++;
+            return Position < Length ? base.Read(buffer) : throw new InvalidOperationException("The body was waited for.");
+        }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(Read(buffer.Span));
     }
 }

@@ -1,3 +1,5 @@
+using Microsoft.Win32.SafeHandles;
+
 namespace ContinualSegment.Dicom.Network;
 
 /// <summary>
@@ -94,10 +96,13 @@ internal sealed class DimseServiceProvider : IAssociationHandler, IDataSetFragme
                 }
                 else
                 {
-                    store.Stream ??= OpenTemp(store);
+                    if (store.File is null)
+                    {
+                        OpenTemp(store);
+                    }
 
                     // Writes go to the page cache: a synchronous write is cheaper than a thread-pool hop.
-                    store.Stream.Write(fragment.Data.Span);
+                    store.Write(fragment.Data);
                     store.Length += fragment.Data.Length;
                 }
             }
@@ -156,41 +161,39 @@ internal sealed class DimseServiceProvider : IAssociationHandler, IDataSetFragme
     private static Task SendAsync(Association association, byte contextId, DimseMessage message, CancellationToken cancellationToken) =>
         association.SendMessageAsync(contextId, DimseMessageCodec.Encode(message), null, cancellationToken);
 
-    private FileStream OpenTemp(PendingStore store)
+    private void OpenTemp(PendingStore store)
     {
         var directory = _options.TempDirectory ?? Path.GetTempPath();
         store.Path = Path.Combine(directory, "cseg-store-" + Guid.NewGuid().ToString("N") + ".part");
 
-        // Unbuffered: each received fragment is written straight from the receive buffer with one write call.
-        FileStream stream;
+        // A bare handle written at explicit offsets (no stream position, no share-mode probing of the file
+        // system); each fragment is written straight from the receive buffer, the header with the first one.
+        SafeFileHandle file;
         try
         {
-            stream = new FileStream(store.Path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 0, FileOptions.None);
+            file = File.OpenHandle(store.Path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
         }
         catch (DirectoryNotFoundException)
         {
             Directory.CreateDirectory(directory);
-            stream = new FileStream(store.Path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 0, FileOptions.None);
+            file = File.OpenHandle(store.Path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
         }
 
         var header = Part10Header.Build(store.Request.AffectedSopClassUid, store.Request.AffectedSopInstanceUid, store.TransferSyntax, store.Association.Request?.CallingAeTitle);
-        stream.Write(header);
+        store.Attach(file, header);
         store.HeaderLength = header.Length;
-        return stream;
     }
 
     private async ValueTask<DimseStatus> InvokeHandlerAsync(PendingStore store, CancellationToken cancellationToken)
     {
         try
         {
-            if (store.Stream is null)
+            if (store.File is null)
             {
-                store.Stream = OpenTemp(store);
+                OpenTemp(store);
             }
 
-            store.Stream.Flush();
-            await store.Stream.DisposeAsync().ConfigureAwait(false);
-            store.Stream = null;
+            store.Close();
             var request = store.Request;
             var association = store.Association;
             return await _storeHandler!.StoreAsync(new DicomStoreContext
@@ -252,7 +255,7 @@ internal sealed class DimseServiceProvider : IAssociationHandler, IDataSetFragme
 
         public string? ErrorComment { get; set; }
 
-        public FileStream? Stream { get; set; }
+        public SafeFileHandle? File { get; private set; }
 
         public string? Path { get; set; }
 
@@ -260,15 +263,56 @@ internal sealed class DimseServiceProvider : IAssociationHandler, IDataSetFragme
 
         public long Length { get; set; }
 
+        private byte[]? PendingHeader { get; set; }
+
+        private long Written { get; set; }
+
+        /// <summary>Takes the freshly created file; the Part 10 header leaves with the first data set bytes.</summary>
+        public void Attach(SafeFileHandle file, byte[] header)
+        {
+            File = file;
+            PendingHeader = header;
+            Written = 0;
+        }
+
+        /// <summary>Appends bytes to the file with one positioned write, straight from where they are.</summary>
+        public void Write(ReadOnlyMemory<byte> bytes)
+        {
+            if (PendingHeader is { } header)
+            {
+                RandomAccess.Write(File!, [header, bytes], Written);
+                Written += header.Length + bytes.Length;
+                PendingHeader = null;
+                return;
+            }
+
+            RandomAccess.Write(File!, bytes.Span, Written);
+            Written += bytes.Length;
+        }
+
+        /// <summary>Writes anything still pending and closes the file (it stays on disk).</summary>
+        public void Close()
+        {
+            if (PendingHeader is not null)
+            {
+                Write(ReadOnlyMemory<byte>.Empty);
+            }
+
+            File?.Dispose();
+            File = null;
+        }
+
         public void CloseAndDelete()
         {
             try
             {
-                Stream?.Dispose();
-                Stream = null;
-                if (Path is not null && File.Exists(Path))
+                PendingHeader = null;
+                File?.Dispose();
+                File = null;
+                if (Path is not null)
                 {
-                    File.Delete(Path);
+                    // Nothing to do when the handler moved the file away.
+                    System.IO.File.Delete(Path);
                 }
             }
             catch (IOException)

@@ -1,19 +1,24 @@
-using System.Buffers;
 using System.Buffers.Binary;
 
 namespace ContinualSegment.Dicom.Network;
 
 /// <summary>
-/// Reads whole PDUs from a stream. The 6-byte header is validated against <see cref="PduLimits"/> before the
-/// body buffer (rented from <see cref="ArrayPool{T}"/>) is obtained.
+/// Reads whole PDUs from a stream. Each receive asks for as many bytes as the reader's buffer has room for, so
+/// several PDUs (or a large one) arrive with one call; the 6-byte header is validated against
+/// <see cref="PduLimits"/> before the buffer is grown to hold the body. Bytes read past the current PDU stay in the
+/// buffer for the next read, so the stream must not be read by anyone else while the reader is in use.
 /// </summary>
 public sealed class PduReader
 {
+    /// <summary>Room the buffer starts with: several P-DATA-TF PDUs of the default maximum length.</summary>
+    private const int InitialBufferLength = 256 * 1024;
+
     private readonly Stream _stream;
     private readonly PduLimits _limits;
-    private readonly byte[] _header = new byte[PduCodec.HeaderLength];
     private readonly bool _borrowPData;
-    private byte[]? _pdataBuffer;
+    private byte[] _buffer = [];
+    private int _start;
+    private int _end;
 
     /// <summary>Creates a reader over <paramref name="stream"/>.</summary>
     public PduReader(Stream stream, PduLimits limits)
@@ -35,6 +40,8 @@ public sealed class PduReader
         _borrowPData = borrowPData;
     }
 
+    private int Buffered => _end - _start;
+
     /// <summary>
     /// Reads the next PDU. Returns null when the stream ends cleanly on a PDU boundary; throws
     /// <see cref="EndOfStreamException"/> when it ends inside a PDU and <see cref="PduFormatException"/> for a
@@ -42,52 +49,32 @@ public sealed class PduReader
     /// </summary>
     public async ValueTask<Pdu?> ReadAsync(CancellationToken cancellationToken)
     {
-        var got = await ReadAtLeastAsync(_header, cancellationToken).ConfigureAwait(false);
-        if (got == 0)
+        while (Buffered < PduCodec.HeaderLength)
         {
-            return null;
-        }
-
-        if (got < PduCodec.HeaderLength)
-        {
-            throw new EndOfStreamException("The connection closed inside a PDU header.");
-        }
-
-        var type = _header[0];
-        var length = BinaryPrimitives.ReadUInt32BigEndian(_header.AsSpan(2));
-        PduCodec.ValidateHeader(type, length, _limits);
-        if (_borrowPData && type == (byte)PduType.PData)
-        {
-            // The length was checked against the limit above; the buffer grows to the largest PDU seen so far.
-            if (_pdataBuffer is null || _pdataBuffer.Length < length)
+            MakeRoom(PduCodec.HeaderLength);
+            var got = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
+            if (got == 0)
             {
-                _pdataBuffer = new byte[Math.Max(length, 4096)];
+                return EndInsideHeader();
             }
 
-            var data = _pdataBuffer.AsMemory(0, (int)length);
-            if (await ReadAtLeastAsync(data, cancellationToken).ConfigureAwait(false) < length)
+            _end += got;
+        }
+
+        var length = TakeHeader(out var type);
+        while (Buffered < length)
+        {
+            MakeRoom(length);
+            var got = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
+            if (got == 0)
             {
                 throw new EndOfStreamException($"The connection closed inside a PDU body of {length} bytes.");
             }
 
-            return PduCodec.DecodePDataBorrowed(data);
+            _end += got;
         }
 
-        var body = ArrayPool<byte>.Shared.Rent((int)Math.Max(length, 1));
-        try
-        {
-            var memory = body.AsMemory(0, (int)length);
-            if (await ReadAtLeastAsync(memory, cancellationToken).ConfigureAwait(false) < length)
-            {
-                throw new EndOfStreamException($"The connection closed inside a PDU body of {length} bytes.");
-            }
-
-            return PduCodec.DecodeBody(type, memory.Span);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(body);
-        }
+        return TakeBody(type, length);
     }
 
     /// <summary>
@@ -96,53 +83,89 @@ public sealed class PduReader
     /// </summary>
     public Pdu? Read()
     {
-        var got = _stream.ReadAtLeast(_header, _header.Length, throwOnEndOfStream: false);
-        if (got == 0)
+        while (Buffered < PduCodec.HeaderLength)
         {
-            return null;
-        }
-
-        if (got < PduCodec.HeaderLength)
-        {
-            throw new EndOfStreamException("The connection closed inside a PDU header.");
-        }
-
-        var type = _header[0];
-        var length = BinaryPrimitives.ReadUInt32BigEndian(_header.AsSpan(2));
-        PduCodec.ValidateHeader(type, length, _limits);
-        if (_borrowPData && type == (byte)PduType.PData)
-        {
-            if (_pdataBuffer is null || _pdataBuffer.Length < length)
+            MakeRoom(PduCodec.HeaderLength);
+            var got = _stream.Read(_buffer.AsSpan(_end));
+            if (got == 0)
             {
-                _pdataBuffer = new byte[Math.Max(length, 4096)];
+                return EndInsideHeader();
             }
 
-            var data = _pdataBuffer.AsMemory(0, (int)length);
-            if (_stream.ReadAtLeast(data.Span, (int)length, throwOnEndOfStream: false) < length)
+            _end += got;
+        }
+
+        var length = TakeHeader(out var type);
+        while (Buffered < length)
+        {
+            MakeRoom(length);
+            var got = _stream.Read(_buffer.AsSpan(_end));
+            if (got == 0)
             {
                 throw new EndOfStreamException($"The connection closed inside a PDU body of {length} bytes.");
             }
 
-            return PduCodec.DecodePDataBorrowed(data);
+            _end += got;
         }
 
-        var body = ArrayPool<byte>.Shared.Rent((int)Math.Max(length, 1));
-        try
-        {
-            var span = body.AsSpan(0, (int)length);
-            if (_stream.ReadAtLeast(span, (int)length, throwOnEndOfStream: false) < length)
-            {
-                throw new EndOfStreamException($"The connection closed inside a PDU body of {length} bytes.");
-            }
-
-            return PduCodec.DecodeBody(type, span);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(body);
-        }
+        return TakeBody(type, length);
     }
 
-    private async ValueTask<int> ReadAtLeastAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
-        await _stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+    private Pdu? EndInsideHeader() =>
+        Buffered == 0 ? null : throw new EndOfStreamException("The connection closed inside a PDU header.");
+
+    /// <summary>Consumes and validates the buffered header; returns the body length.</summary>
+    private int TakeHeader(out byte type)
+    {
+        type = _buffer[_start];
+        var length = BinaryPrimitives.ReadUInt32BigEndian(_buffer.AsSpan(_start + 2));
+        _start += PduCodec.HeaderLength;
+        PduCodec.ValidateHeader(type, length, _limits);
+        return (int)length;
+    }
+
+    /// <summary>Consumes the buffered body of <paramref name="length"/> bytes and decodes it.</summary>
+    private Pdu TakeBody(byte type, int length)
+    {
+        var offset = _start;
+        _start += length;
+        if (_start == _end)
+        {
+            _start = _end = 0;
+        }
+
+        // A borrowed body stays valid until the next read: the buffer is only rearranged by a later read.
+        return _borrowPData && type == (byte)PduType.PData
+            ? PduCodec.DecodePDataBorrowed(_buffer.AsMemory(offset, length))
+            : PduCodec.DecodeBody(type, _buffer.AsSpan(offset, length));
+    }
+
+    /// <summary>
+    /// Makes sure the buffer can hold <paramref name="needed"/> bytes from the current position (a length already
+    /// validated against the limits) and has free room at its end, moving the buffered bytes to the front or into
+    /// a larger buffer when not.
+    /// </summary>
+    private void MakeRoom(int needed)
+    {
+        if (_start + needed <= _buffer.Length && _end < _buffer.Length)
+        {
+            return;
+        }
+
+        var buffered = Buffered;
+        var target = _buffer;
+        if (needed > _buffer.Length)
+        {
+            target = GC.AllocateUninitializedArray<byte>(Math.Max(needed, InitialBufferLength));
+        }
+
+        if (buffered > 0)
+        {
+            _buffer.AsSpan(_start, buffered).CopyTo(target);
+        }
+
+        _buffer = target;
+        _start = 0;
+        _end = buffered;
+    }
 }

@@ -13,22 +13,22 @@ public static class ListenTool
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(output);
-        var writeLock = new SemaphoreSlim(1, 1);
+
+        // One line per instance, written on the association's own thread: a lock held only for the write, so a
+        // busy moment on another association never turns into a thread-pool hop.
+        var writeLock = new Lock();
         var scp = new StorageScp(new StorageScpOptions
         {
             OutputDirectory = options.OutputDirectory,
             Fsync = options.Fsync,
-            InstanceStored = async (context, path, ct) =>
+            InstanceStored = (context, path, ct) =>
             {
-                await writeLock.WaitAsync(ct).ConfigureAwait(false);
-                try
+                lock (writeLock)
                 {
-                    await output.WriteLineAsync($"Stored {path} from {context.CallingAeTitle} ({context.TransferSyntaxUid})").ConfigureAwait(false);
+                    output.WriteLine($"Stored {path} from {context.CallingAeTitle} ({context.TransferSyntaxUid})");
                 }
-                finally
-                {
-                    writeLock.Release();
-                }
+
+                return ValueTask.CompletedTask;
             },
         });
         var server = new DimseServer(
@@ -56,7 +56,6 @@ public static class ListenTool
             await server.StopAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ConfigureAwait(false);
         }
 
-        writeLock.Dispose();
         return 0;
     }
 }
