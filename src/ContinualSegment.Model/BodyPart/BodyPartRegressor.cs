@@ -22,15 +22,15 @@ public sealed class BodyPartRegressor : nn.Module<Tensor, Tensor>
         features = nn.Sequential(
             nn.Conv2d(1, width, 3, stride: 2, padding: 1),
             nn.GroupNorm(1, width),
-            nn.LeakyReLU(0.01),
+            new Networks.LeakyRelu(0.01),
             nn.Conv2d(width, width * 2, 3, stride: 2, padding: 1),
             nn.GroupNorm(1, width * 2),
-            nn.LeakyReLU(0.01),
+            new Networks.LeakyRelu(0.01),
             nn.Conv2d(width * 2, width * 4, 3, stride: 2, padding: 1),
             nn.GroupNorm(1, width * 4),
-            nn.LeakyReLU(0.01),
+            new Networks.LeakyRelu(0.01),
             nn.Conv2d(width * 4, width * 4, 3, stride: 2, padding: 1),
-            nn.LeakyReLU(0.01),
+            new Networks.LeakyRelu(0.01),
             nn.AdaptiveAvgPool2d(1),
             nn.Flatten());
         head = nn.Linear(width * 4, 1);

@@ -9,14 +9,14 @@ internal sealed class ConvNormAct : nn.Module<Tensor, Tensor>
 {
     private readonly Conv3d conv;
     private readonly InstanceNorm3d norm;
-    private readonly LeakyReLU act;
+    private readonly LeakyRelu act;
 
     public ConvNormAct(long inChannels, long outChannels, (long, long, long) kernel, (long, long, long) stride, long groups = 1)
         : base(nameof(ConvNormAct))
     {
         conv = nn.Conv3d(inChannels, outChannels, kernel, stride: stride, padding: (kernel.Item1 / 2, kernel.Item2 / 2, kernel.Item3 / 2), groups: groups);
         norm = nn.InstanceNorm3d(outChannels, affine: true);
-        act = nn.LeakyReLU(0.01);
+        act = new LeakyRelu(0.01);
         RegisterComponents();
     }
 
