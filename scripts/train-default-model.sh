@@ -6,7 +6,7 @@
 #   4. body-part regressor (cseg train bodypart) and each decoder's body-part range,
 #   5. copy to the output directory.
 # The result is a model directory (plan.json, encoder.bin, decoders/<id>.bin) that `cseg segment`
-# loads by default. Sized to finish in well under 45 minutes on 2 CPU cores.
+# loads by default. Sized to finish in about 20 minutes on 2 otherwise quiet CPU cores.
 #
 # Usage: scripts/train-default-model.sh [OUT_DIR]        (default: models/default)
 # Environment:
@@ -41,7 +41,7 @@ phantom_slices=4         # slice spacing in mm
 common=(--batch 2 --optimizer adamw --fg-fraction 0.67 --val-fraction 0.2 --no-augment)
 declare -A cases=([wholebody]=10 [chest]=8 [headneck]=8 [pathology]=8)
 declare -A seeds=([wholebody]=101 [chest]=202 [headneck]=303 [pathology]=404)
-declare -A epochs=([wholebody]=40 [chest]=12 [headneck]=12 [pathology]=12)
+declare -A epochs=([wholebody]=100 [chest]=30 [headneck]=30 [pathology]=30)
 declare -A iterations=([wholebody]=16 [chest]=16 [headneck]=16 [pathology]=16)
 declare -A lr=([wholebody]=0.01 [chest]=0.01 [headneck]=0.01 [pathology]=0.01)
 train_seed=12345
