@@ -170,8 +170,7 @@ public static class SegmentCommand
         {
             var algorithm = new SegmentAlgorithm("ContinualSegment", version);
             var segRequest = SegmentationRequest.FromLabelMap(series.Header, labels, catalogue, algorithm);
-            await SegmentationWriter.BuildFile(segRequest, new SegmentationOptions { SoftwareVersions = version })
-                .SaveAsync(Path.Combine(outDir, "seg.dcm"), null, cancellationToken).ConfigureAwait(false);
+            await SegmentationWriter.WriteAsync(segRequest, Path.Combine(outDir, "seg.dcm"), new SegmentationOptions { SoftwareVersions = version }, cancellationToken).ConfigureAwait(false);
             Lap("writeSeg");
             var rtRequest = RtStructRequest.FromLabelMap(series.Header, labels, catalogue);
             var rt = RtStructBuilder.Build(rtRequest, new RtStructOptions(SoftwareVersion: version, AlgorithmDescription: $"ContinualSegment {version}"), null, null, DateTimeOffset.UtcNow);
