@@ -90,15 +90,22 @@ public sealed class PredictionMerger
         var confidence = new float[decoders];
         var valid = new bool[decoders];
         var present = new Dictionary<int, float>();
+        // One slab buffer per decoder, reused for every slab: a fresh array per slab (classes × slab voxels, often
+        // over 100 MB) piled up on the large-object heap faster than the collector returned it.
+        var slabs = new float[decoders][];
+        for (var d = 0; d < decoders; d++)
+        {
+            slabs[d] = new float[checked(globalOf[d].Length * Math.Min(slabDepth, depth) * plane)];
+        }
+
         for (var z0 = 0; z0 < depth; z0 += slabDepth)
         {
             var n = Math.Min(slabDepth, depth - z0);
             var slabVoxels = n * plane;
-            var slabs = new float[decoders][];
             for (var d = 0; d < decoders; d++)
             {
                 using var scope = NewDisposeScope();
-                slabs[d] = inputs[d].Probabilities.narrow(1, z0, n).to(ScalarType.Float32).contiguous().data<float>().ToArray();
+                inputs[d].Probabilities.narrow(1, z0, n).to(ScalarType.Float32).contiguous().data<float>().CopyTo(slabs[d]);
                 Calibrate(slabs[d], globalOf[d].Length, slabVoxels, inputs[d]);
             }
 
