@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using ContinualSegment.Cli.Commands;
 using ContinualSegment.Imaging;
 using ContinualSegment.Imaging.Export;
-using ContinualSegment.Imaging.RtStruct;
+using ContinualSegment.Imaging.Results;
 using ContinualSegment.Imaging.Segmentation;
 using ContinualSegment.Imaging.Series;
 using ContinualSegment.Model.Networks;
@@ -115,15 +115,16 @@ public sealed class InferenceBenchmark
         // 2. SEG and RTSTRUCT of the ground truth, timed one by one in this process.
         var header = Assert1(SeriesLoader.LoadHeadersFromDirectory(seriesDir, null, cancellationToken), seriesDir);
         var truth = await NiftiReader.ReadLabelsAsync(truthPath, cancellationToken).ConfigureAwait(false);
-        var onGrid = Imaging.Results.ResultsWriter.OnSeriesGrid(truth, header, out _);
         var version = PrintVersionAction.Version;
         var inproc = Path.Combine(work, "results-inprocess");
-        Directory.CreateDirectory(inproc);
         // One untimed pass first, as a running node has written results before: the timed pass measures the
         // writers, not the just-in-time compilation of their first call.
-        _ = await WriteResultsAsync(header, onGrid, catalogue, version, Path.Combine(work, "results-warmup"), cancellationToken).ConfigureAwait(false);
-        var (segRequest, segSeconds, rtSeconds) = await WriteResultsAsync(header, onGrid, catalogue, version, inproc, cancellationToken).ConfigureAwait(false);
-        var structures = segRequest.Segments.Count;
+        var algorithm = new SegmentAlgorithm("ContinualSegment", version);
+        _ = await ResultsWriter.WriteAsync(header, truth, Path.Combine(work, "results-warmup"), null, algorithm, catalogue, cancellationToken).ConfigureAwait(false);
+        var written = await ResultsWriter.WriteAsync(header, truth, inproc, null, algorithm, catalogue, cancellationToken).ConfigureAwait(false);
+        var segSeconds = written.SegmentationSeconds;
+        var rtSeconds = written.StructureSetSeconds;
+        var structures = written.Structures.Count;
         var ratio = (segSeconds + rtSeconds) / inferenceSeconds;
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"SEG ({structures} structures): {segSeconds:0.00} s ({segSeconds / inferenceSeconds * 100:0.00} % of inference); RTSTRUCT: {rtSeconds:0.00} s ({rtSeconds / inferenceSeconds * 100:0.00} %); together {ratio * 100:0.00} % of inference (goal ≤ 5 %)")).ConfigureAwait(false);
 
@@ -279,20 +280,5 @@ public sealed class InferenceBenchmark
         }
 
         return (seconds, peak);
-    }
-
-    private static async Task<(SegmentationRequest Request, double SegSeconds, double RtSeconds)> WriteResultsAsync(
-        SeriesHeader header, Volume<ushort> labels, StructureCatalogue catalogue, string version, string directory, CancellationToken cancellationToken)
-    {
-        Directory.CreateDirectory(directory);
-        var clock = Stopwatch.StartNew();
-        var segRequest = SegmentationRequest.FromLabelMap(header, labels, catalogue, new SegmentAlgorithm("ContinualSegment", version));
-        await SegmentationWriter.WriteAsync(segRequest, Path.Combine(directory, "seg.dcm"), new SegmentationOptions { SoftwareVersions = version }, cancellationToken).ConfigureAwait(false);
-        var segSeconds = clock.Elapsed.TotalSeconds;
-        clock.Restart();
-        var rtRequest = RtStructRequest.FromLabelMap(header, labels, catalogue);
-        var rt = RtStructBuilder.Build(rtRequest, new RtStructOptions(SoftwareVersion: version, AlgorithmDescription: $"ContinualSegment {version}"), null, null, DateTimeOffset.UtcNow);
-        await rt.SaveAsync(Path.Combine(directory, "rtstruct.dcm"), null, cancellationToken).ConfigureAwait(false);
-        return (segRequest, segSeconds, clock.Elapsed.TotalSeconds);
     }
 }

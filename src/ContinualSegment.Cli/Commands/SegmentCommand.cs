@@ -8,7 +8,7 @@ using ContinualSegment.Dicom;
 using ContinualSegment.Imaging;
 using ContinualSegment.Imaging.Export;
 using ContinualSegment.Imaging.Preview;
-using ContinualSegment.Imaging.RtStruct;
+using ContinualSegment.Imaging.Results;
 using ContinualSegment.Imaging.Segmentation;
 using ContinualSegment.Imaging.Series;
 using ContinualSegment.Model.Persistence;
@@ -168,14 +168,10 @@ public static class SegmentCommand
         var version = PrintVersionAction.Version;
         if (present.Length > 0)
         {
-            var algorithm = new SegmentAlgorithm("ContinualSegment", version);
-            var segRequest = SegmentationRequest.FromLabelMap(series.Header, labels, catalogue, algorithm);
-            await SegmentationWriter.WriteAsync(segRequest, Path.Combine(outDir, "seg.dcm"), new SegmentationOptions { SoftwareVersions = version }, cancellationToken).ConfigureAwait(false);
-            Lap("writeSeg");
-            var rtRequest = RtStructRequest.FromLabelMap(series.Header, labels, catalogue);
-            var rt = RtStructBuilder.Build(rtRequest, new RtStructOptions(SoftwareVersion: version, AlgorithmDescription: $"ContinualSegment {version}"), null, null, DateTimeOffset.UtcNow);
-            await rt.SaveAsync(Path.Combine(outDir, "rtstruct.dcm"), null, cancellationToken).ConfigureAwait(false);
-            Lap("writeRtstruct");
+            var written = await ResultsWriter.WriteAsync(series.Header, labels, outDir, null, new SegmentAlgorithm("ContinualSegment", version), catalogue, cancellationToken).ConfigureAwait(false);
+            phases["writeSeg"] = Math.Round(written.SegmentationSeconds, 3);
+            phases["writeRtstruct"] = Math.Round(written.StructureSetSeconds, 3);
+            clock.Restart();
         }
 
         var report = new SegmentReport(

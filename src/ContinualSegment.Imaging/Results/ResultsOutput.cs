@@ -6,4 +6,11 @@ namespace ContinualSegment.Imaging.Results;
 /// <param name="Structures">Catalogue names of the structures written, in label order.</param>
 /// <param name="Resampled">Whether the label map had to be resampled onto the series' grid.</param>
 /// <param name="Task">The task whose labels were read, or null for catalogue indices.</param>
-public sealed record ResultsOutput(string SegmentationPath, string StructureSetPath, IReadOnlyList<string> Structures, bool Resampled, string? Task);
+public sealed record ResultsOutput(string SegmentationPath, string StructureSetPath, IReadOnlyList<string> Structures, bool Resampled, string? Task)
+{
+    /// <summary>Seconds spent on the Segmentation: label table, request and the streamed file.</summary>
+    public double SegmentationSeconds { get; init; }
+
+    /// <summary>Seconds spent on the structure set: contours, data set and file.</summary>
+    public double StructureSetSeconds { get; init; }
+}

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using ContinualSegment.Dicom;
 using ContinualSegment.Imaging.Resampling;
@@ -66,18 +67,22 @@ public static class ResultsWriter
         ArgumentNullException.ThrowIfNull(algorithm);
         ArgumentNullException.ThrowIfNull(catalogue);
         var onGrid = OnSeriesGrid(labels, series, out var resampled);
-        var table = LabelTable.FromLabelMap(onGrid, catalogue, task);
-        var segRequest = SegmentationRequest.FromLabelMap(series, onGrid, table, algorithm);
-        var rtRequest = RtStructRequest.FromLabelMap(series, onGrid, table);
         Directory.CreateDirectory(outputDirectory);
         var segPath = Path.Combine(outputDirectory, SegmentationFileName);
         var rtPath = Path.Combine(outputDirectory, StructureSetFileName);
         var version = algorithm.Version;
+        var clock = Stopwatch.StartNew();
+        var table = LabelTable.FromLabelMap(onGrid, catalogue, task);
+        var segRequest = SegmentationRequest.FromLabelMap(series, onGrid, table, algorithm);
         await SegmentationWriter.WriteAsync(segRequest, segPath, new SegmentationOptions { SoftwareVersions = version }, cancellationToken).ConfigureAwait(false);
+        var segSeconds = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        var rtRequest = RtStructRequest.FromLabelMap(series, onGrid, table);
         var rt = RtStructBuilder.Build(rtRequest, new RtStructOptions(SoftwareVersion: version, AlgorithmDescription: $"{algorithm.Name} {version}"), null, null, DateTimeOffset.UtcNow);
         await rt.SaveAsync(rtPath, null, cancellationToken).ConfigureAwait(false);
+        var rtSeconds = clock.Elapsed.TotalSeconds;
         var names = table.Structures.Values.Select(s => s.Name).ToList();
-        return new ResultsOutput(segPath, rtPath, names, resampled, task);
+        return new ResultsOutput(segPath, rtPath, names, resampled, task) { SegmentationSeconds = segSeconds, StructureSetSeconds = rtSeconds };
     }
 
     /// <summary>The label map on the series' grid: as it is when the grids agree, else resampled label-aware.</summary>
