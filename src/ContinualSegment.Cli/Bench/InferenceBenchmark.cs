@@ -125,8 +125,9 @@ public sealed class InferenceBenchmark
         var segSeconds = written.SegmentationSeconds;
         var rtSeconds = written.StructureSetSeconds;
         var structures = written.Structures.Count;
-        var ratio = (segSeconds + rtSeconds) / inferenceSeconds;
-        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"SEG ({structures} structures): {segSeconds:0.00} s ({segSeconds / inferenceSeconds * 100:0.00} % of inference); RTSTRUCT: {rtSeconds:0.00} s ({rtSeconds / inferenceSeconds * 100:0.00} %); together {ratio * 100:0.00} % of inference (goal ≤ 5 %)")).ConfigureAwait(false);
+        var totalSeconds = written.TotalSeconds;
+        var ratio = totalSeconds / inferenceSeconds;
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"SEG ({structures} structures): {segSeconds:0.00} s; RTSTRUCT: {rtSeconds:0.00} s; both, written side by side: {totalSeconds:0.00} s = {ratio * 100:0.00} % of inference (goal ≤ 5 %)")).ConfigureAwait(false);
 
         // 3. The same writing by `cseg results write` in its own process, for its peak memory.
         var resultsDir = Path.Combine(work, "results");
@@ -142,6 +143,7 @@ public sealed class InferenceBenchmark
             ["inferencePeakMemoryBytes"] = inferencePeak,
             ["segSeconds"] = Math.Round(segSeconds, 3),
             ["rtstructSeconds"] = Math.Round(rtSeconds, 3),
+            ["writeSeconds"] = Math.Round(totalSeconds, 3),
             ["structures"] = structures,
             ["writeToInferenceRatio"] = Math.Round(ratio, 5),
             ["resultsWriteChildSeconds"] = Math.Round(writer.Seconds, 3),

@@ -8,9 +8,15 @@ namespace ContinualSegment.Imaging.Results;
 /// <param name="Task">The task whose labels were read, or null for catalogue indices.</param>
 public sealed record ResultsOutput(string SegmentationPath, string StructureSetPath, IReadOnlyList<string> Structures, bool Resampled, string? Task)
 {
-    /// <summary>Seconds spent on the Segmentation: label table, request and the streamed file.</summary>
+    /// <summary>Seconds spent writing the Segmentation (concurrently with the structure set): frames packed and streamed to the file.</summary>
     public double SegmentationSeconds { get; init; }
 
-    /// <summary>Seconds spent on the structure set: contours, data set and file.</summary>
+    /// <summary>Seconds spent on the structure set (concurrently with the Segmentation): contours, data set and file.</summary>
     public double StructureSetSeconds { get; init; }
+
+    /// <summary>
+    /// Wall seconds for both objects, label table included: they are written concurrently, so this is less than the
+    /// sum of the two.
+    /// </summary>
+    public double TotalSeconds { get; init; }
 }

@@ -74,15 +74,46 @@ public static class ResultsWriter
         var clock = Stopwatch.StartNew();
         var table = LabelTable.FromLabelMap(onGrid, catalogue, task);
         var segRequest = SegmentationRequest.FromLabelMap(series, onGrid, table, algorithm);
-        await SegmentationWriter.WriteAsync(segRequest, segPath, new SegmentationOptions { SoftwareVersions = version }, cancellationToken).ConfigureAwait(false);
-        var segSeconds = clock.Elapsed.TotalSeconds;
-        clock.Restart();
         var rtRequest = RtStructRequest.FromLabelMap(series, onGrid, table);
-        var rt = RtStructBuilder.Build(rtRequest, new RtStructOptions(SoftwareVersion: version, AlgorithmDescription: $"{algorithm.Name} {version}"), null, null, DateTimeOffset.UtcNow);
-        await rt.SaveAsync(rtPath, null, cancellationToken).ConfigureAwait(false);
-        var rtSeconds = clock.Elapsed.TotalSeconds;
+
+        // The two objects only read the label map and the series, so they are written side by side: the structure
+        // set's contouring fills the cores while the Segmentation packs and streams its frames.
+        var segTask = Task.Run(
+            async () =>
+            {
+                var watch = Stopwatch.StartNew();
+                await SegmentationWriter.WriteAsync(segRequest, segPath, new SegmentationOptions { SoftwareVersions = version }, cancellationToken).ConfigureAwait(false);
+                return watch.Elapsed.TotalSeconds;
+            },
+            cancellationToken);
+        var rtTask = Task.Run(
+            async () =>
+            {
+                var watch = Stopwatch.StartNew();
+                var rt = RtStructBuilder.Build(rtRequest, new RtStructOptions(SoftwareVersion: version, AlgorithmDescription: $"{algorithm.Name} {version}"), null, null, DateTimeOffset.UtcNow);
+                await rt.SaveAsync(rtPath, null, cancellationToken).ConfigureAwait(false);
+                return watch.Elapsed.TotalSeconds;
+            },
+            cancellationToken);
+        try
+        {
+            await Task.WhenAll(segTask, rtTask).ConfigureAwait(false);
+        }
+        catch
+        {
+            // WhenAll ends only when both have ended: no half-written file, and no half of a result pair, is left behind.
+            File.Delete(segPath);
+            File.Delete(rtPath);
+            throw;
+        }
+
         var names = table.Structures.Values.Select(s => s.Name).ToList();
-        return new ResultsOutput(segPath, rtPath, names, resampled, task) { SegmentationSeconds = segSeconds, StructureSetSeconds = rtSeconds };
+        return new ResultsOutput(segPath, rtPath, names, resampled, task)
+        {
+            SegmentationSeconds = await segTask.ConfigureAwait(false),
+            StructureSetSeconds = await rtTask.ConfigureAwait(false),
+            TotalSeconds = clock.Elapsed.TotalSeconds,
+        };
     }
 
     /// <summary>The label map on the series' grid: as it is when the grids agree, else resampled label-aware.</summary>
