@@ -23,10 +23,59 @@ public static class TrainCommand
         return command;
     }
 
+    /// <summary>
+    /// <c>--precision fp32|mixed</c> and <c>--device cpu|cuda</c>, shared by every command that trains
+    /// (<c>train base</c>, <c>train task</c>, <c>trim</c>). Another value is bad usage (exit 2).
+    /// </summary>
+    internal sealed record PrecisionOptions(Option<string> Precision, Option<string> Device)
+    {
+        public static PrecisionOptions Create()
+        {
+            var precision = new Option<string>("--precision") { Description = "fp32, or mixed (float16 autocast with dynamic loss scaling on CUDA, bfloat16 autocast on the CPU).", DefaultValueFactory = _ => "fp32" };
+            precision.AcceptOnlyFromAmong("fp32", "mixed");
+            var device = new Option<string>("--device") { Description = "cpu, or cuda (needs a CUDA build of TorchSharp and a GPU; see docs/gpu.md).", DefaultValueFactory = _ => "cpu" };
+            device.AcceptOnlyFromAmong("cpu", "cuda");
+            return new PrecisionOptions(precision, device);
+        }
+
+        public void AddTo(Command command)
+        {
+            command.Options.Add(Precision);
+            command.Options.Add(Device);
+        }
+
+        public TrainingPrecision GetPrecision(ParseResult parse) => parse.GetValue(Precision) switch
+        {
+            "fp32" => TrainingPrecision.Float32,
+            "mixed" => TrainingPrecision.Mixed,
+            var other => throw new InvalidDataException($"--precision must be fp32 or mixed, not '{other}'"),
+        };
+
+        public TrainingDevice GetDevice(ParseResult parse) => parse.GetValue(Device) switch
+        {
+            "cpu" => TrainingDevice.Cpu,
+            "cuda" => TrainingDevice.Cuda,
+            var other => throw new InvalidDataException($"--device must be cpu or cuda, not '{other}'"),
+        };
+
+        /// <summary>Refuses, before any work, a device or precision this process cannot run: a failure (exit 1) that says why.</summary>
+        public static void Check(TrainingPrecision precision, TrainingDevice device)
+        {
+            try
+            {
+                TrainingRunner.CheckDeviceAndPrecision(precision, device);
+            }
+            catch (NotSupportedException ex)
+            {
+                throw new InvalidDataException(ex.Message, ex);
+            }
+        }
+    }
+
     private sealed record CommonOptions(
         Option<string> Dataset, Option<int> Epochs, Option<int> Iterations, Option<int> Batch, Option<string> Optimizer, Option<double> LearningRate,
         Option<int> Seed, Option<double> ForegroundFraction, Option<double> ValidationFraction, Option<bool> NoAugment, Option<string?> Checkpoint,
-        Option<bool> Resume, Option<string?> BodyPartModel, Option<string> Precision, Option<string> Device)
+        Option<bool> Resume, Option<string?> BodyPartModel, PrecisionOptions Hardware)
     {
         public static CommonOptions Create() => new(
             new Option<string>("--dataset") { Description = "nnU-Net-format dataset directory (dataset.json, imagesTr, labelsTr).", Required = true },
@@ -42,15 +91,16 @@ public static class TrainCommand
             new Option<string?>("--checkpoint") { Description = "Checkpoint directory (one checkpoint per epoch)." },
             new Option<bool>("--resume") { Description = "Continue from the checkpoint." },
             new Option<string?>("--bodypart-model") { Description = "Body-part regressor weights; sets the decoder's body-part range from its training labels." },
-            new Option<string>("--precision") { Description = "fp32, or mixed (float16 autocast with dynamic loss scaling on CUDA, bfloat16 autocast on the CPU).", DefaultValueFactory = _ => "fp32" },
-            new Option<string>("--device") { Description = "cpu, or cuda (needs a CUDA build of TorchSharp and a GPU; see docs/gpu.md).", DefaultValueFactory = _ => "cpu" });
+            PrecisionOptions.Create());
 
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { Dataset, Epochs, Iterations, Batch, Optimizer, LearningRate, Seed, ForegroundFraction, ValidationFraction, NoAugment, Checkpoint, Resume, BodyPartModel, Precision, Device })
+            foreach (var option in new Option[] { Dataset, Epochs, Iterations, Batch, Optimizer, LearningRate, Seed, ForegroundFraction, ValidationFraction, NoAugment, Checkpoint, Resume, BodyPartModel })
             {
                 command.Options.Add(option);
             }
+
+            Hardware.AddTo(command);
         }
 
         public TrainingRunOptions ToOptions(ParseResult parse)
@@ -61,18 +111,8 @@ public static class TrainCommand
                 "adamw" => OptimizerKind.AdamW,
                 var other => throw new InvalidDataException($"--optimizer must be sgd or adamw, not '{other}'"),
             };
-            var precision = parse.GetValue(Precision) switch
-            {
-                "fp32" => TrainingPrecision.Float32,
-                "mixed" => TrainingPrecision.Mixed,
-                var other => throw new InvalidDataException($"--precision must be fp32 or mixed, not '{other}'"),
-            };
-            var device = parse.GetValue(Device) switch
-            {
-                "cpu" => TrainingDevice.Cpu,
-                "cuda" => TrainingDevice.Cuda,
-                var other => throw new InvalidDataException($"--device must be cpu or cuda, not '{other}'"),
-            };
+            var precision = Hardware.GetPrecision(parse);
+            var device = Hardware.GetDevice(parse);
             var options = new TrainingRunOptions
             {
                 Training = new TrainingOptions

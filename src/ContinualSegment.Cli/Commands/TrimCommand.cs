@@ -24,12 +24,17 @@ public static class TrimCommand
         var penalty = new Option<string>("--penalty") { Description = "Cost in the search's fitness: parameters, flops or latency.", DefaultValueFactory = _ => "parameters" };
         var seed = new Option<int>("--seed") { Description = "Seed of the search.", DefaultValueFactory = _ => 12345 };
         var dryRun = new Option<bool>("--dry-run") { Description = "Report only; do not write the student." };
+        var hardware = TrainCommand.PrecisionOptions.Create();
         var command = new Command("trim", "Search a smaller decoder architecture, distil it from the full decoder, keep it if Dice drops at most 2 %.")
         {
             model, decoder, dataset, studentId, maxDrop, candidates, searchSteps, steps, patches, valFraction, penalty, seed, dryRun,
         };
+        hardware.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
+            var precision = hardware.GetPrecision(parse);
+            var device = hardware.GetDevice(parse);
+            TrainCommand.PrecisionOptions.Check(precision, device);
             var modelDir = Path.GetFullPath(parse.GetValue(model)!);
             var plan = ModelPlanSerializer.Load(Path.Combine(modelDir, "plan.json"));
             var options = new TrimOptions
@@ -39,6 +44,8 @@ public static class TrimCommand
                 Candidates = parse.GetValue(candidates),
                 SearchSteps = parse.GetValue(searchSteps),
                 Seed = parse.GetValue(seed),
+                Precision = precision,
+                Device = device,
                 Penalty = parse.GetValue(penalty) switch
                 {
                     "parameters" => CostPenalty.Parameters,

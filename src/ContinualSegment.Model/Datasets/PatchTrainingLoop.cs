@@ -11,18 +11,28 @@ namespace ContinualSegment.Model.Datasets;
 /// The epoch loop of a dataset run: every step draws fresh (augmented) patches, so the patch stream is
 /// a function of (seed, epoch) only and a resumed run sees the same patches as an uninterrupted one.
 /// A checkpoint is written after every epoch. Steps run on the device of the bank's parameters in
-/// <see cref="TrainingOptions.Precision"/> (a resumed mixed-precision run starts again from the initial loss scale).
+/// <see cref="TrainingOptions.Precision"/>; a resumed loss-scaled (float16) run continues from the loss scale and
+/// growth tracker the checkpoint recorded.
 /// </summary>
 public sealed class PatchTrainingLoop
 {
     private readonly TrainingRunOptions options;
+    private readonly Func<TrainingOptions, DecoderBank, PrecisionContext> precisionFor;
 
     /// <summary>Creates the loop; <paramref name="options"/> are validated.</summary>
     public PatchTrainingLoop(TrainingRunOptions options)
+        : this(options, PrecisionContext.For)
+    {
+    }
+
+    /// <summary>Creates the loop with its own way of making the precision context of a run (tests of loss scaling on the CPU).</summary>
+    internal PatchTrainingLoop(TrainingRunOptions options, Func<TrainingOptions, DecoderBank, PrecisionContext> precisionFor)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(precisionFor);
         options.Validate();
         this.options = options;
+        this.precisionFor = precisionFor;
     }
 
     /// <summary>
@@ -47,7 +57,7 @@ public sealed class PatchTrainingLoop
         var t = options.Training;
         var augmenter = new PatchAugmenter(options.Augmentation);
         var device = PrecisionContext.DeviceOf(bank);
-        var precision = PrecisionContext.For(t, bank);
+        var precision = precisionFor(t, bank);
         bank.FreezeEncoder(!trainEncoder);
         var parameters = (trainEncoder ? bank.Encoder.parameters().Concat(decoder.parameters()) : decoder.parameters()).ToList();
         using var optimizer = CreateOptimizer(parameters);
@@ -68,6 +78,17 @@ public sealed class PatchTrainingLoop
 
             decoder.load(Path.Combine(checkpointDirectory, "decoder.bin"));
             optimizer.load_state_dict(Path.Combine(checkpointDirectory, "optimizer.bin"));
+            if (precision.Scaler is { } scaler && state.LossScaler is { } stored)
+            {
+                try
+                {
+                    scaler.Restore(stored);
+                }
+                catch (ArgumentOutOfRangeException ex)
+                {
+                    throw new InvalidOperationException($"the checkpoint in {checkpointDirectory} has a loss scaler state this run cannot continue: {ex.Message}", ex);
+                }
+            }
             start = state.EpochsCompleted;
             reports.AddRange(state.Reports);
         }
@@ -111,7 +132,7 @@ public sealed class PatchTrainingLoop
             reports.Add(report);
             if (checkpointDirectory is not null)
             {
-                SaveCheckpoint(checkpointDirectory, bank, decoder, optimizer, trainEncoder, decoderId, epoch + 1, reports);
+                SaveCheckpoint(checkpointDirectory, bank, decoder, optimizer, trainEncoder, decoderId, epoch + 1, reports, precision.Scaler?.State);
             }
 
             var done = epoch + 1 - start;
@@ -123,7 +144,7 @@ public sealed class PatchTrainingLoop
         return reports;
     }
 
-    private void SaveCheckpoint(string directory, DecoderBank bank, Decoder decoder, OptimizerHelper optimizer, bool trainEncoder, string decoderId, int completed, List<EpochReport> reports)
+    private void SaveCheckpoint(string directory, DecoderBank bank, Decoder decoder, OptimizerHelper optimizer, bool trainEncoder, string decoderId, int completed, List<EpochReport> reports, LossScalerState? lossScaler)
     {
         Directory.CreateDirectory(directory);
         if (trainEncoder)
@@ -141,6 +162,7 @@ public sealed class PatchTrainingLoop
             TotalEpochs = options.Training.Epochs,
             Seed = options.Training.Seed,
             Reports = [.. reports],
+            LossScaler = lossScaler,
         }.Save(directory);
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using ContinualSegment.Model.Training;
 
 namespace ContinualSegment.Model.Datasets;
@@ -6,6 +7,8 @@ namespace ContinualSegment.Model.Datasets;
 /// <summary>
 /// A resumable training state: <c>checkpoint.json</c> (this record), <c>encoder.bin</c> (base runs),
 /// <c>decoder.bin</c> and <c>optimizer.bin</c> (the optimiser's state dict, momentum buffers included).
+/// A loss-scaled (float16) run also records its <see cref="LossScaler"/> state; checkpoints written without
+/// it (older ones, or runs without loss scaling) resume from the initial loss scale.
 /// </summary>
 public sealed record TrainingCheckpoint
 {
@@ -15,7 +18,8 @@ public sealed record TrainingCheckpoint
     /// <summary>The state file name.</summary>
     public const string StateFileName = "checkpoint.json";
 
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+    // A run without validation patches reports a NaN Dice: written as the literal "NaN".
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     /// <summary>Format tag.</summary>
     public string Format { get; init; } = CurrentFormat;
@@ -37,6 +41,9 @@ public sealed record TrainingCheckpoint
 
     /// <summary>The reports of the finished epochs.</summary>
     public IReadOnlyList<EpochReport> Reports { get; init; } = [];
+
+    /// <summary>The dynamic loss scaler's state after the last finished epoch; null when the run does not scale its loss.</summary>
+    public LossScalerState? LossScaler { get; init; }
 
     /// <summary>Whether <paramref name="directory"/> holds a checkpoint.</summary>
     public static bool Exists(string directory) => File.Exists(Path.Combine(directory, StateFileName));
@@ -71,6 +78,12 @@ public sealed record TrainingCheckpoint
         if (state.Format != CurrentFormat)
         {
             throw new InvalidDataException($"{path} has format '{state.Format}', expected '{CurrentFormat}'");
+        }
+
+        if (state.LossScaler is { } scaler
+            && (!double.IsFinite(scaler.Scale) || scaler.Scale < DynamicLossScaler.MinScale || scaler.Scale > DynamicLossScaler.MaxScale || scaler.GoodSteps < 0 || scaler.SkippedSteps < 0))
+        {
+            throw new InvalidDataException($"{path} has an invalid loss scaler state (scale {scaler.Scale}, growth tracker {scaler.GoodSteps}, skipped {scaler.SkippedSteps})");
         }
 
         return state;

@@ -284,6 +284,10 @@ public static class TrainingRunner
         _ = PrecisionContext.Create(options.Precision, ToTorchDevice(options.Device).type, options.InitialLossScale, options.LossScaleGrowthInterval);
     }
 
+    /// <summary>Refuses, before any work, a device or precision this process cannot run (a clear message says why).</summary>
+    public static void CheckDeviceAndPrecision(TrainingPrecision precision, TrainingDevice device)
+        => _ = PrecisionContext.Create(precision, ToTorchDevice(device).type);
+
     private static void MoveTo(DecoderBank bank, TrainingDevice device)
     {
         var target = ToTorchDevice(device);

@@ -69,6 +69,37 @@ public sealed class DynamicLossScaler
     /// <summary>Steps skipped for non-finite gradients so far.</summary>
     public long SkippedSteps { get; private set; }
 
+    /// <summary>The scale, growth tracker and skip count, as a checkpoint stores them.</summary>
+    public LossScalerState State => new(Scale, GoodSteps, SkippedSteps);
+
+    /// <summary>
+    /// Continues from a stored <paramref name="state"/> (a resumed run): the scale, growth tracker and skip
+    /// count become the stored ones; the factors and the interval stay this scaler's.
+    /// </summary>
+    /// <exception cref="ArgumentException">The state is out of range for this scaler.</exception>
+    public void Restore(LossScalerState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (!double.IsFinite(state.Scale) || state.Scale < MinScale || state.Scale > MaxScale)
+        {
+            throw new ArgumentOutOfRangeException(nameof(state), state.Scale, $"the stored loss scale must be in [{MinScale}, {MaxScale}]");
+        }
+
+        if (state.GoodSteps < 0 || state.GoodSteps >= GrowthInterval)
+        {
+            throw new ArgumentOutOfRangeException(nameof(state), state.GoodSteps, $"the stored growth tracker must be in 0..{GrowthInterval - 1} (the growth interval is {GrowthInterval})");
+        }
+
+        if (state.SkippedSteps < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(state), state.SkippedSteps, "the stored count of skipped steps must be ≥ 0");
+        }
+
+        Scale = state.Scale;
+        GoodSteps = state.GoodSteps;
+        SkippedSteps = state.SkippedSteps;
+    }
+
     /// <summary>The loss multiplied by the current scale (call backward on this).</summary>
     public Tensor ScaleLoss(Tensor loss)
     {

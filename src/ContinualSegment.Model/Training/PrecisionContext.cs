@@ -64,6 +64,16 @@ public sealed class PrecisionContext
         return new PrecisionContext(precision, device, scaler);
     }
 
+    /// <summary>
+    /// A context that scales the loss with <paramref name="scaler"/> whatever the precision and device: lets the
+    /// scaler's bookkeeping (checkpoint and resume) be exercised where float16 training is not available.
+    /// </summary>
+    internal static PrecisionContext WithLossScaler(TrainingPrecision precision, DeviceType device, DynamicLossScaler scaler)
+    {
+        ArgumentNullException.ThrowIfNull(scaler);
+        return new PrecisionContext(precision, device, scaler);
+    }
+
     /// <summary>A context for <paramref name="options"/>' precision on the device of <paramref name="module"/>'s parameters.</summary>
     public static PrecisionContext For(TrainingOptions options, nn.Module module)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ContinualSegment.Model.Datasets;
 using ContinualSegment.Model.Networks;
 using ContinualSegment.Model.Persistence;
 using ContinualSegment.Model.Plans;
@@ -14,6 +15,7 @@ namespace ContinualSegment.Model.Trimming;
 /// λ·cost ratio), then a full teacher–student distillation of the fittest smaller candidates until one
 /// loses at most <see cref="TrimOptions.MaxRelativeDiceDrop"/> of the teacher's validation Dice.
 /// The encoder and the teacher are never changed. When no student passes, the full decoder is kept.
+/// Every distillation step runs in <see cref="TrimOptions.Precision"/> on the device of the bank's parameters.
 /// </summary>
 public static class DecoderTrimmer
 {
@@ -28,7 +30,11 @@ public static class DecoderTrimmer
         CancellationToken cancellationToken = default)
         => Task.Run(() => Trim(bank, decoderId, training, validation, options, progress, cancellationToken), cancellationToken);
 
-    /// <summary>Loads the model in <paramref name="modelDirectory"/> and trims its decoder <paramref name="decoderId"/>; the directory is not changed.</summary>
+    /// <summary>
+    /// Loads the model in <paramref name="modelDirectory"/> onto <see cref="TrimOptions.Device"/> and trims its decoder
+    /// <paramref name="decoderId"/>; the directory is not changed and the accepted student comes back on the CPU.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The device or the precision cannot run in this process; the message says why.</exception>
     public static async Task<TrimOutcome> TrimAsync(
         string modelDirectory,
         string decoderId,
@@ -39,8 +45,23 @@ public static class DecoderTrimmer
         CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(modelDirectory);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        TrainingRunner.CheckDeviceAndPrecision(options.Precision, options.Device);
+        var device = TrainingRunner.ToTorchDevice(options.Device);
         using var model = ModelStore.Load(modelDirectory);
-        return await TrimAsync(model.Bank, decoderId, training, validation, options, progress, cancellationToken).ConfigureAwait(false);
+        if (device.type != DeviceType.CPU)
+        {
+            model.Bank.to(device);
+        }
+
+        var outcome = await TrimAsync(model.Bank, decoderId, training, validation, options, progress, cancellationToken).ConfigureAwait(false);
+        if (device.type != DeviceType.CPU)
+        {
+            outcome.Student?.to(CPU);
+        }
+
+        return outcome;
     }
 
     /// <summary>
@@ -81,7 +102,11 @@ public static class DecoderTrimmer
         return updated;
     }
 
-    /// <summary>The synchronous form of <see cref="TrimAsync(DecoderBank, string, IReadOnlyList{TrainingSample}, IReadOnlyList{TrainingSample}, TrimOptions, Action{TrimProgress}?, CancellationToken)"/>.</summary>
+    /// <summary>
+    /// The synchronous form of <see cref="TrimAsync(DecoderBank, string, IReadOnlyList{TrainingSample}, IReadOnlyList{TrainingSample}, TrimOptions, Action{TrimProgress}?, CancellationToken)"/>.
+    /// The bank stays on its device; the patches are moved there and the student is made there.
+    /// </summary>
+    /// <exception cref="NotSupportedException"><see cref="TrimOptions.Precision"/> cannot run on the bank's device; the message says why.</exception>
     public static TrimOutcome Trim(
         DecoderBank bank,
         string decoderId,
@@ -96,6 +121,7 @@ public static class DecoderTrimmer
         ArgumentNullException.ThrowIfNull(validation);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        _ = PrecisionContext.Create(options.Precision, PrecisionContext.DeviceOf(bank).type);
         var teacher = bank.GetDecoder(decoderId);
         CheckSamples(bank, teacher, training, nameof(training), requireAny: true);
         CheckSamples(bank, teacher, validation, nameof(validation), requireAny: true);
@@ -132,10 +158,10 @@ public static class DecoderTrimmer
             var plan = template with { Genotype = finalists[k].Genotype };
             progress?.Invoke(new TrimProgress(TrimPhase.Distillation, k, finalists.Length, $"distilling finalist {k + 1}/{finalists.Length}: {Describe(plan.Genotype)}"));
             torch.manual_seed(options.Seed + 7919 + k);
-            var student = new Decoder(bank.EncoderPlan, plan);
+            var student = trainCache.OnDevice(new Decoder(bank.EncoderPlan, plan));
             try
             {
-                new Distiller(options.Distillation).Distill(student, trainCache, cancellationToken);
+                new Distiller(options.Distillation, options.Precision).Distill(student, trainCache, cancellationToken);
                 var dice = Distiller.Evaluate(student, validationCache);
                 var drop = RelativeDrop(teacherDice, dice);
                 if (double.IsNaN(bestDice) || dice > bestDice)

@@ -142,8 +142,8 @@ public sealed class Distiller
             {
                 using var scope = NewDisposeScope();
                 var logits = useTeacherLogits ? cache.TeacherLogits(i) : decoder.forward(cache.Skips(i));
-                var predicted = logits.argmax(1).squeeze(0).contiguous().data<long>().ToArray();
-                var truth = cache.Labels(i).squeeze(0).contiguous().data<long>().ToArray();
+                var predicted = logits.argmax(1).squeeze(0).cpu().contiguous().data<long>().ToArray();
+                var truth = cache.Labels(i).squeeze(0).cpu().contiguous().data<long>().ToArray();
                 scores.Add(SegmentationMetrics.MeanIgnoringNaN(SegmentationMetrics.Dice(predicted, truth, classes)));
             }
         }

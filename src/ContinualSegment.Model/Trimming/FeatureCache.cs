@@ -1,5 +1,6 @@
 using ContinualSegment.Model.Networks;
 using ContinualSegment.Model.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ContinualSegment.Model.Trimming;
@@ -20,6 +21,9 @@ internal sealed class FeatureCache : IDisposable
 
     public int Count => labels.Count;
 
+    /// <summary>The device the cached tensors are on (the encoder's).</summary>
+    public Device Device { get; private set; } = CPU;
+
     public IReadOnlyList<Tensor> Skips(int index) => skips[index];
 
     public Tensor TeacherLogits(int index) => teacherLogits[index];
@@ -29,7 +33,7 @@ internal sealed class FeatureCache : IDisposable
     /// <summary>Runs <paramref name="encoder"/> and <paramref name="teacher"/> on every sample without gradients.</summary>
     public static FeatureCache Build(GeneralEncoder encoder, Decoder teacher, IReadOnlyList<TrainingSample> samples, long maxBytes, CancellationToken cancellationToken)
     {
-        var cache = new FeatureCache();
+        var cache = new FeatureCache { Device = PrecisionContext.DeviceOf(encoder) };
         var encoderTraining = encoder.training;
         var teacherTraining = teacher.training;
         encoder.eval();
@@ -42,9 +46,9 @@ internal sealed class FeatureCache : IDisposable
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
-                var features = encoder.forward(s.Image.unsqueeze(0)).ToArray();
+                var features = encoder.forward(cache.OnDevice(s.Image.unsqueeze(0))).ToArray();
                 var logits = teacher.forward(features);
-                var label = s.Labels.to(ScalarType.Int64).unsqueeze(0).contiguous();
+                var label = cache.OnDevice(s.Labels.to(ScalarType.Int64).unsqueeze(0).contiguous());
                 bytes += features.Sum(f => f.numel() * f.element_size()) + (logits.numel() * logits.element_size()) + (label.numel() * label.element_size());
                 if (bytes > maxBytes)
                 {
@@ -94,6 +98,18 @@ internal sealed class FeatureCache : IDisposable
         return (joined, cat(indices.Select(i => teacherLogits[i]).ToArray(), 0), cat(indices.Select(i => labels[i]).ToArray(), 0));
     }
 
+    /// <summary>A module built on the CPU, moved to the cache's device.</summary>
+    public T OnDevice<T>(T module)
+        where T : nn.Module
+    {
+        if (Device.type != DeviceType.CPU)
+        {
+            module.to(Device);
+        }
+
+        return module;
+    }
+
     public void Dispose()
     {
         foreach (var t in skips.SelectMany(s => s).Concat(teacherLogits).Concat(labels))
@@ -105,4 +121,6 @@ internal sealed class FeatureCache : IDisposable
         teacherLogits.Clear();
         labels.Clear();
     }
+
+    private Tensor OnDevice(Tensor tensor) => Device.type == DeviceType.CPU ? tensor : tensor.to(Device);
 }

@@ -142,8 +142,8 @@ internal sealed class GenotypeSearch
 
         var plan = template with { Genotype = genotype };
         torch.manual_seed(options.Seed + index);
-        using var student = new Decoder(encoder, plan);
-        new Distiller(options.Distillation.WithSteps(options.SearchSteps, options.Distillation.Seed + index)).Distill(student, training, cancellationToken);
+        using var student = training.OnDevice(new Decoder(encoder, plan));
+        new Distiller(options.Distillation.WithSteps(options.SearchSteps, options.Distillation.Seed + index), options.Precision).Distill(student, training, cancellationToken);
         var dice = Distiller.Evaluate(student, validation);
         var latency = options.Penalty == CostPenalty.Latency
             ? DecoderCostMeter.MeasureLatencyMilliseconds(student, validation.Skips(0), options.LatencyWarmup, options.LatencyRepeats)

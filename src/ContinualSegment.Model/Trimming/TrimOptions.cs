@@ -1,4 +1,5 @@
 using ContinualSegment.Model.Plans;
+using ContinualSegment.Model.Training;
 
 namespace ContinualSegment.Model.Trimming;
 
@@ -66,6 +67,18 @@ public sealed class TrimOptions
     /// <summary>The most bytes the cached encoder features, teacher logits and labels of one patch set (training or validation) may take.</summary>
     public long MaxCacheBytes { get; set; } = 8L << 30;
 
+    /// <summary>
+    /// Float32 (default) or mixed precision of every distillation step, the search's and the finalists'
+    /// (see <see cref="PrecisionContext"/>); the encoder, the teacher and the evaluation stay float32.
+    /// </summary>
+    public TrainingPrecision Precision { get; set; } = TrainingPrecision.Float32;
+
+    /// <summary>
+    /// Where a trim run loaded from a model directory puts the network (<see cref="DecoderTrimmer"/>); a bank
+    /// passed in directly is used on its own device.
+    /// </summary>
+    public TrainingDevice Device { get; set; } = TrainingDevice.Cpu;
+
     /// <summary>Throws when a setting is out of range.</summary>
     public void Validate()
     {
@@ -129,6 +142,16 @@ public sealed class TrimOptions
         if (LatencyRepeats is < 1 or > 10_000)
         {
             throw new ArgumentOutOfRangeException(nameof(LatencyRepeats), LatencyRepeats, "latency repeats must be in 1..10000");
+        }
+
+        if (!Enum.IsDefined(Precision))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Precision), Precision, "unknown precision");
+        }
+
+        if (!Enum.IsDefined(Device))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Device), Device, "unknown device");
         }
 
         if (MaxCacheBytes < 1)

@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ContinualSegment.Model.Networks;
 using ContinualSegment.Model.Packages;
+using ContinualSegment.Model.Plans;
 
 namespace ContinualSegment.Model.Tests.Packages;
 
@@ -94,6 +96,31 @@ internal sealed class PackageTestContext : IDisposable
             output,
             signingKeyPem,
             CancellationToken.None);
+        return output;
+    }
+
+    /// <summary>
+    /// Builds an unsigned package of a real decoder: its plan entry (as the plan file writes it) and genotype
+    /// go into the manifest, its weights become the payload <c>weights/decoder.bin</c>.
+    /// </summary>
+    public async Task<string> BuildFromDecoderAsync(Decoder decoder, string encoderFingerprint, params DecoderClass[] classes)
+    {
+        ArgumentNullException.ThrowIfNull(decoder);
+        var planJson = ModelPlanSerializer.ToJson(TinyPlans.Plan(decoder.Plan) with { EncoderFingerprint = encoderFingerprint });
+        var entry = JsonNode.Parse(planJson)!["decoders"]![0]!;
+        var weights = Path.Combine(Root, "src-" + Guid.NewGuid().ToString("N"), "decoder.bin");
+        Directory.CreateDirectory(Path.GetDirectoryName(weights)!);
+        decoder.save(weights);
+        var manifest = Manifest(decoder.Plan.Id, encoder: encoderFingerprint, classes: classes) with
+        {
+            Task = decoder.Plan.Task,
+            Plan = JsonDocument.Parse(entry.ToJsonString()).RootElement.Clone(),
+            Genotype = JsonDocument.Parse(entry["genotype"]!.ToJsonString()).RootElement.Clone(),
+            BodyPartRange = new BodyPartScoreRange(decoder.Plan.BodyPartRange.Min, decoder.Plan.BodyPartRange.Max),
+            CalibrationTemperature = decoder.Plan.Temperature,
+        };
+        var output = Path.Combine(Root, $"{manifest.Id}-{manifest.Version}{DecoderPackageLayout.FileExtension}");
+        await DecoderPackageBuilder.BuildAsync(manifest, [new PackagePayload("weights/decoder.bin", weights)], output, null, CancellationToken.None);
         return output;
     }
 

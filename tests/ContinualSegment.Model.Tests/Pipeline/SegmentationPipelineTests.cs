@@ -33,7 +33,8 @@ public sealed class SegmentationPipelineTests : IDisposable
         return dir.FullName;
     }
 
-    private static Volume<float> Phantom(int sx = 30, int sy = 28, int sz = 14)
+    /// <summary>A water cylinder in a fat ring in air (HU), 1 × 1 × 2 mm voxels.</summary>
+    internal static Volume<float> Phantom(int sx = 30, int sy = 28, int sz = 14)
     {
         var volume = new Volume<float>(sx, sy, sz, Affine3D.Axial(new Vec3(-20, -15, 40), new Vec3(1.0, 1.0, 2.0)));
         for (var z = 0; z < sz; z++)
