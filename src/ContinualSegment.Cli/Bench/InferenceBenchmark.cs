@@ -202,7 +202,9 @@ public sealed class InferenceBenchmark
         // slice spacing that gives exactly the requested number of slices.
         var probe = new PhantomGenerator(catalogue, new PhantomGeneratorOptions { InPlaneSize = 32, SliceSpacingMm = 1.0, PartialVolume = false, Noise = false, Streaks = false })
             .Generate("wholebody", options.Seed, 0, cancellationToken);
-        var lengthMm = probe.Image.SizeZ;
+        // The probe's SizeZ slices at 1 mm span at least SizeZ − 1 mm: that length over Slices − 0.5 steps leaves
+        // at least Slices slices at the chosen spacing, and the crop takes exactly that many.
+        var lengthMm = probe.Image.SizeZ - 1.0;
         var spacing = lengthMm / (options.Slices - 0.5);
         if (spacing is < 0.3 or > 20)
         {

@@ -144,6 +144,20 @@ public static class PixelDataConverter
     public static float[] ToRescaled(ReadOnlySpan<byte> frame, ImagePixelDescription description, double rescaleSlope, double rescaleIntercept)
     {
         ArgumentNullException.ThrowIfNull(description);
+        var result = new float[description.PixelsPerFrame];
+        ToRescaled(frame, description, rescaleSlope, rescaleIntercept, result);
+        return result;
+    }
+
+    /// <summary>
+    /// As <see cref="ToRescaled(ReadOnlySpan{byte}, ImagePixelDescription, double, double)"/>, into
+    /// <paramref name="destination"/> (one value per pixel of the frame), e.g. a slice of a volume.
+    /// </summary>
+    /// <exception cref="DicomException">The frame does not match the description, or the rescale is not finite.</exception>
+    /// <exception cref="ArgumentException">The destination does not hold one value per pixel.</exception>
+    public static void ToRescaled(ReadOnlySpan<byte> frame, ImagePixelDescription description, double rescaleSlope, double rescaleIntercept, Span<float> destination)
+    {
+        ArgumentNullException.ThrowIfNull(description);
         if (description.SamplesPerPixel != 1)
         {
             throw new DicomException("Modality rescale applies to single-sample (monochrome) images only");
@@ -155,25 +169,27 @@ public static class PixelDataConverter
         }
 
         CheckFrame(frame, description);
-        var result = new float[description.PixelsPerFrame];
+        if (destination.Length != description.PixelsPerFrame)
+        {
+            throw new ArgumentException($"{destination.Length} values for a frame of {description.PixelsPerFrame} pixels", nameof(destination));
+        }
+
         if (description.PixelRepresentation == 0 && description.BitsStored == 32)
         {
-            for (int i = 0; i < result.Length; i++)
+            for (int i = 0; i < destination.Length; i++)
             {
                 uint v = BinaryPrimitives.ReadUInt32LittleEndian(frame[(4 * i)..]) >> (description.HighBit - 31);
-                result[i] = (float)((v * rescaleSlope) + rescaleIntercept);
+                destination[i] = (float)((v * rescaleSlope) + rescaleIntercept);
             }
 
-            return result;
+            return;
         }
 
         int[] values = ToInt32(frame, description);
         for (int i = 0; i < values.Length; i++)
         {
-            result[i] = (float)((values[i] * rescaleSlope) + rescaleIntercept);
+            destination[i] = (float)((values[i] * rescaleSlope) + rescaleIntercept);
         }
-
-        return result;
     }
 
     /// <summary>Returns the frame rearranged to the given Planar Configuration (a copy even when it already is).</summary>

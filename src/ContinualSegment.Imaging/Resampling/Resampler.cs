@@ -151,6 +151,16 @@ public static class Resampler
             return 0;
         }
 
+        // Inside a structure (most voxels) all eight corners agree: that label wins whatever the weights.
+        int x1 = Math.Min(x0 + 1, s.X - 1), y1 = Math.Min(y0 + 1, s.Y - 1), z1 = Math.Min(z0 + 1, s.Z - 1);
+        var first = src[(int)Offset(s, x0, y0, z0)];
+        if (src[(int)Offset(s, x1, y0, z0)] == first && src[(int)Offset(s, x0, y1, z0)] == first && src[(int)Offset(s, x1, y1, z0)] == first
+            && src[(int)Offset(s, x0, y0, z1)] == first && src[(int)Offset(s, x1, y0, z1)] == first && src[(int)Offset(s, x0, y1, z1)] == first
+            && src[(int)Offset(s, x1, y1, z1)] == first)
+        {
+            return first;
+        }
+
         double fx = x - x0, fy = y - y0, fz = z - z0;
         var distinct = 0;
         for (var corner = 0; corner < 8; corner++)

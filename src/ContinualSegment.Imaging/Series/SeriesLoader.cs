@@ -416,7 +416,11 @@ public static class SeriesLoader
     private static Volume<float> ReadPixels(StackPlan plan, SeriesLoadOptions options, CancellationToken cancellationToken)
     {
         SeriesHeader h = plan.Header;
-        var planes = new float[plan.Unique.Count][];
+        var volume = new Volume<float>(h.SizeX, h.SizeY, h.SizeZ, h.Geometry);
+
+        // On a regular stack each decoded frame goes straight into its slice of the volume (a 512×512×1000 series
+        // would otherwise hold its planes and the volume at once: 2 GB); only a resampled stack keeps its planes.
+        var planes = plan.Resample ? new float[plan.Unique.Count][] : null;
         var index = new Dictionary<SliceHeader, int>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < plan.Unique.Count; i++)
         {
@@ -438,7 +442,19 @@ public static class SeriesLoader
                         throw new SeriesLoadException($"{Path.GetFileName(s.Path)}: frame {s.FrameNumber} missing from the pixel data.");
                     }
 
-                    planes[index[s]] = PixelDataConverter.ToRescaled(frames[f], description, s.Slope, s.Intercept);
+                    if (planes is null)
+                    {
+                        if (description.Rows != h.SizeY || description.Columns != h.SizeX)
+                        {
+                            throw new SeriesLoadException($"{Path.GetFileName(s.Path)}: {description.Columns}×{description.Rows} pixels, the series is {h.SizeX}×{h.SizeY}.");
+                        }
+
+                        PixelDataConverter.ToRescaled(frames[f], description, s.Slope, s.Intercept, volume.Slice(index[s]));
+                    }
+                    else
+                    {
+                        planes[index[s]] = PixelDataConverter.ToRescaled(frames[f], description, s.Slope, s.Intercept);
+                    }
                 }
             });
         }
@@ -447,24 +463,17 @@ public static class SeriesLoader
             throw e.InnerExceptions[0] is SeriesLoadException sle ? sle : new SeriesLoadException(e.InnerExceptions[0].Message, e.InnerExceptions[0]);
         }
 
-        var geometry = h.Geometry;
-        var volume = new Volume<float>(h.SizeX, h.SizeY, h.SizeZ, geometry);
-        if (!plan.Resample)
+        if (planes is not null)
         {
-            for (int k = 0; k < planes.Length; k++)
-            {
-                planes[k].CopyTo(volume.Slice(k));
-            }
-
-            return volume;
+            SliceResampler.Resample(plan.Unique, planes, volume, options.OutsideValue, options.PositionToleranceMm);
         }
 
-        SliceResampler.Resample(plan.Unique, planes, volume, options.OutsideValue, options.PositionToleranceMm);
         return volume;
     }
 
     private static IReadOnlyList<byte[]> DecodeFile(string path, out ImagePixelDescription description)
     {
+        // The decoded frames are copies: the file (and its pooled pixel buffer) is released on return.
         DicomFile file;
         try
         {
@@ -475,6 +484,7 @@ public static class SeriesLoader
             throw new SeriesLoadException($"{Path.GetFileName(path)}: cannot be read ({e.Message}).", e);
         }
 
+        using var owned = file;
         DicomDataset ds = file.Dataset;
         try
         {

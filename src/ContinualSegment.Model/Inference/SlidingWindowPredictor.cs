@@ -11,6 +11,9 @@ namespace ContinualSegment.Model.Inference;
 /// </summary>
 public sealed class SlidingWindowPredictor : IDisposable
 {
+    // Slices normalised per step at the end of a prediction (bounds that step's temporaries).
+    private const int NormaliseSlabDepth = 4;
+
     private readonly DecoderBank bank;
     private readonly int[] patch;
     private readonly SlidingWindowOptions options;
@@ -160,7 +163,17 @@ public sealed class SlidingWindowPredictor : IDisposable
 
             foreach (var id in ids)
             {
-                var probs = accumulators[id].div_(weights)
+                // Normalised a few slices at a time: dividing a half-precision accumulator by the float32 weights
+                // in one call makes a float32 temporary as large as the whole accumulator.
+                var accumulator = accumulators[id];
+                for (long z = 0; z < padded[0]; z += NormaliseSlabDepth)
+                {
+                    using var slab = NewDisposeScope();
+                    var n = Math.Min(NormaliseSlabDepth, padded[0] - z);
+                    accumulator.narrow(1, z, n).div_(weights.narrow(0, z, n));
+                }
+
+                var probs = accumulator
                     .narrow(1, before[0], size[0]).narrow(2, before[1], size[1]).narrow(3, before[2], size[2])
                     .contiguous();
                 result[id] = probs.MoveToOuterDisposeScope();

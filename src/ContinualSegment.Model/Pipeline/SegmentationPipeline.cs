@@ -175,6 +175,8 @@ public sealed class SegmentationPipeline : IDisposable
         var ranIn = new HashSet<string>(StringComparer.Ordinal);
         if (run.Length > 0)
         {
+            // Whatever loading the input left behind (decoded frames, file buffers) goes before the first chunk.
+            ReleaseMemory();
             using var image = tensor(onGrid, new long[] { 1, grid.Z, grid.Y, grid.X });
             var halo = (Plan.PatchSize[0] + 1) / 2;
             for (var c0 = 0; c0 < grid.Z; c0 += options.ChunkDepth)
@@ -193,19 +195,7 @@ public sealed class SegmentationPipeline : IDisposable
                 }
 
                 var watch = Stopwatch.StartNew();
-                using var scope = NewDisposeScope();
-                var chunk = image.narrow(1, a0, a1 - a0);
-                using var prediction = predictor.Predict(chunk, ids, cancellationToken);
-                inferenceSeconds += watch.Elapsed.TotalSeconds;
-                watch.Restart();
-                var inputs = run.Where(d => ids.Contains(d.Id)).Select(d => new DecoderProbabilities(
-                    d.Id,
-                    d.Classes,
-                    prediction.Probabilities[d.Id].narrow(1, c0 - a0, c1 - c0),
-                    d.Temperature,
-                    TemperatureApplied: false,
-                    ValidSlices: decisions.First(x => x.DecoderId == d.Id).ValidSlices.Skip(c0).Take(c1 - c0).ToArray())).ToArray();
-                var merged = merger.Merge(inputs);
+                var merged = PredictChunk(image, run, decisions, ids, (a0, a1), (c0, c1), watch, ref inferenceSeconds, cancellationToken);
                 var chunkLabels = merged.LabelMapSpan;
                 var offset = c0 * plane;
                 for (var i = 0; i < chunkLabels.Length; i++)
@@ -215,9 +205,9 @@ public sealed class SegmentationPipeline : IDisposable
 
                 ranIn.UnionWith(ids);
 
-                // The merge copies each chunk's probabilities into large managed slabs; release them before the
-                // next chunk so that the process holds one chunk's worth at a time.
-                GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
+                // The chunk's tensors are disposed by now: libtorch freed them into the C heap and the merge left its
+                // slabs to the collector. Hand both back so that the process holds one chunk's worth at a time.
+                ReleaseMemory();
                 mergeSeconds += watch.Elapsed.TotalSeconds;
             }
         }
@@ -306,6 +296,42 @@ public sealed class SegmentationPipeline : IDisposable
                 decoders.Add(new LoadedDecoder(package.Id, package.Task, "package", false, ex.Message));
             }
         }
+    }
+
+    // Sliding window over one chunk (slices a0..a1, halo included) and the merge of its own slices c0..c1.
+    private MergedSegmentation PredictChunk(
+        Tensor image,
+        DecoderPlan[] run,
+        IReadOnlyList<BodyPartGateDecision> decisions,
+        string[] ids,
+        (int A0, int A1) window,
+        (int C0, int C1) own,
+        Stopwatch watch,
+        ref double inferenceSeconds,
+        CancellationToken cancellationToken)
+    {
+        var (a0, a1) = window;
+        var (c0, c1) = own;
+        using var scope = NewDisposeScope();
+        var chunk = image.narrow(1, a0, a1 - a0);
+        using var prediction = predictor.Predict(chunk, ids, cancellationToken);
+        inferenceSeconds += watch.Elapsed.TotalSeconds;
+        watch.Restart();
+        var inputs = run.Where(d => ids.Contains(d.Id)).Select(d => new DecoderProbabilities(
+            d.Id,
+            d.Classes,
+            prediction.Probabilities[d.Id].narrow(1, c0 - a0, c1 - c0),
+            d.Temperature,
+            TemperatureApplied: false,
+            ValidSlices: decisions.First(x => x.DecoderId == d.Id).ValidSlices.Skip(c0).Take(c1 - c0).ToArray())).ToArray();
+        return merger.Merge(inputs);
+    }
+
+    private static void ReleaseMemory()
+    {
+        // Aggressive: the collector also decommits the memory it frees instead of keeping it for later allocations.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        NativeHeap.Trim();
     }
 
     private double[]? ScoreSlices(float[] hu, GridSize grid)

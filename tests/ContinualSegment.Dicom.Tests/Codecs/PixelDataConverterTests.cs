@@ -68,6 +68,14 @@ public class PixelDataConverterTests
         {
             Assert.Equal(expected[i], hu[i], 3);
         }
+
+        // Into a slice of a larger buffer (a volume's plane): the same values, nothing written around it.
+        float[] volume = new float[hu.Length + 20];
+        Array.Fill(volume, -7f);
+        PixelDataConverter.ToRescaled(CodecTestData.NativeFrames(ct)[0], ct.Description(), slope, intercept, volume.AsSpan(10, hu.Length));
+        Assert.Equal(hu, volume[10..(10 + hu.Length)]);
+        Assert.All(volume[..10].Concat(volume[(10 + hu.Length)..]), v => Assert.Equal(-7f, v));
+        Assert.Throws<ArgumentException>(() => PixelDataConverter.ToRescaled(CodecTestData.NativeFrames(ct)[0], ct.Description(), slope, intercept, new float[hu.Length - 1]));
     }
 
     [Fact]
