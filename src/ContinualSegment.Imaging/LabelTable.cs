@@ -20,10 +20,15 @@ public sealed class LabelTable
     {
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(catalogue);
+        // Labels come in runs (background, organs): each run is found with one vectorised search.
         var present = new bool[ushort.MaxValue + 1];
-        foreach (var v in labels.Data)
+        ReadOnlySpan<ushort> data = labels.Data;
+        for (var i = 0; i < data.Length;)
         {
+            var v = data[i];
             present[v] = true;
+            var run = data[i..].IndexOfAnyExcept(v);
+            i = run < 0 ? data.Length : i + run;
         }
 
         var byValue = new SortedDictionary<ushort, StructureInfo>();

@@ -74,9 +74,15 @@ internal sealed class SliceBoxes
         for (var y = 0; y < layer.SizeY; y++)
         {
             var row = slice.Slice(y * layer.SizeX, layer.SizeX);
-            for (var x = 0; x < row.Length; x++)
+
+            // One look per run of equal values: the run spans x..end.
+            for (var x = 0; x < row.Length;)
             {
                 var label = row[x];
+                var run = row[x..].IndexOfAnyExcept(label);
+                var end = run < 0 ? row.Length - 1 : x + run - 1;
+                var start = x;
+                x = end + 1;
                 if (label == 0 || !wanted[label])
                 {
                     continue;
@@ -85,22 +91,22 @@ internal sealed class SliceBoxes
                 var b = label * 4;
                 if (box[b + 2] < 0)
                 {
-                    box[b] = x;
+                    box[b] = start;
                     box[b + 1] = y;
-                    box[b + 2] = x;
+                    box[b + 2] = end;
                     box[b + 3] = y;
                     continue;
                 }
 
                 // Rows come in order, so y only grows; x extends either way.
-                if (x < box[b])
+                if (start < box[b])
                 {
-                    box[b] = x;
+                    box[b] = start;
                 }
 
-                if (x > box[b + 2])
+                if (end > box[b + 2])
                 {
-                    box[b + 2] = x;
+                    box[b + 2] = end;
                 }
 
                 box[b + 3] = y;

@@ -354,8 +354,13 @@ public static class SegmentationWriter
                 ReadOnlySpan<ushort> slice = map.Slice(z);
                 for (int y = 0; y < sizeY; y++)
                 {
-                    foreach (ushort v in slice.Slice(y * sizeX, sizeX))
+                    // Only which labels a row holds matters: one look per run of equal values.
+                    ReadOnlySpan<ushort> row = slice.Slice(y * sizeX, sizeX);
+                    for (int x = 0; x < row.Length;)
                     {
+                        ushort v = row[x];
+                        int run = row[x..].IndexOfAnyExcept(v);
+                        x = run < 0 ? row.Length : x + run;
                         if (v == 0 || wanted[v] is null)
                         {
                             continue;
