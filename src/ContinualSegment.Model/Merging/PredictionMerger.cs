@@ -90,12 +90,21 @@ public sealed class PredictionMerger
         var confidence = new float[decoders];
         var valid = new bool[decoders];
         var present = new Dictionary<int, float>();
-        // One slab buffer per decoder, reused for every slab: a fresh array per slab (classes × slab voxels, often
-        // over 100 MB) piled up on the large-object heap faster than the collector returned it.
+
+        // Per decoder and slab: the calibrated arg-max class and its probability, computed by libtorch over all
+        // classes at once. The class probabilities themselves are only kept (one slab buffer per decoder, reused)
+        // for decoders that claim a host organ of a lesion with several possible hosts, where the best host is
+        // chosen by its probability.
+        var slabCapacity = Math.Min(slabDepth, depth) * plane;
+        var needsClasses = hostsOf.Values.Where(h => h.Length > 1).SelectMany(h => h).SelectMany(h => claimants[h]).Select(c => c.Decoder).ToHashSet();
         var slabs = new float[decoders][];
+        var argmax = new int[decoders][];
+        var best = new float[decoders][];
         for (var d = 0; d < decoders; d++)
         {
-            slabs[d] = new float[checked(globalOf[d].Length * Math.Min(slabDepth, depth) * plane)];
+            slabs[d] = needsClasses.Contains(d) ? new float[checked(globalOf[d].Length * slabCapacity)] : [];
+            argmax[d] = new int[slabCapacity];
+            best[d] = new float[slabCapacity];
         }
 
         for (var z0 = 0; z0 < depth; z0 += slabDepth)
@@ -105,8 +114,14 @@ public sealed class PredictionMerger
             for (var d = 0; d < decoders; d++)
             {
                 using var scope = NewDisposeScope();
-                inputs[d].Probabilities.narrow(1, z0, n).to(ScalarType.Float32).contiguous().data<float>().CopyTo(slabs[d]);
-                Calibrate(slabs[d], globalOf[d].Length, slabVoxels, inputs[d]);
+                var p = Calibrated(inputs[d].Probabilities.narrow(1, z0, n).to(ScalarType.Float32), inputs[d]);
+                var (values, indexes) = p.max(0);
+                values.contiguous().data<float>().CopyTo(best[d]);
+                indexes.to(ScalarType.Int32).contiguous().data<int>().CopyTo(argmax[d]);
+                if (slabs[d].Length > 0)
+                {
+                    p.contiguous().data<float>().CopyTo(slabs[d]);
+                }
             }
 
             for (var v = 0; v < slabVoxels; v++)
@@ -115,26 +130,8 @@ public sealed class PredictionMerger
                 for (var d = 0; d < decoders; d++)
                 {
                     valid[d] = inputs[d].ValidSlices is not { } vs || vs[z];
-                    label[d] = 0;
-                    confidence[d] = 0;
-                    if (!valid[d])
-                    {
-                        continue;
-                    }
-
-                    var slab = slabs[d];
-                    var best = slab[v];
-                    for (var c = 1; c < globalOf[d].Length; c++)
-                    {
-                        var p = slab[(c * slabVoxels) + v];
-                        if (p > best)
-                        {
-                            best = p;
-                            label[d] = c;
-                        }
-                    }
-
-                    confidence[d] = best;
+                    label[d] = valid[d] ? argmax[d][v] : 0;
+                    confidence[d] = valid[d] ? best[d][v] : 0;
                 }
 
                 // Which structures are present: candidates are the decoders' arg-max classes.
@@ -227,30 +224,15 @@ public sealed class PredictionMerger
         return best;
     }
 
-    private static void Calibrate(float[] slab, int channels, int slabVoxels, DecoderProbabilities input)
+    // Temperature scaling of probabilities: softmax(log p / T) over the classes (p floored at 1e-30).
+    private static Tensor Calibrated(Tensor probabilities, DecoderProbabilities input)
     {
         if (input.TemperatureApplied || Math.Abs(input.Temperature - 1.0) < 1e-12)
         {
-            return;
+            return probabilities;
         }
 
-        var inverse = 1.0 / input.Temperature;
-        for (var v = 0; v < slabVoxels; v++)
-        {
-            double sum = 0;
-            for (var c = 0; c < channels; c++)
-            {
-                var i = (c * slabVoxels) + v;
-                var q = Math.Exp(Math.Log(Math.Max(slab[i], 1e-30)) * inverse);
-                slab[i] = (float)q;
-                sum += q;
-            }
-
-            for (var c = 0; c < channels; c++)
-            {
-                slab[(c * slabVoxels) + v] = (float)(slab[(c * slabVoxels) + v] / sum);
-            }
-        }
+        return nn.functional.softmax(probabilities.clamp_min(1e-30).log_().div_(input.Temperature), 0);
     }
 
     private static (int Depth, int Height, int Width) CheckInputs(IReadOnlyList<DecoderProbabilities> inputs)
