@@ -51,6 +51,7 @@ public static class DicomCommand
         Option<string?> Thumbprint,
         Option<string?> Subject,
         Option<string?> TrustedCa,
+        Option<string[]> Crl,
         Option<string> Profile,
         Option<string?>? ServerName,
         Option<bool>? RequireClientCertificate)
@@ -62,12 +63,13 @@ public static class DicomCommand
             new Option<string?>("--tls-cert-thumbprint") { Description = "Use our certificate from the OS store (current user, 'My') by SHA-1 thumbprint." },
             new Option<string?>("--tls-cert-subject") { Description = "Use our certificate from the OS store (current user, 'My') by subject." },
             new Option<string?>("--tls-ca") { Description = "PEM file of the CA certificates trusted to sign the peer's certificate (default: the system's roots)." },
+            new Option<string[]>("--tls-crl") { Description = "CRL file (PEM or DER) signed by a CA of --tls-ca; peer certificates it lists are refused. Repeatable." },
             new Option<string>("--tls-profile") { Description = "Secure transport profile: bcp195-nd (non-downgrading), bcp195, bcp195-ex (extended).", DefaultValueFactory = _ => "bcp195-nd" }
                 .AcceptOnlyFromAmong("bcp195-nd", "bcp195", "bcp195-ex"),
             server ? null : new Option<string?>("--tls-server-name") { Description = "Name the peer's certificate must carry (default: HOST)." },
             server ? new Option<bool>("--tls-require-client-cert") { Description = "Refuse peers that present no trusted certificate (default: verify one when presented)." } : null);
 
-        private IEnumerable<Option> Dependent => new Option?[] { Certificate, Key, Thumbprint, Subject, TrustedCa, Profile, ServerName, RequireClientCertificate }.OfType<Option>();
+        private IEnumerable<Option> Dependent => new Option?[] { Certificate, Key, Thumbprint, Subject, TrustedCa, Crl, Profile, ServerName, RequireClientCertificate }.OfType<Option>();
 
         public void AddTo(Command command)
         {
@@ -105,6 +107,7 @@ public static class DicomCommand
             StoreThumbprint = parse.GetValue(Thumbprint),
             StoreSubject = parse.GetValue(Subject),
             TrustedCaFile = FullPath(parse.GetValue(TrustedCa)),
+            CrlFiles = [.. (parse.GetValue(Crl) ?? []).Select(Path.GetFullPath)],
             ServerName = ServerName is null ? null : parse.GetValue(ServerName),
             ClientCertificates = RequireClientCertificate is not null && parse.GetValue(RequireClientCertificate)
                 ? DicomTlsClientCertificateMode.Required

@@ -18,9 +18,11 @@ public sealed class DicomTlsContext : IDisposable
     private readonly SslStreamCertificateContext? _certificateContext;
     private readonly X509Certificate2Collection _intermediates;
     private readonly X509Certificate2Collection _trusted;
+    private readonly IReadOnlyList<IssuedCrl> _crls;
 
-    private DicomTlsContext(DicomTlsOptions options, bool isServer, X509Certificate2? certificate, X509Certificate2Collection intermediates, X509Certificate2Collection trusted)
+    private DicomTlsContext(DicomTlsOptions options, bool isServer, X509Certificate2? certificate, X509Certificate2Collection intermediates, X509Certificate2Collection trusted, IReadOnlyList<IssuedCrl> crls)
     {
+        _crls = crls;
         Options = options;
         _isServer = isServer;
         _certificate = certificate;
@@ -34,6 +36,9 @@ public sealed class DicomTlsContext : IDisposable
 
     /// <summary>The settings this context was made from.</summary>
     public DicomTlsOptions Options { get; }
+
+    /// <summary>The loaded CRLs, in the order of <see cref="DicomTlsOptions.CrlFiles"/>.</summary>
+    public IReadOnlyList<DicomCertificateRevocationList> RevocationLists => [.. _crls.Select(c => c.List)];
 
     /// <summary>Our certificate, when one is configured.</summary>
     public X509Certificate2? Certificate => _certificate;
@@ -82,7 +87,8 @@ public sealed class DicomTlsContext : IDisposable
                 }
             }
 
-            return new DicomTlsContext(options, isServer, certificate, intermediates, trusted);
+            var crls = LoadCrls(options, trusted);
+            return new DicomTlsContext(options, isServer, certificate, intermediates, trusted, crls);
         }
         catch
         {
@@ -97,6 +103,7 @@ public sealed class DicomTlsContext : IDisposable
     public async Task<SslStream> AuthenticateAsServerAsync(Socket socket, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(socket);
+        var refusal = new Refusal();
         var options = new SslServerAuthenticationOptions
         {
             ServerCertificateContext = _certificateContext,
@@ -104,10 +111,10 @@ public sealed class DicomTlsContext : IDisposable
             EnabledSslProtocols = Protocols,
             AllowRenegotiation = false,
             CertificateChainPolicy = NewChainPolicy(),
-            RemoteCertificateValidationCallback = ValidatePeer,
+            RemoteCertificateValidationCallback = (_, certificate, chain, errors) => ValidatePeer(certificate, chain, errors, refusal),
         };
         ApplyCipherSuites(options);
-        return await HandshakeAsync(socket, (stream, ct) => stream.AuthenticateAsServerAsync(options, ct), cancellationToken).ConfigureAwait(false);
+        return await HandshakeAsync(socket, (stream, ct) => stream.AuthenticateAsServerAsync(options, ct), refusal, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Performs the client handshake on a connected socket; the returned stream owns the socket.</summary>
@@ -115,6 +122,7 @@ public sealed class DicomTlsContext : IDisposable
     {
         ArgumentNullException.ThrowIfNull(socket);
         ArgumentException.ThrowIfNullOrWhiteSpace(host);
+        var refusal = new Refusal();
         var options = new SslClientAuthenticationOptions
         {
             TargetHost = Options.ServerName ?? host,
@@ -122,10 +130,10 @@ public sealed class DicomTlsContext : IDisposable
             EnabledSslProtocols = Protocols,
             AllowRenegotiation = false,
             CertificateChainPolicy = NewChainPolicy(),
-            RemoteCertificateValidationCallback = ValidatePeer,
+            RemoteCertificateValidationCallback = (_, certificate, chain, errors) => ValidatePeer(certificate, chain, errors, refusal),
         };
         ApplyCipherSuites(options);
-        return await HandshakeAsync(socket, (stream, ct) => stream.AuthenticateAsClientAsync(options, ct), cancellationToken).ConfigureAwait(false);
+        return await HandshakeAsync(socket, (stream, ct) => stream.AuthenticateAsClientAsync(options, ct), refusal, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -152,7 +160,7 @@ public sealed class DicomTlsContext : IDisposable
         }
     }
 
-    private async Task<SslStream> HandshakeAsync(Socket socket, Func<SslStream, CancellationToken, Task> authenticate, CancellationToken cancellationToken)
+    private async Task<SslStream> HandshakeAsync(Socket socket, Func<SslStream, CancellationToken, Task> authenticate, Refusal refusal, CancellationToken cancellationToken)
     {
         var stream = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -166,6 +174,11 @@ public sealed class DicomTlsContext : IDisposable
         {
             await stream.DisposeAsync().ConfigureAwait(false);
             throw new AuthenticationException($"The TLS handshake did not finish within {Options.HandshakeTimeout.TotalSeconds:0.#} s.");
+        }
+        catch (AuthenticationException ex) when (refusal.Reason is { } reason)
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw new AuthenticationException($"The peer's TLS certificate was refused: {reason}", ex);
         }
         catch
         {
@@ -187,14 +200,76 @@ public sealed class DicomTlsContext : IDisposable
         return policy;
     }
 
-    private bool ValidatePeer(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    private bool ValidatePeer(X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors, Refusal refusal)
     {
         if (_isServer && Options.ClientCertificates != DicomTlsClientCertificateMode.Required)
         {
             errors &= ~SslPolicyErrors.RemoteCertificateNotAvailable;
         }
 
-        return errors == SslPolicyErrors.None;
+        if (errors != SslPolicyErrors.None)
+        {
+            return false;
+        }
+
+        if (certificate is null || _crls.Count == 0)
+        {
+            return true;
+        }
+
+        if (chain is null || chain.ChainElements.Count == 0)
+        {
+            refusal.Reason = "no certificate chain to check revocation against.";
+            return false;
+        }
+
+        refusal.Reason = RevocationProblem(chain, DateTimeOffset.UtcNow);
+        return refusal.Reason is null;
+    }
+
+    // Every certificate of the built chain whose issuer has a CRL here is checked against it; the root is not.
+    private string? RevocationProblem(X509Chain chain, DateTimeOffset now)
+    {
+        var elements = chain.ChainElements;
+        for (var i = 0; i + 1 < elements.Count; i++)
+        {
+            var subject = elements[i].Certificate;
+            var issuer = elements[i + 1].Certificate;
+            foreach (var crl in _crls)
+            {
+                if (!string.Equals(crl.IssuerThumbprint, issuer.GetCertHashString(HashAlgorithmName.SHA256), StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                if (crl.List.NextUpdate is { } next && next < now)
+                {
+                    return $"the CRL {crl.List.Source} of {issuer.Subject} expired on {next:u} (its next update is past); refusing certificates of that CA until a current CRL is installed.";
+                }
+
+                if (crl.List.Lists(subject))
+                {
+                    return $"certificate serial {DicomCertificateRevocationList.SerialHex(subject.SerialNumberBytes.Span)} ({subject.Subject}) is revoked by CRL {crl.List.Source}.";
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static List<IssuedCrl> LoadCrls(DicomTlsOptions options, X509Certificate2Collection trusted)
+    {
+        var crls = new List<IssuedCrl>(options.CrlFiles.Count);
+        foreach (var file in options.CrlFiles)
+        {
+            var list = DicomCertificateRevocationList.Load(file);
+            var issuer = trusted.FirstOrDefault(list.IsSignedBy)
+                ?? throw new DicomTlsConfigurationException(
+                    $"The TLS CRL file {file} (issuer {list.Issuer.Name}) is not signed by any CA in the trusted CA file {options.TrustedCaFile}.");
+            crls.Add(new IssuedCrl(list, issuer.GetCertHashString(HashAlgorithmName.SHA256)));
+        }
+
+        return crls;
     }
 
     private static X509Certificate2 LoadPem(DicomTlsOptions options, string file, X509Certificate2Collection intermediates)
@@ -321,5 +396,13 @@ public sealed class DicomTlsContext : IDisposable
         {
             c.Dispose();
         }
+    }
+
+    private sealed record IssuedCrl(DicomCertificateRevocationList List, string IssuerThumbprint);
+
+    // Why the validation callback refused the peer, for the exception of the failed handshake.
+    private sealed class Refusal
+    {
+        public string? Reason { get; set; }
     }
 }

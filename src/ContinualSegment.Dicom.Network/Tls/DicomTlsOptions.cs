@@ -6,7 +6,8 @@ namespace ContinualSegment.Dicom.Network;
 /// DICOM TLS settings of one side of a connection. Our certificate comes either from PEM files
 /// (<see cref="CertificateFile"/> and <see cref="PrivateKeyFile"/>) or from the operating system's certificate store
 /// (<see cref="StoreThumbprint"/> or <see cref="StoreSubject"/>). Peers are verified against the certificates in
-/// <see cref="TrustedCaFile"/> when given, else against the system's trusted roots.
+/// <see cref="TrustedCaFile"/> when given, else against the system's trusted roots, and checked against the CRLs in
+/// <see cref="CrlFiles"/> when given.
 /// </summary>
 public sealed record DicomTlsOptions
 {
@@ -33,6 +34,13 @@ public sealed record DicomTlsOptions
 
     /// <summary>PEM file of the CA certificates trusted to sign peer certificates; null trusts the system's roots.</summary>
     public string? TrustedCaFile { get; init; }
+
+    /// <summary>
+    /// CRL files (PEM "X509 CRL" or DER) from the CAs in <see cref="TrustedCaFile"/>. Each must be signed by one of those
+    /// CAs. A peer certificate whose issuer has a CRL here is refused when the CRL lists its serial number, or when
+    /// that CRL is past its next update. Empty: no revocation checking.
+    /// </summary>
+    public IReadOnlyList<string> CrlFiles { get; init; } = [];
 
     /// <summary>Server side: whether the connecting peer must present a certificate. Default optional.</summary>
     public DicomTlsClientCertificateMode ClientCertificates { get; init; } = DicomTlsClientCertificateMode.Optional;
@@ -81,6 +89,21 @@ public sealed record DicomTlsOptions
         CheckFile(CertificateFile, "certificate");
         CheckFile(PrivateKeyFile, "private key");
         CheckFile(TrustedCaFile, "trusted CA");
+        if (CrlFiles is null)
+        {
+            throw new DicomTlsConfigurationException("The TLS CRL file list is null.");
+        }
+
+        foreach (var crl in CrlFiles)
+        {
+            CheckFile(crl ?? string.Empty, "CRL");
+        }
+
+        if (CrlFiles.Count > 0 && TrustedCaFile is null)
+        {
+            throw new DicomTlsConfigurationException("TLS CRL files need a trusted CA file: each CRL must be signed by one of its CAs.");
+        }
+
         if (StoreThumbprint is not null && (StoreThumbprint.Length != 40 || !StoreThumbprint.All(char.IsAsciiHexDigit)))
         {
             throw new DicomTlsConfigurationException($"The TLS certificate thumbprint '{StoreThumbprint}' is not 40 hexadecimal digits.");
