@@ -29,6 +29,9 @@ public sealed class InferenceBenchmark
 {
     private const string CtFolder = "ct";
     private const string TruthFile = "truth.nii.gz";
+
+    // Timed SEG + RTSTRUCT passes after the untimed one; the median is reported.
+    private const int TimedWritePasses = 5;
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
     private readonly InferenceBenchmarkOptions options;
     private readonly TextWriter output;
@@ -117,17 +120,29 @@ public sealed class InferenceBenchmark
         var truth = await NiftiReader.ReadLabelsAsync(truthPath, cancellationToken).ConfigureAwait(false);
         var version = PrintVersionAction.Version;
         var inproc = Path.Combine(work, "results-inprocess");
-        // One untimed pass first, as a running node has written results before: the timed pass measures the
-        // writers, not the just-in-time compilation of their first call.
+        // One untimed pass first, then the median of a few timed ones: a running node writes results for every
+        // study, so its writers run compiled at the runtime's top tier, which one call does not reach (the
+        // tiered compiler recompiles hot methods in the background after their first calls).
         var algorithm = new SegmentAlgorithm("ContinualSegment", version);
         _ = await ResultsWriter.WriteAsync(header, truth, Path.Combine(work, "results-warmup"), null, algorithm, catalogue, cancellationToken).ConfigureAwait(false);
-        var written = await ResultsWriter.WriteAsync(header, truth, inproc, null, algorithm, catalogue, cancellationToken).ConfigureAwait(false);
-        var segSeconds = written.SegmentationSeconds;
-        var rtSeconds = written.StructureSetSeconds;
-        var structures = written.Structures.Count;
-        var totalSeconds = written.TotalSeconds;
+        var passes = new List<ResultsOutput>();
+        for (var pass = 0; pass < TimedWritePasses; pass++)
+        {
+            passes.Add(await ResultsWriter.WriteAsync(header, truth, inproc, null, algorithm, catalogue, cancellationToken).ConfigureAwait(false));
+        }
+
+        static double Median(IEnumerable<double> values)
+        {
+            var sorted = values.Order().ToArray();
+            return sorted[sorted.Length / 2];
+        }
+
+        var segSeconds = Median(passes.Select(p => p.SegmentationSeconds));
+        var rtSeconds = Median(passes.Select(p => p.StructureSetSeconds));
+        var structures = passes[0].Structures.Count;
+        var totalSeconds = Median(passes.Select(p => p.TotalSeconds));
         var ratio = totalSeconds / inferenceSeconds;
-        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"SEG ({structures} structures): {segSeconds:0.00} s; RTSTRUCT: {rtSeconds:0.00} s; both, written side by side: {totalSeconds:0.00} s = {ratio * 100:0.00} % of inference (goal ≤ 5 %)")).ConfigureAwait(false);
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"SEG ({structures} structures): {segSeconds:0.00} s; RTSTRUCT: {rtSeconds:0.00} s; both, written side by side: {totalSeconds:0.00} s (median of {TimedWritePasses} passes: {string.Join(", ", passes.Select(p => p.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)))}) = {ratio * 100:0.00} % of inference (goal ≤ 5 %)")).ConfigureAwait(false);
 
         // 3. The same writing by `cseg results write` in its own process, for its peak memory.
         var resultsDir = Path.Combine(work, "results");
