@@ -131,16 +131,10 @@ public sealed class InferenceBenchmark
             passes.Add(await ResultsWriter.WriteAsync(header, truth, inproc, null, algorithm, catalogue, cancellationToken).ConfigureAwait(false));
         }
 
-        static double Median(IEnumerable<double> values)
-        {
-            var sorted = values.Order().ToArray();
-            return sorted[sorted.Length / 2];
-        }
-
-        var segSeconds = Median(passes.Select(p => p.SegmentationSeconds));
-        var rtSeconds = Median(passes.Select(p => p.StructureSetSeconds));
+        var segSeconds = BenchStatistics.Median(passes.Select(p => p.SegmentationSeconds));
+        var rtSeconds = BenchStatistics.Median(passes.Select(p => p.StructureSetSeconds));
         var structures = passes[0].Structures.Count;
-        var totalSeconds = Median(passes.Select(p => p.TotalSeconds));
+        var totalSeconds = BenchStatistics.Median(passes.Select(p => p.TotalSeconds));
         var ratio = totalSeconds / inferenceSeconds;
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"SEG ({structures} structures): {segSeconds:0.00} s; RTSTRUCT: {rtSeconds:0.00} s; both, written side by side: {totalSeconds:0.00} s (median of {TimedWritePasses} passes: {string.Join(", ", passes.Select(p => p.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)))}) = {ratio * 100:0.00} % of inference (goal ≤ 5 %)")).ConfigureAwait(false);
 

@@ -53,8 +53,8 @@ public sealed class IngestBenchmark
                 ours.Add(await TimeOursAsync(files, associations, cancellationToken).ConfigureAwait(false));
             }
 
-            var t = Median(theirs);
-            var o = Median(ours);
+            var t = BenchStatistics.Median(theirs);
+            var o = BenchStatistics.Median(ours);
             var name = associations == 1 ? "1 association" : $"{associations} associations";
             ratios[name] = t / o;
             await output.WriteLineAsync(string.Create(
@@ -245,11 +245,5 @@ public sealed class IngestBenchmark
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static double Median(List<double> values)
-    {
-        values.Sort();
-        return values[values.Count / 2];
     }
 }

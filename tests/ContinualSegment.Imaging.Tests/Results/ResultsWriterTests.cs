@@ -34,14 +34,20 @@ public sealed class ResultsWriterTests
         return map;
     }
 
+    // A 24×18×6 synthetic CT series under tmp/ct.
+    private static SeriesHeader SyntheticSeries(TempDirectory tmp)
+    {
+        var seriesDir = Path.Combine(tmp.Path, "ct");
+        Directory.CreateDirectory(seriesDir);
+        TestSeries.WriteSynthetic(seriesDir, 24, 18, 6);
+        return Assert.Single(SeriesLoader.LoadHeadersFromDirectory(seriesDir));
+    }
+
     [Fact]
     public async Task Both_objects_written_side_by_side_read_back_to_the_label_map()
     {
         using var tmp = new TempDirectory();
-        var seriesDir = Path.Combine(tmp.Path, "ct");
-        Directory.CreateDirectory(seriesDir);
-        TestSeries.WriteSynthetic(seriesDir, 24, 18, 6);
-        SeriesHeader h = Assert.Single(SeriesLoader.LoadHeadersFromDirectory(seriesDir));
+        SeriesHeader h = SyntheticSeries(tmp);
         var map = Blocks(h);
         var outDir = Path.Combine(tmp.Path, "out");
 
@@ -73,10 +79,7 @@ public sealed class ResultsWriterTests
     public async Task When_one_object_cannot_be_written_neither_file_is_left()
     {
         using var tmp = new TempDirectory();
-        var seriesDir = Path.Combine(tmp.Path, "ct");
-        Directory.CreateDirectory(seriesDir);
-        TestSeries.WriteSynthetic(seriesDir, 24, 18, 6);
-        SeriesHeader h = Assert.Single(SeriesLoader.LoadHeadersFromDirectory(seriesDir));
+        SeriesHeader h = SyntheticSeries(tmp);
         var outDir = Path.Combine(tmp.Path, "out");
 
         // A directory where the structure set should go: its save fails while the Segmentation succeeds.
