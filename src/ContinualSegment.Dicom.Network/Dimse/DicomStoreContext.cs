@@ -5,8 +5,8 @@ namespace ContinualSegment.Dicom.Network;
 /// <summary>
 /// One received C-STORE: who sent it, what it is, and the temporary file holding it as a complete Part 10 file:
 /// file meta information built from the request, then the data set exactly as received (encoded in
-/// <see cref="TransferSyntaxUid"/>) from <see cref="DataSetOffset"/> on. The handler may move the file away
-/// (it is written in the server's temporary directory); otherwise it is deleted after the handler returns.
+/// <see cref="TransferSyntaxUid"/>) from <see cref="DataSetOffset"/> on. The handler gives the file its final name
+/// with <see cref="ReceivedFile.Publish"/>; otherwise it is gone after the handler returns.
 /// </summary>
 public sealed record DicomStoreContext
 {
@@ -28,8 +28,11 @@ public sealed record DicomStoreContext
     /// <summary>The transfer syntax accepted on the presentation context.</summary>
     public required string TransferSyntaxUid { get; init; }
 
-    /// <summary>Path of the temporary Part 10 file (meta information, then the data set as received).</summary>
-    public required string FilePath { get; init; }
+    /// <summary>The received Part 10 file (meta information, then the data set as received).</summary>
+    public required ReceivedFile File { get; init; }
+
+    /// <summary>Where the received file can be read while the handler runs (<see cref="ReceivedFile.Path"/>).</summary>
+    public string FilePath => File.Path;
 
     /// <summary>Where the data set starts in the file (the length of the preamble and meta information).</summary>
     public long DataSetOffset { get; init; }

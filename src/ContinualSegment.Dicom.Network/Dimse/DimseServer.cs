@@ -20,7 +20,8 @@ public sealed class DimseServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(acceptor);
         options.Validate();
-        _server = new UpperLayerServer(options.Server, acceptor, a => new DimseServiceProvider(a, storeHandler, options));
+        var files = new ReceivedFileFactory(options.TempDirectory ?? Path.GetTempPath());
+        _server = new UpperLayerServer(options.Server, acceptor, a => new DimseServiceProvider(a, storeHandler, options, files));
     }
 
     /// <summary>The bound port (valid after <see cref="Start"/>).</summary>

@@ -1,5 +1,3 @@
-using Microsoft.Win32.SafeHandles;
-
 namespace ContinualSegment.Dicom.Network;
 
 /// <summary>
@@ -11,14 +9,16 @@ internal sealed class DimseServiceProvider : IAssociationHandler, IDataSetFragme
 {
     private readonly IDicomStoreHandler? _storeHandler;
     private readonly DimseServerOptions _options;
+    private readonly ReceivedFileFactory _files;
     private readonly object _cleanupLock = new();
     private PendingStore? _store;
     private (DimseRequest Request, byte ContextId, DimseStatus Status)? _refusal;
 
-    public DimseServiceProvider(Association association, IDicomStoreHandler? storeHandler, DimseServerOptions options)
+    public DimseServiceProvider(Association association, IDicomStoreHandler? storeHandler, DimseServerOptions options, ReceivedFileFactory files)
     {
         _storeHandler = storeHandler;
         _options = options;
+        _files = files;
         association.Completion.ContinueWith(_ => Cleanup(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
@@ -163,24 +163,9 @@ internal sealed class DimseServiceProvider : IAssociationHandler, IDataSetFragme
 
     private void OpenTemp(PendingStore store)
     {
-        var directory = _options.TempDirectory ?? Path.GetTempPath();
-        store.Path = Path.Combine(directory, "cseg-store-" + Guid.NewGuid().ToString("N") + ".part");
-
-        // A bare handle written at explicit offsets (no stream position, no share-mode probing of the file
-        // system); each fragment is written straight from the receive buffer, the header with the first one.
-        SafeFileHandle file;
-        try
-        {
-            file = File.OpenHandle(store.Path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-        }
-        catch (DirectoryNotFoundException)
-        {
-            Directory.CreateDirectory(directory);
-            file = File.OpenHandle(store.Path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-        }
-
+        // Each fragment is written straight from the receive buffer at its offset, the header with the first one.
         var header = Part10Header.Build(store.Request.AffectedSopClassUid, store.Request.AffectedSopInstanceUid, store.TransferSyntax, store.Association.Request?.CallingAeTitle);
-        store.Attach(file, header);
+        store.Attach(_files.Create(), header);
         store.HeaderLength = header.Length;
     }
 
@@ -204,7 +189,7 @@ internal sealed class DimseServiceProvider : IAssociationHandler, IDataSetFragme
                 SopClassUid = request.AffectedSopClassUid,
                 SopInstanceUid = request.AffectedSopInstanceUid,
                 TransferSyntaxUid = store.TransferSyntax,
-                FilePath = store.Path!,
+                File = store.File!,
                 DataSetOffset = store.HeaderLength,
                 DataSetLength = store.Length,
                 Request = request,
@@ -255,9 +240,7 @@ internal sealed class DimseServiceProvider : IAssociationHandler, IDataSetFragme
 
         public string? ErrorComment { get; set; }
 
-        public SafeFileHandle? File { get; private set; }
-
-        public string? Path { get; set; }
+        public ReceivedFile? File { get; private set; }
 
         public long HeaderLength { get; set; }
 
@@ -265,32 +248,27 @@ internal sealed class DimseServiceProvider : IAssociationHandler, IDataSetFragme
 
         private byte[]? PendingHeader { get; set; }
 
-        private long Written { get; set; }
-
         /// <summary>Takes the freshly created file; the Part 10 header leaves with the first data set bytes.</summary>
-        public void Attach(SafeFileHandle file, byte[] header)
+        public void Attach(ReceivedFile file, byte[] header)
         {
             File = file;
             PendingHeader = header;
-            Written = 0;
         }
 
-        /// <summary>Appends bytes to the file with one positioned write, straight from where they are.</summary>
+        /// <summary>Appends bytes to the file with one write, straight from where they are.</summary>
         public void Write(ReadOnlyMemory<byte> bytes)
         {
             if (PendingHeader is { } header)
             {
-                RandomAccess.Write(File!, [header, bytes], Written);
-                Written += header.Length + bytes.Length;
                 PendingHeader = null;
+                File!.Append(header, bytes.Span);
                 return;
             }
 
-            RandomAccess.Write(File!, bytes.Span, Written);
-            Written += bytes.Length;
+            File!.Append(bytes.Span, default);
         }
 
-        /// <summary>Writes anything still pending and closes the file (it stays on disk).</summary>
+        /// <summary>Writes anything still pending; the file is complete and stays until the store is closed.</summary>
         public void Close()
         {
             if (PendingHeader is not null)
@@ -298,27 +276,16 @@ internal sealed class DimseServiceProvider : IAssociationHandler, IDataSetFragme
                 Write(ReadOnlyMemory<byte>.Empty);
             }
 
-            File?.Dispose();
-            File = null;
+            File?.Complete();
         }
 
+        /// <summary>Releases the file: unless the handler published it, it is gone.</summary>
         public void CloseAndDelete()
         {
-            try
-            {
-                PendingHeader = null;
-                File?.Dispose();
-                File = null;
-                if (Path is not null)
-                {
-                    // Nothing to do when the handler moved the file away.
-                    System.IO.File.Delete(Path);
-                }
-            }
-            catch (IOException)
-            {
-                // Best effort: a temporary file that cannot be removed is left behind.
-            }
+            PendingHeader = null;
+            var file = File;
+            File = null;
+            file?.Dispose();
         }
     }
 }

@@ -3,8 +3,8 @@ namespace ContinualSegment.Dicom.Network;
 /// <summary>
 /// A C-STORE handler that writes each received instance as a PS3.10 file: file meta information built from the
 /// command and the accepted transfer syntax, followed by the data set bytes exactly as received. Files are named
-/// by SOP Instance UID (checked against the UID syntax, so nothing from the wire reaches a path unchecked), written
-/// under a temporary name and renamed into place; optionally flushed to disk first.
+/// by SOP Instance UID (checked against the UID syntax, so nothing from the wire reaches a path unchecked); a file
+/// appears complete under its name or not at all (see <see cref="ReceivedFile.Publish"/>), optionally flushed first.
 /// </summary>
 public sealed class StorageScp : IDicomStoreHandler
 {
@@ -38,16 +38,10 @@ public sealed class StorageScp : IDicomStoreHandler
             return DimseStatus.CannotUnderstand;
         }
 
-        // The server wrote the file complete (meta information, then the data set as received) in its temporary
-        // directory; storing it is flushing it when asked and renaming it to its final name.
+        // The server wrote the file complete (meta information, then the data set as received); storing it is
+        // giving it its final name, flushed to disk first when asked.
         var finalPath = Path.Combine(_directory, name);
-        if (_options.Fsync)
-        {
-            using var file = new FileStream(context.FilePath, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
-            file.Flush(flushToDisk: true);
-        }
-
-        File.Move(context.FilePath, finalPath, overwrite: true);
+        context.File.Publish(finalPath, _options.Fsync);
 
         if (_options.InstanceStored is { } callback)
         {

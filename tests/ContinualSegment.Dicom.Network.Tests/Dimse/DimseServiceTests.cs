@@ -119,7 +119,11 @@ public sealed class DimseServiceTests
         public ValueTask<DimseStatus> StoreAsync(DicomStoreContext context, CancellationToken cancellationToken)
         {
             Assert.True(File.Exists(context.FilePath));
-            Assert.Equal(new FileInfo(context.FilePath).Length, context.DataSetOffset + context.DataSetLength);
+            using (var stream = new FileStream(context.FilePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+            {
+                Assert.Equal(stream.Length, context.DataSetOffset + context.DataSetLength);
+                Assert.Equal(stream.Length, context.File.Length);
+            }
 
             // The file is a complete Part 10 file whose meta information matches the request.
             var file = DicomFile.Open(context.FilePath);

@@ -1,0 +1,94 @@
+using Microsoft.Win32.SafeHandles;
+
+namespace ContinualSegment.Dicom.Network;
+
+/// <summary>
+/// A received file written under a unique temporary name and renamed when published: where unnamed files are not
+/// available (other systems, file systems without <c>O_TMPFILE</c>).
+/// </summary>
+internal sealed class NamedReceivedFile : ReceivedFile
+{
+    private readonly string _path;
+    private SafeFileHandle? _handle;
+
+    private NamedReceivedFile(string path, SafeFileHandle handle)
+    {
+        _path = path;
+        _handle = handle;
+    }
+
+    public override string Path => PublishedPath ?? _path;
+
+    /// <summary>Creates a new file with a unique name in <paramref name="directory"/> (created if missing).</summary>
+    public static NamedReceivedFile Create(string directory)
+    {
+        var path = System.IO.Path.Combine(directory, "cseg-store-" + Guid.NewGuid().ToString("N") + ".part");
+        SafeFileHandle handle;
+        try
+        {
+            handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            Directory.CreateDirectory(directory);
+            handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        }
+
+        return new NamedReceivedFile(path, handle);
+    }
+
+    internal override void Append(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second)
+    {
+        var handle = _handle ?? throw new InvalidOperationException("The received file is complete.");
+        if (first.Length > 0)
+        {
+            RandomAccess.Write(handle, first, Length);
+            Length += first.Length;
+        }
+
+        if (second.Length > 0)
+        {
+            RandomAccess.Write(handle, second, Length);
+            Length += second.Length;
+        }
+    }
+
+    internal override void Complete()
+    {
+        // Closed before the handler runs, so it may open the file itself on any system.
+        _handle?.Dispose();
+        _handle = null;
+    }
+
+    private protected override void PublishCore(string destination, bool flushToDisk)
+    {
+        if (flushToDisk)
+        {
+            using var file = new FileStream(_path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+            file.Flush(flushToDisk: true);
+        }
+
+        File.Move(_path, destination, overwrite: true);
+        if (flushToDisk && LinuxFiles.Available)
+        {
+            LinuxFiles.FlushDirectory(System.IO.Path.GetDirectoryName(destination)!);
+        }
+    }
+
+    private protected override void DisposeCore()
+    {
+        _handle?.Dispose();
+        _handle = null;
+        if (PublishedPath is null)
+        {
+            try
+            {
+                File.Delete(_path);
+            }
+            catch (IOException)
+            {
+                // Best effort: a temporary file that cannot be removed is left behind.
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+namespace ContinualSegment.Dicom.Network;
+
+/// <summary>
+/// The file one C-STORE data set was streamed into: a complete Part 10 file (file meta information built from the
+/// request, then the data set as received). The store handler may read it at <see cref="Path"/> and give it its
+/// final name with <see cref="Publish"/>; whatever is not published is gone once the handler returns. On Linux the
+/// file has no name until it is published (an <c>O_TMPFILE</c> file, linked into place in one step, and reclaimed by
+/// the file system if the node dies first); elsewhere it has a temporary name in the server's temporary directory
+/// and is renamed.
+/// </summary>
+public abstract class ReceivedFile : IDisposable
+{
+    private protected ReceivedFile()
+    {
+    }
+
+    /// <summary>
+    /// Where the file can be opened for reading while the handler runs (after publishing: its final path). Before
+    /// publishing on Linux this is a <c>/proc/self/fd</c> link, valid in this process only: opening it opens the file,
+    /// but metadata read by path (<see cref="FileInfo"/>) describes the link, so take the size from <see cref="Length"/>.
+    /// </summary>
+    public abstract string Path { get; }
+
+    /// <summary>Bytes written so far (meta information and data set).</summary>
+    public long Length { get; private protected set; }
+
+    /// <summary>The final path once <see cref="Publish"/> succeeded.</summary>
+    public string? PublishedPath { get; private set; }
+
+    /// <summary>Whether the object was disposed.</summary>
+    private protected bool Disposed { get; private set; }
+
+    /// <summary>
+    /// Gives the complete file its final name, replacing a file of that name atomically (a reader sees the old file
+    /// or the new one, never a part). With <paramref name="flushToDisk"/> the data are flushed before the file gets
+    /// its name and the directory after, so a success reported to the peer survives a power cut.
+    /// </summary>
+    public void Publish(string destination, bool flushToDisk)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(destination);
+        ObjectDisposedException.ThrowIf(Disposed, this);
+        if (PublishedPath is not null)
+        {
+            throw new InvalidOperationException($"The received file was already published as {PublishedPath}.");
+        }
+
+        var full = System.IO.Path.GetFullPath(destination);
+        PublishCore(full, flushToDisk);
+        PublishedPath = full;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (!Disposed)
+        {
+            Disposed = true;
+            DisposeCore();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Appends <paramref name="first"/> then <paramref name="second"/> with one write where the system has one.</summary>
+    internal abstract void Append(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second);
+
+    /// <summary>Called when the last byte was written, before the handler sees the file.</summary>
+    internal abstract void Complete();
+
+    private protected abstract void PublishCore(string destination, bool flushToDisk);
+
+    /// <summary>Releases the file; an unpublished file is removed.</summary>
+    private protected abstract void DisposeCore();
+}

@@ -1,0 +1,50 @@
+namespace ContinualSegment.Dicom.Network;
+
+/// <summary>
+/// Creates the files C-STORE data sets are streamed into, in one directory (which must be on the file system of
+/// the final files). Unnamed Linux files are used where the file system has them; the first refusal
+/// (<c>EOPNOTSUPP</c>, <c>EISDIR</c> or <c>EINVAL</c>: no <c>O_TMPFILE</c> support there) switches this factory to
+/// named temporary files for good. Shared by every association of a server.
+/// </summary>
+internal sealed class ReceivedFileFactory
+{
+    private readonly string _directory;
+    private volatile bool _named;
+
+    public ReceivedFileFactory(string directory, bool allowUnnamed = true)
+    {
+        _directory = directory;
+        _named = !allowUnnamed || !LinuxFiles.Available;
+    }
+
+    /// <summary>Whether files are created unnamed (for tests and diagnostics).</summary>
+    public bool CreatesUnnamedFiles => !_named;
+
+    /// <summary>A new, empty file for one data set.</summary>
+    public ReceivedFile Create()
+    {
+        if (!_named)
+        {
+            var fd = LinuxFiles.OpenUnnamed(_directory, out var errno);
+            if (fd < 0 && errno == LinuxFiles.ENOENT)
+            {
+                Directory.CreateDirectory(_directory);
+                fd = LinuxFiles.OpenUnnamed(_directory, out errno);
+            }
+
+            if (fd >= 0)
+            {
+                return new UnnamedReceivedFile(new DescriptorHandle(fd));
+            }
+
+            if (errno is not (LinuxFiles.EOPNOTSUPP or LinuxFiles.EISDIR or LinuxFiles.EINVAL))
+            {
+                throw LinuxFiles.Failure(errno, $"create a file in {_directory}");
+            }
+
+            _named = true;
+        }
+
+        return NamedReceivedFile.Create(_directory);
+    }
+}
