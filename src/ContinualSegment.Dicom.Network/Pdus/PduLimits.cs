@@ -8,9 +8,11 @@ public sealed record PduLimits
 
     /// <summary>
     /// Largest P-DATA-TF PDU (value of its length field) this side accepts; advertised to the peer as the
-    /// maximum length sub-item. Default 64 KiB.
+    /// maximum length sub-item. Default 1 MiB: a sender may always send shorter PDUs, and the longer they may be
+    /// the fewer PDUs (and system calls on both sides) an image takes; dcmtk's storescu then sends 128 KiB PDUs
+    /// instead of 16 KiB or 64 KiB ones. A receive buffer grows to the longest PDU a peer actually sends.
     /// </summary>
-    public uint MaxPDataLength { get; init; } = 65536;
+    public uint MaxPDataLength { get; init; } = 1024 * 1024;
 
     /// <summary>Largest A-ASSOCIATE-RQ/AC PDU accepted. Default 256 KiB.</summary>
     public uint MaxAssociatePduLength { get; init; } = 256 * 1024;

@@ -84,8 +84,9 @@ public sealed class Sta6Tests
         using var peer = await RawPeer.ConnectAsync(server.Port);
         await peer.AssociateAsync();
 
-        // 65537 > the 65536 we advertised; only the header is sent.
-        await peer.SendAsync([0x04, 0, 0, 1, 0, 1]);
+        // One byte more than we advertised; only the header is sent.
+        var length = new PduLimits().MaxPDataLength + 1;
+        await peer.SendAsync([0x04, 0, (byte)(length >> 24), (byte)(length >> 16), (byte)(length >> 8), (byte)length]);
         await peer.ExpectAbortAsync(source: 2, reason: 6);
         Assert.True(await peer.WaitClosedAsync());
         await server.AssertNoLeakAsync();
