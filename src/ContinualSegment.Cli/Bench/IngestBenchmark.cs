@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime;
 using ContinualSegment.Dicom;
 using ContinualSegment.Dicom.Network;
 using ContinualSegment.Imaging;
@@ -13,14 +14,23 @@ namespace ContinualSegment.Cli.Bench;
 /// Ingest throughput: dcmtk's storescu (TCP_NODELAY=1) sends the same CT series to dcmtk's storescp and to our
 /// storage SCP (files written without fsync), over one association and over several in parallel, in one run.
 /// The ratio is storescp's median time over ours: above 1 means we receive faster. Neither side flushes files to
-/// disk (storescp does not); ours still writes each instance under a temporary name and renames it into place, as
-/// the durability rules require. Each case starts with one untimed run per receiver.
+/// disk (storescp does not); ours still gives each file its name only when it is complete, as the durability rules
+/// require. Both write into the same directory, by default one in memory: on a disk the time to create a file
+/// depends on what the file system did in the minutes before (a journal-less ext4 scans every inode freed in the
+/// last one to six minutes on each creation; the page cache may be writing back), which would measure the
+/// machine's history instead of the receivers. Before timing, our receiver gets untimed runs while the runtime
+/// compiles its code in tiers (a method is recompiled optimised after 30 calls, and some run once per association,
+/// so this takes a few dozen associations): a node receives for days, so the steady state is what counts; the
+/// methods compiled during the timed runs are reported. Each case then starts with one untimed run per receiver.
 /// </summary>
 public sealed class IngestBenchmark
 {
     private const string ScpAe = "BENCH-SCP";
+
     private readonly IngestBenchmarkOptions options;
     private readonly TextWriter output;
+    private long _compiledWhileTimed;
+    private string? _receivedRoot;
 
     public IngestBenchmark(IngestBenchmarkOptions options, TextWriter output)
     {
@@ -33,24 +43,41 @@ public sealed class IngestBenchmark
     /// <summary>Runs every case and returns the ratio per case (storescp time / our time).</summary>
     public async Task<IReadOnlyDictionary<string, double>> RunAsync(CancellationToken cancellationToken)
     {
+        try
+        {
+            return await RunCasesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The received files are only evidence for the run (and may sit in memory): none are kept.
+            if (_receivedRoot is { } root && Directory.Exists(root))
+            {
+                Directory.Delete(root, recursive: true);
+            }
+        }
+    }
+
+    private async Task<IReadOnlyDictionary<string, double>> RunCasesAsync(CancellationToken cancellationToken)
+    {
         var files = await SeriesFilesAsync(cancellationToken).ConfigureAwait(false);
         var megabytes = files.Sum(f => new FileInfo(f).Length) / 1e6;
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"series: {files.Count} files, {megabytes:0.0} MB")).ConfigureAwait(false);
-        await output.WriteLineAsync("receivers: storescp (no fsync, writes each file under its final name) and ours (no fsync, temporary name then rename); one untimed run each per case").ConfigureAwait(false);
+        var received = _receivedRoot ??= ReceivedRoot();
+        await output.WriteLineAsync($"receivers: storescp (no fsync, writes each file under its final name) and ours (no fsync, the file named when complete), both writing under {received}").ConfigureAwait(false);
+        await WarmUpAsync(files, cancellationToken).ConfigureAwait(false);
         var ratios = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var associations in new[] { 1, options.ParallelAssociations })
         {
             var theirs = new List<double>();
             var ours = new List<double>();
 
-            // One untimed run each first: the page cache holds the series and our code is compiled, so the timed runs
-            // compare steady-state receiving.
+            // One untimed run each first: the page cache holds the series and each receiver has seen this case.
             await TimeStorescpAsync(files, associations, cancellationToken).ConfigureAwait(false);
             await TimeOursAsync(files, associations, cancellationToken).ConfigureAwait(false);
             for (var run = 0; run < options.Repetitions; run++)
             {
                 theirs.Add(await TimeStorescpAsync(files, associations, cancellationToken).ConfigureAwait(false));
-                ours.Add(await TimeOursAsync(files, associations, cancellationToken).ConfigureAwait(false));
+                ours.Add(await TimeOursTimedAsync(files, associations, cancellationToken).ConfigureAwait(false));
             }
 
             var t = BenchStatistics.Median(theirs);
@@ -59,10 +86,52 @@ public sealed class IngestBenchmark
             ratios[name] = t / o;
             await output.WriteLineAsync(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{name}: storescp {t:0.000} s ({megabytes / t:0.0} MB/s), ours {o:0.000} s ({megabytes / o:0.0} MB/s), ratio {t / o:0.00}")).ConfigureAwait(false);
+                $"{name}: storescp {t:0.000} s ({megabytes / t:0.0} MB/s), ours {o:0.000} s ({megabytes / o:0.0} MB/s), ratio {t / o:0.00}; methods compiled during our timed runs: {_compiledWhileTimed}")).ConfigureAwait(false);
+            _compiledWhileTimed = 0;
         }
 
         return ratios;
+    }
+
+    /// <summary>Sends <see cref="IngestBenchmarkOptions.WarmupRuns"/> untimed runs over the parallel associations to our receiver.</summary>
+    private async Task WarmUpAsync(IReadOnlyList<string> files, CancellationToken cancellationToken)
+    {
+        var compiled = new List<long>();
+        for (var run = 0; run < options.WarmupRuns; run++)
+        {
+            var before = JitInfo.GetCompiledMethodCount();
+            await TimeOursAsync(files, options.ParallelAssociations, cancellationToken).ConfigureAwait(false);
+            compiled.Add(JitInfo.GetCompiledMethodCount() - before);
+        }
+
+        await output.WriteLineAsync(string.Create(
+            CultureInfo.InvariantCulture,
+            $"warm-up: {options.WarmupRuns} untimed runs to our receiver over {options.ParallelAssociations} associations, methods compiled per run: {string.Join(' ', compiled)}")).ConfigureAwait(false);
+    }
+
+    /// <summary>A directory of this run's own (removed afterwards) in the chosen place, in memory, or in the work directory.</summary>
+    private string ReceivedRoot()
+    {
+        var name = $"cseg-bench-ingest-{Environment.ProcessId}";
+        if (options.ReceivedDirectory is { } chosen)
+        {
+            return Directory.CreateDirectory(Path.Combine(chosen, name)).FullName;
+        }
+
+        const string memory = "/dev/shm";
+        if (OperatingSystem.IsLinux() && Directory.Exists(memory))
+        {
+            try
+            {
+                return Directory.CreateDirectory(Path.Combine(memory, name)).FullName;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Not writable here: fall back to the work directory.
+            }
+        }
+
+        return Directory.CreateDirectory(Path.Combine(options.WorkDirectory, name)).FullName;
     }
 
     private async Task<IReadOnlyList<string>> SeriesFilesAsync(CancellationToken cancellationToken)
@@ -118,6 +187,14 @@ public sealed class IngestBenchmark
             scp.Kill(entireProcessTree: true);
             await scp.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
         }
+    }
+
+    private async Task<double> TimeOursTimedAsync(IReadOnlyList<string> files, int associations, CancellationToken cancellationToken)
+    {
+        var before = JitInfo.GetCompiledMethodCount();
+        var seconds = await TimeOursAsync(files, associations, cancellationToken).ConfigureAwait(false);
+        _compiledWhileTimed += JitInfo.GetCompiledMethodCount() - before;
+        return seconds;
     }
 
     private async Task<double> TimeOursAsync(IReadOnlyList<string> files, int associations, CancellationToken cancellationToken)
@@ -198,7 +275,8 @@ public sealed class IngestBenchmark
 
     private string FreshDirectory(string name)
     {
-        var dir = Path.Combine(options.WorkDirectory, "received", name);
+        _receivedRoot ??= ReceivedRoot();
+        var dir = Path.Combine(_receivedRoot, name);
         if (Directory.Exists(dir))
         {
             Directory.Delete(dir, recursive: true);

@@ -5,7 +5,12 @@ namespace ContinualSegment.Cli.Bench;
 /// <param name="WorkDirectory">Where the generated series and received files go.</param>
 /// <param name="Repetitions">Runs per case; the median counts.</param>
 /// <param name="ParallelAssociations">Associations in the parallel case.</param>
-public sealed record IngestBenchmarkOptions(string? SeriesDirectory, string WorkDirectory, int Repetitions = 3, int ParallelAssociations = 4)
+/// <param name="ReceivedDirectory">
+/// Where both receivers write the files they receive; null: a directory in memory (/dev/shm) where there is one,
+/// else under <paramref name="WorkDirectory"/>.
+/// </param>
+/// <param name="WarmupRuns">Untimed runs sent to our receiver over the parallel associations before any timing.</param>
+public sealed record IngestBenchmarkOptions(string? SeriesDirectory, string WorkDirectory, int Repetitions = 3, int ParallelAssociations = 4, string? ReceivedDirectory = null, int WarmupRuns = 20)
 {
     /// <summary>Throws when a setting is out of range.</summary>
     public void Validate()
@@ -13,5 +18,10 @@ public sealed record IngestBenchmarkOptions(string? SeriesDirectory, string Work
         ArgumentOutOfRangeException.ThrowIfLessThan(Repetitions, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(ParallelAssociations, 2);
         ArgumentException.ThrowIfNullOrEmpty(WorkDirectory);
+        ArgumentOutOfRangeException.ThrowIfLessThan(WarmupRuns, 0);
+        if (ReceivedDirectory is not null && string.IsNullOrWhiteSpace(ReceivedDirectory))
+        {
+            throw new ArgumentException("The received-files directory must not be blank.", nameof(ReceivedDirectory));
+        }
     }
 }
