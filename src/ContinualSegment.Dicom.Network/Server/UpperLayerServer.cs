@@ -204,6 +204,7 @@ public sealed class UpperLayerServer : IAsyncDisposable
     private async Task HandshakeThenStartAsync(Socket socket, bool withinLimit)
     {
         System.Net.Security.SslStream stream;
+        var peer = RemoteEndPointOf(socket);
         try
         {
             stream = await _tls!.AuthenticateAsServerAsync(socket, _stopping.Token).ConfigureAwait(false);
@@ -213,6 +214,11 @@ public sealed class UpperLayerServer : IAsyncDisposable
             // Not a TLS peer, an untrusted or missing certificate, or a refused protocol version: no association.
             socket.Dispose();
             Release(withinLimit);
+            if (!_stopping.IsCancellationRequested)
+            {
+                _options.ConnectionRefused?.Invoke(new ConnectionRefusal(peer, "DICOM TLS handshake failed: " + Describe(ex)));
+            }
+
             return;
         }
 
@@ -255,6 +261,33 @@ public sealed class UpperLayerServer : IAsyncDisposable
                 Release(withinLimit);
             }
         }
+    }
+
+    private static IPEndPoint? RemoteEndPointOf(Socket socket)
+    {
+        try
+        {
+            return socket.RemoteEndPoint as IPEndPoint;
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The exception's message followed by those of its inner exceptions (TLS failures nest the cause).</summary>
+    private static string Describe(Exception error)
+    {
+        var parts = new List<string>();
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            if (!parts.Contains(e.Message, StringComparer.Ordinal))
+            {
+                parts.Add(e.Message);
+            }
+        }
+
+        return string.Join("; ", parts);
     }
 
     private void Release(bool withinLimit) => Interlocked.Decrement(ref withinLimit ? ref _active : ref _pendingRejections);

@@ -20,6 +20,13 @@ public sealed record UpperLayerServerOptions
     /// <summary>DICOM TLS: when set, every connection must complete a TLS handshake before its association starts.</summary>
     public DicomTlsOptions? Tls { get; init; }
 
+    /// <summary>
+    /// Told of each connection closed before its association started, with the reason (a TLS handshake that failed:
+    /// untrusted, revoked or missing certificate, refused protocol version, not a TLS peer). Called on the
+    /// connection's own task; it should return quickly and not throw.
+    /// </summary>
+    public Action<ConnectionRefusal>? ConnectionRefused { get; init; }
+
     /// <summary>Per-association settings.</summary>
     public UpperLayerOptions Association { get; init; } = new();
 

@@ -34,7 +34,20 @@ public static class ListenTool
         var server = new DimseServer(
             new DimseServerOptions
             {
-                Server = new UpperLayerServerOptions { BindAddress = options.BindAddress, Port = options.Port, MaxAssociations = options.MaxAssociations, Tls = options.Tls },
+                Server = new UpperLayerServerOptions
+                {
+                    BindAddress = options.BindAddress,
+                    Port = options.Port,
+                    MaxAssociations = options.MaxAssociations,
+                    Tls = options.Tls,
+                    ConnectionRefused = refusal =>
+                    {
+                        lock (writeLock)
+                        {
+                            output.WriteLine($"Refused a connection from {refusal.RemoteEndPoint?.ToString() ?? "an unknown peer"}: {refusal.Reason}");
+                        }
+                    },
+                },
                 TempDirectory = Path.Combine(scp.OutputDirectory, ".incoming"),
             },
             DicomAcceptancePolicies.Storage(options.AeTitle),

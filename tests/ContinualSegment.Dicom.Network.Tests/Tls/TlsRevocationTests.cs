@@ -12,7 +12,8 @@ public sealed class TlsRevocationTests(RevocationPki pki)
     public async Task OurScp_WithTheCrl_RefusesTheRevokedClient_AndServesTheOther()
     {
         using var temp = new TempDirectory();
-        await using var server = TlsTestServer.Start(ServerTls([pki.ClientCrl]), temp.Path);
+        var refusals = new System.Collections.Concurrent.ConcurrentQueue<ConnectionRefusal>();
+        await using var server = TlsTestServer.Start(ServerTls([pki.ClientCrl]), temp.Path, refused: refusals.Enqueue);
 
         var error = await Assert.ThrowsAnyAsync<Exception>(async () =>
         {
@@ -22,6 +23,12 @@ public sealed class TlsRevocationTests(RevocationPki pki)
         Assert.True(error is AuthenticationException or AssociationAbortedException or IOException, error.ToString());
         Assert.Empty(server.Acceptor.Requests);
         await server.AssertNoLeakAsync();
+
+        // The server says why: the refusal names the peer and the revoked serial.
+        var refusal = Assert.Single(refusals);
+        Assert.Equal(IPAddress.Loopback, refusal.RemoteEndPoint?.Address);
+        Assert.StartsWith("DICOM TLS handshake failed: ", refusal.Reason, StringComparison.Ordinal);
+        Assert.Contains($"certificate serial {pki.RevokedClientSerial} ", refusal.Reason, StringComparison.Ordinal);
 
         await using (var client = await ConnectAsync(server.Port, ClientTls([], pki.GoodClientCertificate, pki.GoodClientKey)))
         {

@@ -23,13 +23,13 @@ internal sealed class TlsTestServer : IAsyncDisposable
     public static TlsTestServer Start(TestPki pki, string output, DicomTlsProfile profile = DicomTlsProfile.Bcp195NonDowngrading, DicomTlsClientCertificateMode clientCertificates = DicomTlsClientCertificateMode.Required, int maxAssociations = 8, TimeSpan? handshakeTimeout = null) =>
         Start(ServerTls(pki, profile, clientCertificates, handshakeTimeout), output, maxAssociations);
 
-    public static TlsTestServer Start(DicomTlsOptions tls, string output, int maxAssociations = 8, UpperLayerOptions? association = null)
+    public static TlsTestServer Start(DicomTlsOptions tls, string output, int maxAssociations = 8, UpperLayerOptions? association = null, Action<ConnectionRefusal>? refused = null)
     {
         var acceptor = new RecordingAcceptor(new AssociationNegotiator(DicomAcceptancePolicies.Storage()));
         var server = new DimseServer(
             new DimseServerOptions
             {
-                Server = new UpperLayerServerOptions { BindAddress = IPAddress.Loopback, MaxAssociations = maxAssociations, Tls = tls, Association = association ?? TestServer.FastOptions() },
+                Server = new UpperLayerServerOptions { BindAddress = IPAddress.Loopback, MaxAssociations = maxAssociations, Tls = tls, Association = association ?? TestServer.FastOptions(), ConnectionRefused = refused },
                 TempDirectory = Path.Combine(output, ".incoming"),
             },
             acceptor,

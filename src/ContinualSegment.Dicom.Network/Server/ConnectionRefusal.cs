@@ -1,0 +1,8 @@
+using System.Net;
+
+namespace ContinualSegment.Dicom.Network;
+
+/// <summary>A connection the server closed before any association started (for example a failed DICOM TLS handshake).</summary>
+/// <param name="RemoteEndPoint">The peer's address, when the socket still knew it.</param>
+/// <param name="Reason">Why, in words an administrator can act on (the TLS library's message and its causes).</param>
+public sealed record ConnectionRefusal(IPEndPoint? RemoteEndPoint, string Reason);
