@@ -20,12 +20,19 @@ public sealed class BenchCommandTests : IDisposable
             series,
             CancellationToken.None);
 
-        var (code, output, error) = await CsegRunner.RunAsync("bench", "ingest", "--series", series, "--work", Path.Combine(dir.FullName, "work"), "--repetitions", "1", "--parallel", "2");
+        var received = Directory.CreateDirectory(Path.Combine(dir.FullName, "received")).FullName;
+        var (code, output, error) = await CsegRunner.RunAsync("bench", "ingest", "--series", series, "--work", Path.Combine(dir.FullName, "work"), "--repetitions", "1", "--parallel", "2", "--warmup", "2", "--received-dir", received);
 
+        // Each run waits until every file arrived (or fails), so a zero exit means both receivers stored all six.
         Assert.True(code == 0, error + output);
         Assert.Contains("series: 6 files", output, StringComparison.Ordinal);
+        Assert.Contains($"both writing under {received}{Path.DirectorySeparatorChar}cseg-bench-ingest-", output, StringComparison.Ordinal);
+        Assert.Matches(@"warm-up: 2 untimed runs to our receiver over 2 associations, methods compiled per run: [0-9]+ [0-9]+", output);
         Assert.Matches(@"1 association: storescp [0-9.]+ s .* ours [0-9.]+ s .* ratio [0-9.]+", output);
         Assert.Matches(@"2 associations: storescp [0-9.]+ s .* ours [0-9.]+ s .* ratio [0-9.]+", output);
-        Assert.Equal(6, Directory.GetFiles(Path.Combine(dir.FullName, "work", "received", "ours"), "*.dcm").Length);
+
+        // The run's own directory of received files is gone; the chosen directory stays.
+        Assert.True(Directory.Exists(received));
+        Assert.Empty(Directory.GetFileSystemEntries(received));
     }
 }
