@@ -21,7 +21,9 @@ namespace ContinualSegment.Cli.Bench;
 /// machine's history instead of the receivers. Before timing, our receiver gets untimed runs while the runtime
 /// compiles its code in tiers (a method is recompiled optimised after 30 calls, and some run once per association,
 /// so this takes a few dozen associations): a node receives for days, so the steady state is what counts; the
-/// methods compiled during the timed runs are reported. Each case then starts with one untimed run per receiver.
+/// methods compiled during the timed runs are reported. Like a node's, our receiver is started once and serves every
+/// run; storescp is started once per case. Before each run the receiver's files are removed (untimed). Each case
+/// starts with one untimed run per receiver, then the timed runs alternate between them.
 /// </summary>
 public sealed class IngestBenchmark
 {
@@ -63,50 +65,117 @@ public sealed class IngestBenchmark
         var megabytes = files.Sum(f => new FileInfo(f).Length) / 1e6;
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"series: {files.Count} files, {megabytes:0.0} MB")).ConfigureAwait(false);
         var received = _receivedRoot ??= ReceivedRoot();
-        await output.WriteLineAsync($"receivers: storescp (no fsync, writes each file under its final name) and ours (no fsync, the file named when complete), both writing under {received}").ConfigureAwait(false);
-        await WarmUpAsync(files, cancellationToken).ConfigureAwait(false);
-        var ratios = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var associations in new[] { 1, options.ParallelAssociations })
-        {
-            var theirs = new List<double>();
-            var ours = new List<double>();
+        await output.WriteLineAsync($"receivers: storescp (no fsync, writes each file under its final name) and ours (no fsync, the file named when complete), both writing under {received}; each started once per case, files removed between runs").ConfigureAwait(false);
 
-            // One untimed run each first: the page cache holds the series and each receiver has seen this case.
-            await TimeStorescpAsync(files, associations, cancellationToken).ConfigureAwait(false);
-            await TimeOursAsync(files, associations, cancellationToken).ConfigureAwait(false);
-            for (var run = 0; run < options.Repetitions; run++)
+        // Our receiver runs for the whole benchmark, as a node's does; storescp is started per case (--fork or not).
+        var oursDirectory = FreshDirectory("ours");
+        var started = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var listen = ListenTool.RunAsync(
+            new ListenToolOptions
             {
-                theirs.Add(await TimeStorescpAsync(files, associations, cancellationToken).ConfigureAwait(false));
-                ours.Add(await TimeOursTimedAsync(files, associations, cancellationToken).ConfigureAwait(false));
+                AeTitle = ScpAe,
+                Port = 0,
+                OutputDirectory = oursDirectory,
+                Fsync = false,
+                BindAddress = IPAddress.Loopback,
+                MaxAssociations = options.ParallelAssociations + 2,
+                Started = port => started.TrySetResult(port),
+            },
+            TextWriter.Null,
+            stop.Token);
+        try
+        {
+            var ours = new Receiver(oursDirectory, await started.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false));
+            await WarmUpAsync(files, ours, cancellationToken).ConfigureAwait(false);
+            var ratios = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (var associations in new[] { 1, options.ParallelAssociations })
+            {
+                var name = associations == 1 ? "1 association" : $"{associations} associations";
+                var (t, o) = await RunCaseAsync(files, associations, ours, cancellationToken).ConfigureAwait(false);
+                ratios[name] = t / o;
+                await output.WriteLineAsync(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{name}: storescp {t:0.000} s ({megabytes / t:0.0} MB/s), ours {o:0.000} s ({megabytes / o:0.0} MB/s), ratio {t / o:0.00}; methods compiled during our timed runs: {_compiledWhileTimed}")).ConfigureAwait(false);
+                _compiledWhileTimed = 0;
             }
 
-            var t = BenchStatistics.Median(theirs);
-            var o = BenchStatistics.Median(ours);
-            var name = associations == 1 ? "1 association" : $"{associations} associations";
-            ratios[name] = t / o;
-            await output.WriteLineAsync(string.Create(
-                CultureInfo.InvariantCulture,
-                $"{name}: storescp {t:0.000} s ({megabytes / t:0.0} MB/s), ours {o:0.000} s ({megabytes / o:0.0} MB/s), ratio {t / o:0.00}; methods compiled during our timed runs: {_compiledWhileTimed}")).ConfigureAwait(false);
-            _compiledWhileTimed = 0;
+            return ratios;
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await listen.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One case: storescp started for it, one untimed run each, then the timed runs alternating; the medians.</summary>
+    private async Task<(double Theirs, double Ours)> RunCaseAsync(IReadOnlyList<string> files, int associations, Receiver ours, CancellationToken cancellationToken)
+    {
+        var theirDirectory = FreshDirectory("storescp");
+        var port = FreePort();
+        var args = new List<string> { "--aetitle", ScpAe, "--output-directory", theirDirectory };
+        if (associations > 1)
+        {
+            args.Add("--fork");
         }
 
-        return ratios;
+        args.Add(port.ToString(CultureInfo.InvariantCulture));
+        using var scp = Start("storescp", args);
+        try
+        {
+            await WaitForPortAsync(port, cancellationToken).ConfigureAwait(false);
+            var theirs = new Receiver(theirDirectory, port);
+            var theirTimes = new List<double>();
+            var ourTimes = new List<double>();
+
+            // One untimed run each first: the page cache holds the series and each receiver has seen this case.
+            await TimeAsync(files, associations, theirs, cancellationToken).ConfigureAwait(false);
+            await TimeAsync(files, associations, ours, cancellationToken).ConfigureAwait(false);
+            for (var run = 0; run < options.Repetitions; run++)
+            {
+                theirTimes.Add(await TimeAsync(files, associations, theirs, cancellationToken).ConfigureAwait(false));
+                var before = JitInfo.GetCompiledMethodCount();
+                ourTimes.Add(await TimeAsync(files, associations, ours, cancellationToken).ConfigureAwait(false));
+                _compiledWhileTimed += JitInfo.GetCompiledMethodCount() - before;
+            }
+
+            return (BenchStatistics.Median(theirTimes), BenchStatistics.Median(ourTimes));
+        }
+        finally
+        {
+            scp.Kill(entireProcessTree: true);
+            await scp.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Sends <see cref="IngestBenchmarkOptions.WarmupRuns"/> untimed runs over the parallel associations to our receiver.</summary>
-    private async Task WarmUpAsync(IReadOnlyList<string> files, CancellationToken cancellationToken)
+    private async Task WarmUpAsync(IReadOnlyList<string> files, Receiver ours, CancellationToken cancellationToken)
     {
         var compiled = new List<long>();
         for (var run = 0; run < options.WarmupRuns; run++)
         {
             var before = JitInfo.GetCompiledMethodCount();
-            await TimeOursAsync(files, options.ParallelAssociations, cancellationToken).ConfigureAwait(false);
+            await TimeAsync(files, options.ParallelAssociations, ours, cancellationToken).ConfigureAwait(false);
             compiled.Add(JitInfo.GetCompiledMethodCount() - before);
         }
 
         await output.WriteLineAsync(string.Create(
             CultureInfo.InvariantCulture,
             $"warm-up: {options.WarmupRuns} untimed runs to our receiver over {options.ParallelAssociations} associations, methods compiled per run: {string.Join(' ', compiled)}")).ConfigureAwait(false);
+    }
+
+    /// <summary>Empties the receiver's directory (untimed), sends the series and waits until every file is there.</summary>
+    private static async Task<double> TimeAsync(IReadOnlyList<string> files, int associations, Receiver receiver, CancellationToken cancellationToken)
+    {
+        foreach (var file in Directory.EnumerateFiles(receiver.Directory))
+        {
+            File.Delete(file);
+        }
+
+        var seconds = await SendAsync(files, receiver.Port, associations, cancellationToken).ConfigureAwait(false);
+        await WaitForFilesAsync(receiver.Directory, files.Count, cancellationToken).ConfigureAwait(false);
+        return seconds;
     }
 
     /// <summary>A directory of this run's own (removed afterwards) in the chosen place, in memory, or in the work directory.</summary>
@@ -163,72 +232,6 @@ public sealed class IngestBenchmark
         return files.Count > 0 ? files : throw new FileNotFoundException($"no .dcm files in {dir}");
     }
 
-    private async Task<double> TimeStorescpAsync(IReadOnlyList<string> files, int associations, CancellationToken cancellationToken)
-    {
-        var received = FreshDirectory("storescp");
-        var port = FreePort();
-        var args = new List<string> { "--aetitle", ScpAe, "--output-directory", received };
-        if (associations > 1)
-        {
-            args.Add("--fork");
-        }
-
-        args.Add(port.ToString(CultureInfo.InvariantCulture));
-        using var scp = Start("storescp", args);
-        try
-        {
-            await WaitForPortAsync(port, cancellationToken).ConfigureAwait(false);
-            var seconds = await SendAsync(files, port, associations, cancellationToken).ConfigureAwait(false);
-            await WaitForFilesAsync(received, files.Count, cancellationToken).ConfigureAwait(false);
-            return seconds;
-        }
-        finally
-        {
-            scp.Kill(entireProcessTree: true);
-            await scp.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-        }
-    }
-
-    private async Task<double> TimeOursTimedAsync(IReadOnlyList<string> files, int associations, CancellationToken cancellationToken)
-    {
-        var before = JitInfo.GetCompiledMethodCount();
-        var seconds = await TimeOursAsync(files, associations, cancellationToken).ConfigureAwait(false);
-        _compiledWhileTimed += JitInfo.GetCompiledMethodCount() - before;
-        return seconds;
-    }
-
-    private async Task<double> TimeOursAsync(IReadOnlyList<string> files, int associations, CancellationToken cancellationToken)
-    {
-        var received = FreshDirectory("ours");
-        var started = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var listen = ListenTool.RunAsync(
-            new ListenToolOptions
-            {
-                AeTitle = ScpAe,
-                Port = 0,
-                OutputDirectory = received,
-                Fsync = false,
-                BindAddress = IPAddress.Loopback,
-                MaxAssociations = associations + 2,
-                Started = port => started.TrySetResult(port),
-            },
-            TextWriter.Null,
-            stop.Token);
-        var port = await started.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var seconds = await SendAsync(files, port, associations, cancellationToken).ConfigureAwait(false);
-            await WaitForFilesAsync(received, files.Count, cancellationToken).ConfigureAwait(false);
-            return seconds;
-        }
-        finally
-        {
-            await stop.CancelAsync().ConfigureAwait(false);
-            await listen.ConfigureAwait(false);
-        }
-    }
-
     private static async Task<double> SendAsync(IReadOnlyList<string> files, int port, int associations, CancellationToken cancellationToken)
     {
         var groups = Enumerable.Range(0, associations).Select(g => files.Where((_, i) => i % associations == g).ToList()).ToList();
@@ -272,6 +275,9 @@ public sealed class IngestBenchmark
 
         return Process.Start(start) ?? throw new InvalidOperationException($"could not start {program}");
     }
+
+    /// <summary>A running receiver: where it writes and the port it listens on.</summary>
+    private sealed record Receiver(string Directory, int Port);
 
     private string FreshDirectory(string name)
     {
