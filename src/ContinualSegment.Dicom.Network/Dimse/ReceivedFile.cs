@@ -16,8 +16,9 @@ public abstract class ReceivedFile : IDisposable
 
     /// <summary>
     /// Where the file can be opened for reading while the handler runs (after publishing: its final path). Before
-    /// publishing on Linux this is a <c>/proc/self/fd</c> link, valid in this process only: opening it opens the file,
-    /// but metadata read by path (<see cref="FileInfo"/>) describes the link, so take the size from <see cref="Length"/>.
+    /// publishing on Linux this is a <c>/proc/self/fd</c> link, valid in this process and only until the handler
+    /// returns: opening it opens the file, but metadata read by path (<see cref="FileInfo"/>) describes the link, so
+    /// take the size from <see cref="Length"/>.
     /// </summary>
     public abstract string Path { get; }
 

@@ -16,7 +16,15 @@ internal sealed class UnnamedReceivedFile : ReceivedFile
         _readPath = "/proc/self/fd/" + handle.Descriptor.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    public override string Path => PublishedPath ?? _readPath;
+    public override string Path
+    {
+        get
+        {
+            // Once closed, the descriptor number may name another file: the link is not handed out any more.
+            ObjectDisposedException.ThrowIf(PublishedPath is null && Disposed, this);
+            return PublishedPath ?? _readPath;
+        }
+    }
 
     internal override void Append(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second)
     {

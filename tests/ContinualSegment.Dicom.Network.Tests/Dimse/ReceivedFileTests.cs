@@ -94,6 +94,18 @@ public sealed class ReceivedFileTests
         Assert.Empty(Directory.GetFileSystemEntries(incoming));
     }
 
+    [Fact]
+    public void UnnamedFileStopsHandingOutItsLinkOnceClosed()
+    {
+        using var temp = new TempDirectory();
+        var file = new ReceivedFileFactory(temp.Sub(".incoming")).Create();
+        Assert.StartsWith("/proc/self/fd/", file.Path, StringComparison.Ordinal);
+        file.Dispose();
+
+        // The descriptor number may already name another file.
+        Assert.Throws<ObjectDisposedException>(() => file.Path);
+    }
+
     [Theory]
     [MemberData(nameof(Kinds))]
     public void MissingTemporaryDirectoryIsCreated(bool unnamed)
