@@ -181,7 +181,8 @@ public sealed class IngestBenchmark
     /// <summary>A directory of this run's own (removed afterwards) in the chosen place, in memory, or in the work directory.</summary>
     private string ReceivedRoot()
     {
-        var name = $"cseg-bench-ingest-{Environment.ProcessId}";
+        // A name no other run can hold, created here: the directory removed at the end is always this run's own.
+        var name = $"cseg-bench-ingest-{Environment.ProcessId}-{Guid.NewGuid():N}";
         if (options.ReceivedDirectory is { } chosen)
         {
             return Directory.CreateDirectory(Path.Combine(chosen, name)).FullName;

@@ -84,42 +84,31 @@ internal sealed class DimseServiceProvider : IAssociationHandler, IDataSetFragme
     public async ValueTask OnDataSetFragmentAsync(Association association, PresentationDataValue fragment, CancellationToken cancellationToken)
     {
         var store = _store!;
-        if (store.Status is null)
-        {
-            try
-            {
-                if (store.Length + fragment.Data.Length > _options.MaxDataSetLength)
-                {
-                    store.Status = DimseStatus.OutOfResources;
-                    store.ErrorComment = "Data set exceeds the size limit.";
-                    store.CloseAndDelete();
-                }
-                else
-                {
-                    if (store.File is null)
-                    {
-                        OpenTemp(store);
-                    }
 
-                    // Writes go to the page cache: a synchronous write is cheaper than a thread-pool hop.
-                    store.Write(fragment.Data);
-                    store.Length += fragment.Data.Length;
-                }
-            }
-            catch (IOException ex)
+        // The association's end (ARTIM, an abort, disposal) may clean up from another thread between two fragments:
+        // the lock orders the two, and an abandoned store is neither reopened nor handed to the handler, so a
+        // truncated data set never reaches its final name.
+        lock (_cleanupLock)
+        {
+            if (store.Abandoned)
             {
-                store.Status = DimseStatus.OutOfResources;
-                store.ErrorComment = ex.Message;
-                store.CloseAndDelete();
+                return;
             }
+
+            if (store.Status is null)
+            {
+                WriteFragment(store, fragment);
+            }
+
+            if (!fragment.IsLastFragment)
+            {
+                return;
+            }
+
+            // Complete: from here on the store is this thread's alone, the association's cleanup no longer sees it.
+            _store = null;
         }
 
-        if (!fragment.IsLastFragment)
-        {
-            return;
-        }
-
-        _store = null;
         try
         {
             var status = store.Status ?? await InvokeHandlerAsync(store, cancellationToken).ConfigureAwait(false);
@@ -161,6 +150,35 @@ internal sealed class DimseServiceProvider : IAssociationHandler, IDataSetFragme
     private static Task SendAsync(Association association, byte contextId, DimseMessage message, CancellationToken cancellationToken) =>
         association.SendMessageAsync(contextId, DimseMessageCodec.Encode(message), null, cancellationToken);
 
+    private void WriteFragment(PendingStore store, PresentationDataValue fragment)
+    {
+        try
+        {
+            if (store.Length + fragment.Data.Length > _options.MaxDataSetLength)
+            {
+                store.Status = DimseStatus.OutOfResources;
+                store.ErrorComment = "Data set exceeds the size limit.";
+                store.CloseAndDelete();
+                return;
+            }
+
+            if (store.File is null)
+            {
+                OpenTemp(store);
+            }
+
+            // Writes go to the page cache: a synchronous write is cheaper than a thread-pool hop.
+            store.Write(fragment.Data);
+            store.Length += fragment.Data.Length;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            store.Status = DimseStatus.OutOfResources;
+            store.ErrorComment = ex.Message;
+            store.CloseAndDelete();
+        }
+    }
+
     private void OpenTemp(PendingStore store)
     {
         // Each fragment is written straight from the receive buffer at its offset, the header with the first one.
@@ -179,6 +197,7 @@ internal sealed class DimseServiceProvider : IAssociationHandler, IDataSetFragme
             }
 
             store.Close();
+            cancellationToken.ThrowIfCancellationRequested();
             var request = store.Request;
             var association = store.Association;
             return await _storeHandler!.StoreAsync(new DicomStoreContext
@@ -222,7 +241,11 @@ internal sealed class DimseServiceProvider : IAssociationHandler, IDataSetFragme
     {
         lock (_cleanupLock)
         {
-            _store?.CloseAndDelete();
+            if (_store is { } store)
+            {
+                store.Abandoned = true;
+                store.CloseAndDelete();
+            }
         }
     }
 
@@ -237,6 +260,9 @@ internal sealed class DimseServiceProvider : IAssociationHandler, IDataSetFragme
         public Association Association { get; } = association;
 
         public DimseStatus? Status { get; set; }
+
+        /// <summary>Set when the association ended while the data set was arriving: nothing more is written or handed on.</summary>
+        public bool Abandoned { get; set; }
 
         public string? ErrorComment { get; set; }
 

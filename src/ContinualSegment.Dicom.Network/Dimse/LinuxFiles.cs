@@ -10,28 +10,37 @@ namespace ContinualSegment.Dicom.Network;
 internal static unsafe partial class LinuxFiles
 {
     /// <summary>Errno values this code distinguishes.</summary>
-    public const int ENOENT = 2, EINTR = 4, EEXIST = 17, EXDEV = 18, EISDIR = 21, EINVAL = 22, EOPNOTSUPP = 95;
+    public const int EPERM = 1, ENOENT = 2, EINTR = 4, EACCES = 13, EEXIST = 17, EXDEV = 18, EISDIR = 21, EINVAL = 22, EOPNOTSUPP = 95;
 
     private const string Libc = "libc.so.6";
     private const int AtFdCwd = -100;
     private const int AtSymlinkFollow = 0x400;
-    private const int OWronly = 0x1, ORdonly = 0x0, OCloexec = 0x80000;
+    private const int AtEmptyPath = 0x1000;
+    private const int ORdwr = 0x2, ORdonly = 0x0, OCloexec = 0x80000;
 
     private static readonly Lazy<bool> Probe = new(ProbeLibc, LazyThreadSafetyMode.ExecutionAndPublication);
 
-    /// <summary>Linux on x64 or Arm64 with glibc and /proc mounted (the unnamed file is linked through /proc/self/fd).</summary>
-    public static bool Available => Probe.Value;
+    /// <summary>Linux on x64 or Arm64 with glibc: the calls here can be made (directory flushes among them).</summary>
+    public static bool LibcAvailable => Probe.Value;
+
+    /// <summary>
+    /// <see cref="LibcAvailable"/> and /proc mounted: unnamed files can be created and linked (through /proc/self/fd).
+    /// </summary>
+    public static bool Available => Probe.Value && Directory.Exists("/proc/self/fd");
 
     /// <summary>O_TMPFILE for this architecture (it includes O_DIRECTORY, whose value differs on Arm64).</summary>
     private static int OTmpfile => RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 0x404000 : 0x410000;
 
-    /// <summary>Opens an unnamed regular file in <paramref name="directory"/> for writing; -1 and the errno on failure.</summary>
+    /// <summary>
+    /// Opens an unnamed regular file in <paramref name="directory"/> for reading and writing (read back when it has
+    /// to be copied); -1 and the errno on failure.
+    /// </summary>
     public static int OpenUnnamed(string directory, out int errno)
     {
         int fd;
         do
         {
-            fd = Open(directory, OTmpfile | OWronly | OCloexec, 0x1B6 /* 0666, less the umask */);
+            fd = Open(directory, OTmpfile | ORdwr | OCloexec, 0x1B6 /* 0666, less the umask */);
             errno = fd < 0 ? Marshal.GetLastPInvokeError() : 0;
         }
         while (fd < 0 && errno == EINTR);
@@ -87,7 +96,46 @@ internal static unsafe partial class LinuxFiles
                         throw Failure(errno, "write to the received file");
                     }
 
+                    if (written == 0)
+                    {
+                        throw new IOException("Could not write to the received file: the system wrote nothing.");
+                    }
+
                     done += written;
+                }
+            }
+        }
+        finally
+        {
+            if (added)
+            {
+                fd.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>Reads up to <paramref name="buffer"/>.Length bytes at <paramref name="offset"/>; 0 at the end.</summary>
+    public static int ReadAt(SafeHandle fd, Span<byte> buffer, long offset)
+    {
+        var added = false;
+        fd.DangerousAddRef(ref added);
+        try
+        {
+            fixed (byte* start = buffer)
+            {
+                while (true)
+                {
+                    var read = PRead((int)fd.DangerousGetHandle(), start, buffer.Length, offset);
+                    if (read >= 0)
+                    {
+                        return (int)read;
+                    }
+
+                    var errno = Marshal.GetLastPInvokeError();
+                    if (errno != EINTR)
+                    {
+                        throw Failure(errno, "read the received file");
+                    }
                 }
             }
         }
@@ -107,10 +155,7 @@ internal static unsafe partial class LinuxFiles
         fd.DangerousAddRef(ref added);
         try
         {
-            if (Fsync((int)fd.DangerousGetHandle()) != 0)
-            {
-                throw Failure(Marshal.GetLastPInvokeError(), "flush the received file");
-            }
+            FsyncOrThrow((int)fd.DangerousGetHandle(), "flush the received file");
         }
         finally
         {
@@ -124,24 +169,32 @@ internal static unsafe partial class LinuxFiles
     /// <summary>Flushes a directory (its entries) to disk, so a name given to a file survives a crash.</summary>
     public static void FlushDirectory(string directory)
     {
-        var fd = Open(directory, ORdonly | OCloexec, 0);
+        int fd;
+        int errno;
+        do
+        {
+            fd = Open(directory, ORdonly | OCloexec, 0);
+            errno = fd < 0 ? Marshal.GetLastPInvokeError() : 0;
+        }
+        while (fd < 0 && errno == EINTR);
         if (fd < 0)
         {
-            throw Failure(Marshal.GetLastPInvokeError(), $"open the directory {directory}");
+            throw Failure(errno, $"open the directory {directory}");
         }
 
         try
         {
-            if (Fsync(fd) != 0)
-            {
-                throw Failure(Marshal.GetLastPInvokeError(), $"flush the directory {directory}");
-            }
+            FsyncOrThrow(fd, $"flush the directory {directory}");
         }
         finally
         {
             _ = Close(fd);
         }
     }
+
+    /// <summary>Links with <c>AT_EMPTY_PATH</c> (no /proc needed, but the capability CAP_DAC_READ_SEARCH); the errno, 0 on success.</summary>
+    public static int LinkByDescriptor(int fd, string path) =>
+        LinkAt(fd, string.Empty, AtFdCwd, path, AtEmptyPath) == 0 ? 0 : Marshal.GetLastPInvokeError();
 
     /// <summary>Closes a descriptor (used by the owning safe handle).</summary>
     public static bool CloseDescriptor(int fd) => Close(fd) == 0;
@@ -150,11 +203,21 @@ internal static unsafe partial class LinuxFiles
     public static IOException Failure(int errno, string operation) =>
         new($"Could not {operation}: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}).", errno);
 
+    private static void FsyncOrThrow(int fd, string operation)
+    {
+        while (Fsync(fd) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno != EINTR)
+            {
+                throw Failure(errno, operation);
+            }
+        }
+    }
+
     private static bool ProbeLibc()
     {
-        if (!OperatingSystem.IsLinux()
-            || RuntimeInformation.ProcessArchitecture is not (Architecture.X64 or Architecture.Arm64)
-            || !Directory.Exists("/proc/self/fd"))
+        if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture is not (Architecture.X64 or Architecture.Arm64))
         {
             return false;
         }
@@ -182,6 +245,9 @@ internal static unsafe partial class LinuxFiles
 
     [LibraryImport(Libc, EntryPoint = "pwritev", SetLastError = true)]
     private static partial nint PWritev(int fd, IoVector* vectors, int count, long offset);
+
+    [LibraryImport(Libc, EntryPoint = "pread", SetLastError = true)]
+    private static partial nint PRead(int fd, byte* buffer, nint count, long offset);
 
     [LibraryImport(Libc, EntryPoint = "fsync", SetLastError = true)]
     private static partial int Fsync(int fd);

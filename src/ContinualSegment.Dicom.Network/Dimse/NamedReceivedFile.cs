@@ -62,14 +62,27 @@ internal sealed class NamedReceivedFile : ReceivedFile
 
     private protected override void PublishCore(string destination, bool flushToDisk)
     {
-        if (flushToDisk)
+        // First next to the destination (a copy when the temporary directory is on another file system), flushed
+        // there when asked, then renamed within that directory: the final name appears atomically either way.
+        var beside = destination + "." + Guid.NewGuid().ToString("N") + ".part";
+        File.Move(_path, beside);
+        try
         {
-            using var file = new FileStream(_path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
-            file.Flush(flushToDisk: true);
+            if (flushToDisk)
+            {
+                using var moved = new FileStream(beside, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+                moved.Flush(flushToDisk: true);
+            }
+
+            File.Move(beside, destination, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(beside);
+            throw;
         }
 
-        File.Move(_path, destination, overwrite: true);
-        if (flushToDisk && LinuxFiles.Available)
+        if (flushToDisk && LinuxFiles.LibcAvailable)
         {
             LinuxFiles.FlushDirectory(System.IO.Path.GetDirectoryName(destination)!);
         }
@@ -85,7 +98,7 @@ internal sealed class NamedReceivedFile : ReceivedFile
             {
                 File.Delete(_path);
             }
-            catch (IOException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 // Best effort: a temporary file that cannot be removed is left behind.
             }

@@ -3,8 +3,8 @@ namespace ContinualSegment.Dicom.Network;
 /// <summary>
 /// Creates the files C-STORE data sets are streamed into, in one directory (which must be on the file system of
 /// the final files). Unnamed Linux files are used where the file system has them; the first refusal
-/// (<c>EOPNOTSUPP</c>, <c>EISDIR</c> or <c>EINVAL</c>: no <c>O_TMPFILE</c> support there) switches this factory to
-/// named temporary files for good. Shared by every association of a server.
+/// (<c>EOPNOTSUPP</c>, <c>EISDIR</c> or <c>EINVAL</c>: no <c>O_TMPFILE</c> support there), or a refusal to link one
+/// into place, switches this factory to named temporary files for good. Shared by every association of a server.
 /// </summary>
 internal sealed class ReceivedFileFactory
 {
@@ -34,7 +34,7 @@ internal sealed class ReceivedFileFactory
 
             if (fd >= 0)
             {
-                return new UnnamedReceivedFile(new DescriptorHandle(fd));
+                return new UnnamedReceivedFile(new DescriptorHandle(fd), () => _named = true);
             }
 
             if (errno is not (LinuxFiles.EOPNOTSUPP or LinuxFiles.EISDIR or LinuxFiles.EINVAL))

@@ -3,16 +3,22 @@ namespace ContinualSegment.Dicom.Network;
 /// <summary>
 /// A received file created with <c>O_TMPFILE</c>: it has no directory entry while it is written, so creating it
 /// touches no directory, an abandoned reception leaves nothing behind (not even after a crash), and publishing is
-/// one <c>linkat</c> into the final directory.
+/// one <c>linkat</c> into the final directory. Where linking is impossible (another file system, or linking
+/// through /proc refused by the system's security policy) the content is copied next to the destination and
+/// renamed into place.
 /// </summary>
 internal sealed class UnnamedReceivedFile : ReceivedFile
 {
     private readonly DescriptorHandle _handle;
     private readonly string _readPath;
+    private readonly Action _linkingRefused;
 
-    public UnnamedReceivedFile(DescriptorHandle handle)
+    /// <param name="handle">The open unnamed file.</param>
+    /// <param name="linkingRefused">Called when the system refuses to link it (not for another file system).</param>
+    public UnnamedReceivedFile(DescriptorHandle handle, Action linkingRefused)
     {
         _handle = handle;
+        _linkingRefused = linkingRefused;
         _readPath = "/proc/self/fd/" + handle.Descriptor.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
@@ -39,64 +45,100 @@ internal sealed class UnnamedReceivedFile : ReceivedFile
 
     private protected override void PublishCore(string destination, bool flushToDisk)
     {
-        if (flushToDisk)
+        // Held for the whole publication: the descriptor cannot be closed (and its number reused) underneath.
+        var added = false;
+        _handle.DangerousAddRef(ref added);
+        try
         {
-            LinuxFiles.Flush(_handle);
-        }
-
-        var errno = LinuxFiles.Link(_handle.Descriptor, destination);
-        if (errno == LinuxFiles.EEXIST)
-        {
-            // A file of that name exists (the instance was sent before): link under a unique name beside it and
-            // rename over it, which replaces it atomically.
-            var beside = destination + "." + Guid.NewGuid().ToString("N") + ".part";
-            errno = LinuxFiles.Link(_handle.Descriptor, beside);
-            if (errno == 0)
+            if (flushToDisk)
             {
-                try
-                {
-                    File.Move(beside, destination, overwrite: true);
-                }
-                catch
-                {
-                    File.Delete(beside);
-                    throw;
-                }
+                LinuxFiles.Flush(_handle);
+            }
+
+            var errno = LinkOrReplace(destination);
+            if (errno is LinuxFiles.EPERM or LinuxFiles.EACCES or LinuxFiles.ENOENT)
+            {
+                // Linking through /proc refused (a sandbox or security module); with the capability it may still
+                // work by descriptor, otherwise copy. Later files are created named from the start.
+                _linkingRefused();
+                errno = LinuxFiles.LinkByDescriptor(_handle.Descriptor, destination) == 0 ? 0 : LinuxFiles.EXDEV;
+            }
+
+            if (errno == LinuxFiles.EXDEV)
+            {
+                CopyTo(destination, flushToDisk);
+                errno = 0;
+            }
+
+            if (errno != 0)
+            {
+                throw LinuxFiles.Failure(errno, $"store the received file as {destination}");
+            }
+
+            if (flushToDisk)
+            {
+                LinuxFiles.FlushDirectory(System.IO.Path.GetDirectoryName(destination)!);
             }
         }
-
-        if (errno == LinuxFiles.EXDEV)
+        finally
         {
-            // The destination is on another file system than the server's temporary directory: copy it there.
-            errno = 0;
-            CopyTo(destination, flushToDisk);
-        }
-
-        if (errno != 0)
-        {
-            throw LinuxFiles.Failure(errno, $"store the received file as {destination}");
-        }
-
-        if (flushToDisk)
-        {
-            LinuxFiles.FlushDirectory(System.IO.Path.GetDirectoryName(destination)!);
+            if (added)
+            {
+                _handle.DangerousRelease();
+            }
         }
     }
 
     private protected override void DisposeCore() => _handle.Dispose();
 
+    /// <summary>Links under <paramref name="destination"/>, atomically replacing a file of that name; the errno.</summary>
+    private int LinkOrReplace(string destination)
+    {
+        var errno = LinuxFiles.Link(_handle.Descriptor, destination);
+        if (errno != LinuxFiles.EEXIST)
+        {
+            return errno;
+        }
+
+        // A file of that name exists (the instance was sent before): link under a unique name beside it and rename
+        // over it, which replaces it atomically.
+        var beside = Beside(destination);
+        errno = LinuxFiles.Link(_handle.Descriptor, beside);
+        if (errno == 0)
+        {
+            ReplaceWith(beside, destination);
+        }
+
+        return errno;
+    }
+
+    /// <summary>Copies the content next to <paramref name="destination"/> (read from the descriptor) and renames it into place.</summary>
     private void CopyTo(string destination, bool flushToDisk)
     {
-        var beside = destination + "." + Guid.NewGuid().ToString("N") + ".part";
-        try
+        var beside = Beside(destination);
+        using (var target = new FileStream(beside, FileMode.CreateNew, FileAccess.Write, FileShare.None))
         {
-            using (var source = new FileStream(_readPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
-            using (var target = new FileStream(beside, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            var buffer = new byte[1 << 20];
+            long offset = 0;
+            int read;
+            while ((read = LinuxFiles.ReadAt(_handle, buffer, offset)) > 0)
             {
-                source.CopyTo(target);
-                target.Flush(flushToDisk);
+                target.Write(buffer, 0, read);
+                offset += read;
             }
 
+            target.Flush(flushToDisk);
+        }
+
+        ReplaceWith(beside, destination);
+    }
+
+    private static string Beside(string destination) => destination + "." + Guid.NewGuid().ToString("N") + ".part";
+
+    private static void ReplaceWith(string beside, string destination)
+    {
+        try
+        {
             File.Move(beside, destination, overwrite: true);
         }
         catch

@@ -214,9 +214,18 @@ public sealed class UpperLayerServer : IAsyncDisposable
             // Not a TLS peer, an untrusted or missing certificate, or a refused protocol version: no association.
             socket.Dispose();
             Release(withinLimit);
-            if (!_stopping.IsCancellationRequested)
+            if (!_stopping.IsCancellationRequested && _options.ConnectionRefused is { } refused)
             {
-                _options.ConnectionRefused?.Invoke(new ConnectionRefusal(peer, "DICOM TLS handshake failed: " + Describe(ex)));
+                try
+                {
+                    refused(new ConnectionRefusal(peer, "DICOM TLS handshake failed: " + Describe(ex)));
+                }
+#pragma warning disable CA1031 // An observer that fails (a closed log pipe) must not take the connection handling with it.
+                catch (Exception)
+#pragma warning restore CA1031
+                {
+                    // The refusal itself was carried out; only its report is lost.
+                }
             }
 
             return;

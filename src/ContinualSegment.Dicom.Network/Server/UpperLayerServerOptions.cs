@@ -23,7 +23,7 @@ public sealed record UpperLayerServerOptions
     /// <summary>
     /// Told of each connection closed before its association started, with the reason (a TLS handshake that failed:
     /// untrusted, revoked or missing certificate, refused protocol version, not a TLS peer). Called on the
-    /// connection's own task; it should return quickly and not throw.
+    /// connection's own task; it should return quickly (an exception it throws is ignored).
     /// </summary>
     public Action<ConnectionRefusal>? ConnectionRefused { get; init; }
 
