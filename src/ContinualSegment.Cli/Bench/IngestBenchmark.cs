@@ -64,7 +64,8 @@ public sealed class IngestBenchmark
         var files = await SeriesFilesAsync(cancellationToken).ConfigureAwait(false);
         var megabytes = files.Sum(f => new FileInfo(f).Length) / 1e6;
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"series: {files.Count} files, {megabytes:0.0} MB")).ConfigureAwait(false);
-        var received = _receivedRoot ??= ReceivedRoot();
+        var bytes = files.Sum(f => new FileInfo(f).Length);
+        var received = _receivedRoot ??= ReceivedRoot(bytes);
         await output.WriteLineAsync($"receivers: storescp (no fsync, writes each file under its final name) and ours (no fsync, the file named when complete), both writing under {received}; each started once per case, files removed between runs").ConfigureAwait(false);
 
         // Our receiver runs for the whole benchmark, as a node's does; storescp is started per case (--fork or not).
@@ -178,8 +179,11 @@ public sealed class IngestBenchmark
         return seconds;
     }
 
-    /// <summary>A directory of this run's own (removed afterwards) in the chosen place, in memory, or in the work directory.</summary>
-    private string ReceivedRoot()
+    /// <summary>
+    /// A directory of this run's own (removed afterwards) in the chosen place, else in memory when it has room for
+    /// what both receivers hold at once (<paramref name="seriesBytes"/> each, with a margin), else in the work directory.
+    /// </summary>
+    private string ReceivedRoot(long seriesBytes)
     {
         // A name no other run can hold, created here: the directory removed at the end is always this run's own.
         var name = $"cseg-bench-ingest-{Environment.ProcessId}-{Guid.NewGuid():N}";
@@ -189,7 +193,7 @@ public sealed class IngestBenchmark
         }
 
         const string memory = "/dev/shm";
-        if (OperatingSystem.IsLinux() && Directory.Exists(memory))
+        if (OperatingSystem.IsLinux() && Directory.Exists(memory) && new DriveInfo(memory).AvailableFreeSpace > (seriesBytes * 5 / 2) + (64L << 20))
         {
             try
             {
@@ -282,8 +286,7 @@ public sealed class IngestBenchmark
 
     private string FreshDirectory(string name)
     {
-        _receivedRoot ??= ReceivedRoot();
-        var dir = Path.Combine(_receivedRoot, name);
+        var dir = Path.Combine(_receivedRoot ?? throw new InvalidOperationException("The received-files directory is chosen first."), name);
         if (Directory.Exists(dir))
         {
             Directory.Delete(dir, recursive: true);

@@ -6,8 +6,8 @@ namespace ContinualSegment.Cli.Bench;
 /// <param name="Repetitions">Runs per case; the median counts.</param>
 /// <param name="ParallelAssociations">Associations in the parallel case.</param>
 /// <param name="ReceivedDirectory">
-/// Where both receivers write the files they receive; null: a directory in memory (/dev/shm) where there is one,
-/// else under <paramref name="WorkDirectory"/>.
+/// Where both receivers write the files they receive; null: a directory in memory (/dev/shm) where there is one
+/// with room for both receivers' files, else under <paramref name="WorkDirectory"/>.
 /// </param>
 /// <param name="WarmupRuns">Untimed runs sent to our receiver over the parallel associations before any timing.</param>
 public sealed record IngestBenchmarkOptions(string? SeriesDirectory, string WorkDirectory, int Repetitions = 3, int ParallelAssociations = 4, string? ReceivedDirectory = null, int WarmupRuns = 20)

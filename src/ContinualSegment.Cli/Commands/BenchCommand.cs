@@ -13,7 +13,7 @@ public static class BenchCommand
         var work = new Option<string>("--work") { Description = "Working directory.", DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "cseg-bench-ingest") };
         var repetitions = new Option<int>("--repetitions") { Description = "Runs per case (median).", DefaultValueFactory = _ => 3 };
         var parallel = new Option<int>("--parallel") { Description = "Associations in the parallel case.", DefaultValueFactory = _ => 4 };
-        var receivedDir = new Option<string?>("--received-dir") { Description = "Where both receivers write, in a directory of the run's own that is removed afterwards (default: in /dev/shm where there is one, else under --work)." };
+        var receivedDir = new Option<string?>("--received-dir") { Description = "Where both receivers write, in a directory of the run's own that is removed afterwards (default: in /dev/shm where there is one with room for both receivers, else under --work)." };
         var warmup = new Option<int>("--warmup") { Description = "Untimed runs to our receiver over the parallel associations before timing (the runtime compiles its code in tiers).", DefaultValueFactory = _ => 20 };
         var ingest = new Command("ingest", "storescu → storescp versus storescu → our storage SCP, 1 and N associations.") { series, work, repetitions, parallel, receivedDir, warmup };
         ingest.SetAction(async (parse, ct) =>
