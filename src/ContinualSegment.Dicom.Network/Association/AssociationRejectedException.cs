@@ -25,7 +25,7 @@ public sealed class AssociationRejectedException : Exception
 
     /// <summary>Creates the exception for a received A-ASSOCIATE-RJ.</summary>
     public AssociationRejectedException(AssociateRejectPdu reject)
-        : base($"Association rejected: result {reject?.Result}, source {reject?.Source}, reason {reject?.Reason}.")
+        : base(reject is null ? "The association was rejected." : $"Association {AssociateRejectReasons.Describe(reject.Result, reject.Source, reject.Reason)}.")
     {
         ArgumentNullException.ThrowIfNull(reject);
         Reject = reject;

@@ -26,4 +26,40 @@ public static class AssociateRejectReasons
 
     /// <summary>Service-provider (presentation): local limit exceeded.</summary>
     public const byte LocalLimitExceeded = 2;
+
+    /// <summary>What a reject means, in words (PS3.8 §9.3.4): "rejected (permanent) by the service-user: called AE title not recognized".</summary>
+    public static string Describe(AssociateRejectResult result, AssociateRejectSource source, byte reason)
+    {
+        var kind = result switch
+        {
+            AssociateRejectResult.Permanent => "rejected (permanent)",
+            AssociateRejectResult.Transient => "rejected (transient)",
+            _ => $"rejected (result {(int)result})",
+        };
+        var (by, why) = source switch
+        {
+            AssociateRejectSource.ServiceUser => ("the service-user", reason switch
+            {
+                UserNoReasonGiven => "no reason given",
+                ApplicationContextNameNotSupported => "application context name not supported",
+                CallingAeTitleNotRecognized => "calling AE title not recognized",
+                CalledAeTitleNotRecognized => "called AE title not recognized",
+                _ => $"reason {reason}",
+            }),
+            AssociateRejectSource.ServiceProviderAcse => ("the service-provider (ACSE)", reason switch
+            {
+                AcseNoReasonGiven => "no reason given",
+                ProtocolVersionNotSupported => "protocol version not supported",
+                _ => $"reason {reason}",
+            }),
+            AssociateRejectSource.ServiceProviderPresentation => ("the service-provider (presentation)", reason switch
+            {
+                TemporaryCongestion => "temporary congestion",
+                LocalLimitExceeded => "local limit exceeded",
+                _ => $"reason {reason}",
+            }),
+            _ => ($"source {(int)source}", $"reason {reason}"),
+        };
+        return $"{kind} by {by}: {why}";
+    }
 }

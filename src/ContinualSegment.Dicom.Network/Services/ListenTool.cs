@@ -50,7 +50,13 @@ public static class ListenTool
                 },
                 TempDirectory = Path.Combine(scp.OutputDirectory, ".incoming"),
             },
-            DicomAcceptancePolicies.Storage(options.AeTitle),
+            new ReportingAcceptor(new AssociationNegotiator(DicomAcceptancePolicies.Storage(options.AeTitle)), line =>
+            {
+                lock (writeLock)
+                {
+                    output.WriteLine(line);
+                }
+            }),
             scp);
         await using (server.ConfigureAwait(false))
         {

@@ -29,6 +29,7 @@ public sealed class NetworkToolsTests
 
         var wrongAe = new StringWriter(CultureInfo.InvariantCulture);
         Assert.Equal(2, await EchoTool.RunAsync(new EchoToolOptions { Host = "127.0.0.1", Port = port, CalledAeTitle = "SOMEONE-ELSE" }, wrongAe, CancellationToken.None));
+        Assert.Contains("rejected (permanent) by the service-user: called AE title not recognized", wrongAe.ToString(), StringComparison.Ordinal);
 
         var sendLog = new StringWriter(CultureInfo.InvariantCulture);
         Assert.Equal(0, await SendTool.RunAsync(new SendToolOptions { Host = "127.0.0.1", Port = port, CalledAeTitle = "CSEG-STORE", Paths = [sources] }, sendLog, CancellationToken.None));
@@ -39,6 +40,13 @@ public sealed class NetworkToolsTests
         var stored = DimseTestSupport.DicomFilesIn(output);
         Assert.Equal(2, stored.Length);
         Assert.Equal(2, listenLog.ToString().Split('\n').Count(l => l.StartsWith("Stored ", StringComparison.Ordinal)));
+
+        // Each decision on an association is reported: the echoes' association and the send's accepted, the wrong AE
+        // title refused.
+        var decisions = listenLog.ToString().Split('\n').Where(l => l.StartsWith("Association from 127.0.0.1:", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, decisions.Count);
+        Assert.Equal(2, decisions.Count(l => l.Contains("calling CSEG-STORE) accepted: ", StringComparison.Ordinal)));
+        Assert.Single(decisions, l => l.EndsWith("calling SOMEONE-ELSE) rejected (permanent) by the service-user: called AE title not recognized", StringComparison.Ordinal));
         foreach (var path in stored)
         {
             var (exit, dump) = await ExternalProcess.RunAsync("dcmdump", TimeSpan.FromSeconds(30), path);
