@@ -15,7 +15,8 @@ public sealed class ServerTests
     [Fact(Timeout = 20000)]
     public async Task OverTheLimit_IsRejectedTransientLocalLimitExceeded_AndNoSlotLeaks()
     {
-        await using var server = TestServer.Start(maxAssociations: 1);
+        var refusals = new System.Collections.Concurrent.ConcurrentQueue<ConnectionRefusal>();
+        await using var server = TestServer.Start(maxAssociations: 1, refused: refusals.Enqueue);
         using var first = await RawPeer.ConnectAsync(server.Port);
         await first.AssociateAsync();
         Assert.Equal(1, server.Server.ActiveAssociationCount);
@@ -26,6 +27,10 @@ public sealed class ServerTests
             var rj = await second.ExpectAsync(0x03);
             Assert.Equal(new byte[] { 2, 3, 2 }, rj[1..4]); // transient, service-provider (presentation), local limit exceeded
         }
+
+        var refusal = Assert.Single(refusals);
+        Assert.Equal(System.Net.IPAddress.Loopback, refusal.RemoteEndPoint?.Address);
+        Assert.Equal("the limit of 1 associations is reached: its request is rejected (transient) by the service-provider (presentation): local limit exceeded", refusal.Reason);
 
         await Wait.UntilAsync(() => server.Server.OpenConnectionCount == 1, "rejected connection not cleaned up");
         Assert.Equal(1, server.Server.ActiveAssociationCount);
@@ -145,12 +150,14 @@ public sealed class ServerTests
     [Fact(Timeout = 20000)]
     public async Task BeyondLimitAndRejectionQueue_ConnectionIsClosedAtOnce()
     {
+        var refusals = new System.Collections.Concurrent.ConcurrentQueue<ConnectionRefusal>();
         var options = new UpperLayerServerOptions
         {
             BindAddress = System.Net.IPAddress.Loopback,
             MaxAssociations = 1,
             MaxPendingRejections = 0,
             Association = TestServer.FastOptions(),
+            ConnectionRefused = refusals.Enqueue,
         };
         await using var server = new UpperLayerServer(options, new AssociationNegotiator(TestServer.DefaultPolicy), new TestHandler());
         server.Start();
@@ -159,6 +166,7 @@ public sealed class ServerTests
         using var second = await RawPeer.ConnectAsync(server.Port);
         Assert.True(await second.WaitClosedAsync());
         Assert.Equal(1, server.ActiveAssociationCount);
+        Assert.EndsWith("0 more are already being rejected: connection closed", Assert.Single(refusals).Reason, StringComparison.Ordinal);
         first.Dispose();
         await Wait.UntilAsync(() => server.ActiveAssociationCount == 0 && server.OpenConnectionCount == 0, "slot leaked");
     }

@@ -170,10 +170,17 @@ public sealed class UpperLayerServer : IAsyncDisposable
     private async Task StartAssociationAsync(Socket socket)
     {
         var withinLimit = TryTake(ref _active, _options.MaxAssociations);
-        if (!withinLimit && !TryTake(ref _pendingRejections, _options.MaxPendingRejections))
+        if (!withinLimit)
         {
-            socket.Dispose();
-            return;
+            var peer = RemoteEndPointOf(socket);
+            if (!TryTake(ref _pendingRejections, _options.MaxPendingRejections))
+            {
+                socket.Dispose();
+                Report(peer, $"the limit of {_options.MaxAssociations} associations is reached and {_options.MaxPendingRejections} more are already being rejected: connection closed");
+                return;
+            }
+
+            Report(peer, $"the limit of {_options.MaxAssociations} associations is reached: its request is rejected (transient) by the service-provider (presentation): local limit exceeded");
         }
 
         socket.NoDelay = true;
@@ -214,18 +221,9 @@ public sealed class UpperLayerServer : IAsyncDisposable
             // Not a TLS peer, an untrusted or missing certificate, or a refused protocol version: no association.
             socket.Dispose();
             Release(withinLimit);
-            if (!_stopping.IsCancellationRequested && _options.ConnectionRefused is { } refused)
+            if (!_stopping.IsCancellationRequested)
             {
-                try
-                {
-                    refused(new ConnectionRefusal(peer, "DICOM TLS handshake failed: " + Describe(ex)));
-                }
-#pragma warning disable CA1031 // An observer that fails (a closed log pipe) must not take the connection handling with it.
-                catch (Exception)
-#pragma warning restore CA1031
-                {
-                    // The refusal itself was carried out; only its report is lost.
-                }
+                Report(peer, "DICOM TLS handshake failed: " + Describe(ex));
             }
 
             return;
@@ -269,6 +267,26 @@ public sealed class UpperLayerServer : IAsyncDisposable
             {
                 Release(withinLimit);
             }
+        }
+    }
+
+    /// <summary>Tells the <see cref="UpperLayerServerOptions.ConnectionRefused"/> observer, if any.</summary>
+    private void Report(IPEndPoint? peer, string reason)
+    {
+        if (_options.ConnectionRefused is not { } refused)
+        {
+            return;
+        }
+
+        try
+        {
+            refused(new ConnectionRefusal(peer, reason));
+        }
+#pragma warning disable CA1031 // An observer that fails (a closed log pipe) must not take the connection handling with it.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            // The refusal itself was carried out; only its report is lost.
         }
     }
 

@@ -21,9 +21,10 @@ public sealed record UpperLayerServerOptions
     public DicomTlsOptions? Tls { get; init; }
 
     /// <summary>
-    /// Told of each connection closed before its association started, with the reason (a TLS handshake that failed:
-    /// untrusted, revoked or missing certificate, refused protocol version, not a TLS peer). Called on the
-    /// connection's own task; it should return quickly (an exception it throws is ignored).
+    /// Told of each connection refused before the acceptor policy sees it, with the reason: a TLS handshake that
+    /// failed (untrusted, revoked or missing certificate, refused protocol version, not a TLS peer), or the association
+    /// limit reached (the request is then rejected as transient, or the connection closed when too many are already
+    /// waiting for that). Called on the connection's task; it should return quickly (an exception it throws is ignored).
     /// </summary>
     public Action<ConnectionRefusal>? ConnectionRefused { get; init; }
 

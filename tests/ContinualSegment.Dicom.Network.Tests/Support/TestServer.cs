@@ -34,7 +34,7 @@ internal sealed class TestServer : IAsyncDisposable
         AcseTimeout = TimeSpan.FromSeconds(10),
     };
 
-    public static TestServer Start(IAssociationAcceptor? acceptor = null, UpperLayerOptions? options = null, int maxAssociations = 8, TestHandler? handler = null)
+    public static TestServer Start(IAssociationAcceptor? acceptor = null, UpperLayerOptions? options = null, int maxAssociations = 8, TestHandler? handler = null, Action<ConnectionRefusal>? refused = null)
     {
         handler ??= new TestHandler();
         var created = new ConcurrentQueue<Association>();
@@ -44,6 +44,7 @@ internal sealed class TestServer : IAsyncDisposable
             Port = 0,
             MaxAssociations = maxAssociations,
             Association = options ?? FastOptions(),
+            ConnectionRefused = refused,
         };
         var server = new UpperLayerServer(serverOptions, acceptor ?? new AssociationNegotiator(DefaultPolicy), a =>
         {
