@@ -56,6 +56,11 @@ internal sealed class UnnamedReceivedFile : ReceivedFile
             }
 
             var errno = LinkOrReplace(destination);
+            if (errno == LinuxFiles.ENOENT && !Directory.Exists(System.IO.Path.GetDirectoryName(destination)))
+            {
+                throw LinuxFiles.Failure(errno, $"store the received file as {destination} (its directory is missing)");
+            }
+
             if (errno is LinuxFiles.EPERM or LinuxFiles.EACCES or LinuxFiles.ENOENT)
             {
                 // Linking through /proc refused (a sandbox or security module); with the capability it may still

@@ -154,6 +154,25 @@ public sealed class ReceivedFileTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void PublishingIntoAMissingDirectoryFailsAndKeepsUnnamedFiles(bool unnamed)
+    {
+        using var temp = new TempDirectory();
+        var factory = new ReceivedFileFactory(temp.Sub(".incoming"), unnamed);
+        using (var file = factory.Create())
+        {
+            file.Append("x"u8, default);
+            file.Complete();
+            Assert.ThrowsAny<IOException>(() => file.Publish(Path.Combine(temp.Path, "gone", "1.2.3.dcm"), flushToDisk: false));
+            Assert.Null(file.PublishedPath);
+        }
+
+        // A missing directory says nothing about linking: the factory still makes unnamed files where it can.
+        Assert.Equal(unnamed && OperatingSystem.IsLinux(), factory.CreatesUnnamedFiles);
+        Assert.Equal([Path.Combine(temp.Path, ".incoming")], Directory.GetFileSystemEntries(temp.Path));
+    }
+
     [Fact]
     public void DisposedFileCannotBePublished()
     {
