@@ -169,7 +169,6 @@ internal sealed class DimseServiceProvider : IAssociationHandler, IDataSetFragme
 
             // Writes go to the page cache: a synchronous write is cheaper than a thread-pool hop.
             store.Write(fragment.Data);
-            store.Length += fragment.Data.Length;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -270,7 +269,8 @@ internal sealed class DimseServiceProvider : IAssociationHandler, IDataSetFragme
 
         public long HeaderLength { get; set; }
 
-        public long Length { get; set; }
+        /// <summary>Data set bytes written so far: what the file holds beyond the header.</summary>
+        public long Length => File is { } file ? file.Length - HeaderLength : 0;
 
         private byte[]? PendingHeader { get; set; }
 

@@ -47,12 +47,12 @@ internal static unsafe partial class LinuxFiles
         return fd;
     }
 
+    /// <summary>The /proc link through which this process reaches its descriptor <paramref name="fd"/>.</summary>
+    public static string ProcPath(int fd) => "/proc/self/fd/" + fd.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>Gives the unnamed file <paramref name="fd"/> the name <paramref name="path"/>; the errno, 0 on success.</summary>
-    public static int Link(int fd, string path)
-    {
-        var source = "/proc/self/fd/" + fd.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return LinkAt(AtFdCwd, source, AtFdCwd, path, AtSymlinkFollow) == 0 ? 0 : Marshal.GetLastPInvokeError();
-    }
+    public static int Link(int fd, string path) =>
+        LinkAt(AtFdCwd, ProcPath(fd), AtFdCwd, path, AtSymlinkFollow) == 0 ? 0 : Marshal.GetLastPInvokeError();
 
     /// <summary>Writes all of <paramref name="first"/> then <paramref name="second"/> at <paramref name="offset"/>.</summary>
     public static void WriteAt(SafeHandle fd, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, long offset)

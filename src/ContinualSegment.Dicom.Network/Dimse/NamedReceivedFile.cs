@@ -64,28 +64,23 @@ internal sealed class NamedReceivedFile : ReceivedFile
     {
         // First next to the destination (a copy when the temporary directory is on another file system), flushed
         // there when asked, then renamed within that directory: the final name appears atomically either way.
-        var beside = destination + "." + Guid.NewGuid().ToString("N") + ".part";
+        var beside = Beside(destination);
         File.Move(_path, beside);
-        try
+        if (flushToDisk)
         {
-            if (flushToDisk)
+            try
             {
                 using var moved = new FileStream(beside, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
                 moved.Flush(flushToDisk: true);
             }
-
-            File.Move(beside, destination, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(beside);
-            throw;
+            catch
+            {
+                File.Delete(beside);
+                throw;
+            }
         }
 
-        if (flushToDisk && LinuxFiles.LibcAvailable)
-        {
-            LinuxFiles.FlushDirectory(System.IO.Path.GetDirectoryName(destination)!);
-        }
+        ReplaceWith(beside, destination);
     }
 
     private protected override void DisposeCore()

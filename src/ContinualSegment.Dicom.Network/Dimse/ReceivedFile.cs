@@ -47,6 +47,12 @@ public abstract class ReceivedFile : IDisposable
 
         var full = System.IO.Path.GetFullPath(destination);
         PublishCore(full, flushToDisk);
+        if (flushToDisk && LinuxFiles.LibcAvailable)
+        {
+            // The new name is durable only once its directory is.
+            LinuxFiles.FlushDirectory(System.IO.Path.GetDirectoryName(full)!);
+        }
+
         PublishedPath = full;
     }
 
@@ -68,7 +74,28 @@ public abstract class ReceivedFile : IDisposable
     /// <summary>Called when the last byte was written, before the handler sees the file.</summary>
     internal abstract void Complete();
 
+    /// <summary>
+    /// Makes the complete file <paramref name="destination"/> (flushing its data first when asked); the directory
+    /// is flushed afterwards by <see cref="Publish"/>.
+    /// </summary>
     private protected abstract void PublishCore(string destination, bool flushToDisk);
+
+    /// <summary>A unique temporary name next to <paramref name="destination"/>, in the same directory.</summary>
+    private protected static string Beside(string destination) => destination + "." + Guid.NewGuid().ToString("N") + ".part";
+
+    /// <summary>Renames <paramref name="beside"/> over <paramref name="destination"/> (atomic); removes it when that fails.</summary>
+    private protected static void ReplaceWith(string beside, string destination)
+    {
+        try
+        {
+            File.Move(beside, destination, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(beside);
+            throw;
+        }
+    }
 
     /// <summary>Releases the file; an unpublished file is removed.</summary>
     private protected abstract void DisposeCore();

@@ -19,7 +19,7 @@ internal sealed class UnnamedReceivedFile : ReceivedFile
     {
         _handle = handle;
         _linkingRefused = linkingRefused;
-        _readPath = "/proc/self/fd/" + handle.Descriptor.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _readPath = LinuxFiles.ProcPath(handle.Descriptor);
     }
 
     public override string Path
@@ -79,11 +79,6 @@ internal sealed class UnnamedReceivedFile : ReceivedFile
             {
                 throw LinuxFiles.Failure(errno, $"store the received file as {destination}");
             }
-
-            if (flushToDisk)
-            {
-                LinuxFiles.FlushDirectory(System.IO.Path.GetDirectoryName(destination)!);
-            }
         }
         finally
         {
@@ -136,20 +131,5 @@ internal sealed class UnnamedReceivedFile : ReceivedFile
         }
 
         ReplaceWith(beside, destination);
-    }
-
-    private static string Beside(string destination) => destination + "." + Guid.NewGuid().ToString("N") + ".part";
-
-    private static void ReplaceWith(string beside, string destination)
-    {
-        try
-        {
-            File.Move(beside, destination, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(beside);
-            throw;
-        }
     }
 }
