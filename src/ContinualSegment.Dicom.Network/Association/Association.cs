@@ -608,6 +608,9 @@ public sealed class Association : IAsyncDisposable
         return accepted;
     }
 
+    /// <summary>The answer to a request that arrives while the server's association limit is reached.</summary>
+    internal static AssociateRejectPdu OverLimitReject { get; } = new(AssociateRejectResult.Transient, AssociateRejectSource.ServiceProviderPresentation, AssociateRejectReasons.LocalLimitExceeded);
+
     private AssociateRejectPdu? ProviderCheck(AssociateRequestPdu request)
     {
         if ((request.ProtocolVersion & 1) == 0)
@@ -617,7 +620,7 @@ public sealed class Association : IAsyncDisposable
 
         if (_overLimit)
         {
-            return new AssociateRejectPdu(AssociateRejectResult.Transient, AssociateRejectSource.ServiceProviderPresentation, AssociateRejectReasons.LocalLimitExceeded);
+            return OverLimitReject;
         }
 
         return null;

@@ -25,7 +25,7 @@ public sealed class AssociationRejectedException : Exception
 
     /// <summary>Creates the exception for a received A-ASSOCIATE-RJ.</summary>
     public AssociationRejectedException(AssociateRejectPdu reject)
-        : base(reject is null ? "The association was rejected." : $"Association {AssociateRejectReasons.Describe(reject.Result, reject.Source, reject.Reason)}.")
+        : base(reject is null ? "The association was rejected." : $"Association {reject.Describe()}.")
     {
         ArgumentNullException.ThrowIfNull(reject);
         Reject = reject;

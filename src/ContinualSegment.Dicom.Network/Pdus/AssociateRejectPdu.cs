@@ -5,4 +5,7 @@ public sealed record AssociateRejectPdu(AssociateRejectResult Result, AssociateR
 {
     /// <inheritdoc />
     public override PduType Type => PduType.AssociateReject;
+
+    /// <summary>What this reject means, in words (<see cref="AssociateRejectReasons.Describe"/>).</summary>
+    public string Describe() => AssociateRejectReasons.Describe(Result, Source, Reason);
 }

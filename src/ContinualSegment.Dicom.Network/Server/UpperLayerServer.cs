@@ -180,7 +180,7 @@ public sealed class UpperLayerServer : IAsyncDisposable
                 return;
             }
 
-            Report(peer, $"the limit of {_options.MaxAssociations} associations is reached: its request is rejected (transient) by the service-provider (presentation): local limit exceeded");
+            Report(peer, $"the limit of {_options.MaxAssociations} associations is reached: its request is {Association.OverLimitReject.Describe()}");
         }
 
         socket.NoDelay = true;

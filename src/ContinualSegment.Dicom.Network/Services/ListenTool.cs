@@ -14,20 +14,24 @@ public static class ListenTool
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(output);
 
-        // One line per instance, written on the association's own thread: a lock held only for the write, so a
-        // busy moment on another association never turns into a thread-pool hop.
+        // One line per instance, association decision or refused connection, written on the association's own thread:
+        // a lock held only for the write, so a busy moment on another association never turns into a thread-pool hop.
         var writeLock = new Lock();
+        void Report(string line)
+        {
+            lock (writeLock)
+            {
+                output.WriteLine(line);
+            }
+        }
+
         var scp = new StorageScp(new StorageScpOptions
         {
             OutputDirectory = options.OutputDirectory,
             Fsync = options.Fsync,
             InstanceStored = (context, path, ct) =>
             {
-                lock (writeLock)
-                {
-                    output.WriteLine($"Stored {path} from {context.CallingAeTitle} ({context.TransferSyntaxUid})");
-                }
-
+                Report($"Stored {path} from {context.CallingAeTitle} ({context.TransferSyntaxUid})");
                 return ValueTask.CompletedTask;
             },
         });
@@ -40,23 +44,11 @@ public static class ListenTool
                     Port = options.Port,
                     MaxAssociations = options.MaxAssociations,
                     Tls = options.Tls,
-                    ConnectionRefused = refusal =>
-                    {
-                        lock (writeLock)
-                        {
-                            output.WriteLine($"Refused a connection from {refusal.RemoteEndPoint?.ToString() ?? "an unknown peer"}: {refusal.Reason}");
-                        }
-                    },
+                    ConnectionRefused = refusal => Report($"Refused a connection from {refusal.RemoteEndPoint?.ToString() ?? "an unknown peer"}: {refusal.Reason}"),
                 },
                 TempDirectory = Path.Combine(scp.OutputDirectory, ".incoming"),
             },
-            new ReportingAcceptor(new AssociationNegotiator(DicomAcceptancePolicies.Storage(options.AeTitle)), line =>
-            {
-                lock (writeLock)
-                {
-                    output.WriteLine(line);
-                }
-            }),
+            new ReportingAcceptor(new AssociationNegotiator(DicomAcceptancePolicies.Storage(options.AeTitle)), Report),
             scp);
         await using (server.ConfigureAwait(false))
         {

@@ -15,7 +15,7 @@ internal sealed class ReportingAcceptor(IAssociationAcceptor inner, Action<strin
         var who = string.Create(CultureInfo.InvariantCulture, $"from {context.RemoteEndPoint?.ToString() ?? "an unknown peer"} ({request.CallingAeTitle} calling {request.CalledAeTitle})");
         if (decision.Reject is { } reject)
         {
-            report($"Association {who} {AssociateRejectReasons.Describe(reject.Result, reject.Source, reject.Reason)}");
+            report($"Association {who} {reject.Describe()}");
         }
         else if (decision.Accept is { } accept)
         {
