@@ -62,11 +62,11 @@ public sealed class IngestBenchmark
     private async Task<IReadOnlyDictionary<string, double>> RunCasesAsync(CancellationToken cancellationToken)
     {
         var files = await SeriesFilesAsync(cancellationToken).ConfigureAwait(false);
-        var megabytes = files.Sum(f => new FileInfo(f).Length) / 1e6;
-        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"series: {files.Count} files, {megabytes:0.0} MB")).ConfigureAwait(false);
         var bytes = files.Sum(f => new FileInfo(f).Length);
-        var received = _receivedRoot ??= ReceivedRoot(bytes);
-        await output.WriteLineAsync($"receivers: storescp (no fsync, writes each file under its final name) and ours (no fsync, the file named when complete), both writing under {received}; each started once per case, files removed between runs").ConfigureAwait(false);
+        var megabytes = bytes / 1e6;
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"series: {files.Count} files, {megabytes:0.0} MB")).ConfigureAwait(false);
+        var received = _receivedRoot = ReceivedRoot(bytes);
+        await output.WriteLineAsync($"receivers: storescp (no fsync, writes each file under its final name) and ours (no fsync, the file named when complete), both writing under {received}; ours started once, storescp once per case, files removed between runs").ConfigureAwait(false);
 
         // Our receiver runs for the whole benchmark, as a node's does; storescp is started per case (--fork or not).
         var oursDirectory = FreshDirectory("ours");
