@@ -20,6 +20,21 @@ internal static class DimseTestSupport
         return path;
     }
 
+    /// <summary>
+    /// A C-STORE-RQ command set for a CT image with a data set (message ID 1, medium priority), without its Affected
+    /// SOP Instance UID, which each test sets its own way.
+    /// </summary>
+    public static DimseCommandSet CtStoreCommand()
+    {
+        var command = new DimseCommandSet();
+        command.SetUid(DimseCommandSet.AffectedSopClassUid, DicomUids.CTImageStorage);
+        command.SetUInt16(DimseCommandSet.CommandField, (ushort)DimseCommandField.CStoreRequest);
+        command.SetUInt16(DimseCommandSet.MessageId, 1);
+        command.SetUInt16(DimseCommandSet.Priority, 0);
+        command.SetUInt16(DimseCommandSet.CommandDataSetType, 0);
+        return command;
+    }
+
     /// <summary>A port that was free a moment ago (bind port 0, read it, release it).</summary>
     public static int FreePort()
     {

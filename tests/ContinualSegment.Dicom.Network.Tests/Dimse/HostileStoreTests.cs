@@ -23,12 +23,7 @@ public sealed class HostileStoreTests
         };
         await using var association = await Association.ConnectAsync("127.0.0.1", server.Port, request, handler);
 
-        var command = new DimseCommandSet();
-        command.SetUid(DimseCommandSet.AffectedSopClassUid, DicomUids.CTImageStorage);
-        command.SetUInt16(DimseCommandSet.CommandField, (ushort)DimseCommandField.CStoreRequest);
-        command.SetUInt16(DimseCommandSet.MessageId, 1);
-        command.SetUInt16(DimseCommandSet.Priority, 0);
-        command.SetUInt16(DimseCommandSet.CommandDataSetType, 0);
+        var command = DimseTestSupport.CtStoreCommand();
         command.SetRaw(DimseCommandSet.AffectedSopInstanceUid, Encoding.ASCII.GetBytes(instanceUid));
         var dataSet = DicomDatasetWriter.ToBytes(DicomFile.Open(DimseTestSupport.TestFile("CT_small.dcm")).Dataset, DicomTransferSyntax.ImplicitVRLittleEndian);
         try

@@ -22,12 +22,7 @@ public sealed class InterruptedStoreTests
             await peer.SendAsync(RawPdu.AssociateRq(contexts: (1, DicomUids.CTImageStorage, [DicomUids.ImplicitVRLittleEndian])));
             await peer.ExpectAsync(0x02);
 
-            var command = new DimseCommandSet();
-            command.SetUid(DimseCommandSet.AffectedSopClassUid, DicomUids.CTImageStorage);
-            command.SetUInt16(DimseCommandSet.CommandField, (ushort)DimseCommandField.CStoreRequest);
-            command.SetUInt16(DimseCommandSet.MessageId, 1);
-            command.SetUInt16(DimseCommandSet.Priority, 0);
-            command.SetUInt16(DimseCommandSet.CommandDataSetType, 0);
+            var command = DimseTestSupport.CtStoreCommand();
             command.SetUid(DimseCommandSet.AffectedSopInstanceUid, "1.2.826.0.1.3680043.2.1125.1.1");
             await peer.SendAsync(RawPdu.PData(1, command: true, last: true, command.Encode()));
 
