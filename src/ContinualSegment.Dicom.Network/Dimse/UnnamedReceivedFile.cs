@@ -116,8 +116,9 @@ internal sealed class UnnamedReceivedFile : ReceivedFile
     private void CopyTo(string destination, bool flushToDisk)
     {
         var beside = Beside(destination);
-        using (var target = new FileStream(beside, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+        try
         {
+            using var target = new FileStream(beside, FileMode.CreateNew, FileAccess.Write, FileShare.None);
             var buffer = new byte[1 << 20];
             long offset = 0;
             int read;
@@ -128,6 +129,12 @@ internal sealed class UnnamedReceivedFile : ReceivedFile
             }
 
             target.Flush(flushToDisk);
+        }
+        catch
+        {
+            // A copy cut short (a full disk) leaves no partial file next to the destination.
+            File.Delete(beside);
+            throw;
         }
 
         ReplaceWith(beside, destination);
