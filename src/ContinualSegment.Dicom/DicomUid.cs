@@ -92,6 +92,37 @@ public static class DicomUid
         return "2.25." + new BigInteger(bytes, isUnsigned: true, isBigEndian: true).ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// Namespace of the name-based UIDs this product derives (<see cref="FromName(string)"/>). Fixed for ever: changing it
+    /// would give every derived UID (phantom series, result objects of a job) a new value.
+    /// </summary>
+    public static readonly Guid NameNamespace = new("5d0c5a8e-2b9f-4f7e-9a55-0e3c6b1f7d42");
+
+    /// <summary>
+    /// The name-based UID of <paramref name="name"/> in this product's namespace: the same name always gives the same UID,
+    /// different names practically never the same (RFC 4122 version 5 UUID, written as a 2.25 UID).
+    /// </summary>
+    public static string FromName(string name) => FromName(NameNamespace, name);
+
+    /// <summary>The RFC 4122 version 5 (SHA-1, name-based) UUID of <paramref name="name"/> in <paramref name="namespaceId"/>, as a 2.25 UID.</summary>
+    public static string FromName(Guid namespaceId, string name) => FromUuid(NameBasedUuid(namespaceId, name));
+
+    /// <summary>The RFC 4122 version 5 UUID of <paramref name="name"/> (UTF-8) in <paramref name="namespaceId"/>.</summary>
+    public static Guid NameBasedUuid(Guid namespaceId, string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var nameBytes = System.Text.Encoding.UTF8.GetBytes(name);
+        var input = new byte[16 + nameBytes.Length];
+        _ = namespaceId.TryWriteBytes(input, bigEndian: true, out _);
+        nameBytes.CopyTo(input, 16);
+#pragma warning disable CA5350 // RFC 4122 version 5 is defined on SHA-1; this is naming, not security.
+        var hash = SHA1.HashData(input);
+#pragma warning restore CA5350
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x50); // version 5
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80); // RFC 4122 variant
+        return new Guid(hash.AsSpan(0, 16), bigEndian: true);
+    }
+
     private static string RandomUuidDecimal()
     {
         Span<byte> bytes = stackalloc byte[16];

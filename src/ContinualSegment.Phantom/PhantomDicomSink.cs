@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using ContinualSegment.Dicom;
 using ContinualSegment.Imaging.Export;
 
@@ -44,9 +42,6 @@ public sealed class PhantomDicomSink : IPhantomCaseSink
         await CtSeriesWriter.WriteAsync(phantomCase.Image, Metadata(phantomCase), directory, cancellationToken).ConfigureAwait(false);
     }
 
-    private static string StableUid(ulong key, string purpose)
-    {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"cseg-phantom/{key}/{purpose}"));
-        return DicomUid.FromUuid(new Guid(hash.AsSpan(0, 16)));
-    }
+    private static string StableUid(ulong key, string purpose) =>
+        DicomUid.FromName(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"cseg-phantom/{key}/{purpose}"));
 }

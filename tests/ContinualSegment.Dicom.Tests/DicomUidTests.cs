@@ -87,4 +87,25 @@ public class DicomUidTests
         Assert.All(needed, uid => Assert.True(DicomUid.IsValid(uid)));
         Assert.Equal("1.2.840.10008.5.1.4.1.1.2", DicomUids.LookupByKeyword("CTImageStorage")!.Uid);
     }
+
+    [Fact]
+    public void Name_based_uuids_follow_RFC_4122_version_5()
+    {
+        // The RFC's DNS namespace; the expected value is what every RFC 4122 implementation gives for this name.
+        var dns = new Guid("6ba7b810-9dad-11d1-80b4-00c04fd430c8");
+        Assert.Equal(new Guid("886313e1-3b8a-5372-9b90-0c9aee199e5d"), DicomUid.NameBasedUuid(dns, "python.org"));
+    }
+
+    [Fact]
+    public void Name_based_uids_are_stable_valid_and_distinct()
+    {
+        var a = DicomUid.FromName("job/42/seg");
+        Assert.Equal(a, DicomUid.FromName("job/42/seg"));
+        Assert.NotEqual(a, DicomUid.FromName("job/42/rtstruct"));
+        Assert.StartsWith("2.25.", a, StringComparison.Ordinal);
+        Assert.True(DicomUid.IsValid(a), a);
+        var uuid = DicomUid.NameBasedUuid(DicomUid.NameNamespace, "job/42/seg");
+        Assert.Equal(DicomUid.FromUuid(uuid), a);
+        Assert.Equal('5', uuid.ToString()[14]);
+    }
 }

@@ -208,7 +208,7 @@ public static class SegmentationWriter
         ds.AddOrUpdate(new DicomSequence(DicomTags.SegmentSequence, segments.Select(s => SegmentItem(s.Input.Description, s.Number, sopInstance))));
 
         // Multi-frame Dimension module: segment number, then position.
-        string dimensionUid = DerivedUid.From(sopInstance + "/dimensions");
+        string dimensionUid = DicomUid.FromName(sopInstance + "/dimensions");
         ds.AddOrUpdate(new DicomSequence(DicomTags.DimensionOrganizationSequence, Item(Text(DicomTags.DimensionOrganizationUID, DicomVR.UI, dimensionUid))));
         ds.AddOrUpdate(DicomTags.DimensionOrganizationType, DicomVR.CS, "3D");
         ds.AddOrUpdate(new DicomSequence(
@@ -575,7 +575,7 @@ public static class SegmentationWriter
         if (!string.IsNullOrEmpty(d.TrackingId))
         {
             item.Add(Text(DicomTags.TrackingID, DicomVR.UT, d.TrackingId));
-            item.Add(Text(DicomTags.TrackingUID, DicomVR.UI, d.TrackingUid ?? DerivedUid.From(sopInstance + "/tracking/" + d.TrackingId)));
+            item.Add(Text(DicomTags.TrackingUID, DicomVR.UI, d.TrackingUid ?? DicomUid.FromName(sopInstance + "/tracking/" + d.TrackingId)));
         }
 
         return item;

@@ -4,6 +4,7 @@ using ContinualSegment.Model.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using ContinualSegment.Dicom.IO;
 
 namespace ContinualSegment.Model.Datasets;
 
@@ -149,11 +150,11 @@ public sealed class PatchTrainingLoop
         Directory.CreateDirectory(directory);
         if (trainEncoder)
         {
-            bank.Encoder.save(Path.Combine(directory, "encoder.bin"));
+            DurableFile.ReplaceFromPath(Path.Combine(directory, "encoder.bin"), temporary => bank.Encoder.save(temporary));
         }
 
-        decoder.save(Path.Combine(directory, "decoder.bin"));
-        optimizer.save_state_dict(Path.Combine(directory, "optimizer.bin"));
+        DurableFile.ReplaceFromPath(Path.Combine(directory, "decoder.bin"), temporary => decoder.save(temporary));
+        DurableFile.ReplaceFromPath(Path.Combine(directory, "optimizer.bin"), temporary => optimizer.save_state_dict(temporary));
         new TrainingCheckpoint
         {
             DecoderId = decoderId,

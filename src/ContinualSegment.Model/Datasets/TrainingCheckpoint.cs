@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ContinualSegment.Model.Training;
+using ContinualSegment.Dicom.IO;
 
 namespace ContinualSegment.Model.Datasets;
 
@@ -94,8 +95,6 @@ public sealed record TrainingCheckpoint
     {
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, StateFileName);
-        var temp = path + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(this, Json));
-        File.Move(temp, path, overwrite: true);
+        DurableFile.WriteAllText(path, JsonSerializer.Serialize(this, Json));
     }
 }

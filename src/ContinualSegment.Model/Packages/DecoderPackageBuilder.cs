@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
+using ContinualSegment.Dicom.IO;
 
 namespace ContinualSegment.Model.Packages;
 
@@ -60,35 +61,23 @@ public static class DecoderPackageBuilder
         var fullOutput = Path.GetFullPath(outputPath);
         var directory = Path.GetDirectoryName(fullOutput)!;
         Directory.CreateDirectory(directory);
-        var temp = Path.Combine(directory, $".{Path.GetFileName(fullOutput)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, useAsync: true))
+        await DurableFile.ReplaceAsync(fullOutput, async (stream, ct) =>
             {
                 using (var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true))
                 {
-                    await WriteEntryAsync(zip, DecoderPackageLayout.ManifestEntry, manifestBytes, CompressionLevel.Optimal, cancellationToken).ConfigureAwait(false);
+                    await WriteEntryAsync(zip, DecoderPackageLayout.ManifestEntry, manifestBytes, CompressionLevel.Optimal, ct).ConfigureAwait(false);
                     if (signatureBytes is not null)
                     {
-                        await WriteEntryAsync(zip, DecoderPackageLayout.SignatureEntry, signatureBytes, CompressionLevel.Optimal, cancellationToken).ConfigureAwait(false);
+                        await WriteEntryAsync(zip, DecoderPackageLayout.SignatureEntry, signatureBytes, CompressionLevel.Optimal, ct).ConfigureAwait(false);
                     }
 
                     for (var i = 0; i < ordered.Count; i++)
                     {
-                        await CopyFileEntryAsync(zip, files[i], ordered[i].SourcePath, cancellationToken).ConfigureAwait(false);
+                        await CopyFileEntryAsync(zip, files[i], ordered[i].SourcePath, ct).ConfigureAwait(false);
                     }
                 }
-
-                await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, fullOutput, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
+            },
+            cancellationToken).ConfigureAwait(false);
 
         return final;
     }

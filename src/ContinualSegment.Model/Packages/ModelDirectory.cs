@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ContinualSegment.Dicom.IO;
 
 namespace ContinualSegment.Model.Packages;
 
@@ -321,7 +322,7 @@ public sealed class ModelDirectory
             }
         }
 
-        foreach (var file in Directory.EnumerateFiles(DecodersDirectory, ".state-*.tmp"))
+        foreach (var file in Directory.EnumerateFiles(DecodersDirectory, $".{DecoderPackageLayout.StateFile}.*.tmp"))
         {
             File.Delete(file);
         }
@@ -365,22 +366,7 @@ public sealed class ModelDirectory
             ["enabled"] = new JsonArray(enabled.Order(StringComparer.Ordinal).Select(id => (JsonNode)JsonValue.Create(id)).ToArray()),
         };
         var bytes = System.Text.Encoding.UTF8.GetBytes(state.ToJsonString(StateJsonOptions) + "\n");
-        var temp = Path.Combine(DecodersDirectory, $".state-{Guid.NewGuid():N}.tmp");
-        try
-        {
-            await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, useAsync: true))
-            {
-                await stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
-                await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, StatePath, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
+        await DurableFile.ReplaceAsync(StatePath, (stream, ct) => stream.WriteAsync(bytes, ct).AsTask(), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<FileStream> AcquireLockAsync(CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using ContinualSegment.Model.BodyPart;
 using ContinualSegment.Model.Networks;
 using ContinualSegment.Model.Plans;
+using ContinualSegment.Dicom.IO;
 
 namespace ContinualSegment.Model.Persistence;
 
@@ -54,10 +55,10 @@ public static class ModelStore
         var stamped = plan with { EncoderFingerprint = fingerprint, Decoders = decoders };
         ModelPlanSerializer.Validate(stamped);
         Directory.CreateDirectory(Path.Combine(directory, DecoderFolderName));
-        bank.Encoder.save(Path.Combine(directory, EncoderFileName));
+        DurableFile.ReplaceFromPath(Path.Combine(directory, EncoderFileName), temporary => bank.Encoder.save(temporary));
         foreach (var d in decoders)
         {
-            bank.GetDecoder(d.Id).save(DecoderPath(directory, d.Id));
+            DurableFile.ReplaceFromPath(DecoderPath(directory, d.Id), temporary => bank.GetDecoder(d.Id).save(temporary));
         }
 
         ModelPlanSerializer.Save(stamped, Path.Combine(directory, PlanFileName));
@@ -92,7 +93,7 @@ public static class ModelStore
         var updated = plan with { Decoders = [.. plan.Decoders, entry] };
         ModelPlanSerializer.Validate(updated);
         Directory.CreateDirectory(Path.Combine(directory, DecoderFolderName));
-        decoder.save(DecoderPath(directory, decoderId));
+        DurableFile.ReplaceFromPath(DecoderPath(directory, decoderId), temporary => decoder.save(temporary));
         ModelPlanSerializer.Save(updated, planPath);
         return updated;
     }
@@ -187,9 +188,7 @@ public static class ModelStore
         var updated = plan with { BodyPart = section };
         ModelPlanSerializer.Validate(updated);
         var path = Path.Combine(directory, BodyPartFileName);
-        var tmp = path + ".tmp";
-        regressor.save(tmp);
-        File.Move(tmp, path, overwrite: true);
+        DurableFile.ReplaceFromPath(path, temporary => regressor.save(temporary));
         ModelPlanSerializer.Save(updated, planPath);
         return updated;
     }

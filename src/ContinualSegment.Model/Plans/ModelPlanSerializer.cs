@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
+using ContinualSegment.Dicom.IO;
 
 namespace ContinualSegment.Model.Plans;
 
@@ -77,14 +78,12 @@ public static partial class ModelPlanSerializer
         }
     }
 
-    /// <summary>Validates and writes the plan to <paramref name="path"/> (via a temporary file and rename).</summary>
+    /// <summary>Validates and writes the plan to <paramref name="path"/> (atomically and durably: <see cref="DurableFile"/>).</summary>
     public static void Save(ModelPlan plan, string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var json = ToJson(plan);
-        var tmp = path + ".tmp";
-        File.WriteAllText(tmp, json);
-        File.Move(tmp, path, overwrite: true);
+        DurableFile.WriteAllText(path, json);
     }
 
     /// <summary>Checks every rule of the format; throws on the first violation.</summary>

@@ -6,6 +6,7 @@ using ContinualSegment.Model.Plans;
 using ContinualSegment.Model.Training;
 using TorchSharp;
 using static TorchSharp.torch;
+using ContinualSegment.Dicom.IO;
 
 namespace ContinualSegment.Model.Trimming;
 
@@ -95,9 +96,7 @@ public static class DecoderTrimmer
         ModelPlanSerializer.Validate(updated);
         var weights = ModelStore.DecoderPath(modelDirectory, entry.Id);
         Directory.CreateDirectory(Path.GetDirectoryName(weights)!);
-        var temporary = weights + ".tmp";
-        outcome.Student.save(temporary);
-        File.Move(temporary, weights, overwrite: true);
+        DurableFile.ReplaceFromPath(weights, temporary => outcome.Student.save(temporary));
         ModelPlanSerializer.Save(updated, planPath);
         return updated;
     }
