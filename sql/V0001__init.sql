@@ -26,7 +26,8 @@ create table studies (
 );
 
 -- A series is 'receiving' while instances arrive, 'complete' after its quiet period, then 'queued'
--- (a job was made), 'unmatched' (no routing rule took it) or 'rejected' (a rule refused it: reason kept).
+-- (a job was made), 'unmatched' (no routing rule took it), 'rejected' (a rule refused it: reason kept) or
+-- 'ignored' (it grew after completion and the growth policy says to record, not re-run).
 create table series (
     id                  bigint generated always as identity primary key,
     series_instance_uid text not null unique,
@@ -38,7 +39,7 @@ create table series (
     calling_ae          text not null,
     called_ae           text not null,
     state               text not null default 'receiving'
-                        check (state in ('receiving', 'complete', 'queued', 'unmatched', 'rejected')),
+                        check (state in ('receiving', 'complete', 'queued', 'unmatched', 'rejected', 'ignored')),
     state_reason        text not null default '',
     instance_count      integer not null default 0,
     content_version     integer not null default 0,   -- bumped when instances arrive after completion
