@@ -1,0 +1,10 @@
+using Microsoft.Extensions.Logging;
+
+namespace ContinualSegment.Node.Routing;
+
+/// <summary>Log messages of routing (event ids 11100-11199, in the ingest block).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 11100, Level = LogLevel.Information, Message = "Series {SeriesInstanceUid} complete: {State} {Reason}")]
+    public static partial void SeriesCompleted(ILogger logger, string seriesInstanceUid, string state, string reason);
+}

@@ -1,0 +1,163 @@
+using System.Globalization;
+using Dapper;
+using ContinualSegment.Node.Audit;
+using ContinualSegment.Node.Queue;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace ContinualSegment.Node.Routing;
+
+/// <summary>
+/// Finds series whose quiet period has passed (no instance for the sender's quiet period), routes each, and records the
+/// decision: a job for its current content (one per content version, so the same content is never worked twice), or the
+/// reason it is not segmented. A series that grew after it was complete is segmented again or only recorded, as the
+/// growth policy says. Several node processes may run this at once: series are taken with SKIP LOCKED.
+/// </summary>
+public sealed class SeriesCompleter
+{
+    private readonly NpgsqlDataSource dataSource;
+    private readonly RoutingOptions options;
+    private readonly Router router;
+    private readonly JobQueue queue;
+    private readonly AuditWriter audit;
+    private readonly TimeProvider time;
+    private readonly ILogger logger;
+
+    /// <summary>Creates the completer.</summary>
+    public SeriesCompleter(NpgsqlDataSource dataSource, RoutingOptions options, Router router, JobQueue queue, TimeProvider? time = null, ILogger<SeriesCompleter>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(router);
+        ArgumentNullException.ThrowIfNull(queue);
+        this.dataSource = dataSource;
+        this.options = options;
+        this.router = router;
+        this.queue = queue;
+        this.time = time ?? TimeProvider.System;
+        audit = new AuditWriter(this.time);
+        this.logger = logger ?? NullLogger<SeriesCompleter>.Instance;
+    }
+
+    /// <summary>Completes every series that has been quiet long enough; returns how many were decided.</summary>
+    public async Task<int> CompleteQuietSeriesAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var shortest = options.QuietPeriodSecondsByCallingAe.Values.Append(options.QuietPeriodSeconds).Min();
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                var candidates = await connection.QueryAsync<QuietSeries>(new CommandDefinition(
+                    """
+                    select s.id as Id, s.series_instance_uid as SeriesInstanceUid, st.study_instance_uid as StudyInstanceUid, s.calling_ae as CallingAe,
+                           s.called_ae as CalledAe, s.modality as Modality, s.body_part as BodyPart, s.series_description as SeriesDescription,
+                           s.slice_thickness as SliceThickness, s.content_version as ContentVersion, s.last_received_at as LastReceivedAt,
+                           (select count(*) from instances i where i.series_ref = s.id and i.processable)::int as ImageCount,
+                           exists (select 1 from jobs j where j.series_ref = s.id) as HadJob
+                    from series s join studies st on st.id = s.study_ref
+                    where s.state = 'receiving' and s.last_received_at <= @cutoff
+                    order by s.last_received_at
+                    for update of s skip locked
+                    """,
+                    new { cutoff = now - TimeSpan.FromSeconds(shortest) },
+                    transaction,
+                    cancellationToken: cancellationToken)).ConfigureAwait(false);
+                var decided = 0;
+                foreach (var series in candidates)
+                {
+                    if (new DateTimeOffset(DateTime.SpecifyKind(series.LastReceivedAt, DateTimeKind.Utc)) > now - options.QuietPeriodFor(series.CallingAe))
+                    {
+                        continue;
+                    }
+
+                    await DecideAsync(transaction, series, cancellationToken).ConfigureAwait(false);
+                    decided++;
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return decided;
+            }
+        }
+    }
+
+    private async Task DecideAsync(NpgsqlTransaction transaction, QuietSeries series, CancellationToken cancellationToken)
+    {
+        string state;
+        string reason;
+        if (series.HadJob && options.GrowthPolicy == SeriesGrowthPolicy.Ignore)
+        {
+            state = "ignored";
+            reason = string.Create(CultureInfo.InvariantCulture, $"grew after completion (content version {series.ContentVersion}); growth policy Ignore");
+        }
+        else
+        {
+            var decision = router.Route(new SeriesFacts(series.CallingAe, series.CalledAe, series.Modality, series.BodyPart, series.SeriesDescription, series.SliceThickness, series.ImageCount));
+            (state, reason) = decision.Verdict switch
+            {
+                RoutingVerdict.Segment => ("queued", string.Empty),
+                RoutingVerdict.Rejected => ("rejected", decision.Reason),
+                _ => ("unmatched", decision.Reason),
+            };
+            if (decision.Verdict == RoutingVerdict.Segment)
+            {
+                await queue.EnqueueAsync(
+                    transaction,
+                    new JobRequest(series.Id, series.ContentVersion, decision.Rule, decision.Outputs, decision.Destinations) { Decoders = decision.Decoders },
+                    cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await transaction.Connection!.ExecuteAsync(new CommandDefinition(
+            "update series set state = @state, state_reason = @reason, completed_at = @now where id = @Id",
+            new { state, reason, now = time.GetUtcNow(), series.Id },
+            transaction,
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var outcome = state == "queued" ? AuditOutcome.Success : AuditOutcome.Warning;
+        await audit.WriteAsync(
+            transaction,
+            new AuditEvent("node", $"series.{state}", outcome)
+            {
+                ObjectType = "series",
+                ObjectId = series.SeriesInstanceUid,
+                CallingAe = series.CallingAe,
+                CalledAe = series.CalledAe,
+                StudyInstanceUid = series.StudyInstanceUid,
+                Detail = reason.Length > 0 ? reason : string.Create(CultureInfo.InvariantCulture, $"{series.ImageCount} images, content version {series.ContentVersion}"),
+            },
+            cancellationToken).ConfigureAwait(false);
+        Log.SeriesCompleted(logger, series.SeriesInstanceUid, state, reason);
+    }
+
+    private sealed class QuietSeries
+    {
+        public long Id { get; set; }
+
+        public string SeriesInstanceUid { get; set; } = string.Empty;
+
+        public string StudyInstanceUid { get; set; } = string.Empty;
+
+        public string CallingAe { get; set; } = string.Empty;
+
+        public string CalledAe { get; set; } = string.Empty;
+
+        public string Modality { get; set; } = string.Empty;
+
+        public string BodyPart { get; set; } = string.Empty;
+
+        public string SeriesDescription { get; set; } = string.Empty;
+
+        public double? SliceThickness { get; set; }
+
+        public int ContentVersion { get; set; }
+
+        public DateTime LastReceivedAt { get; set; }
+
+        public int ImageCount { get; set; }
+
+        public bool HadJob { get; set; }
+    }
+}
