@@ -1,4 +1,4 @@
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Dicom.Network.Storage;
 
 /// <summary>
 /// Creates the files C-STORE data sets are streamed into, in one directory (which must be on the file system of

@@ -1,6 +1,6 @@
 using Microsoft.Win32.SafeHandles;
 
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Dicom.Network.Storage;
 
 /// <summary>
 /// A received file written under a unique temporary name and renamed when published: where unnamed files are not

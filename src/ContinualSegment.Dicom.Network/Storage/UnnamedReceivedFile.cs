@@ -1,4 +1,4 @@
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Dicom.Network.Storage;
 
 /// <summary>
 /// A received file created with <c>O_TMPFILE</c>: it has no directory entry while it is written, so creating it
