@@ -54,7 +54,7 @@ public sealed class DicomClient : IAsyncDisposable
             PresentationContexts = contexts,
             UserInformation = new UserInformation { UserIdentity = options.UserIdentity },
         };
-        var tls = options.Tls is null ? null : DicomTlsContext.Create(options.Tls, isServer: false);
+        var tls = options.Tls is null ? null : DicomTlsContext.Create(options.Tls, isServer: false, options.UpperLayer.TimeProvider);
         try
         {
             var association = await Association.ConnectAsync(options.Host, options.Port, request, handler, options.UpperLayer, tls, cancellationToken).ConfigureAwait(false);
@@ -276,7 +276,7 @@ public sealed class DicomClient : IAsyncDisposable
                 var status = response.Status;
                 if (status.IsFailure && attempt < _options.MaxStoreAttempts && _options.StoreRetryPolicy is { } retry && retry(status, attempt))
                 {
-                    await Task.Delay(_options.RetryDelay, cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(_options.RetryDelay, _options.UpperLayer.TimeProvider, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
@@ -442,8 +442,8 @@ public sealed class DicomClient : IAsyncDisposable
     private async Task<(T Message, ReadOnlyMemory<byte>? DataSet)> ReceiveResponseAsync<T>(ushort messageId, CancellationToken cancellationToken)
         where T : DimseResponse
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.DimseTimeout);
+        using var timeout = new CancellationTokenSource(_options.DimseTimeout, _options.UpperLayer.TimeProvider);
+        using var link = cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), timeout);
         DimseReceivedMessage received;
         try
         {
@@ -481,7 +481,7 @@ public sealed class DicomClient : IAsyncDisposable
 
     private async Task CancelAndDrainAsync(byte contextId, ushort messageId)
     {
-        using var timeout = new CancellationTokenSource(_options.CancelTimeout);
+        using var timeout = new CancellationTokenSource(_options.CancelTimeout, _options.UpperLayer.TimeProvider);
         try
         {
             await SendAsync(contextId, new CCancelRequest { MessageIdBeingRespondedTo = messageId }, null, timeout.Token).ConfigureAwait(false);

@@ -42,40 +42,15 @@ public sealed class PduReader
 
     private int Buffered => _end - _start;
 
+    /// <summary>Length of the last PDU read, header included.</summary>
+    internal int LastPduLength { get; private set; }
+
     /// <summary>
     /// Reads the next PDU. Returns null when the stream ends cleanly on a PDU boundary; throws
     /// <see cref="EndOfStreamException"/> when it ends inside a PDU and <see cref="PduFormatException"/> for a
     /// malformed, unrecognized or oversized PDU.
     /// </summary>
-    public async ValueTask<Pdu?> ReadAsync(CancellationToken cancellationToken)
-    {
-        while (Buffered < PduCodec.HeaderLength)
-        {
-            MakeRoom(PduCodec.HeaderLength);
-            var got = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
-            if (got == 0)
-            {
-                return EndInsideHeader();
-            }
-
-            _end += got;
-        }
-
-        var length = TakeHeader(out var type);
-        while (Buffered < length)
-        {
-            MakeRoom(length);
-            var got = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
-            if (got == 0)
-            {
-                throw new EndOfStreamException($"The connection closed inside a PDU body of {length} bytes.");
-            }
-
-            _end += got;
-        }
-
-        return TakeBody(type, length);
-    }
+    public ValueTask<Pdu?> ReadAsync(CancellationToken cancellationToken) => ReadCoreAsync(blocking: false, cancellationToken);
 
     /// <summary>
     /// Reads the next PDU, blocking the calling thread; same results and exceptions as <see cref="ReadAsync"/>.
@@ -83,32 +58,43 @@ public sealed class PduReader
     /// </summary>
     public Pdu? Read()
     {
+        // A blocking read completes before it returns: the value task is already finished.
+        var pending = ReadCoreAsync(blocking: true, CancellationToken.None);
+        return pending.IsCompleted ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
+    }
+
+    private async ValueTask<Pdu?> ReadCoreAsync(bool blocking, CancellationToken cancellationToken)
+    {
         while (Buffered < PduCodec.HeaderLength)
         {
-            MakeRoom(PduCodec.HeaderLength);
-            var got = _stream.Read(_buffer.AsSpan(_end));
-            if (got == 0)
+            if (await FillAsync(PduCodec.HeaderLength, blocking, cancellationToken).ConfigureAwait(false) == 0)
             {
                 return EndInsideHeader();
             }
-
-            _end += got;
         }
 
         var length = TakeHeader(out var type);
         while (Buffered < length)
         {
-            MakeRoom(length);
-            var got = _stream.Read(_buffer.AsSpan(_end));
-            if (got == 0)
+            if (await FillAsync(length, blocking, cancellationToken).ConfigureAwait(false) == 0)
             {
                 throw new EndOfStreamException($"The connection closed inside a PDU body of {length} bytes.");
             }
-
-            _end += got;
         }
 
+        LastPduLength = PduCodec.HeaderLength + length;
         return TakeBody(type, length);
+    }
+
+    /// <summary>Makes room for <paramref name="needed"/> bytes and receives once into the free space; returns the count (0 at the end).</summary>
+    private async ValueTask<int> FillAsync(int needed, bool blocking, CancellationToken cancellationToken)
+    {
+        MakeRoom(needed);
+        var got = blocking
+            ? _stream.Read(_buffer.AsSpan(_end))
+            : await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
+        _end += got;
+        return got;
     }
 
     private Pdu? EndInsideHeader() =>
@@ -136,7 +122,7 @@ public sealed class PduReader
 
         // A borrowed body stays valid until the next read: the buffer is only rearranged by a later read.
         return _borrowPData && type == (byte)PduType.PData
-            ? PduCodec.DecodePDataBorrowed(_buffer.AsMemory(offset, length))
+            ? PDataFraming.Decode(_buffer.AsSpan(offset, length), _buffer.AsMemory(offset, length))
             : PduCodec.DecodeBody(type, _buffer.AsSpan(offset, length));
     }
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
 
 namespace ContinualSegment.Dicom.Network;
 
@@ -18,6 +19,7 @@ public sealed class UpperLayerServer : IAsyncDisposable
     private readonly ConcurrentDictionary<long, Task> _handshakes = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly DicomTlsContext? _tls;
+    private readonly ILogger _logger;
     private long _nextHandshake;
     private TcpListener? _listener;
     private Task _acceptLoop = Task.CompletedTask;
@@ -48,7 +50,8 @@ public sealed class UpperLayerServer : IAsyncDisposable
         options.Validate();
         _options = options;
         _acceptor = acceptor;
-        _tls = options.Tls is null ? null : DicomTlsContext.Create(options.Tls, isServer: true);
+        _logger = options.Association.LoggerFactory.CreateLogger<UpperLayerServer>();
+        _tls = options.Tls is null ? null : DicomTlsContext.Create(options.Tls, isServer: true, options.Association.TimeProvider);
     }
 
     /// <summary>The bound port (valid after <see cref="Start"/>).</summary>
@@ -81,6 +84,7 @@ public sealed class UpperLayerServer : IAsyncDisposable
         listener.Start();
         _listener = listener;
         Port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        Log.Listening(_logger, Port, _tls is not null);
         _acceptLoop = Task.Run(AcceptLoopAsync);
     }
 
@@ -175,8 +179,9 @@ public sealed class UpperLayerServer : IAsyncDisposable
             var peer = RemoteEndPointOf(socket);
             if (!TryTake(ref _pendingRejections, _options.MaxPendingRejections))
             {
-                socket.Dispose();
+                // Reported before the close, so whoever sees the connection closed can already see why.
                 Report(peer, $"the limit of {_options.MaxAssociations} associations is reached and {_options.MaxPendingRejections} more are already being rejected: connection closed");
+                socket.Dispose();
                 return;
             }
 
@@ -270,23 +275,25 @@ public sealed class UpperLayerServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Tells the <see cref="UpperLayerServerOptions.ConnectionRefused"/> observer, if any.</summary>
+    /// <summary>Logs a refused connection and tells the association observer (<see cref="IAssociationObserver.OnConnectionRefused"/>), if any.</summary>
     private void Report(IPEndPoint? peer, string reason)
     {
-        if (_options.ConnectionRefused is not { } refused)
+        Log.ConnectionRefused(_logger, peer, reason);
+        if (_options.Association.Observer is not { } observer)
         {
             return;
         }
 
         try
         {
-            refused(new ConnectionRefusal(peer, reason));
+            observer.OnConnectionRefused(new ConnectionRefusal(peer, reason));
         }
 #pragma warning disable CA1031 // An observer that fails (a closed log pipe) must not take the connection handling with it.
-        catch (Exception)
+        catch (Exception ex)
 #pragma warning restore CA1031
         {
             // The refusal itself was carried out; only its report is lost.
+            Log.RefusalObserverFailed(_logger, ex);
         }
     }
 

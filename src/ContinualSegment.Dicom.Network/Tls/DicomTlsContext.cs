@@ -19,10 +19,12 @@ public sealed class DicomTlsContext : IDisposable
     private readonly X509Certificate2Collection _intermediates;
     private readonly X509Certificate2Collection _trusted;
     private readonly IReadOnlyList<IssuedCrl> _crls;
+    private readonly TimeProvider _timeProvider;
 
-    private DicomTlsContext(DicomTlsOptions options, bool isServer, X509Certificate2? certificate, X509Certificate2Collection intermediates, X509Certificate2Collection trusted, IReadOnlyList<IssuedCrl> crls)
+    private DicomTlsContext(DicomTlsOptions options, bool isServer, X509Certificate2? certificate, X509Certificate2Collection intermediates, X509Certificate2Collection trusted, IReadOnlyList<IssuedCrl> crls, TimeProvider timeProvider)
     {
         _crls = crls;
+        _timeProvider = timeProvider;
         Options = options;
         _isServer = isServer;
         _certificate = certificate;
@@ -45,11 +47,13 @@ public sealed class DicomTlsContext : IDisposable
 
     /// <summary>
     /// Validates <paramref name="options"/> and loads the material they name. <paramref name="isServer"/> selects the
-    /// side: a server must have a certificate.
+    /// side: a server must have a certificate. <paramref name="timeProvider"/> (default: the system clock) dates the
+    /// certificate validity and revocation checks and times the handshake.
     /// </summary>
-    public static DicomTlsContext Create(DicomTlsOptions options, bool isServer)
+    public static DicomTlsContext Create(DicomTlsOptions options, bool isServer, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        timeProvider ??= TimeProvider.System;
         options.Validate(requireCertificate: isServer);
         var intermediates = new X509Certificate2Collection();
         X509Certificate2? certificate = null;
@@ -67,7 +71,7 @@ public sealed class DicomTlsContext : IDisposable
 
             if (certificate is not null)
             {
-                CheckUsable(certificate, options.CertificateFile ?? "the certificate store");
+                CheckUsable(certificate, options.CertificateFile ?? "the certificate store", timeProvider.GetLocalNow().DateTime);
             }
 
             if (options.TrustedCaFile is { } caFile)
@@ -88,7 +92,7 @@ public sealed class DicomTlsContext : IDisposable
             }
 
             var crls = LoadCrls(options, trusted);
-            return new DicomTlsContext(options, isServer, certificate, intermediates, trusted, crls);
+            return new DicomTlsContext(options, isServer, certificate, intermediates, trusted, crls, timeProvider);
         }
         catch
         {
@@ -163,8 +167,8 @@ public sealed class DicomTlsContext : IDisposable
     private async Task<SslStream> HandshakeAsync(Socket socket, Func<SslStream, CancellationToken, Task> authenticate, Refusal refusal, CancellationToken cancellationToken)
     {
         var stream = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Options.HandshakeTimeout);
+        using var timeout = new CancellationTokenSource(Options.HandshakeTimeout, _timeProvider);
+        using var link = cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), timeout);
         try
         {
             await authenticate(stream, timeout.Token).ConfigureAwait(false);
@@ -223,7 +227,7 @@ public sealed class DicomTlsContext : IDisposable
             return false;
         }
 
-        refusal.Reason = RevocationProblem(chain, DateTimeOffset.UtcNow);
+        refusal.Reason = RevocationProblem(chain, _timeProvider.GetUtcNow());
         return refusal.Reason is null;
     }
 
@@ -371,14 +375,13 @@ public sealed class DicomTlsContext : IDisposable
         return union;
     }
 
-    private static void CheckUsable(X509Certificate2 certificate, string source)
+    private static void CheckUsable(X509Certificate2 certificate, string source, DateTime now)
     {
         if (!certificate.HasPrivateKey)
         {
             throw new DicomTlsConfigurationException($"The TLS certificate from {source} has no private key.");
         }
 
-        var now = DateTime.Now;
         if (certificate.NotAfter < now)
         {
             throw new DicomTlsConfigurationException($"The TLS certificate from {source} ({certificate.Subject}) expired on {certificate.NotAfter:u}.");
