@@ -13,12 +13,12 @@ public sealed class PduReader
     /// <summary>Room the buffer starts with: several P-DATA-TF PDUs of the default maximum length.</summary>
     private const int InitialBufferLength = 256 * 1024;
 
-    private readonly Stream _stream;
-    private readonly PduLimits _limits;
-    private readonly bool _borrowPData;
-    private byte[] _buffer = [];
-    private int _start;
-    private int _end;
+    private readonly Stream stream;
+    private readonly PduLimits limits;
+    private readonly bool borrowPData;
+    private byte[] buffer = [];
+    private int start;
+    private int end;
 
     /// <summary>Creates a reader over <paramref name="stream"/>.</summary>
     public PduReader(Stream stream, PduLimits limits)
@@ -35,12 +35,12 @@ public sealed class PduReader
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(limits);
         limits.Validate();
-        _stream = stream;
-        _limits = limits;
-        _borrowPData = borrowPData;
+        this.stream = stream;
+        this.limits = limits;
+        this.borrowPData = borrowPData;
     }
 
-    private int Buffered => _end - _start;
+    private int Buffered => end - start;
 
     /// <summary>Length of the last PDU read, header included.</summary>
     internal int LastPduLength { get; private set; }
@@ -91,9 +91,9 @@ public sealed class PduReader
     {
         MakeRoom(needed);
         var got = blocking
-            ? _stream.Read(_buffer.AsSpan(_end))
-            : await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
-        _end += got;
+            ? this.stream.Read(buffer.AsSpan(end))
+            : await this.stream.ReadAsync(buffer.AsMemory(end), cancellationToken).ConfigureAwait(false);
+        end += got;
         return got;
     }
 
@@ -103,27 +103,27 @@ public sealed class PduReader
     /// <summary>Consumes and validates the buffered header; returns the body length.</summary>
     private int TakeHeader(out byte type)
     {
-        type = _buffer[_start];
-        var length = BinaryPrimitives.ReadUInt32BigEndian(_buffer.AsSpan(_start + 2));
-        _start += PduCodec.HeaderLength;
-        PduCodec.ValidateHeader(type, length, _limits);
+        type = buffer[start];
+        var length = BinaryPrimitives.ReadUInt32BigEndian(buffer.AsSpan(start + 2));
+        start += PduCodec.HeaderLength;
+        PduCodec.ValidateHeader(type, length, this.limits);
         return (int)length;
     }
 
     /// <summary>Consumes the buffered body of <paramref name="length"/> bytes and decodes it.</summary>
     private Pdu TakeBody(byte type, int length)
     {
-        var offset = _start;
-        _start += length;
-        if (_start == _end)
+        var offset = start;
+        start += length;
+        if (start == end)
         {
-            _start = _end = 0;
+            start = end = 0;
         }
 
         // A borrowed body stays valid until the next read: the buffer is only rearranged by a later read.
-        return _borrowPData && type == (byte)PduType.PData
-            ? PDataFraming.Decode(_buffer.AsSpan(offset, length), _buffer.AsMemory(offset, length))
-            : PduCodec.DecodeBody(type, _buffer.AsSpan(offset, length));
+        return this.borrowPData && type == (byte)PduType.PData
+            ? PDataFraming.Decode(buffer.AsSpan(offset, length), buffer.AsMemory(offset, length))
+            : PduCodec.DecodeBody(type, buffer.AsSpan(offset, length));
     }
 
     /// <summary>
@@ -133,25 +133,25 @@ public sealed class PduReader
     /// </summary>
     private void MakeRoom(int needed)
     {
-        if (_start + needed <= _buffer.Length && _end < _buffer.Length)
+        if (start + needed <= buffer.Length && end < buffer.Length)
         {
             return;
         }
 
         var buffered = Buffered;
-        var target = _buffer;
-        if (needed > _buffer.Length)
+        var target = buffer;
+        if (needed > buffer.Length)
         {
             target = GC.AllocateUninitializedArray<byte>(Math.Max(needed, InitialBufferLength));
         }
 
         if (buffered > 0)
         {
-            _buffer.AsSpan(_start, buffered).CopyTo(target);
+            buffer.AsSpan(start, buffered).CopyTo(target);
         }
 
-        _buffer = target;
-        _start = 0;
-        _end = buffered;
+        buffer = target;
+        start = 0;
+        end = buffered;
     }
 }

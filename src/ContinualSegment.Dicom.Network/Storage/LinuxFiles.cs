@@ -236,7 +236,7 @@ internal static unsafe partial class LinuxFiles
     [StructLayout(LayoutKind.Sequential)]
     private readonly struct IoVector(byte* start, long length)
     {
-        private readonly byte* _start = start;
-        private readonly nint _length = (nint)length;
+        private readonly byte* start = start;
+        private readonly nint length = (nint)length;
     }
 }
