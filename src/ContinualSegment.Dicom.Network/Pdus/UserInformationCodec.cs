@@ -123,6 +123,7 @@ internal static class UserInformationCodec
         b.WriteBytes(bytes);
     }
 
+    // One loop over the sub-items with one case per sub-item type (PS3.7 Annex D order): split, the checks of each would scatter.
     /// <summary>Decodes the body of a user information item; unrecognized sub-items are ignored (PS3.7 D.3.3).</summary>
     public static UserInformation Decode(ReadOnlySpan<byte> item)
     {
