@@ -156,8 +156,7 @@ public sealed class ServerTests
             BindAddress = System.Net.IPAddress.Loopback,
             MaxAssociations = 1,
             MaxPendingRejections = 0,
-            Association = TestServer.FastOptions(),
-            ConnectionRefused = refusals.Enqueue,
+            Association = TestServer.FastOptions() with { Observer = new RecordingObserver(refusals.Enqueue) },
         };
         await using var server = new UpperLayerServer(options, new AssociationNegotiator(TestServer.DefaultPolicy), new TestHandler());
         server.Start();

@@ -6,7 +6,7 @@ namespace ContinualSegment.Dicom.Network;
 /// </summary>
 public sealed class AssociationNegotiator : IAssociationAcceptor
 {
-    private readonly AcceptancePolicy _policy;
+    private readonly AcceptancePolicy policy;
 
     /// <summary>Creates the negotiator.</summary>
     public AssociationNegotiator(AcceptancePolicy policy)
@@ -21,7 +21,7 @@ public sealed class AssociationNegotiator : IAssociationAcceptor
             }
         }
 
-        _policy = policy;
+        this.policy = policy;
     }
 
     /// <inheritdoc />
@@ -29,8 +29,8 @@ public sealed class AssociationNegotiator : IAssociationAcceptor
     {
         ArgumentNullException.ThrowIfNull(context);
         var request = context.Request;
-        if (_policy.AllowedPeerAddresses.Count > 0
-            && (context.RemoteEndPoint is null || !_policy.AllowedPeerAddresses.Any(a => Normalize(a).Equals(Normalize(context.RemoteEndPoint.Address)))))
+        if (this.policy.AllowedPeerAddresses.Count > 0
+            && (context.RemoteEndPoint is null || !this.policy.AllowedPeerAddresses.Any(a => Normalize(a).Equals(Normalize(context.RemoteEndPoint.Address)))))
         {
             return Reject(AssociateRejectReasons.UserNoReasonGiven);
         }
@@ -40,23 +40,23 @@ public sealed class AssociationNegotiator : IAssociationAcceptor
             return Reject(AssociateRejectReasons.ApplicationContextNameNotSupported);
         }
 
-        if (_policy.CalledAeTitles.Count > 0 && !_policy.CalledAeTitles.Contains(request.CalledAeTitle))
+        if (this.policy.CalledAeTitles.Count > 0 && !this.policy.CalledAeTitles.Contains(request.CalledAeTitle))
         {
             return Reject(AssociateRejectReasons.CalledAeTitleNotRecognized);
         }
 
-        if (_policy.CallingAeTitles.Count > 0 && !_policy.CallingAeTitles.Contains(request.CallingAeTitle))
+        if (this.policy.CallingAeTitles.Count > 0 && !this.policy.CallingAeTitles.Contains(request.CallingAeTitle))
         {
             return Reject(AssociateRejectReasons.CallingAeTitleNotRecognized);
         }
 
         UserIdentityResponse? identityResponse = null;
-        if (_policy.UserIdentityValidator is { } validator)
+        if (this.policy.UserIdentityValidator is { } validator)
         {
             var identity = request.UserInformation.UserIdentity;
             if (identity is null)
             {
-                if (_policy.RequireUserIdentity)
+                if (this.policy.RequireUserIdentity)
                 {
                     return Reject(AssociateRejectReasons.UserNoReasonGiven);
                 }
@@ -85,7 +85,7 @@ public sealed class AssociationNegotiator : IAssociationAcceptor
         var roles = new List<RoleSelection>();
         foreach (var proposed in request.UserInformation.RoleSelections)
         {
-            if (_policy.Roles.TryGetValue(proposed.SopClassUid, out var allowed))
+            if (this.policy.Roles.TryGetValue(proposed.SopClassUid, out var allowed))
             {
                 roles.Add(new RoleSelection(proposed.SopClassUid, proposed.ScuRole && allowed.ScuRole, proposed.ScpRole && allowed.ScpRole));
             }
@@ -113,12 +113,12 @@ public sealed class AssociationNegotiator : IAssociationAcceptor
 
     private PresentationContextResponse Negotiate(AssociationRequestContext context, PresentationContextProposal proposal)
     {
-        if (!_policy.AbstractSyntaxes.TryGetValue(proposal.AbstractSyntax, out var preferred))
+        if (!this.policy.AbstractSyntaxes.TryGetValue(proposal.AbstractSyntax, out var preferred))
         {
             return new PresentationContextResponse(proposal.Id, PresentationContextResult.AbstractSyntaxNotSupported, proposal.TransferSyntaxes[0]);
         }
 
-        if (_policy.ContextOverride?.Invoke(context, proposal) is { } overridden && overridden != PresentationContextResult.Acceptance)
+        if (this.policy.ContextOverride?.Invoke(context, proposal) is { } overridden && overridden != PresentationContextResult.Acceptance)
         {
             return new PresentationContextResponse(proposal.Id, overridden, proposal.TransferSyntaxes[0]);
         }

@@ -6,16 +6,16 @@ namespace ContinualSegment.Dicom.Network;
 /// </summary>
 internal sealed class MessageAssembler
 {
-    private readonly int _maxLength;
-    private readonly Dictionary<(byte Id, bool Command), MemoryStream> _pending = [];
+    private readonly int maxLength;
+    private readonly Dictionary<(byte Id, bool Command), MemoryStream> pending = [];
 
-    public MessageAssembler(int maxLength) => _maxLength = maxLength;
+    public MessageAssembler(int maxLength) => this.maxLength = maxLength;
 
     /// <summary>Adds one fragment; returns the complete message when it was the last fragment.</summary>
     public PresentationDataMessage? Add(PresentationDataValue pdv)
     {
         var key = (pdv.PresentationContextId, pdv.IsCommand);
-        if (!_pending.TryGetValue(key, out var buffer))
+        if (!pending.TryGetValue(key, out var buffer))
         {
             if (pdv.IsLastFragment)
             {
@@ -25,7 +25,7 @@ internal sealed class MessageAssembler
             }
 
             buffer = new MemoryStream();
-            _pending[key] = buffer;
+            pending[key] = buffer;
         }
 
         CheckLength(buffer.Length + pdv.Data.Length);
@@ -35,7 +35,7 @@ internal sealed class MessageAssembler
             return null;
         }
 
-        _pending.Remove(key);
+        pending.Remove(key);
         var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
         buffer.Dispose();
         return new PresentationDataMessage(pdv.PresentationContextId, pdv.IsCommand, bytes);
@@ -43,9 +43,9 @@ internal sealed class MessageAssembler
 
     private void CheckLength(long length)
     {
-        if (length > _maxLength)
+        if (length > this.maxLength)
         {
-            throw new PduFormatException($"A reassembled message exceeds the limit of {_maxLength} bytes.", AbortReason.NotSpecified, framingLost: false);
+            throw new PduFormatException($"A reassembled message exceeds the limit of {this.maxLength} bytes.", AbortReason.NotSpecified, framingLost: false);
         }
     }
 }

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace ContinualSegment.Dicom.Network;
 
 /// <summary>Per-association settings of the upper layer.</summary>
@@ -30,9 +33,30 @@ public sealed record UpperLayerOptions
     /// <summary>Implementation version name sent in user information.</summary>
     public string ImplementationVersionName { get; init; } = DicomUid.ImplementationVersionName;
 
+    /// <summary>The clock of the ARTIM timer, the idle, write, ACSE and association timeouts. Default: the system clock.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Told when an association is accepted, rejected, released or aborted (and, on a server, of refused connections).</summary>
+    public IAssociationObserver? Observer { get; init; }
+
+    /// <summary>Where the association logs (accepted, rejected, released, aborted). Default: no logging.</summary>
+    public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
+
+    /// <summary>
+    /// Checks each action's next state against <see cref="StateTransitionTable.GetNextStates"/> and fails the
+    /// association on a mismatch. On in debug builds and in the tests; off otherwise (it costs a lookup per event).
+    /// </summary>
+#if DEBUG
+    internal bool VerifyTransitions { get; init; } = true;
+#else
+    internal bool VerifyTransitions { get; init; }
+#endif
+
     /// <summary>Throws when a setting is out of range.</summary>
     public void Validate()
     {
+        ArgumentNullException.ThrowIfNull(TimeProvider);
+        ArgumentNullException.ThrowIfNull(LoggerFactory);
         ArgumentNullException.ThrowIfNull(Limits);
         Limits.Validate();
         CheckTimeout(ArtimTimeout, nameof(ArtimTimeout), allowInfinite: false);

@@ -17,19 +17,19 @@ public sealed class DicomClient : IAsyncDisposable
         DicomUids.DeflatedExplicitVRLittleEndian,
     ];
 
-    private readonly Association _association;
-    private readonly DimseClientHandler _handler;
-    private readonly DicomClientOptions _options;
-    private readonly SemaphoreSlim _operation = new(1, 1);
-    private readonly DicomTlsContext? _tls;
-    private int _nextMessageId;
+    private readonly Association association;
+    private readonly DimseClientHandler handler;
+    private readonly DicomClientOptions options;
+    private readonly SemaphoreSlim operation = new(1, 1);
+    private readonly DicomTlsContext? tls;
+    private int nextMessageId;
 
     private DicomClient(Association association, DimseClientHandler handler, DicomClientOptions options, DicomTlsContext? tls)
     {
-        _association = association;
-        _tls = tls;
-        _handler = handler;
-        _options = options;
+        this.association = association;
+        this.tls = tls;
+        this.handler = handler;
+        this.options = options;
         association.Completion.ContinueWith(
             t => handler.Complete(new AssociationAbortedException(t.IsCompletedSuccessfully ? t.Result : AssociationEndReason.ProviderAbort, association.ReceivedAbort)),
             CancellationToken.None,
@@ -38,7 +38,7 @@ public sealed class DicomClient : IAsyncDisposable
     }
 
     /// <summary>The association.</summary>
-    public Association Association => _association;
+    public Association Association => this.association;
 
     /// <summary>Opens an association proposing <paramref name="contexts"/>.</summary>
     public static async Task<DicomClient> ConnectAsync(DicomClientOptions options, IReadOnlyList<PresentationContextProposal> contexts, CancellationToken cancellationToken)
@@ -54,7 +54,7 @@ public sealed class DicomClient : IAsyncDisposable
             PresentationContexts = contexts,
             UserInformation = new UserInformation { UserIdentity = options.UserIdentity },
         };
-        var tls = options.Tls is null ? null : DicomTlsContext.Create(options.Tls, isServer: false);
+        var tls = options.Tls is null ? null : DicomTlsContext.Create(options.Tls, isServer: false, options.UpperLayer.TimeProvider);
         try
         {
             var association = await Association.ConnectAsync(options.Host, options.Port, request, handler, options.UpperLayer, tls, cancellationToken).ConfigureAwait(false);
@@ -166,7 +166,7 @@ public sealed class DicomClient : IAsyncDisposable
     /// <summary>Sends C-ECHO and returns the response status.</summary>
     public async Task<DimseStatus> EchoAsync(CancellationToken cancellationToken)
     {
-        await _operation.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await operation.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var context = RequireContext(DicomUids.Verification);
@@ -177,7 +177,7 @@ public sealed class DicomClient : IAsyncDisposable
         }
         finally
         {
-            _operation.Release();
+            operation.Release();
         }
     }
 
@@ -221,7 +221,7 @@ public sealed class DicomClient : IAsyncDisposable
             return new DicomStoreResult(sourcePath, null, null, ex.Message, 0);
         }
 
-        var candidates = _association.AcceptedContexts.Where(c => c.AbstractSyntax == sopClass).ToList();
+        var candidates = this.association.AcceptedContexts.Where(c => c.AbstractSyntax == sopClass).ToList();
         if (candidates.Count == 0)
         {
             return new DicomStoreResult(sourcePath, sopInstance, null, $"The peer accepted no presentation context for SOP class {sopClass}.", 0);
@@ -264,7 +264,7 @@ public sealed class DicomClient : IAsyncDisposable
             return new DicomStoreResult(sourcePath, sopInstance, null, $"Cannot encode the instance in {context.TransferSyntax}: {ex.Message}", 0);
         }
 
-        await _operation.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await operation.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             for (var attempt = 1; ; attempt++)
@@ -274,9 +274,9 @@ public sealed class DicomClient : IAsyncDisposable
                 await SendAsync(context.Id, request, dataSet, cancellationToken).ConfigureAwait(false);
                 var response = (await ReceiveResponseAsync<CStoreResponse>(id, cancellationToken).ConfigureAwait(false)).Message;
                 var status = response.Status;
-                if (status.IsFailure && attempt < _options.MaxStoreAttempts && _options.StoreRetryPolicy is { } retry && retry(status, attempt))
+                if (status.IsFailure && attempt < this.options.MaxStoreAttempts && this.options.StoreRetryPolicy is { } retry && retry(status, attempt))
                 {
-                    await Task.Delay(_options.RetryDelay, cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(this.options.RetryDelay, this.options.UpperLayer.TimeProvider, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
@@ -285,7 +285,7 @@ public sealed class DicomClient : IAsyncDisposable
         }
         finally
         {
-            _operation.Release();
+            operation.Release();
         }
     }
 
@@ -298,7 +298,7 @@ public sealed class DicomClient : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(sopClassUid);
         ArgumentNullException.ThrowIfNull(identifier);
-        await _operation.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await operation.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var context = RequireContext(sopClassUid);
@@ -339,7 +339,7 @@ public sealed class DicomClient : IAsyncDisposable
             }
             finally
             {
-                if (!finished && _association.State == AssociationState.Sta6)
+                if (!finished && this.association.State == AssociationState.Sta6)
                 {
                     await CancelAndDrainAsync(context.Id, id).ConfigureAwait(false);
                 }
@@ -347,7 +347,7 @@ public sealed class DicomClient : IAsyncDisposable
         }
         finally
         {
-            _operation.Release();
+            operation.Release();
         }
     }
 
@@ -361,7 +361,7 @@ public sealed class DicomClient : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(sopClassUid);
         ArgumentNullException.ThrowIfNull(identifier);
         AeTitle.Validate(destinationAeTitle, nameof(destinationAeTitle));
-        await _operation.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await operation.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var context = RequireContext(sopClassUid);
@@ -395,19 +395,19 @@ public sealed class DicomClient : IAsyncDisposable
         }
         finally
         {
-            _operation.Release();
+            operation.Release();
         }
     }
 
     /// <summary>Releases the association.</summary>
-    public Task ReleaseAsync(CancellationToken cancellationToken) => _association.ReleaseAsync(cancellationToken);
+    public Task ReleaseAsync(CancellationToken cancellationToken) => this.association.ReleaseAsync(cancellationToken);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        await _association.DisposeAsync().ConfigureAwait(false);
-        _operation.Dispose();
-        _tls?.Dispose();
+        await this.association.DisposeAsync().ConfigureAwait(false);
+        operation.Dispose();
+        this.tls?.Dispose();
     }
 
     private static string SopClassOf(DicomFile file)
@@ -427,37 +427,37 @@ public sealed class DicomClient : IAsyncDisposable
     }
 
     private AcceptedPresentationContext RequireContext(string abstractSyntax) =>
-        _association.FindAcceptedContext(abstractSyntax)
+        this.association.FindAcceptedContext(abstractSyntax)
         ?? throw new InvalidOperationException($"The peer accepted no presentation context for {abstractSyntax}.");
 
     private ushort NextMessageId()
     {
-        var next = Interlocked.Increment(ref _nextMessageId);
+        var next = Interlocked.Increment(ref nextMessageId);
         return (ushort)(((next - 1) % 65535) + 1);
     }
 
     private Task SendAsync(byte contextId, DimseMessage message, ReadOnlyMemory<byte>? dataSet, CancellationToken cancellationToken) =>
-        _association.SendMessageAsync(contextId, DimseMessageCodec.Encode(message), dataSet, cancellationToken);
+        this.association.SendMessageAsync(contextId, DimseMessageCodec.Encode(message), dataSet, cancellationToken);
 
     private async Task<(T Message, ReadOnlyMemory<byte>? DataSet)> ReceiveResponseAsync<T>(ushort messageId, CancellationToken cancellationToken)
         where T : DimseResponse
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.DimseTimeout);
+        using var timeout = new CancellationTokenSource(this.options.DimseTimeout, this.options.UpperLayer.TimeProvider);
+        using var link = cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), timeout);
         DimseReceivedMessage received;
         try
         {
-            received = await _handler.Received.ReadAsync(timeout.Token).ConfigureAwait(false);
+            received = await this.handler.Received.ReadAsync(timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            await _association.AbortAsync().ConfigureAwait(false);
-            throw new TimeoutException($"No DIMSE response within {_options.DimseTimeout}; the association was aborted.");
+            await this.association.AbortAsync().ConfigureAwait(false);
+            throw new TimeoutException($"No DIMSE response within {this.options.DimseTimeout}; the association was aborted.");
         }
 
         if (received.Message is not T response || response.MessageIdBeingRespondedTo != messageId)
         {
-            await _association.AbortAsync().ConfigureAwait(false);
+            await this.association.AbortAsync().ConfigureAwait(false);
             throw new DimseProtocolException($"Expected a {typeof(T).Name} to message {messageId}, received {received.Message.CommandField}.");
         }
 
@@ -481,13 +481,13 @@ public sealed class DicomClient : IAsyncDisposable
 
     private async Task CancelAndDrainAsync(byte contextId, ushort messageId)
     {
-        using var timeout = new CancellationTokenSource(_options.CancelTimeout);
+        using var timeout = new CancellationTokenSource(this.options.CancelTimeout, this.options.UpperLayer.TimeProvider);
         try
         {
             await SendAsync(contextId, new CCancelRequest { MessageIdBeingRespondedTo = messageId }, null, timeout.Token).ConfigureAwait(false);
             while (true)
             {
-                var received = await _handler.Received.ReadAsync(timeout.Token).ConfigureAwait(false);
+                var received = await this.handler.Received.ReadAsync(timeout.Token).ConfigureAwait(false);
                 if (received.Message is DimseResponse response && response.MessageIdBeingRespondedTo == messageId && !response.Status.IsPending)
                 {
                     return;
@@ -496,7 +496,7 @@ public sealed class DicomClient : IAsyncDisposable
         }
         catch (Exception ex) when (ex is OperationCanceledException or System.Threading.Channels.ChannelClosedException or AssociationAbortedException or InvalidOperationException)
         {
-            await _association.AbortAsync().ConfigureAwait(false);
+            await this.association.AbortAsync().ConfigureAwait(false);
         }
     }
 }

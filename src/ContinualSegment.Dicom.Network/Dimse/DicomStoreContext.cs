@@ -1,4 +1,5 @@
 using System.Net;
+using ContinualSegment.Dicom.Network.Storage;
 
 namespace ContinualSegment.Dicom.Network;
 

@@ -5,18 +5,18 @@ namespace ContinualSegment.Dicom.Network;
 /// <summary>Requestor-side service user: pairs each received command with its data set and queues the result.</summary>
 internal sealed class DimseClientHandler : IAssociationHandler
 {
-    private readonly Channel<DimseReceivedMessage> _received = Channel.CreateUnbounded<DimseReceivedMessage>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-    private (DimseMessage Message, byte ContextId)? _awaitingDataSet;
+    private readonly Channel<DimseReceivedMessage> received = Channel.CreateUnbounded<DimseReceivedMessage>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private (DimseMessage Message, byte ContextId)? awaitingDataSet;
 
-    public ChannelReader<DimseReceivedMessage> Received => _received.Reader;
+    public ChannelReader<DimseReceivedMessage> Received => received.Reader;
 
-    public void Complete(Exception? error) => _received.Writer.TryComplete(error);
+    public void Complete(Exception? error) => received.Writer.TryComplete(error);
 
     public async ValueTask OnMessageAsync(Association association, PresentationDataMessage message, CancellationToken cancellationToken)
     {
         if (message.IsCommand)
         {
-            if (_awaitingDataSet is not null)
+            if (awaitingDataSet is not null)
             {
                 throw new DimseProtocolException("A command arrived while a data set was expected.");
             }
@@ -24,21 +24,21 @@ internal sealed class DimseClientHandler : IAssociationHandler
             var decoded = DimseMessageCodec.Decode(message.Bytes.Span);
             if (decoded.HasDataSet)
             {
-                _awaitingDataSet = (decoded, message.PresentationContextId);
+                awaitingDataSet = (decoded, message.PresentationContextId);
                 return;
             }
 
-            await _received.Writer.WriteAsync(new DimseReceivedMessage(decoded, message.PresentationContextId, null), cancellationToken).ConfigureAwait(false);
+            await received.Writer.WriteAsync(new DimseReceivedMessage(decoded, message.PresentationContextId, null), cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        if (_awaitingDataSet is not { } pending || pending.ContextId != message.PresentationContextId)
+        if (awaitingDataSet is not { } pending || pending.ContextId != message.PresentationContextId)
         {
             throw new DimseProtocolException("A data set arrived without a command expecting one.");
         }
 
-        _awaitingDataSet = null;
-        await _received.Writer.WriteAsync(new DimseReceivedMessage(pending.Message, pending.ContextId, message.Bytes), cancellationToken).ConfigureAwait(false);
+        awaitingDataSet = null;
+        await received.Writer.WriteAsync(new DimseReceivedMessage(pending.Message, pending.ContextId, message.Bytes), cancellationToken).ConfigureAwait(false);
     }
 
     public ValueTask OnReleaseRequestedAsync(Association association, CancellationToken cancellationToken)

@@ -35,42 +35,42 @@ internal sealed class DimseCommandSet
 
     private const int MaxElements = 256;
 
-    private readonly SortedDictionary<ushort, byte[]> _elements = [];
+    private readonly SortedDictionary<ushort, byte[]> elements = [];
 
-    public IEnumerable<ushort> Elements => _elements.Keys;
+    public IEnumerable<ushort> Elements => this.elements.Keys;
 
-    public bool Contains(ushort element) => _elements.ContainsKey(element);
+    public bool Contains(ushort element) => this.elements.ContainsKey(element);
 
     public void SetUInt16(ushort element, ushort value)
     {
         var bytes = new byte[2];
         BinaryPrimitives.WriteUInt16LittleEndian(bytes, value);
-        _elements[element] = bytes;
+        this.elements[element] = bytes;
     }
 
     public void SetUid(ushort element, string uid)
     {
         UidRules.Validate(uid, nameof(uid));
-        _elements[element] = Pad(Encoding.ASCII.GetBytes(uid), 0);
+        this.elements[element] = Pad(Encoding.ASCII.GetBytes(uid), 0);
     }
 
     public void SetAeTitle(ushort element, string aeTitle)
     {
         var trimmed = AeTitle.Validate(aeTitle, nameof(aeTitle));
-        _elements[element] = Pad(Encoding.ASCII.GetBytes(trimmed), (byte)' ');
+        this.elements[element] = Pad(Encoding.ASCII.GetBytes(trimmed), (byte)' ');
     }
 
     public void SetText(ushort element, string text)
     {
         var clean = new string([.. text.Where(c => c is >= ' ' and <= '~' && c != '\\').Take(64)]);
-        _elements[element] = Pad(Encoding.ASCII.GetBytes(clean), (byte)' ');
+        this.elements[element] = Pad(Encoding.ASCII.GetBytes(clean), (byte)' ');
     }
 
-    public void SetRaw(ushort element, byte[] value) => _elements[element] = value.Length % 2 == 0 ? value : Pad(value, 0);
+    public void SetRaw(ushort element, byte[] value) => this.elements[element] = value.Length % 2 == 0 ? value : Pad(value, 0);
 
     public ushort? GetUInt16(ushort element)
     {
-        if (!_elements.TryGetValue(element, out var bytes))
+        if (!this.elements.TryGetValue(element, out var bytes))
         {
             return null;
         }
@@ -87,7 +87,7 @@ internal sealed class DimseCommandSet
         GetUInt16(element) ?? throw new DimseProtocolException($"Command element (0000,{element:X4}) is missing.");
 
     public string? GetString(ushort element) =>
-        _elements.TryGetValue(element, out var bytes) ? Encoding.ASCII.GetString(bytes).TrimEnd('\0', ' ').TrimStart(' ') : null;
+        this.elements.TryGetValue(element, out var bytes) ? Encoding.ASCII.GetString(bytes).TrimEnd('\0', ' ').TrimStart(' ') : null;
 
     public string? GetUid(ushort element)
     {
@@ -111,7 +111,7 @@ internal sealed class DimseCommandSet
     public byte[] Encode()
     {
         var length = 0;
-        foreach (var (_, value) in _elements)
+        foreach (var (_, value) in this.elements)
         {
             length += 8 + value.Length;
         }
@@ -121,7 +121,7 @@ internal sealed class DimseCommandSet
         WriteHeader(span, 0x0000, 4);
         BinaryPrimitives.WriteUInt32LittleEndian(span[8..], (uint)length);
         var offset = 12;
-        foreach (var (element, value) in _elements)
+        foreach (var (element, value) in this.elements)
         {
             WriteHeader(span[offset..], element, value.Length);
             value.CopyTo(span[(offset + 8)..]);
@@ -171,12 +171,12 @@ internal sealed class DimseCommandSet
                 continue;
             }
 
-            if (set._elements.Count >= MaxElements)
+            if (set.elements.Count >= MaxElements)
             {
                 throw new DimseProtocolException("The command set has too many elements.");
             }
 
-            set._elements[element] = value.ToArray();
+            set.elements[element] = value.ToArray();
         }
 
         if (groupLength is { } expected && expected != (uint)(data.Length - groupStart))

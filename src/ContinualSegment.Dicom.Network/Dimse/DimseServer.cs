@@ -1,3 +1,5 @@
+using ContinualSegment.Dicom.Network.Storage;
+
 namespace ContinualSegment.Dicom.Network;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace ContinualSegment.Dicom.Network;
 /// </summary>
 public sealed class DimseServer : IAsyncDisposable
 {
-    private readonly UpperLayerServer _server;
+    private readonly UpperLayerServer server;
 
     /// <summary>Creates the server (not yet listening).</summary>
     public DimseServer(DimseServerOptions options, AcceptancePolicy policy, IDicomStoreHandler? storeHandler)
@@ -21,21 +23,21 @@ public sealed class DimseServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(acceptor);
         options.Validate();
         var files = new ReceivedFileFactory(options.TempDirectory ?? Path.GetTempPath());
-        _server = new UpperLayerServer(options.Server, acceptor, a => new DimseServiceProvider(a, storeHandler, options, files));
+        server = new UpperLayerServer(options.Server, acceptor, a => new DimseServiceProvider(a, storeHandler, options, files));
     }
 
     /// <summary>The bound port (valid after <see cref="Start"/>).</summary>
-    public int Port => _server.Port;
+    public int Port => server.Port;
 
     /// <summary>The underlying upper layer server.</summary>
-    public UpperLayerServer UpperLayer => _server;
+    public UpperLayerServer UpperLayer => server;
 
     /// <summary>Binds and starts accepting associations.</summary>
-    public void Start() => _server.Start();
+    public void Start() => server.Start();
 
     /// <summary>Stops accepting and lets in-flight associations finish within <paramref name="gracePeriod"/>.</summary>
-    public Task StopAsync(TimeSpan gracePeriod, CancellationToken cancellationToken) => _server.StopAsync(gracePeriod, cancellationToken);
+    public Task StopAsync(TimeSpan gracePeriod, CancellationToken cancellationToken) => server.StopAsync(gracePeriod, cancellationToken);
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
+    public ValueTask DisposeAsync() => server.DisposeAsync();
 }

@@ -1,3 +1,5 @@
+using ContinualSegment.Dicom.Network.Storage;
+
 namespace ContinualSegment.Dicom.Network;
 
 /// <summary>
@@ -7,30 +9,30 @@ namespace ContinualSegment.Dicom.Network;
 /// </summary>
 internal sealed class DimseServiceProvider : IAssociationHandler, IDataSetFragmentSink
 {
-    private readonly IDicomStoreHandler? _storeHandler;
-    private readonly DimseServerOptions _options;
-    private readonly ReceivedFileFactory _files;
-    private readonly object _cleanupLock = new();
-    private PendingStore? _store;
-    private (DimseRequest Request, byte ContextId, DimseStatus Status)? _refusal;
+    private readonly IDicomStoreHandler? storeHandler;
+    private readonly DimseServerOptions options;
+    private readonly ReceivedFileFactory files;
+    private readonly object cleanupLock = new();
+    private PendingStore? store;
+    private (DimseRequest Request, byte ContextId, DimseStatus Status)? refusal;
 
     public DimseServiceProvider(Association association, IDicomStoreHandler? storeHandler, DimseServerOptions options, ReceivedFileFactory files)
     {
-        _storeHandler = storeHandler;
-        _options = options;
-        _files = files;
+        this.storeHandler = storeHandler;
+        this.options = options;
+        this.files = files;
         association.Completion.ContinueWith(_ => Cleanup(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    public bool ClaimsDataSet(byte presentationContextId) => _store is { } s && s.ContextId == presentationContextId;
+    public bool ClaimsDataSet(byte presentationContextId) => this.store is { } s && s.ContextId == presentationContextId;
 
     public async ValueTask OnMessageAsync(Association association, PresentationDataMessage message, CancellationToken cancellationToken)
     {
         if (!message.IsCommand)
         {
-            if (_refusal is { } refusal && refusal.ContextId == message.PresentationContextId)
+            if (this.refusal is { } refusal && refusal.ContextId == message.PresentationContextId)
             {
-                _refusal = null;
+                this.refusal = null;
                 await RespondRefusalAsync(association, refusal.Request, refusal.ContextId, refusal.Status, cancellationToken).ConfigureAwait(false);
                 return;
             }
@@ -38,7 +40,7 @@ internal sealed class DimseServiceProvider : IAssociationHandler, IDataSetFragme
             throw new DimseProtocolException("A data set arrived without a command expecting one.");
         }
 
-        if (_store is not null || _refusal is not null)
+        if (this.store is not null || this.refusal is not null)
         {
             throw new DimseProtocolException("A command arrived while the previous request's data set was expected.");
         }
@@ -56,8 +58,8 @@ internal sealed class DimseServiceProvider : IAssociationHandler, IDataSetFragme
                     Status = DimseStatus.Success,
                 }, cancellationToken).ConfigureAwait(false);
                 break;
-            case CStoreRequest store when _storeHandler is not null:
-                _store = new PendingStore(store, contextId, context.TransferSyntax, association)
+            case CStoreRequest store when this.storeHandler is not null:
+                this.store = new PendingStore(store, contextId, context.TransferSyntax, association)
                 {
                     Status = store.AffectedSopClassUid != context.AbstractSyntax ? DimseStatus.SopClassNotSupported : null,
                 };
@@ -68,7 +70,7 @@ internal sealed class DimseServiceProvider : IAssociationHandler, IDataSetFragme
                 var status = request is CStoreRequest or CFindRequest or CMoveRequest ? DimseStatus.SopClassNotSupported : DimseStatus.UnrecognizedOperation;
                 if (request.HasDataSet)
                 {
-                    _refusal = (request, contextId, status);
+                    this.refusal = (request, contextId, status);
                 }
                 else
                 {
@@ -83,12 +85,12 @@ internal sealed class DimseServiceProvider : IAssociationHandler, IDataSetFragme
 
     public async ValueTask OnDataSetFragmentAsync(Association association, PresentationDataValue fragment, CancellationToken cancellationToken)
     {
-        var store = _store!;
+        var store = this.store!;
 
         // The association's end (ARTIM, an abort, disposal) may clean up from another thread between two fragments:
         // the lock orders the two, and an abandoned store is neither reopened nor handed to the handler, so a
         // truncated data set never reaches its final name.
-        lock (_cleanupLock)
+        lock (cleanupLock)
         {
             if (store.Abandoned)
             {
@@ -106,7 +108,7 @@ internal sealed class DimseServiceProvider : IAssociationHandler, IDataSetFragme
             }
 
             // Complete: from here on the store is this thread's alone, the association's cleanup no longer sees it.
-            _store = null;
+            this.store = null;
         }
 
         try
@@ -154,7 +156,7 @@ internal sealed class DimseServiceProvider : IAssociationHandler, IDataSetFragme
     {
         try
         {
-            if (store.Length + fragment.Data.Length > _options.MaxDataSetLength)
+            if (store.Length + fragment.Data.Length > this.options.MaxDataSetLength)
             {
                 store.Status = DimseStatus.OutOfResources;
                 store.ErrorComment = "Data set exceeds the size limit.";
@@ -182,7 +184,7 @@ internal sealed class DimseServiceProvider : IAssociationHandler, IDataSetFragme
     {
         // Each fragment is written straight from the receive buffer at its offset, the header with the first one.
         var header = Part10Header.Build(store.Request.AffectedSopClassUid, store.Request.AffectedSopInstanceUid, store.TransferSyntax, store.Association.Request?.CallingAeTitle);
-        store.Attach(_files.Create(), header);
+        store.Attach(this.files.Create(), header);
         store.HeaderLength = header.Length;
     }
 
@@ -199,7 +201,7 @@ internal sealed class DimseServiceProvider : IAssociationHandler, IDataSetFragme
             cancellationToken.ThrowIfCancellationRequested();
             var request = store.Request;
             var association = store.Association;
-            return await _storeHandler!.StoreAsync(new DicomStoreContext
+            return await this.storeHandler!.StoreAsync(new DicomStoreContext
             {
                 CallingAeTitle = association.Request?.CallingAeTitle ?? string.Empty,
                 CalledAeTitle = association.Request?.CalledAeTitle ?? string.Empty,
@@ -238,9 +240,9 @@ internal sealed class DimseServiceProvider : IAssociationHandler, IDataSetFragme
 
     private void Cleanup()
     {
-        lock (_cleanupLock)
+        lock (cleanupLock)
         {
-            if (_store is { } store)
+            if (this.store is { } store)
             {
                 store.Abandoned = true;
                 store.CloseAndDelete();

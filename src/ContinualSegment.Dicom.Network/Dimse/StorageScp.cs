@@ -1,3 +1,5 @@
+using ContinualSegment.Dicom.Network.Storage;
+
 namespace ContinualSegment.Dicom.Network;
 
 /// <summary>
@@ -8,21 +10,21 @@ namespace ContinualSegment.Dicom.Network;
 /// </summary>
 public sealed class StorageScp : IDicomStoreHandler
 {
-    private readonly StorageScpOptions _options;
-    private readonly string _directory;
+    private readonly StorageScpOptions options;
+    private readonly string directory;
 
     /// <summary>Creates the handler; the output directory is created if missing.</summary>
     public StorageScp(StorageScpOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        _options = options;
-        _directory = Path.GetFullPath(options.OutputDirectory);
-        Directory.CreateDirectory(_directory);
+        this.options = options;
+        directory = Path.GetFullPath(options.OutputDirectory);
+        Directory.CreateDirectory(directory);
     }
 
     /// <summary>The full path of the output directory.</summary>
-    public string OutputDirectory => _directory;
+    public string OutputDirectory => directory;
 
     /// <summary>The file name an instance is stored under, or null when the UID is not a valid UID.</summary>
     public static string? FileNameFor(string sopInstanceUid) =>
@@ -40,10 +42,10 @@ public sealed class StorageScp : IDicomStoreHandler
 
         // The server wrote the file complete (meta information, then the data set as received); storing it is
         // giving it its final name, flushed to disk first when asked.
-        var finalPath = Path.Combine(_directory, name);
-        context.File.Publish(finalPath, _options.Fsync);
+        var finalPath = Path.Combine(directory, name);
+        context.File.Publish(finalPath, this.options.Fsync);
 
-        if (_options.InstanceStored is { } callback)
+        if (this.options.InstanceStored is { } callback)
         {
             await callback(context, finalPath, cancellationToken).ConfigureAwait(false);
         }

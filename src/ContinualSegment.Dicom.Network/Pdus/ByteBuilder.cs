@@ -5,16 +5,16 @@ namespace ContinualSegment.Dicom.Network;
 /// <summary>Growable big-endian byte buffer with length back-patching, used to encode PDUs.</summary>
 internal sealed class ByteBuilder
 {
-    private byte[] _buffer;
+    private byte[] buffer;
 
     public ByteBuilder(int capacity = 256)
     {
-        _buffer = new byte[Math.Max(16, capacity)];
+        buffer = new byte[Math.Max(16, capacity)];
     }
 
     public int Length { get; private set; }
 
-    public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, Length);
+    public ReadOnlySpan<byte> WrittenSpan => buffer.AsSpan(0, Length);
 
     public void WriteByte(byte value) => GetSpan(1)[0] = value;
 
@@ -33,19 +33,19 @@ internal sealed class ByteBuilder
             throw new ArgumentOutOfRangeException(nameof(value), value, "An item is longer than 65535 bytes.");
         }
 
-        BinaryPrimitives.WriteUInt16BigEndian(_buffer.AsSpan(position, 2), (ushort)value);
+        BinaryPrimitives.WriteUInt16BigEndian(buffer.AsSpan(position, 2), (ushort)value);
     }
 
-    public void PatchUInt32(int position, uint value) => BinaryPrimitives.WriteUInt32BigEndian(_buffer.AsSpan(position, 4), value);
+    public void PatchUInt32(int position, uint value) => BinaryPrimitives.WriteUInt32BigEndian(buffer.AsSpan(position, 4), value);
 
     private Span<byte> GetSpan(int count)
     {
-        if (Length + count > _buffer.Length)
+        if (Length + count > buffer.Length)
         {
-            Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, Length + count));
+            Array.Resize(ref buffer, Math.Max(buffer.Length * 2, Length + count));
         }
 
-        var span = _buffer.AsSpan(Length, count);
+        var span = buffer.AsSpan(Length, count);
         Length += count;
         return span;
     }

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Text;
 
 namespace ContinualSegment.Dicom.Network;
 
@@ -16,15 +15,6 @@ public static class PduCodec
     private const byte AbstractSyntaxItem = 0x30;
     private const byte TransferSyntaxItem = 0x40;
     private const byte UserInformationItem = 0x50;
-    private const byte MaxLengthSubItem = 0x51;
-    private const byte ImplementationClassUidSubItem = 0x52;
-    private const byte AsyncOperationsSubItem = 0x53;
-    private const byte RoleSelectionSubItem = 0x54;
-    private const byte ImplementationVersionSubItem = 0x55;
-    private const byte ExtendedNegotiationSubItem = 0x56;
-    private const byte CommonExtendedNegotiationSubItem = 0x57;
-    private const byte UserIdentityRequestSubItem = 0x58;
-    private const byte UserIdentityResponseSubItem = 0x59;
 
     /// <summary>Encodes <paramref name="pdu"/>, header included, into <paramref name="writer"/>.</summary>
     public static void Encode(Pdu pdu, IBufferWriter<byte> writer)
@@ -52,7 +42,7 @@ public static class PduCodec
                     WriteProposal(b, pc);
                 }
 
-                WriteUserInformation(b, rq.UserInformation);
+                UserInformationCodec.Write(b, rq.UserInformation);
                 break;
             case AssociateAcceptPdu ac:
                 WriteAssociateHeader(b, ac.ProtocolVersion, PadOrDefault(ac.CalledAeTitle), PadOrDefault(ac.CallingAeTitle), ac.ApplicationContextName);
@@ -61,7 +51,7 @@ public static class PduCodec
                     WriteResponse(b, pc);
                 }
 
-                WriteUserInformation(b, ac.UserInformation);
+                UserInformationCodec.Write(b, ac.UserInformation);
                 break;
             case AssociateRejectPdu rj:
                 b.WriteByte(0);
@@ -75,11 +65,11 @@ public static class PduCodec
                     throw new ArgumentException("A P-DATA-TF PDU needs at least one presentation data value.", nameof(pdu));
                 }
 
+                Span<byte> pdvHeader = stackalloc byte[PDataFraming.PdvHeaderLength];
                 foreach (var pdv in pd.Values)
                 {
-                    b.WriteUInt32(checked((uint)pdv.Data.Length + 2));
-                    b.WriteByte(pdv.PresentationContextId);
-                    b.WriteByte(pdv.MessageControlHeader);
+                    PDataFraming.WritePdvHeader(pdvHeader, pdv);
+                    b.WriteBytes(pdvHeader);
                     b.WriteBytes(pdv.Data.Span);
                 }
 
@@ -199,7 +189,7 @@ public static class PduCodec
                 }
 
             case PduType.PData:
-                return DecodePData(ref r);
+                return PDataFraming.Decode(body, borrowed: null);
             case PduType.ReleaseRequest:
                 ExpectLength(body, 4, "A-RELEASE-RQ");
                 return new ReleaseRequestPdu();
@@ -227,7 +217,7 @@ public static class PduCodec
 
     private static string PadOrDefault(string value) => string.IsNullOrWhiteSpace(value) ? "ANY" : value;
 
-    private static void ExpectLength(ReadOnlySpan<byte> body, int expected, string what)
+    internal static void ExpectLength(ReadOnlySpan<byte> body, int expected, string what)
     {
         if (body.Length != expected)
         {
@@ -235,7 +225,7 @@ public static class PduCodec
         }
     }
 
-    private static PduFormatException Invalid(string message) =>
+    internal static PduFormatException Invalid(string message) =>
         new(message, AbortReason.InvalidPduParameterValue, framingLost: false);
 
     private static void WriteAssociateHeader(ByteBuilder b, ushort version, string called, string calling, string applicationContext)
@@ -250,7 +240,7 @@ public static class PduCodec
         EndItem(b, start);
     }
 
-    private static int BeginItem(ByteBuilder b, byte type)
+    internal static int BeginItem(ByteBuilder b, byte type)
     {
         b.WriteByte(type);
         b.WriteByte(0);
@@ -259,9 +249,9 @@ public static class PduCodec
         return lengthPosition;
     }
 
-    private static void EndItem(ByteBuilder b, int lengthPosition) => b.PatchUInt16(lengthPosition, b.Length - lengthPosition - 2);
+    internal static void EndItem(ByteBuilder b, int lengthPosition) => b.PatchUInt16(lengthPosition, b.Length - lengthPosition - 2);
 
-    private static void WriteUidItem(ByteBuilder b, byte type, string uid, string what)
+    internal static void WriteUidItem(ByteBuilder b, byte type, string uid, string what)
     {
         var start = BeginItem(b, type);
         UidRules.Write(b, uid, what);
@@ -307,108 +297,6 @@ public static class PduCodec
 
         EndItem(b, ts);
         EndItem(b, start);
-    }
-
-    private static void WriteUserInformation(ByteBuilder b, UserInformation ui)
-    {
-        var start = BeginItem(b, UserInformationItem);
-        if (ui.MaxPduLength is { } max)
-        {
-            var s = BeginItem(b, MaxLengthSubItem);
-            b.WriteUInt32(max);
-            EndItem(b, s);
-        }
-
-        if (ui.ImplementationClassUid is { } impl)
-        {
-            WriteUidItem(b, ImplementationClassUidSubItem, impl, "implementation class UID");
-        }
-
-        if (ui.AsyncOperationsWindow is { } window)
-        {
-            var s = BeginItem(b, AsyncOperationsSubItem);
-            b.WriteUInt16(window.MaxOperationsInvoked);
-            b.WriteUInt16(window.MaxOperationsPerformed);
-            EndItem(b, s);
-        }
-
-        foreach (var role in ui.RoleSelections)
-        {
-            var s = BeginItem(b, RoleSelectionSubItem);
-            var uid = Encoding.ASCII.GetBytes(UidRules.Validate(role.SopClassUid, nameof(role)));
-            b.WriteUInt16(uid.Length);
-            b.WriteBytes(uid);
-            b.WriteByte(role.ScuRole ? (byte)1 : (byte)0);
-            b.WriteByte(role.ScpRole ? (byte)1 : (byte)0);
-            EndItem(b, s);
-        }
-
-        if (ui.ImplementationVersionName is { } version)
-        {
-            if (version.Length is 0 or > 16)
-            {
-                throw new ArgumentException("The implementation version name must have 1 to 16 characters.", nameof(ui));
-            }
-
-            var s = BeginItem(b, ImplementationVersionSubItem);
-            b.WriteBytes(Encoding.ASCII.GetBytes(version));
-            EndItem(b, s);
-        }
-
-        foreach (var ext in ui.ExtendedNegotiations)
-        {
-            var s = BeginItem(b, ExtendedNegotiationSubItem);
-            var uid = Encoding.ASCII.GetBytes(UidRules.Validate(ext.SopClassUid, nameof(ext)));
-            b.WriteUInt16(uid.Length);
-            b.WriteBytes(uid);
-            b.WriteBytes(ext.ServiceClassApplicationInformation.Span);
-            EndItem(b, s);
-        }
-
-        foreach (var common in ui.CommonExtendedNegotiations)
-        {
-            var s = BeginItem(b, CommonExtendedNegotiationSubItem);
-            WriteLengthPrefixedUid(b, common.SopClassUid);
-            WriteLengthPrefixedUid(b, common.ServiceClassUid);
-            var related = b.Length;
-            b.WriteUInt16(0);
-            foreach (var uid in common.RelatedGeneralSopClassUids)
-            {
-                WriteLengthPrefixedUid(b, uid);
-            }
-
-            b.PatchUInt16(related, b.Length - related - 2);
-            EndItem(b, s);
-        }
-
-        if (ui.UserIdentity is { } identity)
-        {
-            var s = BeginItem(b, UserIdentityRequestSubItem);
-            b.WriteByte((byte)identity.IdentityType);
-            b.WriteByte(identity.PositiveResponseRequested ? (byte)1 : (byte)0);
-            b.WriteUInt16(identity.PrimaryField.Length);
-            b.WriteBytes(identity.PrimaryField.Span);
-            b.WriteUInt16(identity.SecondaryField.Length);
-            b.WriteBytes(identity.SecondaryField.Span);
-            EndItem(b, s);
-        }
-
-        if (ui.UserIdentityResponse is { } response)
-        {
-            var s = BeginItem(b, UserIdentityResponseSubItem);
-            b.WriteUInt16(response.ServerResponse.Length);
-            b.WriteBytes(response.ServerResponse.Span);
-            EndItem(b, s);
-        }
-
-        EndItem(b, start);
-    }
-
-    private static void WriteLengthPrefixedUid(ByteBuilder b, string uid)
-    {
-        var bytes = Encoding.ASCII.GetBytes(UidRules.Validate(uid, nameof(uid)));
-        b.WriteUInt16(bytes.Length);
-        b.WriteBytes(bytes);
     }
 
     private static Pdu DecodeAssociate(ref SpanReader r, bool request)
@@ -461,7 +349,7 @@ public static class PduCodec
                     }
 
                 case UserInformationItem when userInformation is null:
-                    userInformation = DecodeUserInformation(item);
+                    userInformation = UserInformationCodec.Decode(item);
                     break;
                 default:
                     throw new PduFormatException($"{what}: unexpected item type 0x{itemType:X2}.", AbortReason.UnexpectedPduParameter, framingLost: false);
@@ -574,206 +462,5 @@ public static class PduCodec
         }
 
         return new PresentationContextResponse(id, (PresentationContextResult)result, transferSyntax);
-    }
-
-    private static UserInformation DecodeUserInformation(ReadOnlySpan<byte> item)
-    {
-        var r = new SpanReader(item, "user information");
-        uint? maxLength = null;
-        string? implementationClass = null;
-        string? implementationVersion = null;
-        AsyncOperationsWindow? window = null;
-        var roles = new List<RoleSelection>();
-        var extended = new List<SopClassExtendedNegotiation>();
-        var common = new List<SopClassCommonExtendedNegotiation>();
-        UserIdentityRequest? identity = null;
-        UserIdentityResponse? identityResponse = null;
-        while (r.Remaining > 0)
-        {
-            var type = r.ReadByte();
-            r.Skip(1);
-            var length = r.ReadUInt16();
-            var value = r.ReadBytes(length);
-            var s = new SpanReader(value, $"user information sub-item 0x{type:X2}");
-            switch (type)
-            {
-                case MaxLengthSubItem:
-                    ExpectLength(value, 4, "maximum length sub-item");
-                    maxLength = s.ReadUInt32();
-                    break;
-                case ImplementationClassUidSubItem:
-                    implementationClass = UidRules.Read(value, "implementation class UID");
-                    break;
-                case AsyncOperationsSubItem:
-                    ExpectLength(value, 4, "asynchronous operations window sub-item");
-                    window = new AsyncOperationsWindow(s.ReadUInt16(), s.ReadUInt16());
-                    break;
-                case RoleSelectionSubItem:
-                    {
-                        var uid = UidRules.Read(s.ReadBytes(s.ReadUInt16()), "role selection SOP class");
-                        var scu = s.ReadByte();
-                        var scp = s.ReadByte();
-                        if (s.Remaining != 0 || scu > 1 || scp > 1)
-                        {
-                            throw Invalid("Malformed SCP/SCU role selection sub-item.");
-                        }
-
-                        roles.Add(new RoleSelection(uid, scu == 1, scp == 1));
-                        break;
-                    }
-
-                case ImplementationVersionSubItem:
-                    if (value.Length is 0 or > 16)
-                    {
-                        throw Invalid($"Implementation version name length {value.Length} is outside 1..16.");
-                    }
-
-                    implementationVersion = Encoding.ASCII.GetString(value).TrimEnd(' ', '\0');
-                    break;
-                case ExtendedNegotiationSubItem:
-                    {
-                        var uid = UidRules.Read(s.ReadBytes(s.ReadUInt16()), "extended negotiation SOP class");
-                        extended.Add(new SopClassExtendedNegotiation(uid, s.ReadBytes(s.Remaining).ToArray()));
-                        break;
-                    }
-
-                case CommonExtendedNegotiationSubItem:
-                    {
-                        var sop = UidRules.Read(s.ReadBytes(s.ReadUInt16()), "common extended negotiation SOP class");
-                        var service = UidRules.Read(s.ReadBytes(s.ReadUInt16()), "common extended negotiation service class");
-                        var relatedBytes = s.ReadBytes(s.ReadUInt16());
-                        if (s.Remaining != 0)
-                        {
-                            throw Invalid("Malformed SOP class common extended negotiation sub-item.");
-                        }
-
-                        var rr = new SpanReader(relatedBytes, "related general SOP classes");
-                        var related = new List<string>();
-                        while (rr.Remaining > 0)
-                        {
-                            related.Add(UidRules.Read(rr.ReadBytes(rr.ReadUInt16()), "related general SOP class"));
-                        }
-
-                        common.Add(new SopClassCommonExtendedNegotiation(sop, service, related));
-                        break;
-                    }
-
-                case UserIdentityRequestSubItem:
-                    {
-                        var identityType = s.ReadByte();
-                        var positive = s.ReadByte();
-                        var primary = s.ReadBytes(s.ReadUInt16()).ToArray();
-                        var secondary = s.ReadBytes(s.ReadUInt16()).ToArray();
-                        if (s.Remaining != 0 || identityType is < 1 or > 5 || positive > 1)
-                        {
-                            throw Invalid("Malformed user identity negotiation sub-item.");
-                        }
-
-                        identity = new UserIdentityRequest((UserIdentityType)identityType, positive == 1, primary, secondary);
-                        break;
-                    }
-
-                case UserIdentityResponseSubItem:
-                    {
-                        var response = s.ReadBytes(s.ReadUInt16()).ToArray();
-                        if (s.Remaining != 0)
-                        {
-                            throw Invalid("Malformed user identity response sub-item.");
-                        }
-
-                        identityResponse = new UserIdentityResponse(response);
-                        break;
-                    }
-
-                default:
-                    // PS3.7 D.3.3: unrecognized user information sub-items are ignored.
-                    break;
-            }
-        }
-
-        return new UserInformation
-        {
-            MaxPduLength = maxLength,
-            ImplementationClassUid = implementationClass,
-            ImplementationVersionName = implementationVersion,
-            AsyncOperationsWindow = window,
-            RoleSelections = roles,
-            ExtendedNegotiations = extended,
-            CommonExtendedNegotiations = common,
-            UserIdentity = identity,
-            UserIdentityResponse = identityResponse,
-        };
-    }
-
-    /// <summary>
-    /// Decodes a P-DATA-TF body whose presentation data values point into <paramref name="body"/> instead of
-    /// copies: they are valid only as long as the caller keeps that memory unchanged.
-    /// </summary>
-    internal static PDataTfPdu DecodePDataBorrowed(ReadOnlyMemory<byte> body)
-    {
-        var values = new List<PresentationDataValue>(1);
-        var span = body.Span;
-        var offset = 0;
-        while (offset < span.Length)
-        {
-            if (span.Length - offset < 4)
-            {
-                throw Invalid($"PDV item header needs 4 bytes at offset {offset} but only {span.Length - offset} remain.");
-            }
-
-            var length = BinaryPrimitives.ReadUInt32BigEndian(span[offset..]);
-            offset += 4;
-            if (length < 2 || length > (uint)(span.Length - offset))
-            {
-                throw Invalid($"PDV item length {length} does not fit the {span.Length - offset} remaining byte(s) of the P-DATA-TF PDU.");
-            }
-
-            var id = span[offset];
-            var header = span[offset + 1];
-            if ((id & 1) == 0 || header > 3)
-            {
-                throw Invalid($"PDV with presentation context ID {id} / control header 0x{header:X2} is invalid.");
-            }
-
-            values.Add(new PresentationDataValue(id, (header & 1) != 0, (header & 2) != 0, body.Slice(offset + 2, (int)length - 2)));
-            offset += (int)length;
-        }
-
-        if (values.Count == 0)
-        {
-            throw Invalid("P-DATA-TF PDU without presentation data values.");
-        }
-
-        return new PDataTfPdu(values);
-    }
-
-    private static PDataTfPdu DecodePData(ref SpanReader r)
-    {
-        var values = new List<PresentationDataValue>();
-        while (r.Remaining > 0)
-        {
-            var length = r.ReadUInt32();
-            if (length < 2 || length > r.Remaining)
-            {
-                throw Invalid($"PDV item length {length} does not fit the {r.Remaining} remaining byte(s) of the P-DATA-TF PDU.");
-            }
-
-            var id = r.ReadByte();
-            var header = r.ReadByte();
-            if ((id & 1) == 0 || header > 3)
-            {
-                throw Invalid($"PDV with presentation context ID {id} / control header 0x{header:X2} is invalid.");
-            }
-
-            var data = r.ReadBytes((int)length - 2).ToArray();
-            values.Add(new PresentationDataValue(id, (header & 1) != 0, (header & 2) != 0, data));
-        }
-
-        if (values.Count == 0)
-        {
-            throw Invalid("P-DATA-TF PDU without presentation data values.");
-        }
-
-        return new PDataTfPdu(values);
     }
 }

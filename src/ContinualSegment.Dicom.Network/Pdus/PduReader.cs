@@ -13,12 +13,12 @@ public sealed class PduReader
     /// <summary>Room the buffer starts with: several P-DATA-TF PDUs of the default maximum length.</summary>
     private const int InitialBufferLength = 256 * 1024;
 
-    private readonly Stream _stream;
-    private readonly PduLimits _limits;
-    private readonly bool _borrowPData;
-    private byte[] _buffer = [];
-    private int _start;
-    private int _end;
+    private readonly Stream stream;
+    private readonly PduLimits limits;
+    private readonly bool borrowPData;
+    private byte[] buffer = [];
+    private int start;
+    private int end;
 
     /// <summary>Creates a reader over <paramref name="stream"/>.</summary>
     public PduReader(Stream stream, PduLimits limits)
@@ -35,47 +35,22 @@ public sealed class PduReader
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(limits);
         limits.Validate();
-        _stream = stream;
-        _limits = limits;
-        _borrowPData = borrowPData;
+        this.stream = stream;
+        this.limits = limits;
+        this.borrowPData = borrowPData;
     }
 
-    private int Buffered => _end - _start;
+    private int Buffered => end - start;
+
+    /// <summary>Length of the last PDU read, header included.</summary>
+    internal int LastPduLength { get; private set; }
 
     /// <summary>
     /// Reads the next PDU. Returns null when the stream ends cleanly on a PDU boundary; throws
     /// <see cref="EndOfStreamException"/> when it ends inside a PDU and <see cref="PduFormatException"/> for a
     /// malformed, unrecognized or oversized PDU.
     /// </summary>
-    public async ValueTask<Pdu?> ReadAsync(CancellationToken cancellationToken)
-    {
-        while (Buffered < PduCodec.HeaderLength)
-        {
-            MakeRoom(PduCodec.HeaderLength);
-            var got = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
-            if (got == 0)
-            {
-                return EndInsideHeader();
-            }
-
-            _end += got;
-        }
-
-        var length = TakeHeader(out var type);
-        while (Buffered < length)
-        {
-            MakeRoom(length);
-            var got = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
-            if (got == 0)
-            {
-                throw new EndOfStreamException($"The connection closed inside a PDU body of {length} bytes.");
-            }
-
-            _end += got;
-        }
-
-        return TakeBody(type, length);
-    }
+    public ValueTask<Pdu?> ReadAsync(CancellationToken cancellationToken) => ReadCoreAsync(blocking: false, cancellationToken);
 
     /// <summary>
     /// Reads the next PDU, blocking the calling thread; same results and exceptions as <see cref="ReadAsync"/>.
@@ -83,32 +58,43 @@ public sealed class PduReader
     /// </summary>
     public Pdu? Read()
     {
+        // A blocking read completes before it returns: the value task is already finished.
+        var pending = ReadCoreAsync(blocking: true, CancellationToken.None);
+        return pending.IsCompleted ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
+    }
+
+    private async ValueTask<Pdu?> ReadCoreAsync(bool blocking, CancellationToken cancellationToken)
+    {
         while (Buffered < PduCodec.HeaderLength)
         {
-            MakeRoom(PduCodec.HeaderLength);
-            var got = _stream.Read(_buffer.AsSpan(_end));
-            if (got == 0)
+            if (await FillAsync(PduCodec.HeaderLength, blocking, cancellationToken).ConfigureAwait(false) == 0)
             {
                 return EndInsideHeader();
             }
-
-            _end += got;
         }
 
         var length = TakeHeader(out var type);
         while (Buffered < length)
         {
-            MakeRoom(length);
-            var got = _stream.Read(_buffer.AsSpan(_end));
-            if (got == 0)
+            if (await FillAsync(length, blocking, cancellationToken).ConfigureAwait(false) == 0)
             {
                 throw new EndOfStreamException($"The connection closed inside a PDU body of {length} bytes.");
             }
-
-            _end += got;
         }
 
+        LastPduLength = PduCodec.HeaderLength + length;
         return TakeBody(type, length);
+    }
+
+    /// <summary>Makes room for <paramref name="needed"/> bytes and receives once into the free space; returns the count (0 at the end).</summary>
+    private async ValueTask<int> FillAsync(int needed, bool blocking, CancellationToken cancellationToken)
+    {
+        MakeRoom(needed);
+        var got = blocking
+            ? this.stream.Read(buffer.AsSpan(end))
+            : await this.stream.ReadAsync(buffer.AsMemory(end), cancellationToken).ConfigureAwait(false);
+        end += got;
+        return got;
     }
 
     private Pdu? EndInsideHeader() =>
@@ -117,27 +103,27 @@ public sealed class PduReader
     /// <summary>Consumes and validates the buffered header; returns the body length.</summary>
     private int TakeHeader(out byte type)
     {
-        type = _buffer[_start];
-        var length = BinaryPrimitives.ReadUInt32BigEndian(_buffer.AsSpan(_start + 2));
-        _start += PduCodec.HeaderLength;
-        PduCodec.ValidateHeader(type, length, _limits);
+        type = buffer[start];
+        var length = BinaryPrimitives.ReadUInt32BigEndian(buffer.AsSpan(start + 2));
+        start += PduCodec.HeaderLength;
+        PduCodec.ValidateHeader(type, length, this.limits);
         return (int)length;
     }
 
     /// <summary>Consumes the buffered body of <paramref name="length"/> bytes and decodes it.</summary>
     private Pdu TakeBody(byte type, int length)
     {
-        var offset = _start;
-        _start += length;
-        if (_start == _end)
+        var offset = start;
+        start += length;
+        if (start == end)
         {
-            _start = _end = 0;
+            start = end = 0;
         }
 
         // A borrowed body stays valid until the next read: the buffer is only rearranged by a later read.
-        return _borrowPData && type == (byte)PduType.PData
-            ? PduCodec.DecodePDataBorrowed(_buffer.AsMemory(offset, length))
-            : PduCodec.DecodeBody(type, _buffer.AsSpan(offset, length));
+        return this.borrowPData && type == (byte)PduType.PData
+            ? PDataFraming.Decode(buffer.AsSpan(offset, length), buffer.AsMemory(offset, length))
+            : PduCodec.DecodeBody(type, buffer.AsSpan(offset, length));
     }
 
     /// <summary>
@@ -147,25 +133,25 @@ public sealed class PduReader
     /// </summary>
     private void MakeRoom(int needed)
     {
-        if (_start + needed <= _buffer.Length && _end < _buffer.Length)
+        if (start + needed <= buffer.Length && end < buffer.Length)
         {
             return;
         }
 
         var buffered = Buffered;
-        var target = _buffer;
-        if (needed > _buffer.Length)
+        var target = buffer;
+        if (needed > buffer.Length)
         {
             target = GC.AllocateUninitializedArray<byte>(Math.Max(needed, InitialBufferLength));
         }
 
         if (buffered > 0)
         {
-            _buffer.AsSpan(_start, buffered).CopyTo(target);
+            buffer.AsSpan(start, buffered).CopyTo(target);
         }
 
-        _buffer = target;
-        _start = 0;
-        _end = buffered;
+        buffer = target;
+        start = 0;
+        end = buffered;
     }
 }

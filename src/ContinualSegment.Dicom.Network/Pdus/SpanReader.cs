@@ -5,19 +5,19 @@ namespace ContinualSegment.Dicom.Network;
 /// <summary>Bounds-checked big-endian reader over a PDU body; every overrun is a <see cref="PduFormatException"/>.</summary>
 internal ref struct SpanReader
 {
-    private readonly ReadOnlySpan<byte> _data;
-    private readonly string _what;
+    private readonly ReadOnlySpan<byte> data;
+    private readonly string what;
 
     public SpanReader(ReadOnlySpan<byte> data, string what)
     {
-        _data = data;
-        _what = what;
+        this.data = data;
+        this.what = what;
         Position = 0;
     }
 
     public int Position { get; private set; }
 
-    public readonly int Remaining => _data.Length - Position;
+    public readonly int Remaining => this.data.Length - Position;
 
     public byte ReadByte() => Take(1)[0];
 
@@ -34,12 +34,12 @@ internal ref struct SpanReader
         if (count < 0 || count > Remaining)
         {
             throw new PduFormatException(
-                $"{_what}: needs {count} byte(s) at offset {Position} but only {Remaining} remain.",
+                $"{this.what}: needs {count} byte(s) at offset {Position} but only {Remaining} remain.",
                 AbortReason.InvalidPduParameterValue,
                 framingLost: false);
         }
 
-        var slice = _data.Slice(Position, count);
+        var slice = this.data.Slice(Position, count);
         Position += count;
         return slice;
     }

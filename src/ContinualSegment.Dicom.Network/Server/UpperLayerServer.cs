@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
 
 namespace ContinualSegment.Dicom.Network;
 
@@ -10,27 +11,28 @@ namespace ContinualSegment.Dicom.Network;
 /// </summary>
 public sealed class UpperLayerServer : IAsyncDisposable
 {
-    private readonly UpperLayerServerOptions _options;
-    private readonly IAssociationAcceptor _acceptor;
-    private readonly Func<Association, IAssociationHandler>? _handlerFactory;
-    private readonly IAssociationHandler? _sharedHandler;
-    private readonly ConcurrentDictionary<Association, byte> _associations = new();
-    private readonly ConcurrentDictionary<long, Task> _handshakes = new();
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly DicomTlsContext? _tls;
-    private long _nextHandshake;
-    private TcpListener? _listener;
-    private Task _acceptLoop = Task.CompletedTask;
-    private int _active;
-    private int _pendingRejections;
-    private int _stopped;
+    private readonly UpperLayerServerOptions options;
+    private readonly IAssociationAcceptor acceptor;
+    private readonly Func<Association, IAssociationHandler>? handlerFactory;
+    private readonly IAssociationHandler? sharedHandler;
+    private readonly ConcurrentDictionary<Association, byte> associations = new();
+    private readonly ConcurrentDictionary<long, Task> handshakes = new();
+    private readonly CancellationTokenSource stopping = new();
+    private readonly DicomTlsContext? tls;
+    private readonly ILogger logger;
+    private long nextHandshake;
+    private TcpListener? listener;
+    private Task acceptLoop = Task.CompletedTask;
+    private int active;
+    private int pendingRejections;
+    private int stopped;
 
     /// <summary>Creates a server whose associations all use <paramref name="handler"/>.</summary>
     public UpperLayerServer(UpperLayerServerOptions options, IAssociationAcceptor acceptor, IAssociationHandler handler)
         : this(options, acceptor)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        _sharedHandler = handler;
+        sharedHandler = handler;
     }
 
     /// <summary>Creates a server that makes one handler per association.</summary>
@@ -38,7 +40,7 @@ public sealed class UpperLayerServer : IAsyncDisposable
         : this(options, acceptor)
     {
         ArgumentNullException.ThrowIfNull(handlerFactory);
-        _handlerFactory = handlerFactory;
+        this.handlerFactory = handlerFactory;
     }
 
     private UpperLayerServer(UpperLayerServerOptions options, IAssociationAcceptor acceptor)
@@ -46,42 +48,44 @@ public sealed class UpperLayerServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(acceptor);
         options.Validate();
-        _options = options;
-        _acceptor = acceptor;
-        _tls = options.Tls is null ? null : DicomTlsContext.Create(options.Tls, isServer: true);
+        this.options = options;
+        this.acceptor = acceptor;
+        logger = options.Association.LoggerFactory.CreateLogger<UpperLayerServer>();
+        tls = options.Tls is null ? null : DicomTlsContext.Create(options.Tls, isServer: true, options.Association.TimeProvider);
     }
 
     /// <summary>The bound port (valid after <see cref="Start"/>).</summary>
     public int Port { get; private set; }
 
     /// <summary>Associations currently holding a slot (within the limit).</summary>
-    public int ActiveAssociationCount => Volatile.Read(ref _active);
+    public int ActiveAssociationCount => Volatile.Read(ref active);
 
     /// <summary>True when connections must complete a DICOM TLS handshake first.</summary>
-    public bool UsesTls => _tls is not null;
+    public bool UsesTls => tls is not null;
 
     /// <summary>Connections whose TLS handshake is still under way (they already hold a slot).</summary>
-    public int PendingHandshakeCount => _handshakes.Count;
+    public int PendingHandshakeCount => handshakes.Count;
 
     /// <summary>All connections currently open, including those being rejected for the limit.</summary>
-    public int OpenConnectionCount => _associations.Count;
+    public int OpenConnectionCount => this.associations.Count;
 
     /// <summary>A snapshot of the open associations.</summary>
-    public IReadOnlyCollection<Association> Associations => [.. _associations.Keys];
+    public IReadOnlyCollection<Association> Associations => [.. this.associations.Keys];
 
     /// <summary>Binds and starts accepting connections.</summary>
     public void Start()
     {
-        if (_listener is not null)
+        if (this.listener is not null)
         {
             throw new InvalidOperationException("The server was already started.");
         }
 
-        var listener = new TcpListener(_options.BindAddress, _options.Port);
+        var listener = new TcpListener(this.options.BindAddress, this.options.Port);
         listener.Start();
-        _listener = listener;
+        this.listener = listener;
         Port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        _acceptLoop = Task.Run(AcceptLoopAsync);
+        Log.Listening(logger, Port, tls is not null);
+        acceptLoop = Task.Run(AcceptLoopAsync);
     }
 
     /// <summary>
@@ -90,34 +94,34 @@ public sealed class UpperLayerServer : IAsyncDisposable
     /// </summary>
     public async Task StopAsync(TimeSpan gracePeriod, CancellationToken cancellationToken)
     {
-        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        if (Interlocked.Exchange(ref stopped, 1) == 1)
         {
             await WaitAllAsync(cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        _listener?.Stop();
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        await _acceptLoop.ConfigureAwait(false);
-        await Task.WhenAll(_handshakes.Values).ConfigureAwait(false);
+        this.listener?.Stop();
+        await stopping.CancelAsync().ConfigureAwait(false);
+        await acceptLoop.ConfigureAwait(false);
+        await Task.WhenAll(handshakes.Values).ConfigureAwait(false);
         try
         {
             await WaitAllAsync(cancellationToken).WaitAsync(gracePeriod, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
-            foreach (var association in _associations.Keys)
+            foreach (var association in this.associations.Keys)
             {
                 await association.AbortAsync().ConfigureAwait(false);
             }
 
             try
             {
-                await WaitAllAsync(cancellationToken).WaitAsync(_options.Association.ArtimTimeout, cancellationToken).ConfigureAwait(false);
+                await WaitAllAsync(cancellationToken).WaitAsync(this.options.Association.ArtimTimeout, cancellationToken).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
-                foreach (var association in _associations.Keys)
+                foreach (var association in this.associations.Keys)
                 {
                     association.CloseTransportNow();
                 }
@@ -130,28 +134,28 @@ public sealed class UpperLayerServer : IAsyncDisposable
     /// <summary>Stops with a grace period of the ARTIM timeout.</summary>
     public async ValueTask DisposeAsync()
     {
-        await StopAsync(_options.Association.ArtimTimeout, CancellationToken.None).ConfigureAwait(false);
-        _stopping.Dispose();
-        _tls?.Dispose();
+        await StopAsync(this.options.Association.ArtimTimeout, CancellationToken.None).ConfigureAwait(false);
+        stopping.Dispose();
+        tls?.Dispose();
     }
 
     private async Task WaitAllAsync(CancellationToken cancellationToken)
     {
-        while (!_associations.IsEmpty)
+        while (!this.associations.IsEmpty)
         {
-            await Task.WhenAll(_associations.Keys.Select(a => a.Completion)).WaitAsync(cancellationToken).ConfigureAwait(false);
+            await Task.WhenAll(this.associations.Keys.Select(a => a.Completion)).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
     private async Task AcceptLoopAsync()
     {
-        var token = _stopping.Token;
+        var token = stopping.Token;
         while (!token.IsCancellationRequested)
         {
             Socket socket;
             try
             {
-                socket = await _listener!.AcceptSocketAsync(token).ConfigureAwait(false);
+                socket = await this.listener!.AcceptSocketAsync(token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException or InvalidOperationException)
             {
@@ -169,31 +173,32 @@ public sealed class UpperLayerServer : IAsyncDisposable
 
     private async Task StartAssociationAsync(Socket socket)
     {
-        var withinLimit = TryTake(ref _active, _options.MaxAssociations);
+        var withinLimit = TryTake(ref active, this.options.MaxAssociations);
         if (!withinLimit)
         {
             var peer = RemoteEndPointOf(socket);
-            if (!TryTake(ref _pendingRejections, _options.MaxPendingRejections))
+            if (!TryTake(ref pendingRejections, this.options.MaxPendingRejections))
             {
+                // Reported before the close, so whoever sees the connection closed can already see why.
+                Report(peer, $"the limit of {this.options.MaxAssociations} associations is reached and {this.options.MaxPendingRejections} more are already being rejected: connection closed");
                 socket.Dispose();
-                Report(peer, $"the limit of {_options.MaxAssociations} associations is reached and {_options.MaxPendingRejections} more are already being rejected: connection closed");
                 return;
             }
 
-            Report(peer, $"the limit of {_options.MaxAssociations} associations is reached: its request is {Association.OverLimitReject.Describe()}");
+            Report(peer, $"the limit of {this.options.MaxAssociations} associations is reached: its request is {Association.OverLimitReject.Describe()}");
         }
 
         socket.NoDelay = true;
-        if (_tls is null)
+        if (tls is null)
         {
             await StartAssociationAsync(socket, new NetworkStream(socket, ownsSocket: true), withinLimit).ConfigureAwait(false);
             return;
         }
 
         // The handshake runs beside the accept loop so a slow or silent peer cannot hold up other connections.
-        var id = Interlocked.Increment(ref _nextHandshake);
+        var id = Interlocked.Increment(ref nextHandshake);
         var handshake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _handshakes[id] = handshake.Task;
+        handshakes[id] = handshake.Task;
         _ = Task.Run(async () =>
         {
             try
@@ -202,7 +207,7 @@ public sealed class UpperLayerServer : IAsyncDisposable
             }
             finally
             {
-                _handshakes.TryRemove(id, out _);
+                handshakes.TryRemove(id, out _);
                 handshake.TrySetResult();
             }
         });
@@ -214,14 +219,14 @@ public sealed class UpperLayerServer : IAsyncDisposable
         var peer = RemoteEndPointOf(socket);
         try
         {
-            stream = await _tls!.AuthenticateAsServerAsync(socket, _stopping.Token).ConfigureAwait(false);
+            stream = await tls!.AuthenticateAsServerAsync(socket, stopping.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is System.Security.Authentication.AuthenticationException or IOException or SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
         {
             // Not a TLS peer, an untrusted or missing certificate, or a refused protocol version: no association.
             socket.Dispose();
             Release(withinLimit);
-            if (!_stopping.IsCancellationRequested)
+            if (!stopping.IsCancellationRequested)
             {
                 Report(peer, "DICOM TLS handshake failed: " + Describe(ex));
             }
@@ -229,7 +234,7 @@ public sealed class UpperLayerServer : IAsyncDisposable
             return;
         }
 
-        if (_stopping.IsCancellationRequested)
+        if (stopping.IsCancellationRequested)
         {
             await stream.DisposeAsync().ConfigureAwait(false);
             Release(withinLimit);
@@ -244,15 +249,15 @@ public sealed class UpperLayerServer : IAsyncDisposable
         Association? association = null;
         try
         {
-            var shared = _sharedHandler;
-            Func<Association, IAssociationHandler> factory = shared is null ? _handlerFactory! : _ => shared;
-            association = await Association.StartAcceptorAsync(socket, stream, _options.Association, _acceptor, factory, overLimit: !withinLimit).ConfigureAwait(false);
-            _associations[association] = 0;
+            var shared = sharedHandler;
+            Func<Association, IAssociationHandler> factory = shared is null ? this.handlerFactory! : _ => shared;
+            association = await Association.StartAcceptorAsync(socket, stream, this.options.Association, this.acceptor, factory, overLimit: !withinLimit).ConfigureAwait(false);
+            this.associations[association] = 0;
             var started = association;
             _ = started.Completion.ContinueWith(
                 completed =>
                 {
-                    _associations.TryRemove(started, out _);
+                    this.associations.TryRemove(started, out _);
                     Release(withinLimit);
                 },
                 CancellationToken.None,
@@ -270,23 +275,25 @@ public sealed class UpperLayerServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Tells the <see cref="UpperLayerServerOptions.ConnectionRefused"/> observer, if any.</summary>
+    /// <summary>Logs a refused connection and tells the association observer (<see cref="IAssociationObserver.OnConnectionRefused"/>), if any.</summary>
     private void Report(IPEndPoint? peer, string reason)
     {
-        if (_options.ConnectionRefused is not { } refused)
+        Log.ConnectionRefused(logger, peer, reason);
+        if (this.options.Association.Observer is not { } observer)
         {
             return;
         }
 
         try
         {
-            refused(new ConnectionRefusal(peer, reason));
+            observer.OnConnectionRefused(new ConnectionRefusal(peer, reason));
         }
 #pragma warning disable CA1031 // An observer that fails (a closed log pipe) must not take the connection handling with it.
-        catch (Exception)
+        catch (Exception ex)
 #pragma warning restore CA1031
         {
             // The refusal itself was carried out; only its report is lost.
+            Log.RefusalObserverFailed(logger, ex);
         }
     }
 
@@ -317,7 +324,7 @@ public sealed class UpperLayerServer : IAsyncDisposable
         return string.Join("; ", parts);
     }
 
-    private void Release(bool withinLimit) => Interlocked.Decrement(ref withinLimit ? ref _active : ref _pendingRejections);
+    private void Release(bool withinLimit) => Interlocked.Decrement(ref withinLimit ? ref active : ref pendingRejections);
 
     private static bool TryTake(ref int counter, int limit)
     {

@@ -21,14 +21,12 @@ public sealed record UpperLayerServerOptions
     public DicomTlsOptions? Tls { get; init; }
 
     /// <summary>
-    /// Told of each connection refused before the acceptor policy sees it, with the reason: a TLS handshake that
+    /// Per-association settings. Its <see cref="UpperLayerOptions.Observer"/> is also told of each connection refused
+    /// before the acceptor policy sees it (<see cref="IAssociationObserver.OnConnectionRefused"/>): a TLS handshake that
     /// failed (untrusted, revoked or missing certificate, refused protocol version, not a TLS peer), or the association
     /// limit reached (the request is then rejected as transient, or the connection closed when too many are already
-    /// waiting for that). Called on the connection's task; it should return quickly (an exception it throws is ignored).
+    /// waiting for that); and its <see cref="UpperLayerOptions.LoggerFactory"/> logs them.
     /// </summary>
-    public Action<ConnectionRefusal>? ConnectionRefused { get; init; }
-
-    /// <summary>Per-association settings.</summary>
     public UpperLayerOptions Association { get; init; } = new();
 
     /// <summary>Throws when a setting is out of range.</summary>

@@ -44,7 +44,7 @@ public static class ListenTool
                     Port = options.Port,
                     MaxAssociations = options.MaxAssociations,
                     Tls = options.Tls,
-                    ConnectionRefused = refusal => Report($"Refused a connection from {refusal.RemoteEndPoint?.ToString() ?? "an unknown peer"}: {refusal.Reason}"),
+                    Association = new UpperLayerOptions { Observer = new RefusalReporter(Report) },
                 },
                 TempDirectory = Path.Combine(scp.OutputDirectory, ".incoming"),
             },
@@ -68,5 +68,28 @@ public static class ListenTool
         }
 
         return 0;
+    }
+
+    /// <summary>Reports each connection refused before the acceptor policy saw it; decisions are reported by the acceptor.</summary>
+    private sealed class RefusalReporter(Action<string> report) : IAssociationObserver
+    {
+        public void OnAccepted(AssociationAccepted accepted)
+        {
+        }
+
+        public void OnRejected(AssociationRejected rejected)
+        {
+        }
+
+        public void OnReleased(AssociationReleased released)
+        {
+        }
+
+        public void OnAborted(AssociationAborted aborted)
+        {
+        }
+
+        public void OnConnectionRefused(ConnectionRefusal refusal) =>
+            report($"Refused a connection from {refusal.RemoteEndPoint?.ToString() ?? "an unknown peer"}: {refusal.Reason}");
     }
 }

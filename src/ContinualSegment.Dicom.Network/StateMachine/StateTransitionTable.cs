@@ -102,4 +102,17 @@ public static class StateTransitionTable
         UpperLayerAction.AR10 => [AssociationState.Sta12],
         _ => [],
     };
+
+    /// <summary>
+    /// Throws <see cref="InvalidOperationException"/> when <paramref name="next"/> is not one of the next states of
+    /// <paramref name="action"/> (<see cref="GetNextStates"/>): the check an association makes after each action when
+    /// <see cref="UpperLayerOptions.VerifyTransitions"/> is on.
+    /// </summary>
+    internal static void VerifyTransition(UpperLayerAction action, UpperLayerEvent evt, AssociationState from, AssociationState next)
+    {
+        if (!GetNextStates(action).Contains(next))
+        {
+            throw new InvalidOperationException($"Action {action} on {evt} in {from} went to {next}, which PS3.8 does not allow.");
+        }
+    }
 }

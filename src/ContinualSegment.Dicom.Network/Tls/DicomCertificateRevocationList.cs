@@ -18,9 +18,9 @@ public sealed class DicomCertificateRevocationList
     private const string PemLabel = "X509 CRL";
     private static readonly HashSet<string> KnownCriticalExtensions = new(StringComparer.Ordinal) { "2.5.29.20", "2.5.29.35" };
 
-    private readonly HashSet<string> _revoked;
-    private readonly byte[] _signedData;
-    private readonly byte[] _signature;
+    private readonly HashSet<string> revoked;
+    private readonly byte[] signedData;
+    private readonly byte[] signature;
 
     private DicomCertificateRevocationList(string source, X500DistinguishedName issuer, DateTimeOffset thisUpdate, DateTimeOffset? nextUpdate, HashSet<string> revoked, string signatureAlgorithm, byte[] signedData, byte[] signature)
     {
@@ -28,10 +28,10 @@ public sealed class DicomCertificateRevocationList
         Issuer = issuer;
         ThisUpdate = thisUpdate;
         NextUpdate = nextUpdate;
-        _revoked = revoked;
+        this.revoked = revoked;
         SignatureAlgorithm = signatureAlgorithm;
-        _signedData = signedData;
-        _signature = signature;
+        this.signedData = signedData;
+        this.signature = signature;
     }
 
     /// <summary>Where the list was read from (a file name), used in messages.</summary>
@@ -50,7 +50,7 @@ public sealed class DicomCertificateRevocationList
     public string SignatureAlgorithm { get; }
 
     /// <summary>The revoked serial numbers, upper-case hexadecimal without leading zero bytes.</summary>
-    public IReadOnlyCollection<string> RevokedSerialNumbers => _revoked;
+    public IReadOnlyCollection<string> RevokedSerialNumbers => this.revoked;
 
     /// <summary>Reads a CRL file (PEM or DER). Throws <see cref="DicomTlsConfigurationException"/> naming the file.</summary>
     public static DicomCertificateRevocationList Load(string path)
@@ -127,7 +127,7 @@ public sealed class DicomCertificateRevocationList
     public bool Lists(X509Certificate2 certificate)
     {
         ArgumentNullException.ThrowIfNull(certificate);
-        return _revoked.Contains(SerialHex(certificate.SerialNumberBytes.Span));
+        return this.revoked.Contains(SerialHex(certificate.SerialNumberBytes.Span));
     }
 
     /// <summary>The serial number as this class writes it: upper-case hexadecimal without leading zero bytes.</summary>
@@ -151,13 +151,13 @@ public sealed class DicomCertificateRevocationList
                 case Oids.Sha256WithRsa or Oids.Sha384WithRsa or Oids.Sha512WithRsa:
                 {
                     using var rsa = issuer.GetRSAPublicKey();
-                    return rsa is not null && rsa.VerifyData(_signedData, _signature, HashFor(SignatureAlgorithm), RSASignaturePadding.Pkcs1);
+                    return rsa is not null && rsa.VerifyData(this.signedData, this.signature, HashFor(SignatureAlgorithm), RSASignaturePadding.Pkcs1);
                 }
 
                 case Oids.EcdsaWithSha256 or Oids.EcdsaWithSha384 or Oids.EcdsaWithSha512:
                 {
                     using var ecdsa = issuer.GetECDsaPublicKey();
-                    return ecdsa is not null && ecdsa.VerifyData(_signedData, _signature, HashFor(SignatureAlgorithm), DSASignatureFormat.Rfc3279DerSequence);
+                    return ecdsa is not null && ecdsa.VerifyData(this.signedData, this.signature, HashFor(SignatureAlgorithm), DSASignatureFormat.Rfc3279DerSequence);
                 }
 
                 default:

@@ -13,22 +13,24 @@ namespace ContinualSegment.Dicom.Network;
 /// </summary>
 public sealed class DicomTlsContext : IDisposable
 {
-    private readonly bool _isServer;
-    private readonly X509Certificate2? _certificate;
-    private readonly SslStreamCertificateContext? _certificateContext;
-    private readonly X509Certificate2Collection _intermediates;
-    private readonly X509Certificate2Collection _trusted;
-    private readonly IReadOnlyList<IssuedCrl> _crls;
+    private readonly bool isServer;
+    private readonly X509Certificate2? certificate;
+    private readonly SslStreamCertificateContext? certificateContext;
+    private readonly X509Certificate2Collection intermediates;
+    private readonly X509Certificate2Collection trusted;
+    private readonly IReadOnlyList<IssuedCrl> crls;
+    private readonly TimeProvider timeProvider;
 
-    private DicomTlsContext(DicomTlsOptions options, bool isServer, X509Certificate2? certificate, X509Certificate2Collection intermediates, X509Certificate2Collection trusted, IReadOnlyList<IssuedCrl> crls)
+    private DicomTlsContext(DicomTlsOptions options, bool isServer, X509Certificate2? certificate, X509Certificate2Collection intermediates, X509Certificate2Collection trusted, IReadOnlyList<IssuedCrl> crls, TimeProvider timeProvider)
     {
-        _crls = crls;
+        this.crls = crls;
+        this.timeProvider = timeProvider;
         Options = options;
-        _isServer = isServer;
-        _certificate = certificate;
-        _intermediates = intermediates;
-        _trusted = trusted;
-        _certificateContext = certificate is null ? null : SslStreamCertificateContext.Create(certificate, intermediates, offline: true);
+        this.isServer = isServer;
+        this.certificate = certificate;
+        this.intermediates = intermediates;
+        this.trusted = trusted;
+        certificateContext = certificate is null ? null : SslStreamCertificateContext.Create(certificate, intermediates, offline: true);
     }
 
     /// <summary>The TLS versions ever negotiated: 1.2 and 1.3.</summary>
@@ -38,18 +40,20 @@ public sealed class DicomTlsContext : IDisposable
     public DicomTlsOptions Options { get; }
 
     /// <summary>The loaded CRLs, in the order of <see cref="DicomTlsOptions.CrlFiles"/>.</summary>
-    public IReadOnlyList<DicomCertificateRevocationList> RevocationLists => [.. _crls.Select(c => c.List)];
+    public IReadOnlyList<DicomCertificateRevocationList> RevocationLists => [.. this.crls.Select(c => c.List)];
 
     /// <summary>Our certificate, when one is configured.</summary>
-    public X509Certificate2? Certificate => _certificate;
+    public X509Certificate2? Certificate => this.certificate;
 
     /// <summary>
     /// Validates <paramref name="options"/> and loads the material they name. <paramref name="isServer"/> selects the
-    /// side: a server must have a certificate.
+    /// side: a server must have a certificate. <paramref name="timeProvider"/> (default: the system clock) dates the
+    /// certificate validity and revocation checks and times the handshake.
     /// </summary>
-    public static DicomTlsContext Create(DicomTlsOptions options, bool isServer)
+    public static DicomTlsContext Create(DicomTlsOptions options, bool isServer, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        timeProvider ??= TimeProvider.System;
         options.Validate(requireCertificate: isServer);
         var intermediates = new X509Certificate2Collection();
         X509Certificate2? certificate = null;
@@ -67,7 +71,7 @@ public sealed class DicomTlsContext : IDisposable
 
             if (certificate is not null)
             {
-                CheckUsable(certificate, options.CertificateFile ?? "the certificate store");
+                CheckUsable(certificate, options.CertificateFile ?? "the certificate store", timeProvider.GetLocalNow().DateTime);
             }
 
             if (options.TrustedCaFile is { } caFile)
@@ -88,7 +92,7 @@ public sealed class DicomTlsContext : IDisposable
             }
 
             var crls = LoadCrls(options, trusted);
-            return new DicomTlsContext(options, isServer, certificate, intermediates, trusted, crls);
+            return new DicomTlsContext(options, isServer, certificate, intermediates, trusted, crls, timeProvider);
         }
         catch
         {
@@ -106,7 +110,7 @@ public sealed class DicomTlsContext : IDisposable
         var refusal = new Refusal();
         var options = new SslServerAuthenticationOptions
         {
-            ServerCertificateContext = _certificateContext,
+            ServerCertificateContext = certificateContext,
             ClientCertificateRequired = Options.ClientCertificates != DicomTlsClientCertificateMode.None,
             EnabledSslProtocols = Protocols,
             AllowRenegotiation = false,
@@ -126,7 +130,7 @@ public sealed class DicomTlsContext : IDisposable
         var options = new SslClientAuthenticationOptions
         {
             TargetHost = Options.ServerName ?? host,
-            ClientCertificateContext = _certificateContext,
+            ClientCertificateContext = certificateContext,
             EnabledSslProtocols = Protocols,
             AllowRenegotiation = false,
             CertificateChainPolicy = NewChainPolicy(),
@@ -139,9 +143,9 @@ public sealed class DicomTlsContext : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        _certificate?.Dispose();
-        DisposeAll(_intermediates);
-        DisposeAll(_trusted);
+        this.certificate?.Dispose();
+        DisposeAll(this.intermediates);
+        DisposeAll(this.trusted);
     }
 
     private void ApplyCipherSuites(SslServerAuthenticationOptions options)
@@ -163,8 +167,8 @@ public sealed class DicomTlsContext : IDisposable
     private async Task<SslStream> HandshakeAsync(Socket socket, Func<SslStream, CancellationToken, Task> authenticate, Refusal refusal, CancellationToken cancellationToken)
     {
         var stream = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Options.HandshakeTimeout);
+        using var timeout = new CancellationTokenSource(Options.HandshakeTimeout, this.timeProvider);
+        using var link = cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), timeout);
         try
         {
             await authenticate(stream, timeout.Token).ConfigureAwait(false);
@@ -190,19 +194,19 @@ public sealed class DicomTlsContext : IDisposable
     private X509ChainPolicy NewChainPolicy()
     {
         var policy = new X509ChainPolicy { RevocationMode = X509RevocationMode.NoCheck };
-        if (_trusted.Count > 0)
+        if (this.trusted.Count > 0)
         {
             policy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            policy.CustomTrustStore.AddRange(_trusted);
+            policy.CustomTrustStore.AddRange(this.trusted);
         }
 
-        policy.ExtraStore.AddRange(_intermediates);
+        policy.ExtraStore.AddRange(this.intermediates);
         return policy;
     }
 
     private bool ValidatePeer(X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors, Refusal refusal)
     {
-        if (_isServer && Options.ClientCertificates != DicomTlsClientCertificateMode.Required)
+        if (this.isServer && Options.ClientCertificates != DicomTlsClientCertificateMode.Required)
         {
             errors &= ~SslPolicyErrors.RemoteCertificateNotAvailable;
         }
@@ -212,7 +216,7 @@ public sealed class DicomTlsContext : IDisposable
             return false;
         }
 
-        if (certificate is null || _crls.Count == 0)
+        if (certificate is null || this.crls.Count == 0)
         {
             return true;
         }
@@ -223,7 +227,7 @@ public sealed class DicomTlsContext : IDisposable
             return false;
         }
 
-        refusal.Reason = RevocationProblem(chain, DateTimeOffset.UtcNow);
+        refusal.Reason = RevocationProblem(chain, this.timeProvider.GetUtcNow());
         return refusal.Reason is null;
     }
 
@@ -235,7 +239,7 @@ public sealed class DicomTlsContext : IDisposable
         {
             var subject = elements[i].Certificate;
             var issuer = elements[i + 1].Certificate;
-            foreach (var crl in _crls)
+            foreach (var crl in this.crls)
             {
                 if (!string.Equals(crl.IssuerThumbprint, issuer.GetCertHashString(HashAlgorithmName.SHA256), StringComparison.Ordinal))
                 {
@@ -371,14 +375,13 @@ public sealed class DicomTlsContext : IDisposable
         return union;
     }
 
-    private static void CheckUsable(X509Certificate2 certificate, string source)
+    private static void CheckUsable(X509Certificate2 certificate, string source, DateTime now)
     {
         if (!certificate.HasPrivateKey)
         {
             throw new DicomTlsConfigurationException($"The TLS certificate from {source} has no private key.");
         }
 
-        var now = DateTime.Now;
         if (certificate.NotAfter < now)
         {
             throw new DicomTlsConfigurationException($"The TLS certificate from {source} ({certificate.Subject}) expired on {certificate.NotAfter:u}.");

@@ -1,4 +1,5 @@
 using System.Text;
+using ContinualSegment.Dicom.Network.Storage;
 
 namespace ContinualSegment.Dicom.Network.Tests;
 

@@ -32,6 +32,7 @@ internal sealed class TestServer : IAsyncDisposable
         ArtimTimeout = artim ?? TimeSpan.FromSeconds(1),
         IdleTimeout = idle ?? TimeSpan.FromSeconds(20),
         AcseTimeout = TimeSpan.FromSeconds(10),
+        VerifyTransitions = true,
     };
 
     public static TestServer Start(IAssociationAcceptor? acceptor = null, UpperLayerOptions? options = null, int maxAssociations = 8, TestHandler? handler = null, Action<ConnectionRefusal>? refused = null)
@@ -43,8 +44,7 @@ internal sealed class TestServer : IAsyncDisposable
             BindAddress = IPAddress.Loopback,
             Port = 0,
             MaxAssociations = maxAssociations,
-            Association = options ?? FastOptions(),
-            ConnectionRefused = refused,
+            Association = refused is null ? options ?? FastOptions() : (options ?? FastOptions()) with { Observer = new RecordingObserver(refused) },
         };
         var server = new UpperLayerServer(serverOptions, acceptor ?? new AssociationNegotiator(DefaultPolicy), a =>
         {

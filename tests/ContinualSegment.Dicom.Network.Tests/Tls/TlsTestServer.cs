@@ -29,7 +29,7 @@ internal sealed class TlsTestServer : IAsyncDisposable
         var server = new DimseServer(
             new DimseServerOptions
             {
-                Server = new UpperLayerServerOptions { BindAddress = IPAddress.Loopback, MaxAssociations = maxAssociations, Tls = tls, Association = association ?? TestServer.FastOptions(), ConnectionRefused = refused },
+                Server = new UpperLayerServerOptions { BindAddress = IPAddress.Loopback, MaxAssociations = maxAssociations, Tls = tls, Association = refused is null ? association ?? TestServer.FastOptions() : (association ?? TestServer.FastOptions()) with { Observer = new RecordingObserver(refused) } },
                 TempDirectory = Path.Combine(output, ".incoming"),
             },
             acceptor,

@@ -1,4 +1,4 @@
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Dicom.Network.Storage;
 
 /// <summary>
 /// A received file created with <c>O_TMPFILE</c>: it has no directory entry while it is written, so creating it
@@ -9,17 +9,17 @@ namespace ContinualSegment.Dicom.Network;
 /// </summary>
 internal sealed class UnnamedReceivedFile : ReceivedFile
 {
-    private readonly DescriptorHandle _handle;
-    private readonly string _readPath;
-    private readonly Action _linkingRefused;
+    private readonly DescriptorHandle handle;
+    private readonly string readPath;
+    private readonly Action linkingRefused;
 
     /// <param name="handle">The open unnamed file.</param>
     /// <param name="linkingRefused">Called when the system refuses to link it (not for another file system).</param>
     public UnnamedReceivedFile(DescriptorHandle handle, Action linkingRefused)
     {
-        _handle = handle;
-        _linkingRefused = linkingRefused;
-        _readPath = LinuxFiles.ProcPath(handle.Descriptor);
+        this.handle = handle;
+        this.linkingRefused = linkingRefused;
+        readPath = LinuxFiles.ProcPath(handle.Descriptor);
     }
 
     public override string Path
@@ -28,13 +28,13 @@ internal sealed class UnnamedReceivedFile : ReceivedFile
         {
             // Once closed, the descriptor number may name another file: the link is not handed out any more.
             ObjectDisposedException.ThrowIf(PublishedPath is null && Disposed, this);
-            return PublishedPath ?? _readPath;
+            return PublishedPath ?? readPath;
         }
     }
 
     internal override void Append(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second)
     {
-        LinuxFiles.WriteAt(_handle, first, second, Length);
+        LinuxFiles.WriteAt(this.handle, first, second, Length);
         Length += first.Length + second.Length;
     }
 
@@ -47,12 +47,12 @@ internal sealed class UnnamedReceivedFile : ReceivedFile
     {
         // Held for the whole publication: the descriptor cannot be closed (and its number reused) underneath.
         var added = false;
-        _handle.DangerousAddRef(ref added);
+        this.handle.DangerousAddRef(ref added);
         try
         {
             if (flushToDisk)
             {
-                LinuxFiles.Flush(_handle);
+                LinuxFiles.Flush(this.handle);
             }
 
             var errno = LinkOrReplace(destination);
@@ -65,8 +65,8 @@ internal sealed class UnnamedReceivedFile : ReceivedFile
             {
                 // Linking through /proc refused (a sandbox or security module); with the capability it may still
                 // work by descriptor, otherwise copy. Later files are created named from the start.
-                _linkingRefused();
-                errno = LinuxFiles.LinkByDescriptor(_handle.Descriptor, destination) == 0 ? 0 : LinuxFiles.EXDEV;
+                this.linkingRefused();
+                errno = LinuxFiles.LinkByDescriptor(this.handle.Descriptor, destination) == 0 ? 0 : LinuxFiles.EXDEV;
             }
 
             if (errno == LinuxFiles.EXDEV)
@@ -84,17 +84,17 @@ internal sealed class UnnamedReceivedFile : ReceivedFile
         {
             if (added)
             {
-                _handle.DangerousRelease();
+                this.handle.DangerousRelease();
             }
         }
     }
 
-    private protected override void DisposeCore() => _handle.Dispose();
+    private protected override void DisposeCore() => this.handle.Dispose();
 
     /// <summary>Links under <paramref name="destination"/>, atomically replacing a file of that name; the errno.</summary>
     private int LinkOrReplace(string destination)
     {
-        var errno = LinuxFiles.Link(_handle.Descriptor, destination);
+        var errno = LinuxFiles.Link(this.handle.Descriptor, destination);
         if (errno != LinuxFiles.EEXIST)
         {
             return errno;
@@ -103,7 +103,7 @@ internal sealed class UnnamedReceivedFile : ReceivedFile
         // A file of that name exists (the instance was sent before): link under a unique name beside it and rename
         // over it, which replaces it atomically.
         var beside = Beside(destination);
-        errno = LinuxFiles.Link(_handle.Descriptor, beside);
+        errno = LinuxFiles.Link(this.handle.Descriptor, beside);
         if (errno == 0)
         {
             ReplaceWith(beside, destination);
@@ -122,7 +122,7 @@ internal sealed class UnnamedReceivedFile : ReceivedFile
             var buffer = new byte[1 << 20];
             long offset = 0;
             int read;
-            while ((read = LinuxFiles.ReadAt(_handle, buffer, offset)) > 0)
+            while ((read = LinuxFiles.ReadAt(this.handle, buffer, offset)) > 0)
             {
                 target.Write(buffer, 0, read);
                 offset += read;

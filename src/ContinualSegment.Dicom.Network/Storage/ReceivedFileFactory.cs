@@ -1,4 +1,4 @@
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Dicom.Network.Storage;
 
 /// <summary>
 /// Creates the files C-STORE data sets are streamed into, in one directory (which must be on the file system of
@@ -8,43 +8,43 @@ namespace ContinualSegment.Dicom.Network;
 /// </summary>
 internal sealed class ReceivedFileFactory
 {
-    private readonly string _directory;
-    private volatile bool _named;
+    private readonly string directory;
+    private volatile bool named;
 
     public ReceivedFileFactory(string directory, bool allowUnnamed = true)
     {
-        _directory = directory;
-        _named = !allowUnnamed || !LinuxFiles.Available;
+        this.directory = directory;
+        named = !allowUnnamed || !LinuxFiles.Available;
     }
 
     /// <summary>Whether files are created unnamed (for tests and diagnostics).</summary>
-    public bool CreatesUnnamedFiles => !_named;
+    public bool CreatesUnnamedFiles => !named;
 
     /// <summary>A new, empty file for one data set.</summary>
     public ReceivedFile Create()
     {
-        if (!_named)
+        if (!named)
         {
-            var fd = LinuxFiles.OpenUnnamed(_directory, out var errno);
+            var fd = LinuxFiles.OpenUnnamed(this.directory, out var errno);
             if (fd < 0 && errno == LinuxFiles.ENOENT)
             {
-                Directory.CreateDirectory(_directory);
-                fd = LinuxFiles.OpenUnnamed(_directory, out errno);
+                Directory.CreateDirectory(this.directory);
+                fd = LinuxFiles.OpenUnnamed(this.directory, out errno);
             }
 
             if (fd >= 0)
             {
-                return new UnnamedReceivedFile(new DescriptorHandle(fd), () => _named = true);
+                return new UnnamedReceivedFile(new DescriptorHandle(fd), () => named = true);
             }
 
             if (errno is not (LinuxFiles.EOPNOTSUPP or LinuxFiles.EISDIR or LinuxFiles.EINVAL))
             {
-                throw LinuxFiles.Failure(errno, $"create a file in {_directory}");
+                throw LinuxFiles.Failure(errno, $"create a file in {this.directory}");
             }
 
-            _named = true;
+            named = true;
         }
 
-        return NamedReceivedFile.Create(_directory);
+        return NamedReceivedFile.Create(this.directory);
     }
 }

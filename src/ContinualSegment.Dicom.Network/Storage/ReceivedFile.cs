@@ -1,4 +1,4 @@
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Dicom.Network.Storage;
 
 /// <summary>
 /// The file one C-STORE data set was streamed into: a complete Part 10 file (file meta information built from the

@@ -1,6 +1,6 @@
 using Microsoft.Win32.SafeHandles;
 
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Dicom.Network.Storage;
 
 /// <summary>Owns a Linux file descriptor opened through <see cref="LinuxFiles"/>; closing it is releasing it.</summary>
 internal sealed class DescriptorHandle : SafeHandleMinusOneIsInvalid

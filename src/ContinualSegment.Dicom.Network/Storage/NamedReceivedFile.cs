@@ -1,6 +1,6 @@
 using Microsoft.Win32.SafeHandles;
 
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Dicom.Network.Storage;
 
 /// <summary>
 /// A received file written under a unique temporary name and renamed when published: where unnamed files are not
@@ -8,16 +8,16 @@ namespace ContinualSegment.Dicom.Network;
 /// </summary>
 internal sealed class NamedReceivedFile : ReceivedFile
 {
-    private readonly string _path;
-    private SafeFileHandle? _handle;
+    private readonly string path;
+    private SafeFileHandle? handle;
 
     private NamedReceivedFile(string path, SafeFileHandle handle)
     {
-        _path = path;
-        _handle = handle;
+        this.path = path;
+        this.handle = handle;
     }
 
-    public override string Path => PublishedPath ?? _path;
+    public override string Path => PublishedPath ?? this.path;
 
     /// <summary>Creates a new file with a unique name in <paramref name="directory"/> (created if missing).</summary>
     public static NamedReceivedFile Create(string directory)
@@ -39,7 +39,7 @@ internal sealed class NamedReceivedFile : ReceivedFile
 
     internal override void Append(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second)
     {
-        var handle = _handle ?? throw new InvalidOperationException("The received file is complete.");
+        var handle = this.handle ?? throw new InvalidOperationException("The received file is complete.");
         if (first.Length > 0)
         {
             RandomAccess.Write(handle, first, Length);
@@ -56,8 +56,8 @@ internal sealed class NamedReceivedFile : ReceivedFile
     internal override void Complete()
     {
         // Closed before the handler runs, so it may open the file itself on any system.
-        _handle?.Dispose();
-        _handle = null;
+        this.handle?.Dispose();
+        this.handle = null;
     }
 
     private protected override void PublishCore(string destination, bool flushToDisk)
@@ -65,7 +65,7 @@ internal sealed class NamedReceivedFile : ReceivedFile
         // First next to the destination (a copy when the temporary directory is on another file system), flushed
         // there when asked, then renamed within that directory: the final name appears atomically either way.
         var beside = Beside(destination);
-        File.Move(_path, beside);
+        File.Move(this.path, beside);
         if (flushToDisk)
         {
             try
@@ -85,13 +85,13 @@ internal sealed class NamedReceivedFile : ReceivedFile
 
     private protected override void DisposeCore()
     {
-        _handle?.Dispose();
-        _handle = null;
+        this.handle?.Dispose();
+        this.handle = null;
         if (PublishedPath is null)
         {
             try
             {
-                File.Delete(_path);
+                File.Delete(this.path);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
+using ContinualSegment.Dicom.IO;
 
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Dicom.Network.Storage;
 
 /// <summary>
 /// The few Linux file calls .NET does not offer: an unnamed file (<c>O_TMPFILE</c>) that gets its name with one
@@ -16,7 +17,7 @@ internal static unsafe partial class LinuxFiles
     private const int AtFdCwd = -100;
     private const int AtSymlinkFollow = 0x400;
     private const int AtEmptyPath = 0x1000;
-    private const int ORdwr = 0x2, ORdonly = 0x0, OCloexec = 0x80000;
+    private const int ORdwr = 0x2, OCloexec = 0x80000;
 
     private static readonly Lazy<bool> Probe = new(ProbeLibc, LazyThreadSafetyMode.ExecutionAndPublication);
 
@@ -167,30 +168,7 @@ internal static unsafe partial class LinuxFiles
     }
 
     /// <summary>Flushes a directory (its entries) to disk, so a name given to a file survives a crash.</summary>
-    public static void FlushDirectory(string directory)
-    {
-        int fd;
-        int errno;
-        do
-        {
-            fd = Open(directory, ORdonly | OCloexec, 0);
-            errno = fd < 0 ? Marshal.GetLastPInvokeError() : 0;
-        }
-        while (fd < 0 && errno == EINTR);
-        if (fd < 0)
-        {
-            throw Failure(errno, $"open the directory {directory}");
-        }
-
-        try
-        {
-            FsyncOrThrow(fd, $"flush the directory {directory}");
-        }
-        finally
-        {
-            _ = Close(fd);
-        }
-    }
+    public static void FlushDirectory(string directory) => DirectoryFlush.Flush(directory);
 
     /// <summary>Links with <c>AT_EMPTY_PATH</c> (no /proc needed, but the capability CAP_DAC_READ_SEARCH); the errno, 0 on success.</summary>
     public static int LinkByDescriptor(int fd, string path) =>
@@ -258,7 +236,7 @@ internal static unsafe partial class LinuxFiles
     [StructLayout(LayoutKind.Sequential)]
     private readonly struct IoVector(byte* start, long length)
     {
-        private readonly byte* _start = start;
-        private readonly nint _length = (nint)length;
+        private readonly byte* start = start;
+        private readonly nint length = (nint)length;
     }
 }
