@@ -1,0 +1,130 @@
+using ContinualSegment.Node.Export;
+using ContinualSegment.Node.Ingest;
+using ContinualSegment.Node.Queue;
+using ContinualSegment.Node.Routing;
+using Dapper;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+
+namespace ContinualSegment.Node.Tests.Routing;
+
+#pragma warning disable CA1001 // The recorder is disposed in IAsyncLifetime.DisposeAsync.
+public sealed class SeriesCompleterTests : IAsyncLifetime
+#pragma warning restore CA1001
+{
+    private readonly TestPostgres database = new();
+    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero));
+    private readonly RoutingOptions routing = new() { QuietPeriodSeconds = 20 };
+    private InstanceRecorder recorder = null!;
+    private JobQueue queue = null!;
+
+    public async Task InitializeAsync()
+    {
+        await database.InitializeAsync();
+        recorder = new InstanceRecorder(database.DataSource, new IngestOptions(), clock);
+        queue = new JobQueue(database.DataSource, new QueueOptions(), clock);
+        routing.QuietPeriodSecondsByCallingAe["SLOWCT"] = 60;
+        routing.Default.MinImages = 3;
+        routing.Default.Destinations.Add("PACS");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await recorder.DisposeAsync();
+        await database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_series_is_complete_after_its_senders_quiet_period_and_gets_one_job()
+    {
+        await ReceiveAsync("1.5.1", "CT01", 5);
+        await ReceiveAsync("1.5.2", "SLOWCT", 5);
+        var completer = Completer();
+
+        clock.Advance(TimeSpan.FromSeconds(19));
+        Assert.Equal(0, await completer.CompleteQuietSeriesAsync(CancellationToken.None));
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, await completer.CompleteQuietSeriesAsync(CancellationToken.None));
+        Assert.Equal("queued", await ScalarAsync<string>("select state from series where series_instance_uid = '1.5.1'"));
+        Assert.Equal("receiving", await ScalarAsync<string>("select state from series where series_instance_uid = '1.5.2'"));
+        clock.Advance(TimeSpan.FromSeconds(40));
+        Assert.Equal(1, await completer.CompleteQuietSeriesAsync(CancellationToken.None));
+        Assert.Equal(0, await completer.CompleteQuietSeriesAsync(CancellationToken.None));
+
+        Assert.Equal(2, await ScalarAsync<int>("select count(*) from jobs"));
+        Assert.Equal(["PACS"], await ScalarAsync<string[]>("select destinations from jobs limit 1"));
+        Assert.Equal(2, await ScalarAsync<int>("select count(*) from audit_events where action = 'series.queued'"));
+    }
+
+    [Fact]
+    public async Task Too_few_images_and_other_modalities_are_recorded_with_the_reason_not_queued()
+    {
+        await ReceiveAsync("1.5.10", "CT01", 2);
+        await ReceiveAsync("1.5.11", "CT01", 5, modality: "MR");
+        clock.Advance(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(2, await Completer().CompleteQuietSeriesAsync(CancellationToken.None));
+
+        Assert.Equal("rejected", await ScalarAsync<string>("select state from series where series_instance_uid = '1.5.10'"));
+        Assert.StartsWith("incomplete: 2 image(s)", await ScalarAsync<string>("select state_reason from series where series_instance_uid = '1.5.10'"), StringComparison.Ordinal);
+        Assert.Equal("unmatched", await ScalarAsync<string>("select state from series where series_instance_uid = '1.5.11'"));
+        Assert.Equal(0, await ScalarAsync<int>("select count(*) from jobs"));
+    }
+
+    [Theory]
+    [InlineData(SeriesGrowthPolicy.Rerun, "queued", 2)]
+    [InlineData(SeriesGrowthPolicy.Ignore, "ignored", 1)]
+    public async Task A_series_that_grows_after_completion_follows_the_growth_policy(SeriesGrowthPolicy policy, string state, int jobs)
+    {
+        routing.GrowthPolicy = policy;
+        await ReceiveAsync("1.5.20", "CT01", 5);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await Completer().CompleteQuietSeriesAsync(CancellationToken.None);
+
+        await ReceiveAsync("1.5.20", "CT01", 5, firstNumber: 1);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(0, await Completer().CompleteQuietSeriesAsync(CancellationToken.None));
+
+        await ReceiveAsync("1.5.20", "CT01", 2, firstNumber: 6);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(1, await Completer().CompleteQuietSeriesAsync(CancellationToken.None));
+
+        Assert.Equal(state, await ScalarAsync<string>("select state from series"));
+        Assert.Equal(jobs, await ScalarAsync<int>("select count(*) from jobs"));
+        Assert.Equal(7, await ScalarAsync<int>("select instance_count from series"));
+    }
+
+    private SeriesCompleter Completer()
+    {
+        var destinations = new Dictionary<string, DestinationOptions>(StringComparer.Ordinal) { ["PACS"] = new() { AeTitle = "PACS", Host = "127.0.0.1" } };
+        return new SeriesCompleter(database.DataSource, routing, new Router(routing, destinations), queue, clock);
+    }
+
+    private async Task ReceiveAsync(string series, string callingAe, int count, string modality = "CT", int firstNumber = 1)
+    {
+        for (var i = firstNumber; i < firstNumber + count; i++)
+        {
+            await recorder.RecordAsync(
+                new ReceivedInstance
+                {
+                    SopInstanceUid = $"{series}.{i}",
+                    SopClassUid = "1.2.840.10008.5.1.4.1.1.2",
+                    SeriesInstanceUid = series,
+                    StudyInstanceUid = series + ".0",
+                    Modality = modality,
+                    TransferSyntaxUid = "1.2.840.10008.1.2.1",
+                    RelativePath = $"{series}/{i}.dcm",
+                    Processable = modality == "CT",
+                    CallingAeTitle = callingAe,
+                    CalledAeTitle = "CSEG",
+                },
+                CancellationToken.None);
+        }
+    }
+
+    private async Task<T> ScalarAsync<T>(string sql)
+    {
+        await using NpgsqlConnection connection = await database.DataSource.OpenConnectionAsync();
+        return (await connection.ExecuteScalarAsync<T>(sql))!;
+    }
+}
