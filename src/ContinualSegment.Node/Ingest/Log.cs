@@ -10,4 +10,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 11001, Level = LogLevel.Error, Message = "Could not record instance {SopInstanceUid}: {Reason}")]
     public static partial void RecordFailed(ILogger logger, string sopInstanceUid, string reason);
+
+    [LoggerMessage(EventId = 11002, Level = LogLevel.Debug, Message = "Stored instance {SopInstanceUid} from {CallingAe} ({TransferSyntax}; already known: {Duplicate})")]
+    public static partial void InstanceStored(ILogger logger, string sopInstanceUid, string callingAe, string transferSyntax, bool duplicate);
+
+    [LoggerMessage(EventId = 11003, Level = LogLevel.Warning, Message = "Refused instance {SopInstanceUid} from {CallingAe} with status {Status:X4}: {Reason}")]
+    public static partial void InstanceRefused(ILogger logger, string sopInstanceUid, string callingAe, ushort status, string reason);
+
+    [LoggerMessage(EventId = 11004, Level = LogLevel.Error, Message = "Refused instance {SopInstanceUid} from {CallingAe} with A700: {FreeMegabytes} MiB free on the storage root, below the low-water mark of {LowWaterMegabytes} MiB")]
+    public static partial void LowOnSpace(ILogger logger, string sopInstanceUid, string callingAe, long freeMegabytes, long lowWaterMegabytes);
 }

@@ -1,0 +1,249 @@
+using System.Globalization;
+using ContinualSegment.Dicom;
+using ContinualSegment.Dicom.IO;
+using ContinualSegment.Dicom.Network;
+using ContinualSegment.Node.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace ContinualSegment.Node.Ingest;
+
+/// <summary>
+/// The node's C-STORE handler. Each instance arrives in an unnamed file; it is checked (UIDs, the command's SOP class and
+/// instance against the data set's, modality, a readable pixel module), given its final name
+/// <c>instances/STUDY/SERIES/SOP.dcm</c> under the storage root, flushed with its directory, and its row committed
+/// (group commit); only then is success answered. Below the free-space low-water mark the instance is refused with A700
+/// before anything is named. A failure leaves nothing half-written: a new file whose row could not be committed is removed.
+/// </summary>
+public sealed class IngestStoreHandler : IDicomStoreHandler
+{
+    /// <summary>The SOP classes that are segmented.</summary>
+    public static readonly IReadOnlySet<string> ProcessableSopClasses = new HashSet<string>([DicomUids.CTImageStorage, DicomUids.EnhancedCTImageStorage], StringComparer.Ordinal);
+
+    private readonly string instancesRoot;
+    private readonly StorageOptions storage;
+    private readonly IngestOptions options;
+    private readonly InstanceRecorder recorder;
+    private readonly IFreeSpace freeSpace;
+    private readonly ILogger logger;
+    private readonly Lock directoryLock = new();
+    private readonly HashSet<string> knownDirectories = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the handler.</summary>
+    public IngestStoreHandler(StorageOptions storage, IngestOptions options, InstanceRecorder recorder, IFreeSpace? freeSpace = null, ILogger<IngestStoreHandler>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(recorder);
+        this.storage = storage;
+        this.options = options;
+        this.recorder = recorder;
+        this.freeSpace = freeSpace ?? new DriveFreeSpace();
+        this.logger = logger ?? NullLogger<IngestStoreHandler>.Instance;
+        instancesRoot = Path.Combine(Path.GetFullPath(storage.Root), "instances");
+        Directory.CreateDirectory(instancesRoot);
+    }
+
+    /// <summary>Where an instance is kept, relative to the storage root (all three UIDs validated by the caller).</summary>
+    public static string RelativePathFor(string studyUid, string seriesUid, string sopInstanceUid) =>
+        Path.Combine("instances", studyUid, seriesUid, sopInstanceUid + ".dcm");
+
+    /// <inheritdoc />
+    public async ValueTask<DimseStatus> StoreAsync(DicomStoreContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var lowWater = storage.LowWaterMarkMegabytes * 1024 * 1024;
+        var free = freeSpace.AvailableBytes(instancesRoot);
+        if (free < lowWater)
+        {
+            Log.LowOnSpace(logger, context.SopInstanceUid, context.CallingAeTitle, free / (1024 * 1024), storage.LowWaterMarkMegabytes);
+            return DimseStatus.OutOfResources;
+        }
+
+        ReceivedInstance instance;
+        try
+        {
+            instance = Describe(context);
+        }
+        catch (RefusedInstanceException ex)
+        {
+            Log.InstanceRefused(logger, context.SopInstanceUid, context.CallingAeTitle, ex.Status.Code, ex.Message);
+            return ex.Status;
+        }
+
+        var finalPath = Path.Combine(Path.GetFullPath(storage.Root), instance.RelativePath);
+        var existed = File.Exists(finalPath);
+        EnsureDirectory(Path.GetDirectoryName(finalPath)!);
+        context.File.Publish(finalPath, options.Fsync);
+        try
+        {
+            var outcome = await recorder.RecordAsync(instance, cancellationToken).ConfigureAwait(false);
+            Log.InstanceStored(logger, instance.SopInstanceUid, context.CallingAeTitle, instance.TransferSyntaxUid, outcome == RecordOutcome.Duplicate);
+            return DimseStatus.Success;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or ObjectDisposedException or OperationCanceledException or TimeoutException or InvalidOperationException)
+        {
+            if (!existed)
+            {
+                TryDelete(finalPath);
+            }
+
+            Log.RecordFailed(logger, instance.SopInstanceUid, ex.Message);
+            return DimseStatus.OutOfResources;
+        }
+    }
+
+    private ReceivedInstance Describe(DicomStoreContext context)
+    {
+        if (!DicomUid.IsValid(context.SopInstanceUid) || !DicomUid.IsValid(context.SopClassUid) || !DicomUid.IsValid(context.TransferSyntaxUid))
+        {
+            throw new RefusedInstanceException(DimseStatus.CannotUnderstand, "the command's UIDs are not valid UIDs");
+        }
+
+        DicomDataset data;
+        try
+        {
+            using var file = DicomFile.Open(context.FilePath, new DicomReadOptions { StopBeforeTag = DicomTags.PixelData });
+            data = file.Dataset.Clone();
+        }
+        catch (DicomException ex)
+        {
+            throw new RefusedInstanceException(DimseStatus.CannotUnderstand, $"the data set cannot be read: {ex.Message}");
+        }
+
+        string Required(DicomTag tag, string name)
+        {
+            var value = data.GetStringOrDefault(tag).Trim();
+            return DicomUid.IsValid(value) ? value : throw new RefusedInstanceException(DimseStatus.CannotUnderstand, $"{name} is missing or not a valid UID");
+        }
+
+        var sopInstance = Required(DicomTags.SOPInstanceUID, "SOP Instance UID");
+        var sopClass = Required(DicomTags.SOPClassUID, "SOP Class UID");
+        var study = Required(DicomTags.StudyInstanceUID, "Study Instance UID");
+        var series = Required(DicomTags.SeriesInstanceUID, "Series Instance UID");
+        if (!string.Equals(sopInstance, context.SopInstanceUid, StringComparison.Ordinal) || !string.Equals(sopClass, context.SopClassUid, StringComparison.Ordinal))
+        {
+            throw new RefusedInstanceException(DimseStatus.DataSetDoesNotMatchSopClass, "the data set's SOP Class or Instance UID differs from the command's");
+        }
+
+        var processable = ProcessableSopClasses.Contains(sopClass);
+        var modality = data.GetStringOrDefault(DicomTags.Modality).Trim();
+        if (processable)
+        {
+            if (!string.Equals(modality, "CT", StringComparison.Ordinal))
+            {
+                throw new RefusedInstanceException(DimseStatus.DataSetDoesNotMatchSopClass, $"a CT image with modality '{modality}'");
+            }
+
+            CheckPixelModule(data, sopClass);
+        }
+        else if (!options.StoreOtherStorageClasses)
+        {
+            throw new RefusedInstanceException(DimseStatus.SopClassNotSupported, "only CT images are accepted");
+        }
+
+        return new ReceivedInstance
+        {
+            SopInstanceUid = sopInstance,
+            SopClassUid = sopClass,
+            SeriesInstanceUid = series,
+            StudyInstanceUid = study,
+            PatientId = data.GetStringOrDefault(DicomTags.PatientID).Trim(),
+            IssuerOfPatientId = data.GetStringOrDefault(DicomTags.IssuerOfPatientID).Trim(),
+            PatientName = data.GetStringOrDefault(DicomTags.PatientName).Trim(),
+            PatientBirthDate = data.GetStringOrDefault(DicomTags.PatientBirthDate).Trim(),
+            PatientSex = data.GetStringOrDefault(DicomTags.PatientSex).Trim(),
+            AccessionNumber = data.GetStringOrDefault(DicomTags.AccessionNumber).Trim(),
+            StudyDate = data.GetStringOrDefault(DicomTags.StudyDate).Trim(),
+            StudyDescription = data.GetStringOrDefault(DicomTags.StudyDescription).Trim(),
+            Modality = modality,
+            BodyPartExamined = data.GetStringOrDefault(DicomTags.BodyPartExamined).Trim(),
+            SeriesDescription = data.GetStringOrDefault(DicomTags.SeriesDescription).Trim(),
+            SliceThickness = double.TryParse(data.GetStringOrDefault(DicomTags.SliceThickness), NumberStyles.Float, CultureInfo.InvariantCulture, out var thickness) ? thickness : null,
+            TransferSyntaxUid = context.TransferSyntaxUid,
+            RelativePath = RelativePathFor(study, series, sopInstance),
+            SizeBytes = context.DataSetOffset + context.DataSetLength,
+            Processable = processable,
+            CallingAeTitle = context.CallingAeTitle,
+            CalledAeTitle = context.CalledAeTitle,
+            Peer = context.RemoteEndPoint?.ToString() ?? string.Empty,
+        };
+    }
+
+    private static void CheckPixelModule(DicomDataset data, string sopClass)
+    {
+        int Positive(DicomTag tag, string name)
+        {
+            var value = data.GetInt32OrDefault(tag, 0);
+            return value > 0 ? value : throw new RefusedInstanceException(DimseStatus.CannotUnderstand, $"the pixel module is not readable: {name} is missing or not positive");
+        }
+
+        _ = Positive(DicomTags.Rows, "Rows");
+        _ = Positive(DicomTags.Columns, "Columns");
+        var allocated = Positive(DicomTags.BitsAllocated, "Bits Allocated");
+        var stored = Positive(DicomTags.BitsStored, "Bits Stored");
+        if (allocated is not (8 or 16 or 32) || stored > allocated)
+        {
+            throw new RefusedInstanceException(DimseStatus.CannotUnderstand, $"the pixel module is not readable: {stored} bits stored in {allocated} allocated");
+        }
+
+        if (data.GetInt32OrDefault(DicomTags.SamplesPerPixel, 1) != 1)
+        {
+            throw new RefusedInstanceException(DimseStatus.CannotUnderstand, "the pixel module is not readable: a CT image must have one sample per pixel");
+        }
+
+        if (string.Equals(sopClass, DicomUids.CTImageStorage, StringComparison.Ordinal) && !data.Contains(DicomTags.ImagePositionPatient))
+        {
+            throw new RefusedInstanceException(DimseStatus.CannotUnderstand, "Image Position (Patient) is missing: the slice cannot be placed");
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // Left for the retention clean-up; the instance has no row, so nothing refers to it.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // As above.
+        }
+    }
+
+    /// <summary>Creates the instance's directories once, flushing each parent so the new entries survive a crash.</summary>
+    private void EnsureDirectory(string directory)
+    {
+        lock (directoryLock)
+        {
+            if (knownDirectories.Contains(directory))
+            {
+                return;
+            }
+        }
+
+        var missing = new Stack<string>();
+        for (var d = directory; !Directory.Exists(d); d = Path.GetDirectoryName(d)!)
+        {
+            missing.Push(d);
+        }
+
+        while (missing.TryPop(out var d))
+        {
+            Directory.CreateDirectory(d);
+            if (options.Fsync)
+            {
+                DirectoryFlush.Flush(Path.GetDirectoryName(d)!);
+            }
+        }
+
+        lock (directoryLock)
+        {
+            knownDirectories.Add(directory);
+        }
+    }
+}
