@@ -2,7 +2,10 @@ using Microsoft.Extensions.Logging;
 
 namespace ContinualSegment.Imaging.Segmentation;
 
-/// <summary>Log messages of the Segmentation writer and reader (event ids 3100–3199).</summary>
+/// <summary>
+/// Log messages of the Segmentation writer (event ids 3100–3199).
+/// Blocks in use in this project: 3000–3099 Series, 3100–3199 Segmentation, 3200–3299 Results.
+/// </summary>
 internal static partial class Log
 {
     [LoggerMessage(EventId = 3100, Level = LogLevel.Debug, Message = "Segmentation planned: {Written} of {Requested} segments, {Frames} frames")]
