@@ -82,6 +82,7 @@ public sealed class DicomDatasetReader
                 // Trailing padding shorter than an element header: tolerated when it is all zero bytes.
                 if (!span[pos..end].ContainsAnyExcept((byte)0))
                 {
+                    Log.TrailingPaddingTolerated(options.Logger, baseOffset + pos, end - pos);
                     pos = end;
                     return;
                 }
@@ -105,6 +106,7 @@ public sealed class DicomDatasetReader
             if (tag.Value is SequenceDelimitationTag or ItemDelimitationTag)
             {
                 // A stray delimiter at top level (seen in some files): skip it.
+                Log.StrayDelimiterSkipped(options.Logger, tag, baseOffset + pos);
                 pos += 8;
                 continue;
             }

@@ -6,6 +6,9 @@ namespace ContinualSegment.Dicom;
 /// <summary>Writes raw data sets (no preamble, no meta) in Implicit VR LE, Explicit VR LE/BE or Deflated Explicit VR LE.</summary>
 public sealed class DicomDatasetWriter
 {
+    /// <summary>The longest element header: tag, VR, two reserved bytes and a 32-bit length.</summary>
+    public const int MaxElementHeaderLength = 12;
+
     private const uint UndefinedLength = 0xFFFFFFFF;
 
     private readonly Stream output;
@@ -54,6 +57,35 @@ public sealed class DicomDatasetWriter
         using var ms = new MemoryStream();
         Write(ms, dataset, transferSyntax, options);
         return ms.ToArray();
+    }
+
+    /// <summary>
+    /// Encodes the header of an element whose value the caller writes itself (e.g. streamed pixel data): tag, VR where
+    /// the transfer syntax is explicit, and the value length, as <see cref="Write"/> encodes them in
+    /// <paramref name="transferSyntax"/> (a deflated syntax encodes as Explicit VR Little Endian before deflation).
+    /// </summary>
+    /// <param name="destination">At least <see cref="MaxElementHeaderLength"/> bytes.</param>
+    /// <param name="tag">The element's tag.</param>
+    /// <param name="vr">The element's VR.</param>
+    /// <param name="length">The value length in bytes (even), or 0xFFFFFFFF for undefined length where the VR allows it.</param>
+    /// <param name="transferSyntax">The transfer syntax of the data set the element is written into.</param>
+    /// <returns>The number of bytes written: 8, or 12 for an explicit VR with a 32-bit length.</returns>
+    /// <exception cref="DicomException">The length does not fit the VR's length field in an explicit VR syntax.</exception>
+    public static int EncodeElementHeader(Span<byte> destination, DicomTag tag, DicomVR vr, uint length, DicomTransferSyntax transferSyntax)
+    {
+        ArgumentNullException.ThrowIfNull(vr);
+        ArgumentNullException.ThrowIfNull(transferSyntax);
+        if (destination.Length < MaxElementHeaderLength)
+        {
+            throw new ArgumentException($"An element header needs {MaxElementHeaderLength} bytes.", nameof(destination));
+        }
+
+        if (transferSyntax.IsExplicitVR && !vr.Is32BitLength && length > 0xFFFF)
+        {
+            throw new DicomException($"{tag}: a {vr} value of {length} bytes does not fit the 16-bit length of explicit VR encoding.");
+        }
+
+        return EncodeHeader(destination, tag, vr, length, transferSyntax.IsExplicitVR, transferSyntax.IsBigEndian);
     }
 
     /// <summary>Writes group 0002 in Explicit VR Little Endian, including elements as given.</summary>
@@ -250,16 +282,17 @@ public sealed class DicomDatasetWriter
         }
     }
 
-    private void WriteHeader(DicomTag tag, DicomVR vr, uint length)
+    private void WriteHeader(DicomTag tag, DicomVR vr, uint length) =>
+        output.Write(header.AsSpan(0, EncodeHeader(header, tag, vr, length, explicitVR, bigEndian)));
+
+    private static int EncodeHeader(Span<byte> h, DicomTag tag, DicomVR vr, uint length, bool explicitVR, bool bigEndian)
     {
-        var h = header.AsSpan();
-        WriteU16(h, tag.Group);
-        WriteU16(h[2..], tag.Element);
+        WriteU16(h, tag.Group, bigEndian);
+        WriteU16(h[2..], tag.Element, bigEndian);
         if (!explicitVR)
         {
-            WriteU32(h[4..], length);
-            output.Write(h[..8]);
-            return;
+            WriteU32(h[4..], length, bigEndian);
+            return 8;
         }
 
         h[4] = (byte)vr.Code[0];
@@ -268,26 +301,24 @@ public sealed class DicomDatasetWriter
         {
             h[6] = 0;
             h[7] = 0;
-            WriteU32(h[8..], length);
-            output.Write(h[..12]);
+            WriteU32(h[8..], length, bigEndian);
+            return 12;
         }
-        else
-        {
-            WriteU16(h[6..], (ushort)length);
-            output.Write(h[..8]);
-        }
+
+        WriteU16(h[6..], (ushort)length, bigEndian);
+        return 8;
     }
 
     private void WriteDelimiter(DicomTag tag, uint length)
     {
         var h = header.AsSpan();
-        WriteU16(h, tag.Group);
-        WriteU16(h[2..], tag.Element);
-        WriteU32(h[4..], length);
+        WriteU16(h, tag.Group, bigEndian);
+        WriteU16(h[2..], tag.Element, bigEndian);
+        WriteU32(h[4..], length, bigEndian);
         output.Write(h[..8]);
     }
 
-    private void WriteU16(Span<byte> span, ushort value)
+    private static void WriteU16(Span<byte> span, ushort value, bool bigEndian)
     {
         if (bigEndian)
         {
@@ -299,7 +330,7 @@ public sealed class DicomDatasetWriter
         }
     }
 
-    private void WriteU32(Span<byte> span, uint value)
+    private static void WriteU32(Span<byte> span, uint value, bool bigEndian)
     {
         if (bigEndian)
         {

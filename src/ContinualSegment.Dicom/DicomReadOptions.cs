@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace ContinualSegment.Dicom;
 
 /// <summary>Options for reading DICOM files and data sets.</summary>
@@ -24,6 +27,9 @@ public sealed class DicomReadOptions
     /// </summary>
     public long MemoryMapThreshold { get; init; } = 64L << 20;
 
+    /// <summary>Where the reader logs what it tolerates in a malformed data set (stray delimiters, trailing padding); nothing by default.</summary>
+    public ILogger Logger { get; init; } = NullLogger.Instance;
+
     public static DicomReadOptions Default { get; } = new();
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for meaningless settings.</summary>
@@ -35,5 +41,6 @@ public sealed class DicomReadOptions
         ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxInflatedLength, (long)Array.MaxLength);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxSequenceDepth, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(MemoryMapThreshold);
+        ArgumentNullException.ThrowIfNull(Logger);
     }
 }

@@ -280,11 +280,8 @@ public static class DicomTranscoder
         }
     }
 
-    private static string FormatDecimal(double value)
-    {
-        var text = Math.Round(value, 4).ToString("0.####", CultureInfo.InvariantCulture);
-        return text.Length <= 16 ? text : value.ToString("E6", CultureInfo.InvariantCulture);
-    }
+    // A compression ratio to four decimals, as a DS value.
+    private static string FormatDecimal(double value) => DicomDecimalString.Format(Math.Round(value, 4));
 
     /// <summary>The pixel data value as little-endian samples of <paramref name="bitsAllocated"/> bits.</summary>
     private static ReadOnlyMemory<byte> NativeLittleEndian(DicomElement pixelData, DicomTransferSyntax source, int bitsAllocated)

@@ -8,31 +8,33 @@ namespace ContinualSegment.Imaging;
 /// </summary>
 public sealed class StructureCatalogue
 {
+    private const long MaxBytes = 16 * 1024 * 1024;
+
     private static readonly string[] Columns =
     [
         "task", "label", "name", "display_name", "tg263_name", "category_code", "category_scheme", "category_meaning",
         "type_code", "type_scheme", "type_meaning", "laterality_code", "laterality_meaning", "rgb", "overlaps",
     ];
 
-    private readonly Dictionary<string, StructureInfo> _byName;
-    private readonly Dictionary<(string Task, int Label), StructureInfo> _byTaskLabel;
-    private readonly Dictionary<string, IReadOnlyList<StructureInfo>> _byTask;
+    private readonly Dictionary<string, StructureInfo> byName;
+    private readonly Dictionary<(string Task, int Label), StructureInfo> byTaskLabel;
+    private readonly Dictionary<string, IReadOnlyList<StructureInfo>> byTaskList;
 
     private StructureCatalogue(List<StructureInfo> rows)
     {
         Structures = rows;
-        _byName = new Dictionary<string, StructureInfo>(StringComparer.Ordinal);
-        _byTaskLabel = [];
+        byName = new Dictionary<string, StructureInfo>(StringComparer.Ordinal);
+        byTaskLabel = [];
         var tasks = new List<string>();
         var byTask = new Dictionary<string, List<StructureInfo>>(StringComparer.Ordinal);
         foreach (StructureInfo s in rows)
         {
-            if (!_byName.TryAdd(s.Name, s))
+            if (!byName.TryAdd(s.Name, s))
             {
                 throw new FormatException($"Duplicate structure name '{s.Name}'.");
             }
 
-            if (!_byTaskLabel.TryAdd((s.Task, s.TaskLabel), s))
+            if (!byTaskLabel.TryAdd((s.Task, s.TaskLabel), s))
             {
                 throw new FormatException($"Duplicate label {s.TaskLabel} in task '{s.Task}'.");
             }
@@ -56,7 +58,7 @@ public sealed class StructureCatalogue
         {
             foreach (string host in s.Hosts)
             {
-                if (!_byName.ContainsKey(host))
+                if (!byName.ContainsKey(host))
                 {
                     throw new FormatException($"'{s.Name}' overlaps unknown structure '{host}'.");
                 }
@@ -64,7 +66,7 @@ public sealed class StructureCatalogue
         }
 
         Tasks = tasks;
-        _byTask = byTask.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<StructureInfo>)kv.Value, StringComparer.Ordinal);
+        byTaskList = byTask.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<StructureInfo>)kv.Value, StringComparer.Ordinal);
     }
 
     /// <summary>All structures in global order (index 0 holds global index 1).</summary>
@@ -74,6 +76,26 @@ public sealed class StructureCatalogue
     public IReadOnlyList<string> Tasks { get; }
 
     public int Count => Structures.Count;
+
+    /// <summary>Reads a catalogue file in the format of organs-143.csv.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="FormatException">The file is too large or not a valid catalogue.</exception>
+    public static async Task<StructureCatalogue> LoadAsync(string path, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var info = new FileInfo(path);
+        if (!info.Exists)
+        {
+            throw new FileNotFoundException($"catalogue '{path}' does not exist", path);
+        }
+
+        if (info.Length > MaxBytes)
+        {
+            throw new FormatException($"catalogue '{path}' is larger than {MaxBytes} bytes");
+        }
+
+        return Parse(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false));
+    }
 
     /// <summary>The catalogue embedded in this assembly (organs-143.csv).</summary>
     public static StructureCatalogue LoadDefault()
@@ -128,9 +150,9 @@ public sealed class StructureCatalogue
     }
 
     public StructureInfo this[string name] =>
-        _byName.TryGetValue(name, out StructureInfo? s) ? s : throw new KeyNotFoundException($"No structure named '{name}'.");
+        byName.TryGetValue(name, out StructureInfo? s) ? s : throw new KeyNotFoundException($"No structure named '{name}'.");
 
-    public bool TryGet(string name, out StructureInfo? structure) => _byName.TryGetValue(name, out structure);
+    public bool TryGet(string name, out StructureInfo? structure) => byName.TryGetValue(name, out structure);
 
     /// <summary>The structure with a global index (1-based).</summary>
     public StructureInfo ByGlobalIndex(int globalIndex)
@@ -144,12 +166,12 @@ public sealed class StructureCatalogue
     }
 
     public StructureInfo ByTaskLabel(string task, int label) =>
-        _byTaskLabel.TryGetValue((task, label), out StructureInfo? s)
+        byTaskLabel.TryGetValue((task, label), out StructureInfo? s)
             ? s
             : throw new KeyNotFoundException($"No label {label} in task '{task}'.");
 
     public IReadOnlyList<StructureInfo> ForTask(string task) =>
-        _byTask.TryGetValue(task, out IReadOnlyList<StructureInfo>? list)
+        byTaskList.TryGetValue(task, out IReadOnlyList<StructureInfo>? list)
             ? list
             : throw new KeyNotFoundException($"Unknown task '{task}'. Known: {string.Join(", ", Tasks)}.");
 

@@ -1,6 +1,9 @@
+using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using ContinualSegment.Imaging;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ContinualSegment.Phantom;
 
@@ -11,14 +14,16 @@ namespace ContinualSegment.Phantom;
 /// </summary>
 public sealed class PhantomDatasetWriter
 {
-    private readonly StructureCatalogue _catalogue;
-    private readonly IPhantomCaseSink? _sink;
+    private readonly StructureCatalogue catalogue;
+    private readonly IPhantomCaseSink? sink;
+    private readonly ILogger<PhantomDatasetWriter> logger;
 
-    public PhantomDatasetWriter(StructureCatalogue catalogue, IPhantomCaseSink? sink = null)
+    public PhantomDatasetWriter(StructureCatalogue catalogue, IPhantomCaseSink? sink = null, ILogger<PhantomDatasetWriter>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(catalogue);
-        _catalogue = catalogue;
-        _sink = sink;
+        this.catalogue = catalogue;
+        this.sink = sink;
+        this.logger = logger ?? NullLogger<PhantomDatasetWriter>.Instance;
     }
 
     /// <summary>Generates and writes every case; returns the case ids in order.</summary>
@@ -26,7 +31,7 @@ public sealed class PhantomDatasetWriter
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        if (options.Dicom && _sink is null)
+        if (options.Dicom && sink is null)
         {
             throw new InvalidOperationException("DICOM output was requested but no DICOM case writer is configured.");
         }
@@ -35,7 +40,7 @@ public sealed class PhantomDatasetWriter
         Directory.CreateDirectory(Path.Combine(root, "imagesTr"));
         Directory.CreateDirectory(Path.Combine(root, "labelsTr"));
         int threadsPerCase = Math.Max(1, Environment.ProcessorCount / options.MaxParallelCases);
-        var generator = new PhantomGenerator(_catalogue, new PhantomGeneratorOptions
+        var generator = new PhantomGenerator(catalogue, new PhantomGeneratorOptions
         {
             InPlaneSize = options.Size,
             SliceSpacingMm = options.SliceSpacingMm,
@@ -45,15 +50,21 @@ public sealed class PhantomDatasetWriter
         var po = new ParallelOptions { MaxDegreeOfParallelism = options.MaxParallelCases, CancellationToken = cancellationToken };
         await Parallel.ForAsync(0, options.Cases, po, async (index, ct) =>
         {
+            long started = Stopwatch.GetTimestamp();
             PhantomCase c = generator.Generate(options.Task, options.Seed, index, ct);
             ids[index] = c.CaseId;
             await NiftiWriter.WriteAsync(c.Image, Path.Combine(root, "imagesTr", c.CaseId + "_0000.nii.gz"), ct, c.Metadata.SeriesDescription).ConfigureAwait(false);
             await NiftiWriter.WriteAsync(c.Labels, Path.Combine(root, "labelsTr", c.CaseId + ".nii.gz"), ct, options.Task + " labels").ConfigureAwait(false);
-            if (options.Dicom && _sink is not null)
+            if (options.Dicom && sink is not null)
             {
-                await _sink.WriteAsync(c, root, ct).ConfigureAwait(false);
+                await sink.WriteAsync(c, root, ct).ConfigureAwait(false);
             }
+
+            double elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            Log.CaseWritten(logger, c.CaseId, c.Image.SizeX, c.Image.SizeY, c.Image.SizeZ, options.Dicom, elapsedMs);
         }).ConfigureAwait(false);
+
+        Log.DatasetWritten(logger, options.Task, options.Cases, root);
 
         await File.WriteAllTextAsync(Path.Combine(root, "dataset.json"), DatasetJson(options.Task, options.Cases), new UTF8Encoding(false), cancellationToken).ConfigureAwait(false);
         return ids;
@@ -71,7 +82,7 @@ public sealed class PhantomDatasetWriter
             w.WriteEndObject();
             w.WriteStartObject("labels");
             w.WriteNumber("background", 0);
-            foreach (StructureInfo s in _catalogue.ForTask(task))
+            foreach (StructureInfo s in catalogue.ForTask(task))
             {
                 w.WriteNumber(s.Name, s.TaskLabel);
             }

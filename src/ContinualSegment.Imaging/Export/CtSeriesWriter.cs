@@ -1,5 +1,6 @@
 using System.Globalization;
 using ContinualSegment.Dicom;
+using ContinualSegment.Imaging.Iod;
 
 namespace ContinualSegment.Imaging.Export;
 
@@ -46,6 +47,7 @@ public static class CtSeriesWriter
         Validate(sizeX, sizeY, sizeZ, geometry, metadata);
         Directory.CreateDirectory(directory);
 
+        var patientStudy = PatientStudy(metadata, DicomTimestamp.From(metadata.StudyDateTime, fractionalSeconds: false));
         var paths = new List<string>(sizeZ);
         var sliceSize = sizeX * sizeY;
         for (var k = 0; k < sizeZ; k++)
@@ -58,7 +60,7 @@ public static class CtSeriesWriter
             }
 
             var path = Path.Combine(directory, $"CT{k + 1:D6}.dcm");
-            await new DicomFile(Slice(sizeX, sizeY, geometry, metadata, k, pixels)).SaveAsync(path, null, cancellationToken).ConfigureAwait(false);
+            await new DicomFile(Slice(sizeX, sizeY, geometry, metadata, patientStudy, k, pixels)).SaveAsync(path, null, cancellationToken).ConfigureAwait(false);
             paths.Add(path);
         }
 
@@ -76,44 +78,47 @@ public static class CtSeriesWriter
             throw new ArgumentException($"a {sizeX}×{sizeY} slice does not fit Rows/Columns", nameof(sizeX));
         }
 
-        var normal = Cross(g.AxisI, g.AxisJ);
-        if (Math.Abs(Dot(g.AxisI, g.AxisJ)) > 1e-6 || Math.Abs(Dot(normal, g.AxisK) - 1) > 1e-6)
+        var normal = g.AxisI.Cross(g.AxisJ);
+        if (Math.Abs(g.AxisI.Dot(g.AxisJ)) > 1e-6 || Math.Abs(normal.Dot(g.AxisK) - 1) > 1e-6)
         {
             throw new ArgumentException("a CT series needs orthonormal axes with slices along the row × column normal (no tilt)", nameof(g));
         }
     }
 
-    private static DicomDataset Slice(int sizeX, int sizeY, Affine3D g, CtSeriesMetadata m, int k, short[] pixels)
+    /// <summary>The Patient and General Study attributes of every slice (with the character set their text is in).</summary>
+    private static DicomDataset PatientStudy(CtSeriesMetadata m, DicomTimestamp study)
     {
-        var position = g.IndexToWorld(0, 0, k);
-        var date = m.StudyDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
-        var time = m.StudyDateTime.ToString("HHmmss", CultureInfo.InvariantCulture);
         var ds = new DicomDataset();
         Put(ds, DicomTags.SpecificCharacterSet, "ISO_IR 192");
-        Put(ds, DicomTags.ImageType, "ORIGINAL", "PRIMARY", "AXIAL");
-        Put(ds, DicomTags.InstanceCreationDate, date);
-        Put(ds, DicomTags.InstanceCreationTime, time);
-        Put(ds, DicomTags.SOPClassUID, CtImageStorage);
-        Put(ds, DicomTags.SOPInstanceUID, SliceUid(m, k));
-        Put(ds, DicomTags.StudyDate, date);
-        Put(ds, DicomTags.SeriesDate, date);
-        Put(ds, DicomTags.AcquisitionDate, date);
-        Put(ds, DicomTags.ContentDate, date);
-        Put(ds, DicomTags.StudyTime, time);
-        Put(ds, DicomTags.SeriesTime, time);
-        Put(ds, DicomTags.AcquisitionTime, time);
-        Put(ds, DicomTags.ContentTime, time);
+        Put(ds, DicomTags.StudyDate, study.Date);
+        Put(ds, DicomTags.StudyTime, study.Time);
         Put(ds, DicomTags.AccessionNumber, m.AccessionNumber);
-        Put(ds, DicomTags.Modality, "CT");
-        Put(ds, DicomTags.Manufacturer, m.Manufacturer);
         Put(ds, DicomTags.ReferringPhysicianName);
         Put(ds, DicomTags.StudyDescription, m.StudyDescription);
-        Put(ds, DicomTags.SeriesDescription, m.SeriesDescription);
-        Put(ds, DicomTags.ManufacturerModelName, m.ManufacturerModelName);
         Put(ds, DicomTags.PatientName, m.PatientName);
         Put(ds, DicomTags.PatientID, m.PatientId);
         Put(ds, DicomTags.PatientBirthDate, m.PatientBirthDate);
         Put(ds, DicomTags.PatientSex, m.PatientSex);
+        Put(ds, DicomTags.StudyInstanceUID, m.StudyInstanceUid);
+        Put(ds, DicomTags.StudyID, m.StudyId);
+        return ds;
+    }
+
+    private static DicomDataset Slice(int sizeX, int sizeY, Affine3D g, CtSeriesMetadata m, DicomDataset patientStudy, int k, short[] pixels)
+    {
+        var position = g.IndexToWorld(0, 0, k);
+        var study = DicomTimestamp.From(m.StudyDateTime, fractionalSeconds: false);
+        var ds = new DicomDataset();
+        CommonModules.AddPatientStudy(ds, patientStudy);
+        CommonModules.AddSopCommon(ds, CtImageStorage, SliceUid(m, k), study);
+        CommonModules.AddGeneralSeries(ds, "CT", m.SeriesInstanceUid, m.SeriesNumber, m.SeriesDescription, study);
+        CommonModules.AddEquipment(ds, m.Manufacturer, m.ManufacturerModelName);
+        CommonModules.AddFrameOfReference(ds, m.FrameOfReferenceUid);
+        Put(ds, DicomTags.ImageType, "ORIGINAL", "PRIMARY", "AXIAL");
+        Put(ds, DicomTags.AcquisitionDate, study.Date);
+        Put(ds, DicomTags.ContentDate, study.Date);
+        Put(ds, DicomTags.AcquisitionTime, study.Time);
+        Put(ds, DicomTags.ContentTime, study.Time);
         if (m.BodyPartExamined.Length > 0)
         {
             Put(ds, DicomTags.BodyPartExamined, m.BodyPartExamined);
@@ -124,55 +129,33 @@ public static class CtSeriesWriter
             Put(ds, DicomTags.Laterality);
         }
 
-        Put(ds, DicomTags.SliceThickness, Ds(m.SliceThickness ?? g.Spacing.Z));
-        Put(ds, DicomTags.KVP, Ds(m.Kvp));
-        Put(ds, DicomTags.SpacingBetweenSlices, Ds(g.Spacing.Z));
+        Put(ds, DicomTags.SliceThickness, DicomDecimalString.Format(m.SliceThickness ?? g.Spacing.Z));
+        Put(ds, DicomTags.KVP, DicomDecimalString.Format(m.Kvp));
+        Put(ds, DicomTags.SpacingBetweenSlices, DicomDecimalString.Format(g.Spacing.Z));
         Put(ds, DicomTags.ConvolutionKernel, m.ConvolutionKernel);
         Put(ds, DicomTags.PatientPosition, "HFS");
-        Put(ds, DicomTags.StudyInstanceUID, m.StudyInstanceUid);
-        Put(ds, DicomTags.SeriesInstanceUID, m.SeriesInstanceUid);
-        Put(ds, DicomTags.StudyID, m.StudyId);
-        Put(ds, DicomTags.SeriesNumber, m.SeriesNumber.ToString(CultureInfo.InvariantCulture));
         Put(ds, DicomTags.AcquisitionNumber, "1");
         Put(ds, DicomTags.InstanceNumber, (k + 1).ToString(CultureInfo.InvariantCulture));
-        Put(ds, DicomTags.ImagePositionPatient, Ds(position.X), Ds(position.Y), Ds(position.Z));
-        Put(ds, DicomTags.ImageOrientationPatient, Ds(g.AxisI.X), Ds(g.AxisI.Y), Ds(g.AxisI.Z), Ds(g.AxisJ.X), Ds(g.AxisJ.Y), Ds(g.AxisJ.Z));
-        Put(ds, DicomTags.FrameOfReferenceUID, m.FrameOfReferenceUid);
-        Put(ds, DicomTags.PositionReferenceIndicator);
-        Put(ds, DicomTags.SliceLocation, Ds(position.Z));
+        Put(ds, DicomTags.ImagePositionPatient, PlaneText.Position(position));
+        Put(ds, DicomTags.ImageOrientationPatient, PlaneText.Orientation(g));
+        Put(ds, DicomTags.SliceLocation, DicomDecimalString.Format(position.Z));
         ds.AddOrUpdate(DicomElement.FromValues(DicomTags.SamplesPerPixel, DicomVR.US, (ushort)1));
         Put(ds, DicomTags.PhotometricInterpretation, "MONOCHROME2");
         ds.AddOrUpdate(DicomElement.FromValues(DicomTags.Rows, DicomVR.US, (ushort)sizeY));
         ds.AddOrUpdate(DicomElement.FromValues(DicomTags.Columns, DicomVR.US, (ushort)sizeX));
-        Put(ds, DicomTags.PixelSpacing, Ds(g.Spacing.Y), Ds(g.Spacing.X));
+        Put(ds, DicomTags.PixelSpacing, PlaneText.PixelSpacing(g));
         ds.AddOrUpdate(DicomElement.FromValues(DicomTags.BitsAllocated, DicomVR.US, (ushort)16));
         ds.AddOrUpdate(DicomElement.FromValues(DicomTags.BitsStored, DicomVR.US, (ushort)16));
         ds.AddOrUpdate(DicomElement.FromValues(DicomTags.HighBit, DicomVR.US, (ushort)15));
         ds.AddOrUpdate(DicomElement.FromValues(DicomTags.PixelRepresentation, DicomVR.US, (ushort)1));
-        Put(ds, DicomTags.WindowCenter, Ds(m.WindowCenter));
-        Put(ds, DicomTags.WindowWidth, Ds(m.WindowWidth));
-        Put(ds, DicomTags.RescaleIntercept, Ds(Intercept));
+        Put(ds, DicomTags.WindowCenter, DicomDecimalString.Format(m.WindowCenter));
+        Put(ds, DicomTags.WindowWidth, DicomDecimalString.Format(m.WindowWidth));
+        Put(ds, DicomTags.RescaleIntercept, DicomDecimalString.Format(Intercept));
         Put(ds, DicomTags.RescaleSlope, "1");
         Put(ds, DicomTags.RescaleType, "HU");
         ds.AddOrUpdate(DicomElement.FromValues(DicomTags.PixelData, DicomVR.OW, pixels));
         return ds;
     }
-
-    private static string Ds(double value)
-    {
-        // DS holds at most 16 characters; patient coordinates and spacings fit with 6 decimals trimmed.
-        var text = Math.Round(value, 6).ToString("0.######", CultureInfo.InvariantCulture);
-        if (text.Length > 16)
-        {
-            text = Math.Round(value, 2).ToString("0.##", CultureInfo.InvariantCulture);
-        }
-
-        return text == "-0" ? "0" : text;
-    }
-
-    private static Vec3 Cross(Vec3 a, Vec3 b) => new((a.Y * b.Z) - (a.Z * b.Y), (a.Z * b.X) - (a.X * b.Z), (a.X * b.Y) - (a.Y * b.X));
-
-    private static double Dot(Vec3 a, Vec3 b) => (a.X * b.X) + (a.Y * b.Y) + (a.Z * b.Z);
 
     private static void Put(DicomDataset ds, DicomTag tag, params string[] values)
         => ds.AddOrUpdate(tag, DicomDictionary.DefaultVR(tag), values);

@@ -52,6 +52,20 @@ public static class ResultsWriter
     /// the map is brought onto the series' grid when it is not on it, its values are read as <paramref name="task"/>'s
     /// labels or catalogue indices (null), and the Segmentation's pixel data is streamed to the file.
     /// </summary>
+    public static Task<ResultsOutput> WriteAsync(
+        SeriesHeader series,
+        Volume<ushort> labels,
+        string outputDirectory,
+        string? task,
+        SegmentAlgorithm algorithm,
+        StructureCatalogue catalogue,
+        CancellationToken cancellationToken) =>
+        WriteAsync(series, labels, outputDirectory, task, algorithm, catalogue, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="WriteAsync(SeriesHeader, Volume{ushort}, string, string?, SegmentAlgorithm, StructureCatalogue, CancellationToken)"/>,
+    /// with the clock that dates both objects and the logging given.
+    /// </summary>
     public static async Task<ResultsOutput> WriteAsync(
         SeriesHeader series,
         Volume<ushort> labels,
@@ -59,6 +73,7 @@ public static class ResultsWriter
         string? task,
         SegmentAlgorithm algorithm,
         StructureCatalogue catalogue,
+        ResultsWriterOptions? options,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(series);
@@ -66,12 +81,20 @@ public static class ResultsWriter
         ArgumentException.ThrowIfNullOrEmpty(outputDirectory);
         ArgumentNullException.ThrowIfNull(algorithm);
         ArgumentNullException.ThrowIfNull(catalogue);
+        options ??= ResultsWriterOptions.Default;
+        var logger = options.LoggerFactory.CreateLogger(typeof(ResultsWriter).FullName!);
         var onGrid = OnSeriesGrid(labels, series, out var resampled);
+        if (resampled)
+        {
+            Log.LabelsResampled(logger, series.SizeX, series.SizeY, series.SizeZ);
+        }
+
         Directory.CreateDirectory(outputDirectory);
         var segPath = Path.Combine(outputDirectory, SegmentationFileName);
         var rtPath = Path.Combine(outputDirectory, StructureSetFileName);
         var version = algorithm.Version;
         var clock = Stopwatch.StartNew();
+        var now = options.TimeProvider.GetUtcNow();
         var table = LabelTable.FromLabelMap(onGrid, catalogue, task);
         var segRequest = SegmentationRequest.FromLabelMap(series, onGrid, table, algorithm);
         var rtRequest = RtStructRequest.FromLabelMap(series, onGrid, table);
@@ -82,7 +105,7 @@ public static class ResultsWriter
             async () =>
             {
                 var watch = Stopwatch.StartNew();
-                await SegmentationWriter.WriteAsync(segRequest, segPath, new SegmentationOptions { SoftwareVersions = version }, cancellationToken).ConfigureAwait(false);
+                await SegmentationWriter.WriteAsync(segRequest, segPath, new SegmentationOptions { SoftwareVersions = version, ContentDateTime = TimeZoneInfo.ConvertTime(now, options.TimeProvider.LocalTimeZone), LoggerFactory = options.LoggerFactory }, cancellationToken).ConfigureAwait(false);
                 return watch.Elapsed.TotalSeconds;
             },
             cancellationToken);
@@ -90,7 +113,7 @@ public static class ResultsWriter
             async () =>
             {
                 var watch = Stopwatch.StartNew();
-                var rt = RtStructBuilder.Build(rtRequest, new RtStructOptions(SoftwareVersion: version, AlgorithmDescription: $"{algorithm.Name} {version}"), null, null, DateTimeOffset.UtcNow);
+                var rt = RtStructBuilder.Build(rtRequest, new RtStructOptions(SoftwareVersion: version, AlgorithmDescription: $"{algorithm.Name} {version}"), null, null, now);
                 await rt.SaveAsync(rtPath, null, cancellationToken).ConfigureAwait(false);
                 return watch.Elapsed.TotalSeconds;
             },
@@ -108,12 +131,14 @@ public static class ResultsWriter
         }
 
         var names = table.Structures.Values.Select(s => s.Name).ToList();
-        return new ResultsOutput(segPath, rtPath, names, resampled, task)
+        var output = new ResultsOutput(segPath, rtPath, names, resampled, task)
         {
             SegmentationSeconds = await segTask.ConfigureAwait(false),
             StructureSetSeconds = await rtTask.ConfigureAwait(false),
             TotalSeconds = clock.Elapsed.TotalSeconds,
         };
+        Log.ResultsWritten(logger, names.Count, output.SegmentationSeconds, output.StructureSetSeconds, output.TotalSeconds);
+        return output;
     }
 
     /// <summary>The label map on the series' grid: as it is when the grids agree, else resampled label-aware.</summary>

@@ -1,4 +1,4 @@
-using System.Globalization;
+using ContinualSegment.Dicom;
 
 namespace ContinualSegment.Imaging.RtStruct;
 
@@ -9,7 +9,7 @@ namespace ContinualSegment.Imaging.RtStruct;
 internal sealed class ContourDataText
 {
     /// <summary>Longest coordinate text: sign, 9 integer digits, point, 2 decimals.</summary>
-    public const int MaxDsLength = 16;
+    public const int MaxDsLength = DicomDecimalString.MaxLength;
 
     private byte[] bytes = new byte[1024];
 
@@ -52,7 +52,7 @@ internal sealed class ContourDataText
         return result;
     }
 
-    /// <summary>Formats a coordinate rounded to 0.01 mm ("-0" written as "0"); returns the characters written.</summary>
+    /// <summary>Formats a coordinate rounded to 0.01 mm as a DS value ("-0" written as "0"); returns the characters written.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Not finite, or too large for 16 characters.</exception>
     public static int Format(double value, Span<char> destination)
     {
@@ -61,18 +61,13 @@ internal sealed class ContourDataText
             throw new ArgumentOutOfRangeException(nameof(value), value, "coordinate cannot be written as DS");
         }
 
-        var rounded = Math.Round(value, 2);
-        if (rounded == 0)
-        {
-            destination[0] = '0';
-            return 1;
-        }
+        return DicomDecimalString.Format(Math.Round(value, 2), destination);
+    }
 
-        if (!rounded.TryFormat(destination, out var written, "0.##", CultureInfo.InvariantCulture))
-        {
-            throw new ArgumentOutOfRangeException(nameof(value), value, "coordinate cannot be written as DS");
-        }
-
-        return written;
+    /// <summary>A coordinate as <see cref="Format(double, Span{char})"/> writes it.</summary>
+    public static string Format(double value)
+    {
+        Span<char> chars = stackalloc char[MaxDsLength];
+        return new string(chars[..Format(value, chars)]);
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.ExceptionServices;
 using ContinualSegment.Dicom;
 using ContinualSegment.Imaging.Contours;
+using ContinualSegment.Imaging.Iod;
 
 namespace ContinualSegment.Imaging.RtStruct;
 
@@ -27,18 +28,12 @@ public static class RtStructBuilder
         DicomTags.StudyInstanceUID, DicomTags.StudyDate, DicomTags.StudyTime, DicomTags.ReferringPhysicianName, DicomTags.StudyID, DicomTags.AccessionNumber, DicomTags.StudyDescription,
     ];
 
-    private static readonly DicomTag[] TypeTwo =
-    [
-        DicomTags.PatientName, DicomTags.PatientID, DicomTags.PatientBirthDate, DicomTags.PatientSex, DicomTags.StudyDate, DicomTags.StudyTime,
-        DicomTags.ReferringPhysicianName, DicomTags.StudyID, DicomTags.AccessionNumber,
-    ];
-
     /// <summary>Builds the structure set; the result is written in Explicit VR LE unless a value needs 32-bit lengths.</summary>
     /// <param name="request">CT reference, label maps and ROIs.</param>
     /// <param name="options">Contouring and labelling.</param>
     /// <param name="seriesInstanceUid">UID of the new series (generated when null).</param>
     /// <param name="sopInstanceUid">UID of the new instance (generated when null; give the same on retry for idempotent delivery).</param>
-    /// <param name="now">Creation time stamp.</param>
+    /// <param name="now">Creation time stamp (the caller reads it from its clock).</param>
     public static DicomFile Build(RtStructRequest request, RtStructOptions options, string? seriesInstanceUid, string? sopInstanceUid, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -51,44 +46,19 @@ public static class RtStructBuilder
         DicomUid.Validate(seriesUid);
         DicomUid.Validate(sopUid);
 
+        var created = DicomTimestamp.From(now, fractionalSeconds: false);
         var ds = new DicomDataset();
-        foreach (var tag in CopiedPatientStudy)
-        {
-            if (request.Source.TryGetElement(tag, out var element))
-            {
-                ds.AddOrUpdate(element);
-            }
-        }
-
-        foreach (var tag in TypeTwo)
-        {
-            if (!ds.Contains(tag))
-            {
-                Put(ds, tag);
-            }
-        }
-
-        var date = now.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
-        var time = now.ToString("HHmmss", CultureInfo.InvariantCulture);
-        Put(ds, DicomTags.SOPClassUID, SopClassUid);
-        Put(ds, DicomTags.SOPInstanceUID, sopUid);
-        Put(ds, DicomTags.InstanceCreationDate, date);
-        Put(ds, DicomTags.InstanceCreationTime, time);
-        Put(ds, DicomTags.Modality, "RTSTRUCT");
-        Put(ds, DicomTags.SeriesInstanceUID, seriesUid);
-        Put(ds, DicomTags.SeriesNumber, "9901");
-        Put(ds, DicomTags.SeriesDescription, options.SeriesDescription);
+        CommonModules.AddPatientStudy(ds, request.Source, CopiedPatientStudy);
+        CommonModules.AddSopCommon(ds, SopClassUid, sopUid, created);
+        CommonModules.AddGeneralSeries(ds, "RTSTRUCT", seriesUid, 9901, options.SeriesDescription, null);
         Put(ds, DicomTags.OperatorsName);
-        Put(ds, DicomTags.Manufacturer, options.Manufacturer);
-        Put(ds, DicomTags.ManufacturerModelName, options.ModelName);
-        Put(ds, DicomTags.SoftwareVersions, options.SoftwareVersion);
+        CommonModules.AddEquipment(ds, options.Manufacturer, options.ModelName, null, options.SoftwareVersion);
         Put(ds, DicomTags.InstanceNumber, "1");
-        Put(ds, DicomTags.FrameOfReferenceUID, request.FrameOfReferenceUid);
-        Put(ds, DicomTags.PositionReferenceIndicator);
+        CommonModules.AddFrameOfReference(ds, request.FrameOfReferenceUid);
         Put(ds, DicomTags.StructureSetLabel, options.Label);
         Put(ds, DicomTags.StructureSetName, options.Label);
-        Put(ds, DicomTags.StructureSetDate, date);
-        Put(ds, DicomTags.StructureSetTime, time);
+        Put(ds, DicomTags.StructureSetDate, created.Date);
+        Put(ds, DicomTags.StructureSetTime, created.Time);
 
         var studyUid = ds.GetString(DicomTags.StudyInstanceUID);
         ds.Add(new DicomSequence(DicomTags.ReferencedFrameOfReferenceSequence, ReferencedFrameOfReference(request, studyUid)));
@@ -146,7 +116,7 @@ public static class RtStructBuilder
             Put(observation, DicomTags.ROIInterpreter);
             if (roi.TypeCode is { } code)
             {
-                observation.Add(new DicomSequence(DicomTags.RTROIIdentificationCodeSequence, Code(code)));
+                observation.Add(new DicomSequence(DicomTags.RTROIIdentificationCodeSequence, code.ToCodeItem()));
             }
 
             observations.Add(observation);
@@ -158,18 +128,6 @@ public static class RtStructBuilder
 
         var syntax = maxValueLength > MaxExplicitLength ? DicomTransferSyntax.ImplicitVRLittleEndian : DicomTransferSyntax.ExplicitVRLittleEndian;
         return new DicomFile(ds, syntax);
-    }
-
-    /// <summary>Formats a coordinate as a DS value of at most 16 characters (0.01 mm resolution).</summary>
-    public static string FormatDs(double value)
-    {
-        if (!double.IsFinite(value) || Math.Abs(value) >= 1e9)
-        {
-            throw new ArgumentOutOfRangeException(nameof(value), value, "coordinate cannot be written as DS");
-        }
-
-        Span<char> buffer = stackalloc char[ContourDataText.MaxDsLength];
-        return new string(buffer[..ContourDataText.Format(value, buffer)]);
     }
 
     private static void Validate(RtStructRequest request)
@@ -250,7 +208,7 @@ public static class RtStructBuilder
         // Each instance once; a multi-frame instance lists the frames the slices use.
         var images = request.Images.OfType<RtReferencedImage>()
             .GroupBy(static i => (i.SopClassUid, i.SopInstanceUid))
-            .Select(static g => ImageReference(g.Key.SopClassUid, g.Key.SopInstanceUid, [.. g.Select(static i => i.FrameNumber).Where(static f => f > 0).Distinct().Order()]))
+            .Select(static g => CommonModules.ImageReference(g.Key.SopClassUid, g.Key.SopInstanceUid, [.. g.Select(static i => i.FrameNumber).Where(static f => f > 0).Distinct().Order()]))
             .ToList();
         var series = new DicomDataset();
         Put(series, DicomTags.SeriesInstanceUID, request.Source.GetString(DicomTags.SeriesInstanceUID));
@@ -302,7 +260,7 @@ public static class RtStructBuilder
                 var item = new DicomDataset();
                 if (request.Images[z] is { } image)
                 {
-                    item.Add(new DicomSequence(DicomTags.ContourImageSequence, ImageReference(image.SopClassUid, image.SopInstanceUid, image.FrameNumber > 0 ? [image.FrameNumber] : [])));
+                    item.Add(new DicomSequence(DicomTags.ContourImageSequence, CommonModules.ImageReference(image.SopClassUid, image.SopInstanceUid, image.FrameNumber > 0 ? [image.FrameNumber] : null)));
                 }
 
                 Put(item, DicomTags.ContourGeometricType, geometricType);
@@ -315,28 +273,6 @@ public static class RtStructBuilder
         }
 
         return items;
-    }
-
-    private static DicomDataset ImageReference(string sopClassUid, string sopInstanceUid, int[] frames)
-    {
-        var item = new DicomDataset();
-        Put(item, DicomTags.ReferencedSOPClassUID, sopClassUid);
-        Put(item, DicomTags.ReferencedSOPInstanceUID, sopInstanceUid);
-        if (frames.Length > 0)
-        {
-            Put(item, DicomTags.ReferencedFrameNumber, [.. frames.Select(static f => f.ToString(CultureInfo.InvariantCulture))]);
-        }
-
-        return item;
-    }
-
-    private static DicomDataset Code(CodedConcept code)
-    {
-        var item = new DicomDataset();
-        Put(item, DicomTags.CodeValue, code.Code);
-        Put(item, DicomTags.CodingSchemeDesignator, code.Scheme);
-        Put(item, DicomTags.CodeMeaning, code.Meaning);
-        return item;
     }
 
     private static void Put(DicomDataset ds, DicomTag tag, params string[] values)

@@ -1,4 +1,6 @@
 using ContinualSegment.Dicom;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ContinualSegment.Imaging.Segmentation;
 
@@ -38,8 +40,14 @@ public sealed class SegmentationOptions
     /// </summary>
     public string? SopInstanceUid { get; init; }
 
-    /// <summary>Content and instance creation date/time; now when null.</summary>
+    /// <summary>Content and instance creation date/time; now (local time of <see cref="TimeProvider"/>) when null.</summary>
     public DateTimeOffset? ContentDateTime { get; init; }
+
+    /// <summary>The clock that dates the instance when <see cref="ContentDateTime"/> is null.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Where the writer logs what it wrote (segments, frames, bytes, time taken); nothing by default.</summary>
+    public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
 
     /// <summary>
     /// Keep segments without any voxel in the Segment Sequence (default). They get no frames; when no segment has a
@@ -69,6 +77,8 @@ public sealed class SegmentationOptions
             throw new ArgumentException("Manufacturer, model name, device serial number and software versions are required (Enhanced General Equipment).");
         }
 
+        ArgumentNullException.ThrowIfNull(TimeProvider);
+        ArgumentNullException.ThrowIfNull(LoggerFactory);
         if (SeriesInstanceUid is not null)
         {
             DicomUid.Validate(SeriesInstanceUid);

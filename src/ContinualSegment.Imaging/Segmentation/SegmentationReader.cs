@@ -217,10 +217,7 @@ public static class SegmentationReader
         return new ReadSegment(item.GetInt32(DicomTags.SegmentNumber), description, algorithmType);
     }
 
-    private static CodedConcept ReadCode(DicomDataset item) => new(
-        item.GetStringOrDefault(DicomTags.CodeValue, item.GetStringOrDefault(DicomTags.LongCodeValue)),
-        item.GetStringOrDefault(DicomTags.CodingSchemeDesignator),
-        item.GetStringOrDefault(DicomTags.CodeMeaning));
+    private static CodedConcept ReadCode(DicomDataset item) => CodedConcept.FromCodeItem(item);
 
     private static DicomDataset? First(DicomDataset ds, DicomTag tag) =>
         ds.TryGetElement(tag, out DicomElement e) && e is DicomSequence { Items.Count: > 0 } sq ? sq.Items[0] : null;

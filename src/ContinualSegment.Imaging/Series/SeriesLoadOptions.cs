@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace ContinualSegment.Imaging.Series;
 
 /// <summary>How DICOM files are grouped, checked and turned into volumes.</summary>
@@ -29,9 +32,13 @@ public sealed class SeriesLoadOptions
     /// <summary>Largest number of files read.</summary>
     public int MaxFiles { get; init; } = 100_000;
 
+    /// <summary>Where the loader logs its decisions (files skipped, stacks dropped, slices resampled) and what it loaded; nothing by default.</summary>
+    public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
+
     /// <summary>Checks the options.</summary>
     public void Validate()
     {
+        ArgumentNullException.ThrowIfNull(LoggerFactory);
         if (!double.IsFinite(PositionToleranceMm) || PositionToleranceMm <= 0 || PositionToleranceMm > 10)
         {
             throw new ArgumentOutOfRangeException(nameof(PositionToleranceMm), PositionToleranceMm, "Position tolerance must be in (0, 10] mm.");

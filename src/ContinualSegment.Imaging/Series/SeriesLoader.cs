@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Globalization;
 using ContinualSegment.Dicom;
 using ContinualSegment.Dicom.Codecs;
+using Microsoft.Extensions.Logging;
 
 namespace ContinualSegment.Imaging.Series;
 
@@ -46,9 +48,13 @@ public static class SeriesLoader
     {
         options ??= SeriesLoadOptions.Default;
         var result = new List<LoadedSeries>();
+        ILogger logger = Logger(options);
         foreach (StackPlan plan in Plan(files, options, cancellationToken))
         {
+            long started = Stopwatch.GetTimestamp();
             result.Add(new LoadedSeries(plan.Header, ReadPixels(plan, options, cancellationToken)));
+            double elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            Log.SeriesLoaded(logger, plan.Header.SeriesInstanceUid, plan.Header.SizeX, plan.Header.SizeY, plan.Header.SizeZ, plan.Resample, elapsedMs);
         }
 
         return result;
@@ -95,8 +101,21 @@ public static class SeriesLoader
             groups.RemoveRange(1, groups.Count - 1);
         }
 
-        return [.. groups.Select(g => BuildPlan(g, options, [.. issues]))];
+        List<StackPlan> plans = [.. groups.Select(g => BuildPlan(g, options, [.. issues]))];
+        ILogger logger = Logger(options);
+        Log.HeadersRead(logger, count, slices.Count, plans.Count);
+        foreach (StackPlan plan in plans)
+        {
+            foreach (string issue in plan.Header.Issues)
+            {
+                Log.LoadDecision(logger, plan.Header.SeriesInstanceUid, issue);
+            }
+        }
+
+        return plans;
     }
+
+    private static ILogger Logger(SeriesLoadOptions options) => options.LoggerFactory.CreateLogger(typeof(SeriesLoader).FullName!);
 
     private static (long, long, long) Round(Vec3 v) =>
         ((long)Math.Round(v.X * 1e4), (long)Math.Round(v.Y * 1e4), (long)Math.Round(v.Z * 1e4));

@@ -1,3 +1,5 @@
+using ContinualSegment.Imaging;
+
 namespace ContinualSegment.Model.Packages;
 
 /// <summary>The codes the structure catalogue assigns to one structure name.</summary>

@@ -1,84 +1,41 @@
-using System.Globalization;
+using ContinualSegment.Imaging;
 
 namespace ContinualSegment.Model.Packages;
 
 /// <summary>
-/// Reads the structure catalogue CSV (<c>catalogue/organs-143.csv</c>: task, label, name,
-/// display_name, tg263_name, category_code/scheme/meaning, type_code/scheme/meaning,
-/// laterality_code/meaning, rgb, overlaps) into codes by name. Plain comma-separated values without
-/// quoting, as that file is written; laterality codes are SNOMED CT.
+/// The codes of the structure catalogue (<c>catalogue/organs-143.csv</c>) by structure name, as package installation
+/// checks them. The file is read by <see cref="StructureCatalogue"/>, the one reader of that format.
 /// </summary>
 internal static class CatalogueCsv
 {
-    private const long MaxBytes = 16 * 1024 * 1024;
-
-    private static readonly string[] Columns =
-    [
-        "task", "label", "name", "display_name", "tg263_name", "category_code", "category_scheme", "category_meaning",
-        "type_code", "type_scheme", "type_meaning", "laterality_code", "laterality_meaning", "rgb", "overlaps",
-    ];
-
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not a valid catalogue.</exception>
     public static async Task<IReadOnlyDictionary<string, CatalogueCodes>> LoadAsync(string path, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        var info = new FileInfo(path);
-        if (!info.Exists)
+        try
         {
-            throw new FileNotFoundException($"catalogue '{path}' does not exist", path);
+            return CodesOf(await StructureCatalogue.LoadAsync(path, cancellationToken).ConfigureAwait(false));
         }
-
-        if (info.Length > MaxBytes)
+        catch (FormatException e)
         {
-            throw new InvalidDataException($"catalogue '{path}' is larger than {MaxBytes} bytes");
+            throw new InvalidDataException($"catalogue '{path}': {e.Message}", e);
         }
-
-        var lines = await File.ReadAllLinesAsync(path, cancellationToken).ConfigureAwait(false);
-        return Parse(lines, path);
     }
 
+    /// <exception cref="InvalidDataException">The lines are not a valid catalogue.</exception>
     public static IReadOnlyDictionary<string, CatalogueCodes> Parse(IReadOnlyList<string> lines, string source)
     {
         ArgumentNullException.ThrowIfNull(lines);
-        if (lines.Count == 0 || !lines[0].TrimEnd('\r').Split(',').SequenceEqual(Columns, StringComparer.Ordinal))
+        try
         {
-            throw new InvalidDataException($"catalogue '{source}' must start with the header {string.Join(',', Columns)}");
+            return CodesOf(StructureCatalogue.Parse(string.Join('\n', lines)));
         }
-
-        var result = new Dictionary<string, CatalogueCodes>(StringComparer.Ordinal);
-        for (var i = 1; i < lines.Count; i++)
+        catch (FormatException e)
         {
-            var line = lines[i].TrimEnd('\r');
-            if (line.Length == 0)
-            {
-                continue;
-            }
-
-            var where = string.Create(CultureInfo.InvariantCulture, $"catalogue '{source}' line {i + 1}");
-            if (line.Contains('"', StringComparison.Ordinal))
-            {
-                throw new InvalidDataException($"{where}: quoted fields are not supported");
-            }
-
-            var f = line.Split(',');
-            if (f.Length != Columns.Length)
-            {
-                throw new InvalidDataException($"{where}: {f.Length} fields, expected {Columns.Length}");
-            }
-
-            var name = f[2];
-            if (name.Length == 0 || f[5].Length == 0 || f[6].Length == 0 || f[8].Length == 0 || f[9].Length == 0)
-            {
-                throw new InvalidDataException($"{where}: name, category and type codes are required");
-            }
-
-            var laterality = f[11].Length == 0 ? null : new CodedConcept(f[11], "SCT", f[12]);
-            var codes = new CatalogueCodes(new CodedConcept(f[5], f[6], f[7]), new CodedConcept(f[8], f[9], f[10]), laterality);
-            if (!result.TryAdd(name, codes))
-            {
-                throw new InvalidDataException($"{where}: name '{name}' appears twice");
-            }
+            throw new InvalidDataException($"catalogue '{source}': {e.Message}", e);
         }
-
-        return result;
     }
+
+    private static Dictionary<string, CatalogueCodes> CodesOf(StructureCatalogue catalogue) =>
+        catalogue.Structures.ToDictionary(static s => s.Name, static s => new CatalogueCodes(s.Category, s.Type, s.Laterality), StringComparer.Ordinal);
 }

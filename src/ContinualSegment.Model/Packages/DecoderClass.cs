@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using ContinualSegment.Imaging;
 
 namespace ContinualSegment.Model.Packages;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ContinualSegment.Dicom.IO;
+using ContinualSegment.Imaging;
 
 namespace ContinualSegment.Model.Packages;
 

@@ -181,7 +181,7 @@ public sealed class RtStructTests : IDisposable
     [InlineData(-987654321.12, "-987654321.12")]
     public void Ds_values_fit_sixteen_characters(double value, string expected)
     {
-        Assert.Equal(expected, RtStructBuilder.FormatDs(value));
+        Assert.Equal(expected, ContourDataText.Format(value));
         Assert.True(expected.Length <= 16);
     }
 }
