@@ -64,6 +64,7 @@ public static class CsegApp
         root.Subcommands.Add(DecodersCommand.Create(output, error));
         root.Subcommands.Add(BenchCommand.Create(output));
         root.Subcommands.Add(SegmentCommand.Create(output));
+        root.Subcommands.Add(ServeCommand.Create(output, error));
         return root;
     }
 }

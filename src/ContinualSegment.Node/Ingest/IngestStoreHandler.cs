@@ -53,6 +53,25 @@ public sealed class IngestStoreHandler : IDicomStoreHandler
     public async ValueTask<DimseStatus> StoreAsync(DicomStoreContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
+        try
+        {
+            return await StoreCoreAsync(context, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Log.StoreFailed(logger, context.SopInstanceUid, context.CallingAeTitle, ex);
+            return DimseStatus.OutOfResources;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Unexpected: answered as a processing failure, never swallowed silently.
+            Log.StoreFailed(logger, context.SopInstanceUid, context.CallingAeTitle, ex);
+            return DimseStatus.ProcessingFailure;
+        }
+    }
+
+    private async ValueTask<DimseStatus> StoreCoreAsync(DicomStoreContext context, CancellationToken cancellationToken)
+    {
         var lowWater = storage.LowWaterMarkMegabytes * 1024 * 1024;
         var free = freeSpace.AvailableBytes(instancesRoot);
         if (free < lowWater)
@@ -101,16 +120,32 @@ public sealed class IngestStoreHandler : IDicomStoreHandler
             throw new RefusedInstanceException(DimseStatus.CannotUnderstand, "the command's UIDs are not valid UIDs");
         }
 
-        DicomDataset data;
+        DicomFile file;
         try
         {
-            using var file = DicomFile.Open(context.FilePath, new DicomReadOptions { StopBeforeTag = DicomTags.PixelData });
-            data = file.Dataset.Clone();
+            file = DicomFile.Open(context.FilePath, new DicomReadOptions { StopBeforeTag = DicomTags.PixelData });
         }
         catch (DicomException ex)
         {
             throw new RefusedInstanceException(DimseStatus.CannotUnderstand, $"the data set cannot be read: {ex.Message}");
         }
+
+        // Values are read while the file is open: a disposed file's values are gone.
+        using (file)
+        {
+            try
+            {
+                return Describe(context, file.Dataset);
+            }
+            catch (DicomException ex)
+            {
+                throw new RefusedInstanceException(DimseStatus.CannotUnderstand, $"the data set cannot be read: {ex.Message}");
+            }
+        }
+    }
+
+    private ReceivedInstance Describe(DicomStoreContext context, DicomDataset data)
+    {
 
         string Required(DicomTag tag, string name)
         {

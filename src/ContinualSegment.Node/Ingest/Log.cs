@@ -19,4 +19,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 11004, Level = LogLevel.Error, Message = "Refused instance {SopInstanceUid} from {CallingAe} with A700: {FreeMegabytes} MiB free on the storage root, below the low-water mark of {LowWaterMegabytes} MiB")]
     public static partial void LowOnSpace(ILogger logger, string sopInstanceUid, string callingAe, long freeMegabytes, long lowWaterMegabytes);
+
+    [LoggerMessage(EventId = 11005, Level = LogLevel.Information, Message = "Listening as {AeTitle} on port {Port} (DICOM TLS: {Tls})")]
+    public static partial void Listening(ILogger logger, string aeTitle, int port, bool tls);
+
+    [LoggerMessage(EventId = 11006, Level = LogLevel.Error, Message = "Could not store instance {SopInstanceUid} from {CallingAe}")]
+    public static partial void StoreFailed(ILogger logger, string sopInstanceUid, string callingAe, Exception exception);
 }

@@ -1,0 +1,176 @@
+using System.Net;
+using ContinualSegment.Node.Export;
+using ContinualSegment.Node.Ingest;
+using ContinualSegment.Node.Queue;
+using ContinualSegment.Node.Scheduling;
+using ContinualSegment.Node.Storage;
+
+namespace ContinualSegment.Node.Hosting;
+
+/// <summary>The start-up rules of each configuration section: one line per problem, naming the key.</summary>
+public static class NodeOptionsRules
+{
+    /// <summary>Problems of the <c>Node</c> section.</summary>
+    public static IEnumerable<string> Node(NodeOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        if (o.Roles.Any(r => r == NodeRole.None || !Enum.IsDefined(r)))
+        {
+            yield return "Node:Roles may hold Ingest, Worker, Export, Scheduler or All";
+        }
+
+        if (o.TorchThreads is < 0 or > 1024)
+        {
+            yield return $"Node:TorchThreads must be 0 (automatic) to 1024, not {o.TorchThreads}";
+        }
+    }
+
+    /// <summary>Problems of the <c>Dicom</c> section.</summary>
+    public static IEnumerable<string> Dicom(DicomListenerOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        foreach (var ae in o.OtherAeTitles.Prepend(o.AeTitle))
+        {
+            if (!IsAeTitle(ae))
+            {
+                yield return $"Dicom:AeTitle '{ae}' is not an AE title (1-16 characters, no backslash or control characters, not all spaces)";
+            }
+        }
+
+        if (o.Port is < 0 or > 65535)
+        {
+            yield return $"Dicom:Port must be 0-65535, not {o.Port}";
+        }
+
+        if (!IPAddress.TryParse(o.BindAddress, out _))
+        {
+            yield return $"Dicom:BindAddress '{o.BindAddress}' is not an IP address";
+        }
+
+        if (o.MaxAssociations is < 1 or > 1000)
+        {
+            yield return $"Dicom:MaxAssociations must be 1-1000, not {o.MaxAssociations}";
+        }
+
+        for (var i = 0; i < o.AllowedCallers.Count; i++)
+        {
+            var c = o.AllowedCallers[i];
+            if (!IsAeTitle(c.AeTitle))
+            {
+                yield return $"Dicom:AllowedCallers:{i}:AeTitle '{c.AeTitle}' is not an AE title";
+            }
+
+            if (c.Address.Length > 0 && !IPAddress.TryParse(c.Address, out _))
+            {
+                yield return $"Dicom:AllowedCallers:{i}:Address '{c.Address}' is not an IP address";
+            }
+        }
+
+        if (o.Tls.Enabled)
+        {
+            foreach (var (key, file) in new[] { ("CertificateFile", o.Tls.CertificateFile), ("KeyFile", o.Tls.KeyFile) })
+            {
+                if (string.IsNullOrEmpty(file) || !File.Exists(file))
+                {
+                    yield return $"Dicom:Tls:{key} must name an existing PEM file when Dicom:Tls:Enabled is true ('{file}')";
+                }
+            }
+
+            if (o.Tls.CaFile.Length > 0 && !File.Exists(o.Tls.CaFile))
+            {
+                yield return $"Dicom:Tls:CaFile '{o.Tls.CaFile}' does not exist";
+            }
+        }
+    }
+
+    /// <summary>Problems of the <c>Storage</c> section.</summary>
+    public static IEnumerable<string> Storage(StorageOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        if (string.IsNullOrWhiteSpace(o.Root))
+        {
+            yield return "Storage:Root must name a directory";
+        }
+
+        if (o.LowWaterMarkMegabytes < 0)
+        {
+            yield return $"Storage:LowWaterMarkMegabytes must not be negative, not {o.LowWaterMarkMegabytes}";
+        }
+
+        if (o.KeepInstancesDays < 0 || o.KeepResultsDays < 0)
+        {
+            yield return "Storage:KeepInstancesDays and Storage:KeepResultsDays must not be negative (0 keeps)";
+        }
+    }
+
+    /// <summary>Problems of the <c>Ingest</c> section.</summary>
+    public static IEnumerable<string> Ingest(IngestOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        if (o.MaxGroupCommit is < 1 or > 4096)
+        {
+            yield return $"Ingest:MaxGroupCommit must be 1-4096, not {o.MaxGroupCommit}";
+        }
+    }
+
+    /// <summary>Problems of the <c>Queue</c> section.</summary>
+    public static IEnumerable<string> Queue(QueueOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        if (o.LeaseDuration < TimeSpan.FromSeconds(5))
+        {
+            yield return $"Queue:LeaseDuration must be at least 00:00:05, not {o.LeaseDuration}";
+        }
+
+        if (o.HeartbeatInterval <= TimeSpan.Zero || o.HeartbeatInterval * 2 > o.LeaseDuration)
+        {
+            yield return $"Queue:HeartbeatInterval must be positive and at most half of Queue:LeaseDuration ({o.HeartbeatInterval} vs {o.LeaseDuration})";
+        }
+
+        if (o.MaxAttempts is < 1 or > 100)
+        {
+            yield return $"Queue:MaxAttempts must be 1-100, not {o.MaxAttempts}";
+        }
+
+        if (o.RetryDelay < TimeSpan.Zero)
+        {
+            yield return "Queue:RetryDelay must not be negative";
+        }
+    }
+
+    /// <summary>Problems of the <c>Scheduler</c> section.</summary>
+    public static IEnumerable<string> Scheduler(SchedulerOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        if (o.Interval < TimeSpan.FromMilliseconds(100) || o.Interval > TimeSpan.FromHours(1))
+        {
+            yield return $"Scheduler:Interval must be 00:00:00.1 to 01:00:00, not {o.Interval}";
+        }
+    }
+
+    /// <summary>Problems of the <c>Destinations</c> section.</summary>
+    public static IEnumerable<string> Destinations(IReadOnlyDictionary<string, DestinationOptions> destinations)
+    {
+        ArgumentNullException.ThrowIfNull(destinations);
+        foreach (var (name, d) in destinations)
+        {
+            if (!IsAeTitle(d.AeTitle))
+            {
+                yield return $"Destinations:{name}:AeTitle '{d.AeTitle}' is not an AE title";
+            }
+
+            if (string.IsNullOrWhiteSpace(d.Host))
+            {
+                yield return $"Destinations:{name}:Host must be set";
+            }
+
+            if (d.Port is < 1 or > 65535)
+            {
+                yield return $"Destinations:{name}:Port must be 1-65535, not {d.Port}";
+            }
+        }
+    }
+
+    private static bool IsAeTitle(string value) =>
+        value.Length is >= 1 and <= 16 && !value.Any(c => c == '\\' || char.IsControl(c)) && value.Trim().Length > 0;
+}

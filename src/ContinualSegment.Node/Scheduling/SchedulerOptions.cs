@@ -1,0 +1,11 @@
+namespace ContinualSegment.Node.Scheduling;
+
+/// <summary>The <c>Scheduler</c> section: how often the scheduled work runs.</summary>
+public sealed class SchedulerOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Scheduler";
+
+    /// <summary>How often quiet series are completed and expired leases put back.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(2);
+}
