@@ -8,7 +8,7 @@ namespace ContinualSegment.Model.Packages;
 /// laterality_code/meaning, rgb, overlaps) into codes by name. Plain comma-separated values without
 /// quoting, as that file is written; laterality codes are SNOMED CT.
 /// </summary>
-internal static class CatalogueCsv
+public static class CatalogueCsv
 {
     private const long MaxBytes = 16 * 1024 * 1024;
 
