@@ -33,7 +33,7 @@ public static class CsegApp
         {
             return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is ContinualSegment.Dicom.DicomException or IOException or UnauthorizedAccessException or InvalidDataException or ContinualSegment.Imaging.Series.SeriesLoadException or ContinualSegment.Model.Plans.ModelPlanException or ContinualSegment.Model.Datasets.NnUnetDatasetException or ContinualSegment.Model.Packages.DecoderPackageException)
+        catch (Exception ex) when (ex is ContinualSegment.Dicom.DicomException or IOException or UnauthorizedAccessException or InvalidDataException or ContinualSegment.Imaging.Series.SeriesLoadException or ContinualSegment.Model.Plans.ModelPlanException or ContinualSegment.Model.Datasets.NnUnetDatasetException or ContinualSegment.Model.Packages.DecoderPackageException or ContinualSegment.Model.Pipeline.SegmentationInputException)
         {
             await error.WriteLineAsync($"cseg: {ex.Message.ReplaceLineEndings(" ")}").ConfigureAwait(false);
             return Failure;

@@ -9,7 +9,8 @@ using ContinualSegment.Model.Plans;
 
 namespace ContinualSegment.Cli.Tests;
 
-public sealed class SegmentCommandTests(SegmentModelFixture fixture) : IClassFixture<SegmentModelFixture>, IDisposable
+[Collection(SegmentModelCollection.Name)]
+public sealed class SegmentCommandTests(SegmentModelFixture fixture) : IDisposable
 {
     private readonly DirectoryInfo dir = Directory.CreateTempSubdirectory("cseg-seg-");
 
@@ -116,7 +117,7 @@ public sealed class SegmentCommandTests(SegmentModelFixture fixture) : IClassFix
         AssertOneLineFailure(code, error, "plan.json");
     }
 
-    private static void AssertOneLineFailure(int code, string error, string reason)
+    internal static void AssertOneLineFailure(int code, string error, string reason)
     {
         Assert.Equal(1, code);
         var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));

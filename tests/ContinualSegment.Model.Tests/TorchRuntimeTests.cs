@@ -17,6 +17,24 @@ public sealed class TorchRuntimeTests
     }
 
     [Fact]
+    public void Configure_is_idempotent_for_the_same_threads_and_refuses_other_threads()
+    {
+        var threads = torch.get_num_threads();
+
+        var first = TorchRuntime.Configure(new TorchRuntimeOptions { Threads = threads });
+        var again = TorchRuntime.Configure(new TorchRuntimeOptions { Threads = threads });
+        var unset = TorchRuntime.Configure(new TorchRuntimeOptions());
+
+        Assert.Equal(threads, first.Threads);
+        Assert.Equal(first, again);
+        Assert.Equal(first, unset);
+        Assert.Equal(threads, torch.get_num_threads());
+        var conflict = Assert.Throws<InvalidOperationException>(() => TorchRuntime.Configure(new TorchRuntimeOptions { Threads = threads + 1 }));
+        Assert.Contains("Threads", conflict.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentOutOfRangeException>(() => TorchRuntime.Configure(new TorchRuntimeOptions { Threads = 0 }));
+    }
+
+    [Fact]
     public void Small_3d_conv_net_trains_on_cpu()
     {
         torch.manual_seed(7);

@@ -12,6 +12,7 @@ using ContinualSegment.Model.Networks;
 using ContinualSegment.Model.Persistence;
 using ContinualSegment.Model.Pipeline;
 using ContinualSegment.Model.Plans;
+using ContinualSegment.Model.Runtime;
 using ContinualSegment.Phantom;
 using TorchSharp;
 
@@ -47,11 +48,7 @@ public sealed class InferenceBenchmark
     /// <summary>Runs the model on <paramref name="seriesDirectory"/> and writes its timings and peak memory to <paramref name="reportPath"/> (the child stage).</summary>
     public static async Task RunInferenceStageAsync(string seriesDirectory, string modelDirectory, string reportPath, int? threads, CancellationToken cancellationToken)
     {
-        if (threads is { } n)
-        {
-            torch.set_num_threads(n);
-        }
-
+        TorchRuntime.Configure(new TorchRuntimeOptions { Threads = threads });
         var clock = Stopwatch.StartNew();
         using var pipeline = await SegmentationPipeline.LoadAsync(modelDirectory, SegmentationPipeline.CatalogueFrom(StructureCatalogue.LoadDefault()), null, cancellationToken).ConfigureAwait(false);
         var loadModel = clock.Elapsed.TotalSeconds;
@@ -79,7 +76,7 @@ public sealed class InferenceBenchmark
             ["modelGrid"] = new JsonArray(result.ModelGridSize.X, result.ModelGridSize.Y, result.ModelGridSize.Z),
             ["decodersRun"] = new JsonArray(result.Decisions.Where(d => d.Ran).Select(d => (JsonNode?)JsonValue.Create(d.DecoderId)).ToArray()),
             ["threads"] = torch.get_num_threads(),
-            ["peakMemoryBytes"] = InferenceMemory.PeakBytes(),
+            ["peakMemoryBytes"] = ProcessMemory.PeakBytes(),
         };
         await File.WriteAllTextAsync(reportPath, report.ToJsonString(Indented), cancellationToken).ConfigureAwait(false);
     }
@@ -279,7 +276,7 @@ public sealed class InferenceBenchmark
         long peak = 0;
         while (!process.HasExited)
         {
-            peak = Math.Max(peak, InferenceMemory.PeakBytes(process.Id) ?? 0);
+            peak = Math.Max(peak, ProcessMemory.PeakBytes(process.Id) ?? 0);
             await Task.Delay(50, cancellationToken).ConfigureAwait(false);
         }
 

@@ -1,10 +1,11 @@
 using System.Diagnostics;
+using ContinualSegment.Dicom.IO;
 using ContinualSegment.Model.Networks;
 using ContinualSegment.Model.Training;
+using Microsoft.Extensions.Logging;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using ContinualSegment.Dicom.IO;
 
 namespace ContinualSegment.Model.Datasets;
 
@@ -19,6 +20,7 @@ public sealed class PatchTrainingLoop
 {
     private readonly TrainingRunOptions options;
     private readonly Func<TrainingOptions, DecoderBank, PrecisionContext> precisionFor;
+    private readonly ILogger logger;
 
     /// <summary>Creates the loop; <paramref name="options"/> are validated.</summary>
     public PatchTrainingLoop(TrainingRunOptions options)
@@ -34,6 +36,7 @@ public sealed class PatchTrainingLoop
         options.Validate();
         this.options = options;
         this.precisionFor = precisionFor;
+        logger = options.LoggerFactory.CreateLogger<PatchTrainingLoop>();
     }
 
     /// <summary>
@@ -136,6 +139,7 @@ public sealed class PatchTrainingLoop
                 SaveCheckpoint(checkpointDirectory, bank, decoder, optimizer, trainEncoder, decoderId, epoch + 1, reports, precision.Scaler?.State);
             }
 
+            Log.EpochCompleted(logger, decoderId, report.Epoch, t.Epochs, report.TrainingLoss, report.ValidationDice, report.LearningRate);
             var done = epoch + 1 - start;
             var perEpoch = clock.Elapsed / done;
             progress?.Report(new TrainingProgress(report, t.Epochs, clock.Elapsed, perEpoch * (t.Epochs - epoch - 1)));

@@ -1,4 +1,6 @@
 using ContinualSegment.Model.Training;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ContinualSegment.Model.Datasets;
 
@@ -49,6 +51,9 @@ public sealed class TrainingRunOptions
 
     /// <summary>Margin added on both sides of the computed body-part range.</summary>
     public double BodyPartMargin { get; set; } = 0.5;
+
+    /// <summary>Where training logs its epochs (besides the caller's progress reports).</summary>
+    public ILoggerFactory LoggerFactory { get; set; } = NullLoggerFactory.Instance;
 
     /// <summary>Throws when a setting is out of range.</summary>
     public void Validate()

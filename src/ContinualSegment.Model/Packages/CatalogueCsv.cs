@@ -6,7 +6,7 @@ namespace ContinualSegment.Model.Packages;
 /// The codes of the structure catalogue (<c>catalogue/organs-143.csv</c>) by structure name, as package installation
 /// checks them. The file is read by <see cref="StructureCatalogue"/>, the one reader of that format.
 /// </summary>
-internal static class CatalogueCsv
+public static class CatalogueCsv
 {
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is not a valid catalogue.</exception>

@@ -2,6 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ContinualSegment.Dicom.IO;
 using ContinualSegment.Imaging;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ContinualSegment.Model.Packages;
 
@@ -24,13 +26,19 @@ public sealed class ModelDirectory
     private static readonly JsonSerializerOptions StateJsonOptions = new() { WriteIndented = true };
 
     private readonly TimeSpan lockTimeout;
+    private readonly TimeProvider timeProvider;
+    private readonly ILogger logger;
 
     /// <summary>Opens a model directory (nothing is read yet).</summary>
     /// <param name="root">The model directory.</param>
     /// <param name="lockTimeout">How long to wait for another change to finish (default 60 s).</param>
-    public ModelDirectory(string root, TimeSpan? lockTimeout = null)
+    /// <param name="timeProvider">The clock of the lock deadline and of the age of staging leftovers (default: the system's).</param>
+    /// <param name="logger">Where installs, enables, disables and removals are logged (default: nowhere).</param>
+    public ModelDirectory(string root, TimeSpan? lockTimeout = null, TimeProvider? timeProvider = null, ILogger<ModelDirectory>? logger = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(root);
+        this.timeProvider = timeProvider ?? TimeProvider.System;
+        this.logger = logger ?? NullLogger<ModelDirectory>.Instance;
         Root = Path.GetFullPath(root);
         this.lockTimeout = lockTimeout ?? TimeSpan.FromSeconds(60);
         if (this.lockTimeout <= TimeSpan.Zero)
@@ -183,6 +191,7 @@ public sealed class ModelDirectory
                     Directory.Delete(retired, recursive: true);
                 }
 
+                Log.DecoderInstalled(logger, manifest.Id, manifest.Version, Root, options.Enable, retired is not null);
                 return new InstalledDecoder { Id = manifest.Id, Directory = target, Enabled = options.Enable, Manifest = manifest };
             }
         }
@@ -216,6 +225,7 @@ public sealed class ModelDirectory
             enabled.Remove(id);
             await WriteStateAsync(enabled, cancellationToken).ConfigureAwait(false);
             Directory.Delete(retired, recursive: true);
+            Log.DecoderRemoved(logger, id, Root);
         }
     }
 
@@ -303,6 +313,8 @@ public sealed class ModelDirectory
             {
                 await WriteStateAsync(enabled, cancellationToken).ConfigureAwait(false);
             }
+
+            Log.DecoderEnabledChanged(logger, id, Root, enable, changed);
         }
     }
 
@@ -312,7 +324,7 @@ public sealed class ModelDirectory
     /// </summary>
     private void RemoveStaleLeftovers()
     {
-        var dayAgo = DateTime.UtcNow - TimeSpan.FromDays(1);
+        var dayAgo = timeProvider.GetUtcNow().UtcDateTime - TimeSpan.FromDays(1);
         foreach (var dir in Directory.EnumerateDirectories(DecodersDirectory, ".*"))
         {
             var name = Path.GetFileName(dir);
@@ -374,16 +386,16 @@ public sealed class ModelDirectory
     {
         Directory.CreateDirectory(DecodersDirectory);
         var path = Path.Combine(DecodersDirectory, DecoderPackageLayout.LockFile);
-        var deadline = DateTimeOffset.UtcNow + lockTimeout;
+        var deadline = timeProvider.GetUtcNow() + lockTimeout;
         while (true)
         {
             try
             {
                 return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
             }
-            catch (IOException) when (DateTimeOffset.UtcNow < deadline)
+            catch (IOException) when (timeProvider.GetUtcNow() < deadline)
             {
-                await System.Threading.Tasks.Task.Delay(20, cancellationToken).ConfigureAwait(false);
+                await System.Threading.Tasks.Task.Delay(TimeSpan.FromMilliseconds(20), timeProvider, cancellationToken).ConfigureAwait(false);
             }
             catch (IOException ex)
             {

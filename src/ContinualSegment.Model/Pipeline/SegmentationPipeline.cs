@@ -9,6 +9,7 @@ using ContinualSegment.Model.Networks;
 using ContinualSegment.Model.Packages;
 using ContinualSegment.Model.Persistence;
 using ContinualSegment.Model.Plans;
+using Microsoft.Extensions.Logging;
 using static TorchSharp.torch;
 
 namespace ContinualSegment.Model.Pipeline;
@@ -45,6 +46,9 @@ public sealed class SegmentationPipeline : IDisposable
     /// <summary>The model directory (full path).</summary>
     public string Directory { get; }
 
+    /// <summary>Seconds <see cref="LoadAsync"/> took to load the model.</summary>
+    public double LoadSeconds { get; private set; }
+
     /// <summary>The plan as read (plan decoders only).</summary>
     public ModelPlan Plan => model.Plan;
 
@@ -69,6 +73,7 @@ public sealed class SegmentationPipeline : IDisposable
         ArgumentNullException.ThrowIfNull(catalogue);
         options ??= new SegmentationPipelineOptions();
         options.Validate();
+        var clock = Stopwatch.StartNew();
         var directory = Path.GetFullPath(modelDirectory);
         if (!System.IO.Directory.Exists(directory))
         {
@@ -99,7 +104,15 @@ public sealed class SegmentationPipeline : IDisposable
                 }
             }
 
-            return new SegmentationPipeline(directory, model, regressor, runnable, decoders, catalogue, options);
+            var pipeline = new SegmentationPipeline(directory, model, regressor, runnable, decoders, catalogue, options) { LoadSeconds = clock.Elapsed.TotalSeconds };
+            var logger = options.LoggerFactory.CreateLogger<SegmentationPipeline>();
+            foreach (var d in decoders.Where(d => !d.Loaded))
+            {
+                Log.DecoderNotLoaded(logger, d.DecoderId, d.Source, d.Reason);
+            }
+
+            Log.ModelLoaded(logger, directory, pipeline.LoadSeconds, runnable.Count, regressor is not null);
+            return pipeline;
         }
         catch
         {

@@ -1,4 +1,6 @@
 using ContinualSegment.Model.Inference;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ContinualSegment.Model.Pipeline;
 
@@ -19,6 +21,9 @@ public sealed class SegmentationPipelineOptions
 
     /// <summary>Sliding-window settings (probabilities are accumulated in float16 by default to halve memory).</summary>
     public SlidingWindowOptions SlidingWindow { get; set; } = new() { AccumulateInHalf = true };
+
+    /// <summary>Where the pipeline logs (model load, decoders not loaded).</summary>
+    public ILoggerFactory LoggerFactory { get; set; } = NullLoggerFactory.Instance;
 
     /// <summary>Throws when a setting is out of range.</summary>
     public void Validate()

@@ -16,13 +16,9 @@ public sealed class InstalledPackagePipelineTests : IDisposable
 
     private static readonly StructureCatalogue Catalogue = StructureCatalogue.LoadDefault();
     private readonly PackageTestContext ctx = new();
-    private readonly StringWriter output = new();
-    private readonly StringWriter error = new();
 
     public void Dispose()
     {
-        output.Dispose();
-        error.Dispose();
         ctx.Dispose();
     }
 
@@ -57,9 +53,9 @@ public sealed class InstalledPackagePipelineTests : IDisposable
         Assert.DoesNotContain(before.Decisions, d => d.DecoderId == PackageId);
         Assert.DoesNotContain(kidney, before.Labels.Data);
 
-        var commands = new DecoderPackageCommands(output, error);
+        var service = new DecoderPackageService();
         var request = new DecoderInstallRequest { ModelDirectory = ctx.ModelRoot, PackagePath = package, CataloguePath = ctx.CataloguePath };
-        Assert.True(await commands.InstallAsync(request, ct) == 0, error.ToString());
+        await service.InstallAsync(request, ct);
 
         var installed = await RunAsync(input);
         var ran = Assert.Single(installed.Decisions, d => d.DecoderId == PackageId);
@@ -70,14 +66,14 @@ public sealed class InstalledPackagePipelineTests : IDisposable
         Assert.True(kidneyVoxels > installed.Labels.Length / 2, $"{kidneyVoxels} of {installed.Labels.Length} voxels are kidney_left");
         Assert.False(before.Labels.Data.AsSpan().SequenceEqual(installed.Labels.Data), "the installed decoder did not change the label map");
 
-        Assert.Equal(0, await commands.DisableAsync(ctx.ModelRoot, PackageId, ct));
+        await service.Open(ctx.ModelRoot).DisableAsync(PackageId, ct);
         var disabled = await RunAsync(input);
         var skipped = Assert.Single(disabled.Decisions, d => d.DecoderId == PackageId);
         Assert.False(skipped.Ran);
         Assert.Contains("disabled", skipped.Reason, StringComparison.Ordinal);
         Assert.True(before.Labels.Data.AsSpan().SequenceEqual(disabled.Labels.Data), "with the package disabled the labels differ from the run before the install");
 
-        Assert.Equal(0, await commands.EnableAsync(ctx.ModelRoot, PackageId, ct));
+        await service.Open(ctx.ModelRoot).EnableAsync(PackageId, ct);
         var enabled = await RunAsync(input);
         Assert.True(Assert.Single(enabled.Decisions, d => d.DecoderId == PackageId).Ran);
         Assert.True(installed.Labels.Data.AsSpan().SequenceEqual(enabled.Labels.Data), "re-enabling the package does not give the labels of the first run with it");

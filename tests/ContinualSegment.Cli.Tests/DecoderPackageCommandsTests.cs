@@ -1,6 +1,8 @@
+using ContinualSegment.Cli.Commands;
 using ContinualSegment.Model.Packages;
+using ContinualSegment.Model.Tests.Packages;
 
-namespace ContinualSegment.Model.Tests.Packages;
+namespace ContinualSegment.Cli.Tests;
 
 public sealed class DecoderPackageCommandsTests : IDisposable
 {

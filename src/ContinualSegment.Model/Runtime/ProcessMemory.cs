@@ -1,9 +1,9 @@
 using System.Globalization;
 
-namespace ContinualSegment.Cli.Bench;
+namespace ContinualSegment.Model.Runtime;
 
 /// <summary>Peak resident memory (VmHWM) of a process, from <c>/proc/&lt;pid&gt;/status</c> (Linux); null where it cannot be read.</summary>
-internal static class InferenceMemory
+public static class ProcessMemory
 {
     /// <summary>This process's peak resident set in bytes.</summary>
     public static long? PeakBytes() => Read("/proc/self/status");

@@ -1,0 +1,12 @@
+using Microsoft.Extensions.Logging;
+
+namespace ContinualSegment.Model.Datasets;
+
+/// <summary>
+/// Log messages of training on datasets. Model's event-id blocks: Pipeline 4000–4099, Packages 4100–4199, Datasets 4200–4299.
+/// </summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 4200, Level = LogLevel.Information, Message = "Decoder {DecoderId}: epoch {Epoch} of {Epochs}, loss {Loss:0.0000}, validation Dice {Dice:0.0000}, learning rate {LearningRate:G4}")]
+    public static partial void EpochCompleted(ILogger logger, string decoderId, int epoch, int epochs, double loss, double dice, double learningRate);
+}
