@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime;
+using ContinualSegment.Cli.DicomTools;
 using ContinualSegment.Dicom;
 using ContinualSegment.Dicom.Network;
 using ContinualSegment.Imaging;

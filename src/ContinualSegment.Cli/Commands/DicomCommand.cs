@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Net;
+using ContinualSegment.Cli.DicomTools;
 using ContinualSegment.Dicom;
 using ContinualSegment.Dicom.Network;
 
@@ -21,9 +22,6 @@ public static class DicomCommand
         return command;
     }
 
-    // The network tools answer 2 when they cannot connect; for cseg, 2 means bad usage only.
-    private static int ExitCode(int toolCode) => toolCode == 0 ? CsegApp.Success : CsegApp.Failure;
-
     // TLS material is loaded once before the tool runs, so a missing or unusable file is a one-line error on stderr.
     private static async Task<int> RunAsync(TextWriter error, DicomTlsOptions? tls, bool isServer, Func<Task<int>> run)
     {
@@ -40,7 +38,7 @@ public static class DicomCommand
             }
         }
 
-        return ExitCode(await run().ConfigureAwait(false));
+        return await run().ConfigureAwait(false);
     }
 
     /// <summary>The DICOM TLS options shared by the network tools (client or server flavour).</summary>
@@ -198,10 +196,14 @@ public static class DicomCommand
         var fsync = new Option<bool>("--fsync") { Description = "Flush every file to disk before answering success." };
         var bind = new Option<string>("--bind") { Description = "Address to bind.", DefaultValueFactory = _ => "0.0.0.0" };
         var max = new Option<int>("--max-associations") { Description = "Concurrent associations.", DefaultValueFactory = _ => 16 };
+        var acceptTs = new Option<string[]>("--accept-ts")
+        {
+            Description = "Transfer syntax UID to accept, in our order of preference (repeatable; default: every syntax we can decode, the sender's first proposed one wins).",
+        };
         var tls = TlsOptions.Create(server: true);
         var command = new Command("listen", "Run a bare storage SCP that writes every received instance under a directory (until Ctrl-C).")
         {
-            aet, port, outDir, fsync, bind, max,
+            aet, port, outDir, fsync, bind, max, acceptTs,
         };
         tls.AddTo(command);
         command.SetAction(async (parse, ct) =>
@@ -220,6 +222,7 @@ public static class DicomCommand
                 BindAddress = address,
                 MaxAssociations = parse.GetValue(max),
                 Tls = tls.Build(parse),
+                TransferSyntaxes = parse.GetValue(acceptTs) ?? [],
             };
             return await RunAsync(error, options.Tls, isServer: true, () => ListenTool.RunAsync(options, output, ct)).ConfigureAwait(false);
         });

@@ -21,6 +21,12 @@ public sealed record AcceptancePolicy
     public IReadOnlyDictionary<string, IReadOnlyList<string>> AbstractSyntaxes { get; init; } = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
 
     /// <summary>
+    /// Whose order decides between several acceptable transfer syntaxes of one context: ours (the order of
+    /// <see cref="AbstractSyntaxes"/>, the default) or the proposer's.
+    /// </summary>
+    public TransferSyntaxPreference TransferSyntaxPreference { get; init; } = TransferSyntaxPreference.Ours;
+
+    /// <summary>
     /// Roles we allow per SOP class; a proposed role selection is answered with the proposed roles that are also
     /// allowed here. A SOP class without an entry gets no answer (default roles apply).
     /// </summary>

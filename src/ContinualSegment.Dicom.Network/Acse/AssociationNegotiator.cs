@@ -123,12 +123,12 @@ public sealed class AssociationNegotiator : IAssociationAcceptor
             return new PresentationContextResponse(proposal.Id, overridden, proposal.TransferSyntaxes[0]);
         }
 
-        foreach (var ts in preferred)
+        var chosen = this.policy.TransferSyntaxPreference == TransferSyntaxPreference.FirstProposed
+            ? proposal.TransferSyntaxes.FirstOrDefault(preferred.Contains)
+            : preferred.FirstOrDefault(proposal.TransferSyntaxes.Contains);
+        if (chosen is not null)
         {
-            if (proposal.TransferSyntaxes.Contains(ts))
-            {
-                return new PresentationContextResponse(proposal.Id, PresentationContextResult.Acceptance, ts);
-            }
+            return new PresentationContextResponse(proposal.Id, PresentationContextResult.Acceptance, chosen);
         }
 
         return new PresentationContextResponse(proposal.Id, PresentationContextResult.TransferSyntaxesNotSupported, proposal.TransferSyntaxes[0]);

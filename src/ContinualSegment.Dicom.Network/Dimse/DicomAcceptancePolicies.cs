@@ -1,3 +1,5 @@
+using ContinualSegment.Dicom.Codecs;
+
 namespace ContinualSegment.Dicom.Network;
 
 /// <summary>Ready acceptance policies for DIMSE service providers.</summary>
@@ -29,12 +31,18 @@ public static class DicomAcceptancePolicies
         [.. DicomUids.All.Where(u => u.Kind == "SOP Class" && !u.IsRetired && u.Keyword.EndsWith("Storage", StringComparison.Ordinal)).Select(u => u.Uid)];
 
     /// <summary>
-    /// Verification plus every storage SOP class with <paramref name="transferSyntaxes"/> (default
-    /// <see cref="DefaultStorageTransferSyntaxes"/>); <paramref name="calledAeTitle"/> restricts the called AE title.
+    /// Verification plus every storage SOP class with <paramref name="transferSyntaxes"/> (default: those of
+    /// <see cref="DefaultStorageTransferSyntaxes"/> whose pixel data can be decoded here);
+    /// <paramref name="calledAeTitle"/> restricts the called AE title. By default the sender's first proposed syntax
+    /// among them wins (<see cref="TransferSyntaxPreference.FirstProposed"/>), so a sender never has to decompress
+    /// for us; <see cref="TransferSyntaxPreference.Ours"/> takes the order of <paramref name="transferSyntaxes"/> instead.
     /// </summary>
-    public static AcceptancePolicy Storage(string? calledAeTitle = null, IReadOnlyList<string>? transferSyntaxes = null)
+    public static AcceptancePolicy Storage(
+        string? calledAeTitle = null,
+        IReadOnlyList<string>? transferSyntaxes = null,
+        TransferSyntaxPreference preference = TransferSyntaxPreference.FirstProposed)
     {
-        transferSyntaxes ??= DefaultStorageTransferSyntaxes;
+        transferSyntaxes ??= [.. DefaultStorageTransferSyntaxes.Where(TransferSyntaxCodecs.CanDecode)];
         var syntaxes = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
         {
             [DicomUids.Verification] = [DicomUids.ExplicitVRLittleEndian, DicomUids.ImplicitVRLittleEndian],
@@ -47,6 +55,7 @@ public static class DicomAcceptancePolicies
         return new AcceptancePolicy
         {
             AbstractSyntaxes = syntaxes,
+            TransferSyntaxPreference = preference,
             CalledAeTitles = calledAeTitle is null ? new HashSet<string>(StringComparer.Ordinal) : new HashSet<string>(StringComparer.Ordinal) { AeTitle.Validate(calledAeTitle, nameof(calledAeTitle)) },
         };
     }

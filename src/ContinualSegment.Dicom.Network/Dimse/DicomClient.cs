@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
 
 namespace ContinualSegment.Dicom.Network;
 
@@ -54,7 +55,7 @@ public sealed class DicomClient : IAsyncDisposable
             PresentationContexts = contexts,
             UserInformation = new UserInformation { UserIdentity = options.UserIdentity },
         };
-        var tls = options.Tls is null ? null : DicomTlsContext.Create(options.Tls, isServer: false, options.UpperLayer.TimeProvider);
+        var tls = options.Tls is null ? null : DicomTlsContext.Create(options.Tls, isServer: false, options.UpperLayer.TimeProvider, options.UpperLayer.LoggerFactory.CreateLogger<DicomTlsContext>());
         try
         {
             var association = await Association.ConnectAsync(options.Host, options.Port, request, handler, options.UpperLayer, tls, cancellationToken).ConfigureAwait(false);

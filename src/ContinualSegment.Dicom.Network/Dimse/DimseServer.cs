@@ -1,4 +1,5 @@
 using ContinualSegment.Dicom.Network.Storage;
+using Microsoft.Extensions.Logging;
 
 namespace ContinualSegment.Dicom.Network;
 
@@ -23,7 +24,8 @@ public sealed class DimseServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(acceptor);
         options.Validate();
         var files = new ReceivedFileFactory(options.TempDirectory ?? Path.GetTempPath());
-        server = new UpperLayerServer(options.Server, acceptor, a => new DimseServiceProvider(a, storeHandler, options, files));
+        var logger = options.Server.Association.LoggerFactory.CreateLogger<DimseServer>();
+        server = new UpperLayerServer(options.Server, acceptor, a => new DimseServiceProvider(a, storeHandler, options, files, logger));
     }
 
     /// <summary>The bound port (valid after <see cref="Start"/>).</summary>

@@ -1,4 +1,5 @@
 using ContinualSegment.Dicom.Network.Storage;
+using Microsoft.Extensions.Logging;
 
 namespace ContinualSegment.Dicom.Network;
 
@@ -12,12 +13,14 @@ internal sealed class DimseServiceProvider : IAssociationHandler, IDataSetFragme
     private readonly IDicomStoreHandler? storeHandler;
     private readonly DimseServerOptions options;
     private readonly ReceivedFileFactory files;
+    private readonly ILogger logger;
     private readonly object cleanupLock = new();
     private PendingStore? store;
     private (DimseRequest Request, byte ContextId, DimseStatus Status)? refusal;
 
-    public DimseServiceProvider(Association association, IDicomStoreHandler? storeHandler, DimseServerOptions options, ReceivedFileFactory files)
+    public DimseServiceProvider(Association association, IDicomStoreHandler? storeHandler, DimseServerOptions options, ReceivedFileFactory files, ILogger logger)
     {
+        this.logger = logger;
         this.storeHandler = storeHandler;
         this.options = options;
         this.files = files;
@@ -161,6 +164,7 @@ internal sealed class DimseServiceProvider : IAssociationHandler, IDataSetFragme
                 store.Status = DimseStatus.OutOfResources;
                 store.ErrorComment = "Data set exceeds the size limit.";
                 store.CloseAndDelete();
+                LogRefused(store);
                 return;
             }
 
@@ -177,7 +181,18 @@ internal sealed class DimseServiceProvider : IAssociationHandler, IDataSetFragme
             store.Status = DimseStatus.OutOfResources;
             store.ErrorComment = ex.Message;
             store.CloseAndDelete();
+            LogRefused(store);
         }
+    }
+
+    private void LogRefused(PendingStore store) =>
+        Log.StoreDataSetRefused(this.logger, store.Request.AffectedSopInstanceUid, store.Association.Request?.CallingAeTitle ?? string.Empty, store.Association.RemoteEndPoint, store.Status!.Value, store.ErrorComment ?? string.Empty);
+
+    private DimseStatus HandlerFailed(PendingStore store, Exception ex, DimseStatus status)
+    {
+        store.ErrorComment = ex.Message;
+        Log.StoreHandlerFailed(this.logger, store.Request.AffectedSopInstanceUid, store.Association.Request?.CallingAeTitle ?? string.Empty, store.Association.RemoteEndPoint, status, ex);
+        return status;
     }
 
     private void OpenTemp(PendingStore store)
@@ -221,20 +236,17 @@ internal sealed class DimseServiceProvider : IAssociationHandler, IDataSetFragme
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            store.ErrorComment = ex.Message;
-            return DimseStatus.OutOfResources;
+            return HandlerFailed(store, ex, DimseStatus.OutOfResources);
         }
         catch (Exception ex) when (ex is DicomException or DimseProtocolException or InvalidDataException or FormatException)
         {
-            store.ErrorComment = ex.Message;
-            return DimseStatus.CannotUnderstand;
+            return HandlerFailed(store, ex, DimseStatus.CannotUnderstand);
         }
 #pragma warning disable CA1031 // Any other handler failure is reported to the peer as a processing failure.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            store.ErrorComment = ex.Message;
-            return DimseStatus.ProcessingFailure;
+            return HandlerFailed(store, ex, DimseStatus.ProcessingFailure);
         }
     }
 

@@ -51,7 +51,7 @@ public sealed class UpperLayerServer : IAsyncDisposable
         this.options = options;
         this.acceptor = acceptor;
         logger = options.Association.LoggerFactory.CreateLogger<UpperLayerServer>();
-        tls = options.Tls is null ? null : DicomTlsContext.Create(options.Tls, isServer: true, options.Association.TimeProvider);
+        tls = options.Tls is null ? null : DicomTlsContext.Create(options.Tls, isServer: true, options.Association.TimeProvider, options.Association.LoggerFactory.CreateLogger<DicomTlsContext>());
     }
 
     /// <summary>The bound port (valid after <see cref="Start"/>).</summary>

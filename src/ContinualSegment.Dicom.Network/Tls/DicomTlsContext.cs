@@ -1,8 +1,11 @@
+using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ContinualSegment.Dicom.Network;
 
@@ -20,9 +23,11 @@ public sealed class DicomTlsContext : IDisposable
     private readonly X509Certificate2Collection trusted;
     private readonly IReadOnlyList<IssuedCrl> crls;
     private readonly TimeProvider timeProvider;
+    private readonly ILogger logger;
 
-    private DicomTlsContext(DicomTlsOptions options, bool isServer, X509Certificate2? certificate, X509Certificate2Collection intermediates, X509Certificate2Collection trusted, IReadOnlyList<IssuedCrl> crls, TimeProvider timeProvider)
+    private DicomTlsContext(DicomTlsOptions options, bool isServer, X509Certificate2? certificate, X509Certificate2Collection intermediates, X509Certificate2Collection trusted, IReadOnlyList<IssuedCrl> crls, TimeProvider timeProvider, ILogger logger)
     {
+        this.logger = logger;
         this.crls = crls;
         this.timeProvider = timeProvider;
         Options = options;
@@ -50,7 +55,7 @@ public sealed class DicomTlsContext : IDisposable
     /// side: a server must have a certificate. <paramref name="timeProvider"/> (default: the system clock) dates the
     /// certificate validity and revocation checks and times the handshake.
     /// </summary>
-    public static DicomTlsContext Create(DicomTlsOptions options, bool isServer, TimeProvider? timeProvider = null)
+    public static DicomTlsContext Create(DicomTlsOptions options, bool isServer, TimeProvider? timeProvider = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         timeProvider ??= TimeProvider.System;
@@ -92,7 +97,7 @@ public sealed class DicomTlsContext : IDisposable
             }
 
             var crls = LoadCrls(options, trusted);
-            return new DicomTlsContext(options, isServer, certificate, intermediates, trusted, crls, timeProvider);
+            return new DicomTlsContext(options, isServer, certificate, intermediates, trusted, crls, timeProvider, logger ?? NullLogger.Instance);
         }
         catch
         {
@@ -166,6 +171,8 @@ public sealed class DicomTlsContext : IDisposable
 
     private async Task<SslStream> HandshakeAsync(Socket socket, Func<SslStream, CancellationToken, Task> authenticate, Refusal refusal, CancellationToken cancellationToken)
     {
+        var peer = socket.RemoteEndPoint as IPEndPoint;
+        var role = this.isServer ? "server" : "client";
         var stream = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
         using var timeout = new CancellationTokenSource(Options.HandshakeTimeout, this.timeProvider);
         using var link = cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), timeout);
@@ -177,12 +184,20 @@ public sealed class DicomTlsContext : IDisposable
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             await stream.DisposeAsync().ConfigureAwait(false);
+            Log.TlsHandshakeTimedOut(this.logger, role, peer, Options.HandshakeTimeout);
             throw new AuthenticationException($"The TLS handshake did not finish within {Options.HandshakeTimeout.TotalSeconds:0.#} s.");
         }
         catch (AuthenticationException ex) when (refusal.Reason is { } reason)
         {
             await stream.DisposeAsync().ConfigureAwait(false);
+            Log.TlsPeerCertificateRefused(this.logger, role, peer, reason);
             throw new AuthenticationException($"The peer's TLS certificate was refused: {reason}", ex);
+        }
+        catch (Exception ex) when (ex is AuthenticationException or IOException)
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            Log.TlsHandshakeFailed(this.logger, role, peer, ex.Message);
+            throw;
         }
         catch
         {

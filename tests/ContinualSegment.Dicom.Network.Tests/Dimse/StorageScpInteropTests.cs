@@ -77,6 +77,41 @@ public sealed class StorageScpInteropTests
         Assert.True(dumpExit == 0, dump);
     }
 
+    [Theory]
+    [InlineData("-xs", null, DicomUids.JPEGLosslessSV1)]
+    [InlineData("-xr", "MR_small_RLE.dcm", DicomUids.RLELossless)]
+    public async Task FirstProposedTransferSyntaxWinsWhenOneContextCarriesSeveral(string proposal, string? file, string transferSyntax)
+    {
+        // +C puts the compressed syntax first and the uncompressed ones after it in one context: the default storage
+        // policy takes the sender's first choice, so storescu sends the file as it is instead of decompressing it.
+        using var temp = new TempDirectory();
+        var output = temp.Sub("out");
+        var source = file is null ? await JpegLosslessCopyAsync(temp.Path) : DimseTestSupport.TestFile(file);
+        await using var server = DimseTestSupport.StartServer(output);
+        await RunStorescuAsync(server.Port, [proposal, "+C"], [source]);
+        var original = DicomFile.Open(source);
+        Assert.Equal(transferSyntax, original.TransferSyntax.Uid);
+        Assert.Equal(transferSyntax, ReceivedFileFor(output, original).TransferSyntax.Uid);
+
+        // With our own order instead, Explicit VR Little Endian is accepted, and storescu (which cannot decompress)
+        // fails to send: what a PACS without a decompressor meets at a receiver that insists on its own order.
+        var ours = temp.Sub("ours");
+        var policy = DicomAcceptancePolicies.Storage(preference: TransferSyntaxPreference.Ours, transferSyntaxes: [DicomUids.ExplicitVRLittleEndian, transferSyntax]);
+        await using var oursServer = DimseTestSupport.StartServer(ours, policy);
+        using var storescu = ExternalProcess.Start("storescu", [proposal, "+C", "127.0.0.1", oursServer.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), source], DimseTestSupport.NoDelay);
+        await storescu.WaitAsync(ToolTimeout);
+        Assert.Contains("unable to convert dataset", storescu.Output, StringComparison.Ordinal);
+        Assert.Empty(DimseTestSupport.DicomFilesIn(ours));
+    }
+
+    private static async Task<string> JpegLosslessCopyAsync(string directory)
+    {
+        var source = Path.Combine(directory, "ct-jpeg-lossless.dcm");
+        var (exit, log) = await ExternalProcess.RunAsync("dcmcjpeg", ToolTimeout, "+e1", DimseTestSupport.TestFile("CT_small.dcm"), source);
+        Assert.True(exit == 0, log);
+        return source;
+    }
+
     [Fact]
     public async Task UserIdentityIsCheckedByThePolicy()
     {

@@ -1,7 +1,7 @@
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Cli.DicomTools;
 
 /// <summary>Options of <c>cseg dicom find</c>.</summary>
-public sealed record FindToolOptions : NetworkToolOptions
+internal sealed record FindToolOptions : NetworkToolOptions
 {
     /// <summary>Information model (--worklist or --study). Default worklist.</summary>
     public FindModel Model { get; init; } = FindModel.Worklist;

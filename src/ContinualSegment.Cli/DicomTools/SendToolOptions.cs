@@ -1,7 +1,7 @@
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Cli.DicomTools;
 
 /// <summary>Options of <c>cseg dicom send</c>.</summary>
-public sealed record SendToolOptions : NetworkToolOptions
+internal sealed record SendToolOptions : NetworkToolOptions
 {
     /// <summary>Files and directories to send (directories are searched recursively).</summary>
     public required IReadOnlyList<string> Paths { get; init; }

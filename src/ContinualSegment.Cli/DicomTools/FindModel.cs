@@ -1,7 +1,7 @@
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Cli.DicomTools;
 
 /// <summary>The information model queried by <c>cseg dicom find</c>.</summary>
-public enum FindModel
+internal enum FindModel
 {
     /// <summary>Modality Worklist (--worklist).</summary>
     Worklist,

@@ -1,7 +1,7 @@
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Cli.DicomTools;
 
 /// <summary>Options of <c>cseg dicom move</c>.</summary>
-public sealed record MoveToolOptions : NetworkToolOptions
+internal sealed record MoveToolOptions : NetworkToolOptions
 {
     /// <summary>Move destination AE title (--dest); the peer must know its address.</summary>
     public required string Destination { get; init; }

@@ -1,7 +1,9 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network;
+
+namespace ContinualSegment.Cli.DicomTools;
 
 /// <summary>Connection settings shared by the service-user tools (echo, send, find, move).</summary>
-public record NetworkToolOptions
+internal record NetworkToolOptions
 {
     /// <summary>Peer host.</summary>
     public required string Host { get; init; }

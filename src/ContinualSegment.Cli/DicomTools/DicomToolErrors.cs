@@ -1,10 +1,12 @@
 using System.Net.Sockets;
 using System.Security.Authentication;
+using ContinualSegment.Dicom;
+using ContinualSegment.Dicom.Network;
 
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Cli.DicomTools;
 
-/// <summary>Which exceptions the tools report as a failed run rather than a crash.</summary>
-internal static class ToolErrors
+/// <summary>Which exceptions the network tools report as a failed run (one line, exit code 1) rather than a crash.</summary>
+internal static class DicomToolErrors
 {
     public static bool IsNetworkFailure(Exception ex) =>
         ex is SocketException or IOException or TimeoutException or AssociationRejectedException or AssociationAbortedException

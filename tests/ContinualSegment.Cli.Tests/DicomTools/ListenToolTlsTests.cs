@@ -1,16 +1,20 @@
 using System.Globalization;
 using System.Net;
+using ContinualSegment.Cli.DicomTools;
+using ContinualSegment.Dicom.Network;
 
-namespace ContinualSegment.Dicom.Network.Tests;
+namespace ContinualSegment.Cli.Tests.DicomTools;
 
 /// <summary><c>cseg dicom listen --tls</c>: a refused handshake is reported with the peer and the reason.</summary>
-[Collection(TlsCollection.Name)]
-public sealed class ListenToolTlsTests(TestPki pki)
+public sealed class ListenToolTlsTests(TestPki pki) : IClassFixture<TestPki>, IDisposable
 {
+    private readonly DirectoryInfo dir = Directory.CreateTempSubdirectory("cseg-tls-");
+
+    public void Dispose() => dir.Delete(recursive: true);
+
     [Fact]
     public async Task ListenSaysWhyItRefusedAPeerWithoutAClientCertificate()
     {
-        using var temp = new TempDirectory();
         var started = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var stop = new CancellationTokenSource();
         var log = new StringWriter(CultureInfo.InvariantCulture);
@@ -19,9 +23,15 @@ public sealed class ListenToolTlsTests(TestPki pki)
             {
                 AeTitle = "CSEG-TLS",
                 Port = 0,
-                OutputDirectory = temp.Sub("received"),
+                OutputDirectory = Path.Combine(dir.FullName, "received"),
                 BindAddress = IPAddress.Loopback,
-                Tls = TlsTestServer.ServerTls(pki),
+                Tls = new DicomTlsOptions
+                {
+                    CertificateFile = pki.ServerCertificate,
+                    PrivateKeyFile = pki.ServerKey,
+                    TrustedCaFile = pki.CaFile,
+                    ClientCertificates = DicomTlsClientCertificateMode.Required,
+                },
                 Started = started.SetResult,
             },
             TextWriter.Synchronized(log),
@@ -32,7 +42,7 @@ public sealed class ListenToolTlsTests(TestPki pki)
         using var echo = ExternalProcess.Start(
             "echoscu",
             ["+tla", "+cf", pki.CaFile, "-to", "5", "-ta", "5", "-aec", "CSEG-TLS", "127.0.0.1", port.ToString(CultureInfo.InvariantCulture)],
-            DimseTestSupport.NoDelay);
+            new Dictionary<string, string> { ["TCP_NODELAY"] = "1" });
         Assert.NotEqual(0, await echo.WaitAsync(TimeSpan.FromSeconds(30)));
 
         var deadline = DateTime.UtcNow.AddSeconds(10);
@@ -46,5 +56,6 @@ public sealed class ListenToolTlsTests(TestPki pki)
         var line = Assert.Single(log.ToString().Split('\n'), l => l.StartsWith("Refused a connection", StringComparison.Ordinal));
         Assert.StartsWith("Refused a connection from 127.0.0.1:", line, StringComparison.Ordinal);
         Assert.Contains("DICOM TLS handshake failed: ", line, StringComparison.Ordinal);
+        Assert.Contains("(DICOM TLS)", log.ToString(), StringComparison.Ordinal);
     }
 }

@@ -1,7 +1,7 @@
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Cli.DicomTools;
 
 /// <summary>Options of <c>cseg dicom echo</c>.</summary>
-public sealed record EchoToolOptions : NetworkToolOptions
+internal sealed record EchoToolOptions : NetworkToolOptions
 {
     /// <summary>Number of C-ECHO requests over the association (--repeat). Default 1.</summary>
     public int Repeat { get; init; } = 1;

@@ -1,12 +1,13 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network;
+
+namespace ContinualSegment.Cli.DicomTools;
 
 /// <summary>
-/// <c>cseg dicom send</c>: C-STORE of files and directory trees over one association, proposing contexts from the
-/// files' SOP classes and transfer syntaxes. Exit code 0 when every instance succeeded, 1 when some failed.
+/// <c>cseg dicom send</c>: C-STORE of files and directory trees over one association, one line per instance and a
+/// summary. Exit code 0 when every instance succeeded, 1 otherwise (or when a path is missing).
 /// </summary>
-public static class SendTool
+internal static class SendTool
 {
-    /// <summary>Runs the command, writing one line per instance and a summary to <paramref name="output"/>.</summary>
     public static async Task<int> RunAsync(SendToolOptions options, TextWriter output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -27,7 +28,7 @@ public static class SendTool
             else
             {
                 await output.WriteLineAsync($"Not found: {path}").ConfigureAwait(false);
-                return 2;
+                return CsegApp.Failure;
             }
         }
 
@@ -41,10 +42,10 @@ public static class SendTool
         {
             results = await DicomClient.SendFilesAsync(clientOptions, files, null, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ToolErrors.IsNetworkFailure(ex))
+        catch (Exception ex) when (DicomToolErrors.IsNetworkFailure(ex))
         {
             await output.WriteLineAsync($"C-STORE failed: {ex.Message}").ConfigureAwait(false);
-            return 2;
+            return CsegApp.Failure;
         }
 
         foreach (var r in results)
@@ -55,6 +56,6 @@ public static class SendTool
 
         var ok = results.Count(r => r.Succeeded);
         await output.WriteLineAsync($"Sent {ok} of {files.Count} file(s).").ConfigureAwait(false);
-        return ok == files.Count ? 0 : 1;
+        return ok == files.Count ? CsegApp.Success : CsegApp.Failure;
     }
 }

@@ -1,9 +1,10 @@
 using System.Net;
+using ContinualSegment.Dicom.Network;
 
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Cli.DicomTools;
 
 /// <summary>Options of <c>cseg dicom listen</c>.</summary>
-public sealed record ListenToolOptions
+internal sealed record ListenToolOptions
 {
     /// <summary>Our AE title (--aet); only associations calling it are accepted.</summary>
     public required string AeTitle { get; init; }
@@ -25,6 +26,12 @@ public sealed record ListenToolOptions
 
     /// <summary>DICOM TLS settings (--tls …); null listens on plain TCP.</summary>
     public DicomTlsOptions? Tls { get; init; }
+
+    /// <summary>
+    /// Transfer syntaxes to accept, in our order of preference (--accept-ts); empty accepts every syntax we can decode
+    /// and lets the sender's first proposed one win.
+    /// </summary>
+    public IReadOnlyList<string> TransferSyntaxes { get; init; } = [];
 
     /// <summary>Called once listening, with the bound port.</summary>
     public Action<int>? Started { get; init; }
