@@ -105,7 +105,7 @@ public static class ResultsWriter
             async () =>
             {
                 var watch = Stopwatch.StartNew();
-                await SegmentationWriter.WriteAsync(segRequest, segPath, new SegmentationOptions { SoftwareVersions = version, ContentDateTime = TimeZoneInfo.ConvertTime(now, options.TimeProvider.LocalTimeZone), LoggerFactory = options.LoggerFactory }, cancellationToken).ConfigureAwait(false);
+                await SegmentationWriter.WriteAsync(segRequest, segPath, new SegmentationOptions { SeriesInstanceUid = Derived(options.UidSeed, "seg/series"), SopInstanceUid = Derived(options.UidSeed, "seg/instance"), SoftwareVersions = version, ContentDateTime = TimeZoneInfo.ConvertTime(now, options.TimeProvider.LocalTimeZone), LoggerFactory = options.LoggerFactory }, cancellationToken).ConfigureAwait(false);
                 return watch.Elapsed.TotalSeconds;
             },
             cancellationToken);
@@ -113,7 +113,7 @@ public static class ResultsWriter
             async () =>
             {
                 var watch = Stopwatch.StartNew();
-                var rt = RtStructBuilder.Build(rtRequest, new RtStructOptions(SoftwareVersion: version, AlgorithmDescription: $"{algorithm.Name} {version}"), null, null, now);
+                var rt = RtStructBuilder.Build(rtRequest, new RtStructOptions(SoftwareVersion: version, AlgorithmDescription: $"{algorithm.Name} {version}"), Derived(options.UidSeed, "rtstruct/series"), Derived(options.UidSeed, "rtstruct/instance"), now);
                 await rt.SaveAsync(rtPath, null, cancellationToken).ConfigureAwait(false);
                 return watch.Elapsed.TotalSeconds;
             },
@@ -140,6 +140,8 @@ public static class ResultsWriter
         Log.ResultsWritten(logger, names.Count, output.SegmentationSeconds, output.StructureSetSeconds, output.TotalSeconds);
         return output;
     }
+
+    private static string? Derived(string? seed, string purpose) => seed is null ? null : DicomUid.FromName($"{seed}/{purpose}");
 
     /// <summary>The label map on the series' grid: as it is when the grids agree, else resampled label-aware.</summary>
     public static Volume<ushort> OnSeriesGrid(Volume<ushort> labels, SeriesHeader series, out bool resampled)

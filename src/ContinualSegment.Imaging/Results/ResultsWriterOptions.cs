@@ -13,4 +13,10 @@ public sealed class ResultsWriterOptions
 
     /// <summary>Where the writer and the writers it calls log (files written, with timings); nothing by default.</summary>
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
+
+    /// <summary>
+    /// When set, the Segmentation's and the structure set's Series and SOP Instance UIDs are derived from this name
+    /// (<c>DicomUid.FromName</c>), so writing the same results again (a retried job) gives the same UIDs; when null they are new.
+    /// </summary>
+    public string? UidSeed { get; init; }
 }

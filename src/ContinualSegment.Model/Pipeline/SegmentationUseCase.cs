@@ -53,7 +53,14 @@ public sealed class SegmentationUseCase
     /// (<see cref="SegmentationOutcome.StructureCount"/> 0: no SEG or RTSTRUCT is written).
     /// </summary>
     /// <exception cref="SegmentationInputException">The input cannot be segmented; the message says why in one line.</exception>
-    public async Task<SegmentationOutcome> RunAsync(SegmentationInput input, string? outputDirectory, CancellationToken cancellationToken)
+    public Task<SegmentationOutcome> RunAsync(SegmentationInput input, string? outputDirectory, CancellationToken cancellationToken) =>
+        RunAsync(input, outputDirectory, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="RunAsync(SegmentationInput, string?, CancellationToken)"/>; with <paramref name="resultUidSeed"/> the SEG's
+    /// and RTSTRUCT's UIDs are derived from it, so running the same job again writes objects with the same UIDs.
+    /// </summary>
+    public async Task<SegmentationOutcome> RunAsync(SegmentationInput input, string? outputDirectory, string? resultUidSeed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
         var total = Stopwatch.StartNew();
@@ -90,7 +97,7 @@ public sealed class SegmentationUseCase
         var written = new List<string>();
         if (outDir is not null)
         {
-            await WriteOutputsAsync(prepared, result.Labels, labels, present.Length > 0, outDir, written, timings, Lap, cancellationToken).ConfigureAwait(false);
+            await WriteOutputsAsync(prepared, result.Labels, labels, present.Length > 0, outDir, resultUidSeed, written, timings, Lap, cancellationToken).ConfigureAwait(false);
         }
 
         var outputs = written.Select(f => Path.GetFileName(f)).Concat(outDir is null ? [] : [ReportFileName]).ToList();
@@ -175,6 +182,7 @@ public sealed class SegmentationUseCase
         Volume<ushort> inputLabels,
         bool anyStructure,
         string outDir,
+        string? uidSeed,
         List<string> written,
         Dictionary<string, double> timings,
         Action<string> lap,
@@ -193,7 +201,7 @@ public sealed class SegmentationUseCase
 
         if (anyStructure && prepared.Header is { } header)
         {
-            var results = await ResultsWriter.WriteAsync(header, runLabels, outDir, null, new SegmentAlgorithm(options.SoftwareName, options.SoftwareVersion), catalogue, cancellationToken).ConfigureAwait(false);
+            var results = await ResultsWriter.WriteAsync(header, runLabels, outDir, null, new SegmentAlgorithm(options.SoftwareName, options.SoftwareVersion), catalogue, new ResultsWriterOptions { TimeProvider = options.TimeProvider, LoggerFactory = options.LoggerFactory, UidSeed = uidSeed }, cancellationToken).ConfigureAwait(false);
 
             // SEG and RTSTRUCT are written side by side: the phase is their wall time.
             timings["writeResults"] = Math.Round(results.TotalSeconds, 3);

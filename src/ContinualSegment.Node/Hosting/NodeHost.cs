@@ -4,6 +4,7 @@ using ContinualSegment.Node.Queue;
 using ContinualSegment.Node.Routing;
 using ContinualSegment.Node.Scheduling;
 using ContinualSegment.Node.Storage;
+using ContinualSegment.Node.Workers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -52,6 +53,8 @@ public static class NodeHost
         services.AddSingleton(Options.Create(sections.Queue));
         services.AddSingleton(Options.Create(sections.Routing));
         services.AddSingleton(Options.Create(sections.Scheduler));
+        services.AddSingleton(Options.Create(sections.Model));
+        services.AddSingleton(Options.Create(sections.Export));
         services.AddSingleton<IReadOnlyDictionary<string, DestinationOptions>>(sections.Destinations);
         services.AddSingleton<IFreeSpace, DriveFreeSpace>();
         services.AddSingleton(sp => new NodeDatabase(sections.Database, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
@@ -68,6 +71,16 @@ public static class NodeHost
         if (roles.HasFlag(NodeRole.Scheduler))
         {
             services.AddHostedService<SchedulerService>();
+        }
+
+        if (roles.HasFlag(NodeRole.Worker))
+        {
+            services.AddHostedService<WorkerService>();
+        }
+
+        if (roles.HasFlag(NodeRole.Export))
+        {
+            services.AddHostedService<ExportService>();
         }
 
         extra?.Invoke(services);
@@ -118,6 +131,8 @@ public static class NodeHost
             Safe<QueueOptions>(QueueOptions.SectionName),
             Safe<RoutingOptions>(RoutingOptions.SectionName),
             Safe<SchedulerOptions>(SchedulerOptions.SectionName),
+            Safe<WorkerOptions>(WorkerOptions.SectionName),
+            Safe<ExportOptions>(ExportOptions.SectionName),
             destinations);
         if (problems.Count > 0)
         {
@@ -139,6 +154,12 @@ public static class NodeHost
         problems.AddRange(NodeOptionsRules.Queue(sections.Queue));
         problems.AddRange(NodeOptionsRules.Scheduler(sections.Scheduler));
         problems.AddRange(NodeOptionsRules.Destinations(sections.Destinations));
+        problems.AddRange(NodeOptionsRules.Export(sections.Export));
+        if (sections.Node.EffectiveRoles.HasFlag(NodeRole.Worker))
+        {
+            problems.AddRange(NodeOptionsRules.Model(sections.Model));
+        }
+
         AddFailures(problems, new DatabaseOptionsValidator().Validate(null, sections.Database));
         AddFailures(problems, new RoutingOptionsValidator(sections.Destinations.Keys.ToList()).Validate(null, sections.Routing));
         if (problems.Count > 0)

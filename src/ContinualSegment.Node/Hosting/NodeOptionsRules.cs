@@ -4,6 +4,7 @@ using ContinualSegment.Node.Ingest;
 using ContinualSegment.Node.Queue;
 using ContinualSegment.Node.Scheduling;
 using ContinualSegment.Node.Storage;
+using ContinualSegment.Node.Workers;
 
 namespace ContinualSegment.Node.Hosting;
 
@@ -168,6 +169,51 @@ public static class NodeOptionsRules
             {
                 yield return $"Destinations:{name}:Port must be 1-65535, not {d.Port}";
             }
+        }
+    }
+
+    /// <summary>Problems of the <c>Model</c> section (for the worker role).</summary>
+    public static IEnumerable<string> Model(WorkerOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        if (!File.Exists(Path.Combine(o.Directory, "plan.json")))
+        {
+            yield return $"Model:Directory '{o.Directory}' holds no plan.json (give the model directory, e.g. models/default)";
+        }
+
+        if (o.Catalogue.Length > 0 && !File.Exists(o.Catalogue))
+        {
+            yield return $"Model:Catalogue '{o.Catalogue}' does not exist";
+        }
+
+        if (o.PollInterval < TimeSpan.FromMilliseconds(100))
+        {
+            yield return $"Model:PollInterval must be at least 00:00:00.1, not {o.PollInterval}";
+        }
+    }
+
+    /// <summary>Problems of the <c>Export</c> section.</summary>
+    public static IEnumerable<string> Export(ExportOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        if (!IsAeTitle(o.CallingAeTitle))
+        {
+            yield return $"Export:CallingAeTitle '{o.CallingAeTitle}' is not an AE title";
+        }
+
+        if (o.FirstRetryDelay <= TimeSpan.Zero || o.MaxRetryDelay < o.FirstRetryDelay)
+        {
+            yield return $"Export:FirstRetryDelay must be positive and at most Export:MaxRetryDelay ({o.FirstRetryDelay} vs {o.MaxRetryDelay})";
+        }
+
+        if (o.GiveUpAfter < o.FirstRetryDelay)
+        {
+            yield return $"Export:GiveUpAfter must be at least Export:FirstRetryDelay, not {o.GiveUpAfter}";
+        }
+
+        if (o.LeaseDuration < TimeSpan.FromSeconds(5) || o.PollInterval < TimeSpan.FromMilliseconds(100))
+        {
+            yield return "Export:LeaseDuration must be at least 00:00:05 and Export:PollInterval at least 00:00:00.1";
         }
     }
 

@@ -4,6 +4,7 @@ using ContinualSegment.Node.Queue;
 using ContinualSegment.Node.Routing;
 using ContinualSegment.Node.Scheduling;
 using ContinualSegment.Node.Storage;
+using ContinualSegment.Node.Workers;
 
 namespace ContinualSegment.Node.Hosting;
 
@@ -17,4 +18,6 @@ public sealed record NodeSections(
     QueueOptions Queue,
     RoutingOptions Routing,
     SchedulerOptions Scheduler,
+    WorkerOptions Model,
+    ExportOptions Export,
     IReadOnlyDictionary<string, DestinationOptions> Destinations);

@@ -1,0 +1,153 @@
+using System.Globalization;
+using ContinualSegment.Node.Audit;
+using Dapper;
+using Npgsql;
+
+namespace ContinualSegment.Node.Export;
+
+/// <summary>
+/// Deliveries in PostgreSQL: claimed with SKIP LOCKED under a lease, retried with exponential back-off, moved to the dead
+/// letter after the give-up time, resent on request. Every attempt is an audit event in the same transaction.
+/// </summary>
+public sealed class DeliveryQueue
+{
+    /// <summary>The NOTIFY channel that wakes exporters.</summary>
+    public const string Channel = "cseg_deliveries";
+
+    private readonly NpgsqlDataSource dataSource;
+    private readonly ExportOptions options;
+    private readonly AuditWriter audit;
+    private readonly TimeProvider time;
+
+    /// <summary>Creates the queue.</summary>
+    public DeliveryQueue(NpgsqlDataSource dataSource, ExportOptions options, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentNullException.ThrowIfNull(options);
+        this.dataSource = dataSource;
+        this.options = options;
+        this.time = time ?? TimeProvider.System;
+        audit = new AuditWriter(this.time);
+    }
+
+    /// <summary>Claims the next due delivery for <paramref name="owner"/>, or null.</summary>
+    public async Task<DueDelivery?> ClaimAsync(string owner, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var row = await connection.QuerySingleOrDefaultAsync<(long Id, long JobId, string Destination, int Attempts, DateTime CreatedAt)?>(new CommandDefinition(
+                """
+                update deliveries set state = 'sending', attempts = attempts + 1, lease_owner = @owner, lease_expires_at = @expires
+                where id = (select id from deliveries
+                            where (state = 'pending' and next_attempt_at <= @now) or (state = 'sending' and lease_expires_at <= @now)
+                            order by next_attempt_at, id for update skip locked limit 1)
+                returning id, job_ref, destination, attempts, created_at
+                """,
+                new { owner, now, expires = now + options.LeaseDuration },
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            if (row is not { } d)
+            {
+                return null;
+            }
+
+            var files = (await connection.QueryAsync<string>(new CommandDefinition(
+                "select relative_path from result_files where job_ref = @JobId and kind in (select unnest(outputs) from jobs where id = @JobId) order by kind",
+                new { d.JobId },
+                cancellationToken: cancellationToken)).ConfigureAwait(false)).Where(p => p.EndsWith(".dcm", StringComparison.Ordinal)).ToList();
+            return new DueDelivery(d.Id, d.JobId, d.Destination, d.Attempts, new DateTimeOffset(DateTime.SpecifyKind(d.CreatedAt, DateTimeKind.Utc)), files);
+        }
+    }
+
+    /// <summary>Records a successful send.</summary>
+    public async Task DeliveredAsync(DueDelivery delivery, string owner, string detail, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        await SettleAsync(delivery, owner, "delivered", null, AuditOutcome.Success, detail, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Records a failed attempt: retried after the back-off, or dead after the give-up time. Returns the new state.</summary>
+    public async Task<string> FailedAsync(DueDelivery delivery, string owner, string error, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        var now = time.GetUtcNow();
+        var delay = TimeSpan.FromTicks(Math.Min(options.MaxRetryDelay.Ticks, (long)(options.FirstRetryDelay.Ticks * Math.Pow(2, Math.Min(30, delivery.Attempt - 1)))));
+        var dead = now + delay - delivery.CreatedAt > options.GiveUpAfter;
+        var state = dead ? "dead" : "pending";
+        await SettleAsync(delivery, owner, state, dead ? null : now + delay, dead ? AuditOutcome.Failure : AuditOutcome.Warning, error, cancellationToken).ConfigureAwait(false);
+        return state;
+    }
+
+    /// <summary>Queues a delivery again at once (an administrator's resend), whatever its state; false when it does not exist.</summary>
+    public async Task<bool> ResendAsync(long deliveryId, string actor, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                var rows = await connection.ExecuteAsync(new CommandDefinition(
+                    "update deliveries set state = 'pending', next_attempt_at = @now, created_at = @now, lease_owner = null, lease_expires_at = null where id = @deliveryId",
+                    new { deliveryId, now },
+                    transaction,
+                    cancellationToken: cancellationToken)).ConfigureAwait(false);
+                if (rows == 0)
+                {
+                    return false;
+                }
+
+                await audit.WriteAsync(transaction, new AuditEvent(actor, "delivery.resend", AuditOutcome.Success) { ObjectType = "delivery", ObjectId = deliveryId.ToString(CultureInfo.InvariantCulture) }, cancellationToken).ConfigureAwait(false);
+                await connection.ExecuteAsync(new CommandDefinition("select pg_notify(@channel, '')", new { channel = Channel }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+        }
+    }
+
+    private async Task SettleAsync(DueDelivery delivery, string owner, string state, DateTimeOffset? next, AuditOutcome outcome, string detail, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                var rows = await connection.ExecuteAsync(new CommandDefinition(
+                    """
+                    update deliveries set state = @state, last_error = case when @state = 'delivered' then '' else @detail end,
+                           next_attempt_at = coalesce(@next, next_attempt_at), lease_owner = null, lease_expires_at = null,
+                           delivered_at = case when @state = 'delivered' then @now else delivered_at end
+                    where id = @Id and state = 'sending' and lease_owner = @owner
+                    """,
+                    new { state, detail, next, now, delivery.Id, owner },
+                    transaction,
+                    cancellationToken: cancellationToken)).ConfigureAwait(false);
+                if (rows == 0)
+                {
+                    return;
+                }
+
+                await audit.WriteAsync(
+                    transaction,
+                    new AuditEvent(owner, $"delivery.{state}", outcome)
+                    {
+                        ObjectType = "delivery",
+                        ObjectId = delivery.Id.ToString(CultureInfo.InvariantCulture),
+                        CalledAe = delivery.Destination,
+                        Detail = string.Create(CultureInfo.InvariantCulture, $"attempt {delivery.Attempt}: {detail}"),
+                    },
+                    cancellationToken).ConfigureAwait(false);
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "insert into job_events (job_ref, at, stage, detail) values (@JobId, @now, @stage, @detail)",
+                    new { delivery.JobId, now, stage = $"delivery:{delivery.Destination}:{state}", detail },
+                    transaction,
+                    cancellationToken: cancellationToken)).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+}

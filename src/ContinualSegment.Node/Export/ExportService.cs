@@ -1,0 +1,143 @@
+using System.Globalization;
+using ContinualSegment.Dicom.Network;
+using ContinualSegment.Node.Hosting;
+using ContinualSegment.Node.Storage;
+using Dapper;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace ContinualSegment.Node.Export;
+
+/// <summary>
+/// The export role: sends each due delivery's result files by C-STORE (one association per delivery) and records the
+/// outcome; a failed attempt is retried with back-off until the give-up time, then dead-lettered. Retries send the same
+/// files, so the destination sees the same SOP Instance UIDs every time.
+/// </summary>
+public sealed class ExportService : BackgroundService
+{
+    private readonly NodeDatabase database;
+    private readonly NodeOptions node;
+    private readonly ExportOptions options;
+    private readonly StorageOptions storage;
+    private readonly IReadOnlyDictionary<string, DestinationOptions> destinations;
+    private readonly TimeProvider time;
+    private readonly ILoggerFactory loggers;
+    private readonly ILogger logger;
+
+    /// <summary>Creates the service.</summary>
+    public ExportService(NodeDatabase database, IOptions<NodeOptions> node, IOptions<ExportOptions> options, IOptions<StorageOptions> storage, IReadOnlyDictionary<string, DestinationOptions> destinations, TimeProvider time, ILoggerFactory loggers)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(storage);
+        ArgumentNullException.ThrowIfNull(loggers);
+        this.database = database;
+        this.node = node.Value;
+        this.options = options.Value;
+        this.storage = storage.Value;
+        this.destinations = destinations;
+        this.time = time;
+        this.loggers = loggers;
+        logger = loggers.CreateLogger<ExportService>();
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var queue = new DeliveryQueue(database.DataSource, options, time);
+        var owner = node.EffectiveName;
+        var listener = await database.DataSource.OpenConnectionAsync(stoppingToken).ConfigureAwait(false);
+        await using (listener.ConfigureAwait(false))
+        {
+            using var wake = new SemaphoreSlim(0);
+            listener.Notification += (_, _) => wake.Release();
+            await listener.ExecuteAsync($"listen {DeliveryQueue.Channel}").ConfigureAwait(false);
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                DueDelivery? delivery;
+                try
+                {
+                    delivery = await queue.ClaimAsync(owner, stoppingToken).ConfigureAwait(false);
+                }
+                catch (NpgsqlException ex)
+                {
+                    // The database is unreachable for a moment: try again after the poll interval, never stop the node for it.
+                    Log.ClaimFailed(logger, ex.Message);
+                    delivery = null;
+                }
+                if (delivery is not null)
+                {
+                    await SendAsync(queue, delivery, owner, stoppingToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                var listening = listener.WaitAsync(wait.Token);
+                await Task.WhenAny(wake.WaitAsync(wait.Token), Task.Delay(options.PollInterval, time, wait.Token)).ConfigureAwait(false);
+                await wait.CancelAsync().ConfigureAwait(false);
+                try
+                {
+                    await listening.ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The wait ended.
+                }
+            }
+        }
+    }
+
+    private async Task SendAsync(DeliveryQueue queue, DueDelivery delivery, string owner, CancellationToken stoppingToken)
+    {
+        if (!destinations.TryGetValue(delivery.Destination, out var destination))
+        {
+            await queue.FailedAsync(delivery, owner, $"destination '{delivery.Destination}' is no longer configured", CancellationToken.None).ConfigureAwait(false);
+            return;
+        }
+
+        if (delivery.RelativePaths.Count == 0)
+        {
+            await queue.FailedAsync(delivery, owner, "the job has no result files to send", CancellationToken.None).ConfigureAwait(false);
+            return;
+        }
+
+        var paths = delivery.RelativePaths.Select(p => Path.Combine(Path.GetFullPath(storage.Root), p)).ToList();
+        try
+        {
+            var results = await DicomClient.SendFilesAsync(
+                new DicomClientOptions
+                {
+                    Host = destination.Host,
+                    Port = destination.Port,
+                    CallingAeTitle = options.CallingAeTitle,
+                    CalledAeTitle = destination.AeTitle,
+                    UpperLayer = new UpperLayerOptions { LoggerFactory = loggers, TimeProvider = time },
+                },
+                paths,
+                null,
+                stoppingToken).ConfigureAwait(false);
+            var failed = results.Where(r => !r.Succeeded).ToList();
+            if (failed.Count == 0)
+            {
+                await queue.DeliveredAsync(delivery, owner, string.Create(CultureInfo.InvariantCulture, $"{results.Count} instance(s) to {destination.AeTitle}@{destination.Host}:{destination.Port}"), CancellationToken.None).ConfigureAwait(false);
+                Log.Delivered(logger, delivery.Id, delivery.Destination, results.Count);
+                return;
+            }
+
+            var reason = string.Join("; ", failed.Select(f => f.Error ?? $"status {f.Status?.Code:X4}"));
+            var state = await queue.FailedAsync(delivery, owner, reason, CancellationToken.None).ConfigureAwait(false);
+            Log.DeliveryFailed(logger, delivery.Id, delivery.Destination, delivery.Attempt, state, reason);
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or AssociationRejectedException or AssociationAbortedException or DimseProtocolException or TimeoutException or System.Security.Authentication.AuthenticationException)
+        {
+            var state = await queue.FailedAsync(delivery, owner, ex.Message.ReplaceLineEndings(" "), CancellationToken.None).ConfigureAwait(false);
+            Log.DeliveryFailed(logger, delivery.Id, delivery.Destination, delivery.Attempt, state, ex.Message);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            await queue.FailedAsync(delivery, owner, "the exporter stopped during the send", CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+}

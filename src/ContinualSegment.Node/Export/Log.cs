@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Logging;
+
+namespace ContinualSegment.Node.Export;
+
+/// <summary>Log messages of export (event ids 16000-16099).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 16000, Level = LogLevel.Information, Message = "Delivery {DeliveryId} to {Destination}: {Count} instance(s) sent")]
+    public static partial void Delivered(ILogger logger, long deliveryId, string destination, int count);
+
+    [LoggerMessage(EventId = 16001, Level = LogLevel.Warning, Message = "Delivery {DeliveryId} to {Destination}, attempt {Attempt}, failed ({State}): {Reason}")]
+    public static partial void DeliveryFailed(ILogger logger, long deliveryId, string destination, int attempt, string state, string reason);
+
+    [LoggerMessage(EventId = 16002, Level = LogLevel.Warning, Message = "Could not look for work in the database; trying again shortly: {Reason}")]
+    public static partial void ClaimFailed(ILogger logger, string reason);
+}

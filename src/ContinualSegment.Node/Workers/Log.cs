@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+
+namespace ContinualSegment.Node.Workers;
+
+/// <summary>Log messages of the workers (event ids 15000-15099).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 15000, Level = LogLevel.Information, Message = "Worker {Owner} ready: model {Model}, {Threads} libtorch thread(s)")]
+    public static partial void WorkerReady(ILogger logger, string owner, string model, int threads);
+
+    [LoggerMessage(EventId = 15001, Level = LogLevel.Information, Message = "Job {JobId} done: {Structures} structure(s), pipeline {Seconds:0.0} s")]
+    public static partial void JobDone(ILogger logger, long jobId, int structures, double seconds);
+
+    [LoggerMessage(EventId = 15002, Level = LogLevel.Warning, Message = "Job {JobId} failed: {Reason}")]
+    public static partial void JobFailed(ILogger logger, long jobId, string reason);
+
+    [LoggerMessage(EventId = 15003, Level = LogLevel.Warning, Message = "Could not look for work in the database; trying again shortly: {Reason}")]
+    public static partial void ClaimFailed(ILogger logger, string reason);
+}
