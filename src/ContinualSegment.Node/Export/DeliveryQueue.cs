@@ -1,5 +1,6 @@
 using System.Globalization;
 using ContinualSegment.Node.Audit;
+using ContinualSegment.Node.Storage;
 using Dapper;
 using Npgsql;
 
@@ -83,71 +84,65 @@ public sealed class DeliveryQueue
     public async Task<bool> ResendAsync(long deliveryId, string actor, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var (connection, transaction) = await Db.BeginAsync(dataSource, cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
+        await using (transaction.ConfigureAwait(false))
         {
-            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
+            var rows = await connection.ExecuteAsync(new CommandDefinition(
+                "update deliveries set state = 'pending', next_attempt_at = @now, created_at = @now, lease_owner = null, lease_expires_at = null where id = @deliveryId",
+                new { deliveryId, now },
+                transaction,
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            if (rows == 0)
             {
-                var rows = await connection.ExecuteAsync(new CommandDefinition(
-                    "update deliveries set state = 'pending', next_attempt_at = @now, created_at = @now, lease_owner = null, lease_expires_at = null where id = @deliveryId",
-                    new { deliveryId, now },
-                    transaction,
-                    cancellationToken: cancellationToken)).ConfigureAwait(false);
-                if (rows == 0)
-                {
-                    return false;
-                }
-
-                await audit.WriteAsync(transaction, new AuditEvent(actor, "delivery.resend", AuditOutcome.Success) { ObjectType = "delivery", ObjectId = deliveryId.ToString(CultureInfo.InvariantCulture) }, cancellationToken).ConfigureAwait(false);
-                await connection.ExecuteAsync(new CommandDefinition("select pg_notify(@channel, '')", new { channel = Channel }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return true;
+                return false;
             }
+
+            await audit.WriteAsync(transaction, new AuditEvent(actor, "delivery.resend", AuditOutcome.Success) { ObjectType = "delivery", ObjectId = deliveryId.ToString(CultureInfo.InvariantCulture) }, cancellationToken).ConfigureAwait(false);
+            await connection.ExecuteAsync(new CommandDefinition("select pg_notify(@channel, '')", new { channel = Channel }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return true;
         }
     }
 
     private async Task SettleAsync(DueDelivery delivery, string owner, string state, DateTimeOffset? next, AuditOutcome outcome, string detail, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var (connection, transaction) = await Db.BeginAsync(dataSource, cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
+        await using (transaction.ConfigureAwait(false))
         {
-            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
+            var rows = await connection.ExecuteAsync(new CommandDefinition(
+                """
+                update deliveries set state = @state, last_error = case when @state = 'delivered' then '' else @detail end,
+                       next_attempt_at = coalesce(@next, next_attempt_at), lease_owner = null, lease_expires_at = null,
+                       delivered_at = case when @state = 'delivered' then @now else delivered_at end
+                where id = @Id and state = 'sending' and lease_owner = @owner
+                """,
+                new { state, detail, next, now, delivery.Id, owner },
+                transaction,
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            if (rows == 0)
             {
-                var rows = await connection.ExecuteAsync(new CommandDefinition(
-                    """
-                    update deliveries set state = @state, last_error = case when @state = 'delivered' then '' else @detail end,
-                           next_attempt_at = coalesce(@next, next_attempt_at), lease_owner = null, lease_expires_at = null,
-                           delivered_at = case when @state = 'delivered' then @now else delivered_at end
-                    where id = @Id and state = 'sending' and lease_owner = @owner
-                    """,
-                    new { state, detail, next, now, delivery.Id, owner },
-                    transaction,
-                    cancellationToken: cancellationToken)).ConfigureAwait(false);
-                if (rows == 0)
-                {
-                    return;
-                }
-
-                await audit.WriteAsync(
-                    transaction,
-                    new AuditEvent(owner, $"delivery.{state}", outcome)
-                    {
-                        ObjectType = "delivery",
-                        ObjectId = delivery.Id.ToString(CultureInfo.InvariantCulture),
-                        CalledAe = delivery.Destination,
-                        Detail = string.Create(CultureInfo.InvariantCulture, $"attempt {delivery.Attempt}: {detail}"),
-                    },
-                    cancellationToken).ConfigureAwait(false);
-                await connection.ExecuteAsync(new CommandDefinition(
-                    "insert into job_events (job_ref, at, stage, detail) values (@JobId, @now, @stage, @detail)",
-                    new { delivery.JobId, now, stage = $"delivery:{delivery.Destination}:{state}", detail },
-                    transaction,
-                    cancellationToken: cancellationToken)).ConfigureAwait(false);
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return;
             }
+
+            await audit.WriteAsync(
+                transaction,
+                new AuditEvent(owner, $"delivery.{state}", outcome)
+                {
+                    ObjectType = "delivery",
+                    ObjectId = delivery.Id.ToString(CultureInfo.InvariantCulture),
+                    CalledAe = delivery.Destination,
+                    Detail = string.Create(CultureInfo.InvariantCulture, $"attempt {delivery.Attempt}: {detail}"),
+                },
+                cancellationToken).ConfigureAwait(false);
+            await connection.ExecuteAsync(new CommandDefinition(
+                "insert into job_events (job_ref, at, stage, detail) values (@JobId, @now, @stage, @detail)",
+                new { delivery.JobId, now, stage = $"delivery:{delivery.Destination}:{state}", detail },
+                transaction,
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 }

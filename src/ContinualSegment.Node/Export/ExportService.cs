@@ -48,12 +48,9 @@ public sealed class ExportService : BackgroundService
     {
         var queue = new DeliveryQueue(database.DataSource, options, time);
         var owner = node.EffectiveName;
-        var listener = await database.DataSource.OpenConnectionAsync(stoppingToken).ConfigureAwait(false);
-        await using (listener.ConfigureAwait(false))
+        var signal = await WorkSignal.ListenAsync(database.DataSource, DeliveryQueue.Channel, stoppingToken).ConfigureAwait(false);
+        await using (signal.ConfigureAwait(false))
         {
-            using var wake = new SemaphoreSlim(0);
-            listener.Notification += (_, _) => wake.Release();
-            await listener.ExecuteAsync($"listen {DeliveryQueue.Channel}").ConfigureAwait(false);
             while (!stoppingToken.IsCancellationRequested)
             {
                 DueDelivery? delivery;
@@ -67,24 +64,14 @@ public sealed class ExportService : BackgroundService
                     Log.ClaimFailed(logger, ex.Message);
                     delivery = null;
                 }
+
                 if (delivery is not null)
                 {
                     await SendAsync(queue, delivery, owner, stoppingToken).ConfigureAwait(false);
                     continue;
                 }
 
-                using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                var listening = listener.WaitAsync(wait.Token);
-                await Task.WhenAny(wake.WaitAsync(wait.Token), Task.Delay(options.PollInterval, time, wait.Token)).ConfigureAwait(false);
-                await wait.CancelAsync().ConfigureAwait(false);
-                try
-                {
-                    await listening.ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    // The wait ended.
-                }
+                await signal.WaitAsync(options.PollInterval, time, stoppingToken).ConfigureAwait(false);
             }
         }
     }

@@ -1,6 +1,7 @@
 using System.Data;
 using Dapper;
 using ContinualSegment.Node.Audit;
+using ContinualSegment.Node.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -94,7 +95,7 @@ public sealed class JobQueue
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
         var now = time.GetUtcNow();
-        var (connection, transaction) = await BeginAsync(cancellationToken).ConfigureAwait(false);
+        var (connection, transaction) = await Db.BeginAsync(dataSource, cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         await using (transaction.ConfigureAwait(false))
         {
@@ -146,7 +147,7 @@ public sealed class JobQueue
     /// <summary>Records a job stage (inference, writing …) in its timeline.</summary>
     public async Task AddEventAsync(long jobId, string stage, string detail, CancellationToken cancellationToken)
     {
-        var (connection, transaction) = await BeginAsync(cancellationToken).ConfigureAwait(false);
+        var (connection, transaction) = await Db.BeginAsync(dataSource, cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         await using (transaction.ConfigureAwait(false))
         {
@@ -191,7 +192,7 @@ public sealed class JobQueue
     {
         ArgumentNullException.ThrowIfNull(error);
         var now = time.GetUtcNow();
-        var (connection, transaction) = await BeginAsync(cancellationToken).ConfigureAwait(false);
+        var (connection, transaction) = await Db.BeginAsync(dataSource, cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         await using (transaction.ConfigureAwait(false))
         {
@@ -219,7 +220,7 @@ public sealed class JobQueue
     public async Task<int> RequeueExpiredAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var (connection, transaction) = await BeginAsync(cancellationToken).ConfigureAwait(false);
+        var (connection, transaction) = await Db.BeginAsync(dataSource, cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         await using (transaction.ConfigureAwait(false))
         {
@@ -244,7 +245,7 @@ public sealed class JobQueue
     public async Task<bool> RetryAsync(long jobId, string actor, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var (connection, transaction) = await BeginAsync(cancellationToken).ConfigureAwait(false);
+        var (connection, transaction) = await Db.BeginAsync(dataSource, cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         await using (transaction.ConfigureAwait(false))
         {
@@ -306,18 +307,4 @@ public sealed class JobQueue
             new { jobId, at = time.GetUtcNow(), stage, detail },
             transaction,
             cancellationToken: cancellationToken));
-
-    private async Task<(NpgsqlConnection Connection, NpgsqlTransaction Transaction)> BeginAsync(CancellationToken cancellationToken)
-    {
-        var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return (connection, await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false));
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
 }

@@ -64,12 +64,9 @@ public sealed class WorkerService : BackgroundService
         var owner = node.EffectiveName;
         Log.WorkerReady(logger, owner, options.Directory, threads);
 
-        var listener = await database.DataSource.OpenConnectionAsync(stoppingToken).ConfigureAwait(false);
-        await using (listener.ConfigureAwait(false))
+        var signal = await WorkSignal.ListenAsync(database.DataSource, JobQueue.Channel, stoppingToken).ConfigureAwait(false);
+        await using (signal.ConfigureAwait(false))
         {
-            using var wake = new SemaphoreSlim(0);
-            listener.Notification += (_, _) => wake.Release();
-            await listener.ExecuteAsync($"listen {JobQueue.Channel}").ConfigureAwait(false);
             while (!stoppingToken.IsCancellationRequested)
             {
                 ClaimedJob? job;
@@ -83,26 +80,14 @@ public sealed class WorkerService : BackgroundService
                     Log.ClaimFailed(logger, ex.Message);
                     job = null;
                 }
+
                 if (job is not null)
                 {
                     await RunJobAsync(useCase, queue, job, stoppingToken).ConfigureAwait(false);
                     continue;
                 }
 
-                // Wait for a NOTIFY (or the poll interval, for jobs whose retry time came): the listener reads notifications while it waits.
-                using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                var notified = wake.WaitAsync(wait.Token);
-                var listening = listener.WaitAsync(wait.Token);
-                await Task.WhenAny(notified, Task.Delay(options.PollInterval, time, wait.Token)).ConfigureAwait(false);
-                await wait.CancelAsync().ConfigureAwait(false);
-                try
-                {
-                    await listening.ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    // The wait ended: a notification, the poll interval or shutdown.
-                }
+                await signal.WaitAsync(options.PollInterval, time, stoppingToken).ConfigureAwait(false);
             }
         }
     }
