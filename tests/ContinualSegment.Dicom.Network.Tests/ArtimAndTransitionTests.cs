@@ -1,3 +1,4 @@
+using ContinualSegment.Dicom.Network.StateMachine;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ContinualSegment.Dicom.Network.Tests;

@@ -1,3 +1,6 @@
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Pdus;
+
 namespace ContinualSegment.Dicom.Network.Tests;
 
 /// <summary>A-ASSOCIATE-RJ result, source and reason in words (PS3.8 §9.3.4: reasons depend on the source).</summary>

@@ -1,5 +1,9 @@
 using System.Globalization;
 using System.Net;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Dimse;
+using ContinualSegment.Dicom.Network.Pdus;
+using ContinualSegment.Dicom.Network.Server;
 
 namespace ContinualSegment.Dicom.Network.Tests;
 

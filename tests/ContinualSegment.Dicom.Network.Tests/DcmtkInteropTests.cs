@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Pdus;
 
 namespace ContinualSegment.Dicom.Network.Tests;
 

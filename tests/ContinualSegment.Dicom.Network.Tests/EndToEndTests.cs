@@ -1,4 +1,7 @@
 using System.Text;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Pdus;
+using ContinualSegment.Dicom.Network.StateMachine;
 
 namespace ContinualSegment.Dicom.Network.Tests;
 

@@ -1,5 +1,8 @@
 using System.Net;
 using System.Text;
+using ContinualSegment.Dicom.Network.Acse;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Pdus;
 
 namespace ContinualSegment.Dicom.Network.Tests;
 

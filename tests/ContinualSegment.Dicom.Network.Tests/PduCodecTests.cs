@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Text;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Pdus;
 
 namespace ContinualSegment.Dicom.Network.Tests;
 

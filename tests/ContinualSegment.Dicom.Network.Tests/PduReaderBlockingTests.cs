@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using ContinualSegment.Dicom.Network.Pdus;
 
 namespace ContinualSegment.Dicom.Network.Tests;
 

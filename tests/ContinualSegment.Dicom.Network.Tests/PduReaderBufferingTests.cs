@@ -1,3 +1,5 @@
+using ContinualSegment.Dicom.Network.Pdus;
+
 namespace ContinualSegment.Dicom.Network.Tests;
 
 /// <summary>The reader's read-ahead buffer: PDUs split over many receives, several in one, and larger than the buffer.</summary>

@@ -1,3 +1,5 @@
+using ContinualSegment.Dicom.Network.Pdus;
+
 namespace ContinualSegment.Dicom.Network.Tests;
 
 public sealed class PduReaderTests

@@ -1,4 +1,7 @@
 using System.Net.Sockets;
+using ContinualSegment.Dicom.Network.Acse;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Server;
 
 namespace ContinualSegment.Dicom.Network.Tests;
 

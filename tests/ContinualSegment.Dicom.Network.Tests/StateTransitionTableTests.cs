@@ -1,3 +1,5 @@
+using ContinualSegment.Dicom.Network.StateMachine;
+
 namespace ContinualSegment.Dicom.Network.Tests;
 
 /// <summary>

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using System.Runtime;
 using ContinualSegment.Cli.DicomTools;
 using ContinualSegment.Dicom;
-using ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Pdus;
 using ContinualSegment.Imaging;
 using ContinualSegment.Imaging.Export;
 

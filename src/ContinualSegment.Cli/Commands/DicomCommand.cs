@@ -3,7 +3,9 @@ using System.CommandLine.Parsing;
 using System.Net;
 using ContinualSegment.Cli.DicomTools;
 using ContinualSegment.Dicom;
-using ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Pdus;
+using ContinualSegment.Dicom.Network.Tls;
 
 namespace ContinualSegment.Cli.Commands;
 

@@ -1,7 +1,9 @@
 using System.Net.Sockets;
 using System.Security.Authentication;
 using ContinualSegment.Dicom;
-using ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Dimse;
+using ContinualSegment.Dicom.Network.Tls;
 
 namespace ContinualSegment.Cli.DicomTools;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Services;
 
 namespace ContinualSegment.Cli.DicomTools;
 

@@ -1,5 +1,6 @@
 using ContinualSegment.Dicom;
-using ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Dimse;
+using ContinualSegment.Dicom.Network.Services;
 
 namespace ContinualSegment.Cli.DicomTools;
 

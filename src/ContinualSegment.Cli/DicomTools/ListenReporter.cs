@@ -1,5 +1,7 @@
 using System.Globalization;
-using ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Server;
+using ContinualSegment.Dicom.Network.Services;
 
 namespace ContinualSegment.Cli.DicomTools;
 

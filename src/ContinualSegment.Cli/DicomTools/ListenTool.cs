@@ -1,5 +1,7 @@
 using System.Globalization;
-using ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Acse;
+using ContinualSegment.Dicom.Network.Pdus;
+using ContinualSegment.Dicom.Network.Services;
 
 namespace ContinualSegment.Cli.DicomTools;
 

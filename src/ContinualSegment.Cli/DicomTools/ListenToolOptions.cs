@@ -1,5 +1,6 @@
 using System.Net;
-using ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Pdus;
+using ContinualSegment.Dicom.Network.Tls;
 
 namespace ContinualSegment.Cli.DicomTools;
 

@@ -1,4 +1,6 @@
-using ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Dimse;
+using ContinualSegment.Dicom.Network.Pdus;
+using ContinualSegment.Dicom.Network.Tls;
 
 namespace ContinualSegment.Cli.DicomTools;
 

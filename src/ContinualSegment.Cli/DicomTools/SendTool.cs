@@ -1,4 +1,4 @@
-using ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Dimse;
 
 namespace ContinualSegment.Cli.DicomTools;
 

@@ -1,6 +1,9 @@
 using System.Net;
+using ContinualSegment.Dicom.Network.Acse;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Pdus;
 
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Dicom.Network.Acse;
 
 /// <summary>
 /// What an acceptor accepts: AE titles, peer addresses, abstract syntaxes with transfer syntaxes in order of

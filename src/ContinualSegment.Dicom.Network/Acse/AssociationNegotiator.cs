@@ -1,4 +1,8 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Acse;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Pdus;
+
+namespace ContinualSegment.Dicom.Network.Acse;
 
 /// <summary>
 /// ACSE-level negotiation against an <see cref="AcceptancePolicy"/>: association rejection with the PS3.8

@@ -1,4 +1,6 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Acse;
+
+namespace ContinualSegment.Dicom.Network.Acse;
 
 /// <summary>Which transfer syntax an acceptor picks when a presentation context proposes several it accepts.</summary>
 public enum TransferSyntaxPreference

@@ -1,4 +1,6 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Dimse;
+
+namespace ContinualSegment.Dicom.Network.Dimse;
 
 /// <summary>C-CANCEL-RQ: cancels the C-FIND/C-MOVE with the given message ID.</summary>
 public sealed record CCancelRequest : DimseMessage

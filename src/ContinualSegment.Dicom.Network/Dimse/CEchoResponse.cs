@@ -1,4 +1,6 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Dimse;
+
+namespace ContinualSegment.Dicom.Network.Dimse;
 
 /// <summary>C-ECHO-RSP.</summary>
 public sealed record CEchoResponse : DimseResponse

@@ -1,4 +1,6 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Dimse;
+
+namespace ContinualSegment.Dicom.Network.Dimse;
 
 /// <summary>C-FIND-RQ; the identifier (query keys) follows the command.</summary>
 public sealed record CFindRequest : DimseRequest

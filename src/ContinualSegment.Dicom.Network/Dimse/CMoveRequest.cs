@@ -1,4 +1,6 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Dimse;
+
+namespace ContinualSegment.Dicom.Network.Dimse;
 
 /// <summary>C-MOVE-RQ; the identifier follows the command.</summary>
 public sealed record CMoveRequest : DimseRequest

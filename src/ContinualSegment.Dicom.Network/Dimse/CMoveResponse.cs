@@ -1,4 +1,6 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Dimse;
+
+namespace ContinualSegment.Dicom.Network.Dimse;
 
 /// <summary>C-MOVE-RSP with the sub-operation counts (0000,1020)-(0000,1023).</summary>
 public sealed record CMoveResponse : DimseResponse

@@ -1,6 +1,9 @@
 using ContinualSegment.Dicom.Codecs;
+using ContinualSegment.Dicom.Network.Acse;
+using ContinualSegment.Dicom.Network.Dimse;
+using ContinualSegment.Dicom.Network.Pdus;
 
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Dicom.Network.Dimse;
 
 /// <summary>Ready acceptance policies for DIMSE service providers.</summary>
 public static class DicomAcceptancePolicies

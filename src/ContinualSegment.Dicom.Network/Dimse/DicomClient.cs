@@ -1,7 +1,12 @@
 using System.Runtime.CompilerServices;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Dimse;
+using ContinualSegment.Dicom.Network.Pdus;
+using ContinualSegment.Dicom.Network.StateMachine;
+using ContinualSegment.Dicom.Network.Tls;
 using Microsoft.Extensions.Logging;
 
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Dicom.Network.Dimse;
 
 /// <summary>
 /// DIMSE service user over one association: C-ECHO, C-STORE (with transcoding between uncompressed transfer

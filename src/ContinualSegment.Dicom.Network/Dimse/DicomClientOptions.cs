@@ -1,4 +1,9 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Dimse;
+using ContinualSegment.Dicom.Network.Pdus;
+using ContinualSegment.Dicom.Network.Tls;
+
+namespace ContinualSegment.Dicom.Network.Dimse;
 
 /// <summary>Settings of a <see cref="DicomClient"/>.</summary>
 public sealed record DicomClientOptions

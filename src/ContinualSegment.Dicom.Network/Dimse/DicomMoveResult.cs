@@ -1,4 +1,6 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Dimse;
+
+namespace ContinualSegment.Dicom.Network.Dimse;
 
 /// <summary>The final C-MOVE response: status and sub-operation counts.</summary>
 public sealed record DicomMoveResult(DimseStatus Status, int Completed, int Failed, int Warning, string? ErrorComment)

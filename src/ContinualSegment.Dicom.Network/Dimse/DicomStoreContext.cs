@@ -1,7 +1,10 @@
 using System.Net;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Dimse;
+using ContinualSegment.Dicom.Network.Pdus;
 using ContinualSegment.Dicom.Network.Storage;
 
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Dicom.Network.Dimse;
 
 /// <summary>
 /// One received C-STORE: who sent it, what it is, and the temporary file holding it as a complete Part 10 file:

@@ -1,6 +1,8 @@
 using System.Threading.Channels;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Dimse;
 
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Dicom.Network.Dimse;
 
 /// <summary>Requestor-side service user: pairs each received command with its data set and queues the result.</summary>
 internal sealed class DimseClientHandler : IAssociationHandler

@@ -1,4 +1,6 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Dimse;
+
+namespace ContinualSegment.Dicom.Network.Dimse;
 
 /// <summary>Command Field (0000,0100) values of the composite DIMSE-C services (PS3.7 Annex E).</summary>
 public enum DimseCommandField : ushort

@@ -1,7 +1,10 @@
 using System.Buffers.Binary;
 using System.Text;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Dimse;
+using ContinualSegment.Dicom.Network.Pdus;
 
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Dicom.Network.Dimse;
 
 /// <summary>
 /// A command set (group 0000): encoded in Implicit VR Little Endian with the Command Group Length (0000,0000)

@@ -1,4 +1,6 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Dimse;
+
+namespace ContinualSegment.Dicom.Network.Dimse;
 
 /// <summary>A DIMSE-C message: its command set fields; a data set, when present, travels separately.</summary>
 public abstract record DimseMessage

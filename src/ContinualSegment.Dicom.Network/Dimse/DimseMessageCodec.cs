@@ -1,4 +1,6 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Dimse;
+
+namespace ContinualSegment.Dicom.Network.Dimse;
 
 /// <summary>Encodes and decodes DIMSE-C command sets (Implicit VR Little Endian, with the group length).</summary>
 public static class DimseMessageCodec

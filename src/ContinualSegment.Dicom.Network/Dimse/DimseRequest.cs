@@ -1,4 +1,8 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Dimse;
+using ContinualSegment.Dicom.Network.Pdus;
+
+namespace ContinualSegment.Dicom.Network.Dimse;
 
 /// <summary>A DIMSE-C request: message ID and affected SOP class.</summary>
 public abstract record DimseRequest : DimseMessage

@@ -1,4 +1,8 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Dimse;
+using ContinualSegment.Dicom.Network.Pdus;
+
+namespace ContinualSegment.Dicom.Network.Dimse;
 
 /// <summary>A DIMSE-C response: the request's message ID, status and optional error comment.</summary>
 public abstract record DimseResponse : DimseMessage

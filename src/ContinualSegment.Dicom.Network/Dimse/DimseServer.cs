@@ -1,7 +1,11 @@
+using ContinualSegment.Dicom.Network.Acse;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Dimse;
+using ContinualSegment.Dicom.Network.Server;
 using ContinualSegment.Dicom.Network.Storage;
 using Microsoft.Extensions.Logging;
 
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Dicom.Network.Dimse;
 
 /// <summary>
 /// A DIMSE service provider on a TCP port: the <see cref="AcceptancePolicy"/> decides on associations and

@@ -1,4 +1,7 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Dimse;
+using ContinualSegment.Dicom.Network.Server;
+
+namespace ContinualSegment.Dicom.Network.Dimse;
 
 /// <summary>Settings of a <see cref="DimseServer"/>.</summary>
 public sealed record DimseServerOptions

@@ -1,6 +1,7 @@
 using System.Globalization;
+using ContinualSegment.Dicom.Network.Dimse;
 
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Dicom.Network.Dimse;
 
 /// <summary>A DIMSE status code (PS3.7 Annex C, PS3.4 Tables B.2-1 and C.4) with its category.</summary>
 public readonly record struct DimseStatus(ushort Code)

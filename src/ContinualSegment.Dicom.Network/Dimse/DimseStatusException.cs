@@ -1,4 +1,6 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Dimse;
+
+namespace ContinualSegment.Dicom.Network.Dimse;
 
 /// <summary>An operation ended with a failure (or cancel) status from the peer.</summary>
 public sealed class DimseStatusException : Exception

@@ -1,4 +1,8 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Dimse;
+using ContinualSegment.Dicom.Network.Pdus;
+
+namespace ContinualSegment.Dicom.Network.Dimse;
 
 /// <summary>
 /// Optional extension of an <see cref="IAssociationHandler"/>: data set fragments it claims are handed over as

@@ -1,4 +1,6 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Dimse;
+
+namespace ContinualSegment.Dicom.Network.Dimse;
 
 /// <summary>
 /// Works on received C-STORE data sets (the acceptance policy has already decided which associations and

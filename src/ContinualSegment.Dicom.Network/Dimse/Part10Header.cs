@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
+using ContinualSegment.Dicom.Network.Dimse;
+using ContinualSegment.Dicom.Network.Pdus;
 
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Dicom.Network.Dimse;
 
 /// <summary>Builds the PS3.10 preamble, "DICM" prefix and file meta information group for a received instance.</summary>
 internal static class Part10Header

@@ -1,6 +1,7 @@
 using ContinualSegment.Dicom.Codecs;
+using ContinualSegment.Dicom.Network.Dimse;
 
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Dicom.Network.Dimse;
 
 /// <summary>
 /// Decompresses encapsulated pixel data to native little-endian pixel data with the core codecs, for sending an

@@ -1,6 +1,9 @@
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Dimse;
+using ContinualSegment.Dicom.Network.Pdus;
 using ContinualSegment.Dicom.Network.Storage;
 
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Dicom.Network.Dimse;
 
 /// <summary>
 /// A C-STORE handler that writes each received instance as a PS3.10 file: file meta information built from the

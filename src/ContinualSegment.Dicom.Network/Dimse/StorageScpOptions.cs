@@ -1,4 +1,6 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Dimse;
+
+namespace ContinualSegment.Dicom.Network.Dimse;
 
 /// <summary>Settings of a <see cref="StorageScp"/>.</summary>
 public sealed record StorageScpOptions

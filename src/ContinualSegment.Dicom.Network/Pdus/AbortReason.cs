@@ -1,4 +1,6 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Pdus;
+
+namespace ContinualSegment.Dicom.Network.Pdus;
 
 /// <summary>Reason/diagnostic field of an A-ABORT PDU; significant only for a service-provider source.</summary>
 public enum AbortReason

@@ -1,4 +1,6 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Pdus;
+
+namespace ContinualSegment.Dicom.Network.Pdus;
 
 /// <summary>Source field of an A-ABORT PDU (PS3.8 Table 9-26).</summary>
 public enum AbortSource

@@ -1,6 +1,7 @@
 using System.Text;
+using ContinualSegment.Dicom.Network.Pdus;
 
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Dicom.Network.Pdus;
 
 /// <summary>Application entity title rules: 1 to 16 characters of the default repertoire, no backslash or control characters, not all spaces.</summary>
 public static class AeTitle

@@ -1,4 +1,6 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Pdus;
+
+namespace ContinualSegment.Dicom.Network.Pdus;
 
 /// <summary>A-ASSOCIATE-RJ PDU (PS3.8 §9.3.4). <see cref="Reason"/> values are in <see cref="AssociateRejectReasons"/>.</summary>
 public sealed record AssociateRejectPdu(AssociateRejectResult Result, AssociateRejectSource Source, byte Reason) : Pdu

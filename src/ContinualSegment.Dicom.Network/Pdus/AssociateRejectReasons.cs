@@ -1,4 +1,6 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Pdus;
+
+namespace ContinualSegment.Dicom.Network.Pdus;
 
 /// <summary>Reason/diagnostic values of an A-ASSOCIATE-RJ PDU; their meaning depends on the source.</summary>
 public static class AssociateRejectReasons

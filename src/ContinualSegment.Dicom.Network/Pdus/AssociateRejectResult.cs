@@ -1,4 +1,6 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Pdus;
+
+namespace ContinualSegment.Dicom.Network.Pdus;
 
 /// <summary>Result field of an A-ASSOCIATE-RJ PDU.</summary>
 public enum AssociateRejectResult

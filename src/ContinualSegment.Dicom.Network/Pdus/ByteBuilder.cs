@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
+using ContinualSegment.Dicom.Network.Pdus;
 
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Dicom.Network.Pdus;
 
 /// <summary>Growable big-endian byte buffer with length back-patching, used to encode PDUs.</summary>
 internal sealed class ByteBuilder

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
+using ContinualSegment.Dicom.Network.Pdus;
 
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Dicom.Network.Pdus;
 
 /// <summary>
 /// The one place that knows how presentation data values are framed in a P-DATA-TF PDU (PS3.8 §9.3.5): a 4-byte item

@@ -1,7 +1,8 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using ContinualSegment.Dicom.Network.Pdus;
 
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Dicom.Network.Pdus;
 
 /// <summary>Encodes and decodes upper layer PDUs (PS3.8 §9.3) with strict length checks.</summary>
 public static class PduCodec

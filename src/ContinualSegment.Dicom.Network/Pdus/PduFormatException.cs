@@ -1,4 +1,6 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Pdus;
+
+namespace ContinualSegment.Dicom.Network.Pdus;
 
 /// <summary>
 /// A PDU read from the wire is malformed, unrecognized or too large. <see cref="Reason"/> is the A-ABORT

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
+using ContinualSegment.Dicom.Network.Pdus;
 
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Dicom.Network.Pdus;
 
 /// <summary>
 /// Reads whole PDUs from a stream. Each receive asks for as many bytes as the reader's buffer has room for, so

@@ -1,4 +1,6 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Pdus;
+
+namespace ContinualSegment.Dicom.Network.Pdus;
 
 /// <summary>Protocol data unit types of the DICOM upper layer (PS3.8 §9.3).</summary>
 public enum PduType

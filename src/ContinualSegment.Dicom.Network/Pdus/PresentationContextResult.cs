@@ -1,4 +1,6 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Pdus;
+
+namespace ContinualSegment.Dicom.Network.Pdus;
 
 /// <summary>Result/reason of a presentation context in an A-ASSOCIATE-AC PDU.</summary>
 public enum PresentationContextResult

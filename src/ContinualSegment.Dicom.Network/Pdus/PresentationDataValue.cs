@@ -1,4 +1,6 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Pdus;
+
+namespace ContinualSegment.Dicom.Network.Pdus;
 
 /// <summary>
 /// One presentation data value item of a P-DATA-TF PDU: a fragment of a command or data set of a message

@@ -1,4 +1,6 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Pdus;
+
+namespace ContinualSegment.Dicom.Network.Pdus;
 
 /// <summary>A-RELEASE-RP PDU (PS3.8 §9.3.7).</summary>
 public sealed record ReleaseResponsePdu : Pdu

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
+using ContinualSegment.Dicom.Network.Pdus;
 
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Dicom.Network.Pdus;
 
 /// <summary>Bounds-checked big-endian reader over a PDU body; every overrun is a <see cref="PduFormatException"/>.</summary>
 internal ref struct SpanReader

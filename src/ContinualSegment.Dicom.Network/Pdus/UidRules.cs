@@ -1,6 +1,8 @@
 using System.Text;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Pdus;
 
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Dicom.Network.Pdus;
 
 /// <summary>UID syntax checks (PS3.5 §9): 1 to 64 characters, digits and dots, no empty component.</summary>
 internal static class UidRules

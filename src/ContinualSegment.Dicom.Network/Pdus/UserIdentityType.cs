@@ -1,4 +1,6 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Pdus;
+
+namespace ContinualSegment.Dicom.Network.Pdus;
 
 /// <summary>User identity type of a User Identity negotiation sub-item (PS3.7 D.3.3.7).</summary>
 public enum UserIdentityType

@@ -1,4 +1,7 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Pdus;
+
+namespace ContinualSegment.Dicom.Network.Pdus;
 
 /// <summary>User information item (50H) and its sub-items (PS3.7 Annex D.3.3, PS3.8 Annex D).</summary>
 public sealed record UserInformation

@@ -1,6 +1,8 @@
 using System.Text;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Pdus;
 
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Dicom.Network.Pdus;
 
 /// <summary>
 /// Encodes and decodes the user information item of A-ASSOCIATE-RQ/AC (PS3.8 §9.3.2.3, PS3.7 Annex D): maximum length,

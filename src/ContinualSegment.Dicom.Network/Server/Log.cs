@@ -1,7 +1,11 @@
 using System.Net;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Dimse;
+using ContinualSegment.Dicom.Network.Server;
+using ContinualSegment.Dicom.Network.Tls;
 using Microsoft.Extensions.Logging;
 
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Dicom.Network.Server;
 
 /// <summary>Log messages of the association server (event ids 2100–2199; the blocks are listed in Association/Log.cs).</summary>
 internal static partial class Log

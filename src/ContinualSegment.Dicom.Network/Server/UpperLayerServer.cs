@@ -1,9 +1,13 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Dimse;
+using ContinualSegment.Dicom.Network.Server;
+using ContinualSegment.Dicom.Network.Tls;
 using Microsoft.Extensions.Logging;
 
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Dicom.Network.Server;
 
 /// <summary>
 /// Accepts DICOM associations on a TCP port. Each connection runs its own <see cref="Association"/>; the

@@ -1,6 +1,9 @@
 using System.Net;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Server;
+using ContinualSegment.Dicom.Network.Tls;
 
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Dicom.Network.Server;
 
 /// <summary>Settings of an <see cref="UpperLayerServer"/>.</summary>
 public sealed record UpperLayerServerOptions

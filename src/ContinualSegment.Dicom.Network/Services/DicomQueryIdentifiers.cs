@@ -1,4 +1,6 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Services;
+
+namespace ContinualSegment.Dicom.Network.Services;
 
 /// <summary>
 /// Query identifiers with the usual return keys, and keys given as text ("Keyword=value", "gggg,eeee=value", or a

@@ -1,4 +1,11 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Acse;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Dimse;
+using ContinualSegment.Dicom.Network.Pdus;
+using ContinualSegment.Dicom.Network.Server;
+using ContinualSegment.Dicom.Network.Services;
+
+namespace ContinualSegment.Dicom.Network.Services;
 
 /// <summary>
 /// A bare storage SCP: C-ECHO, and C-STORE of every storage SOP class written as OutputDirectory/SOPInstanceUID.dcm.

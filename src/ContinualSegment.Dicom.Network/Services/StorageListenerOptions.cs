@@ -1,8 +1,14 @@
 using System.Net;
+using ContinualSegment.Dicom.Network.Acse;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Dimse;
+using ContinualSegment.Dicom.Network.Pdus;
+using ContinualSegment.Dicom.Network.Services;
+using ContinualSegment.Dicom.Network.Tls;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Dicom.Network.Services;
 
 /// <summary>Settings of a <see cref="StorageListener"/>.</summary>
 public sealed record StorageListenerOptions

@@ -1,6 +1,9 @@
 using System.Net;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Pdus;
+using ContinualSegment.Dicom.Network.Services;
 
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Dicom.Network.Services;
 
 /// <summary>An instance a <see cref="StorageListener"/> wrote under its final name.</summary>
 /// <param name="Path">The file's final path.</param>

@@ -1,4 +1,7 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.StateMachine;
+
+namespace ContinualSegment.Dicom.Network.StateMachine;
 
 /// <summary>States of the upper layer protocol machine (PS3.8 Table 9-1).</summary>
 public enum AssociationState

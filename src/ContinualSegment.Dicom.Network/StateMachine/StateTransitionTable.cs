@@ -1,4 +1,7 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.StateMachine;
+
+namespace ContinualSegment.Dicom.Network.StateMachine;
 
 /// <summary>
 /// PS3.8 Table 9-10 as data: for every [event, state] the action to perform, and for every action the state(s)

@@ -1,4 +1,6 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.StateMachine;
+
+namespace ContinualSegment.Dicom.Network.StateMachine;
 
 /// <summary>Actions of the upper layer protocol machine (PS3.8 Tables 9-6 to 9-9).</summary>
 public enum UpperLayerAction

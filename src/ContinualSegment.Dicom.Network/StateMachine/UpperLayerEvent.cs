@@ -1,4 +1,6 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.StateMachine;
+
+namespace ContinualSegment.Dicom.Network.StateMachine;
 
 /// <summary>Events of the upper layer protocol machine (PS3.8 Table 9-2).</summary>
 public enum UpperLayerEvent

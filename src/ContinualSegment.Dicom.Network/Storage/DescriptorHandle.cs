@@ -1,3 +1,4 @@
+using ContinualSegment.Dicom.Network.Storage;
 using Microsoft.Win32.SafeHandles;
 
 namespace ContinualSegment.Dicom.Network.Storage;

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using ContinualSegment.Dicom.IO;
+using ContinualSegment.Dicom.Network.Storage;
 
 namespace ContinualSegment.Dicom.Network.Storage;
 

@@ -1,3 +1,5 @@
+using ContinualSegment.Dicom.Network.Storage;
+
 namespace ContinualSegment.Dicom.Network.Storage;
 
 /// <summary>

@@ -2,8 +2,9 @@ using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using ContinualSegment.Dicom.Network.Tls;
 
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Dicom.Network.Tls;
 
 /// <summary>
 /// An X.509 certificate revocation list (RFC 5280 section 5) read from a PEM ("X509 CRL") or DER file. Only what

@@ -1,6 +1,7 @@
 using System.Net.Security;
+using ContinualSegment.Dicom.Network.Tls;
 
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Dicom.Network.Tls;
 
 /// <summary>
 /// The cipher suites each profile allows. TLS 1.2 suites are the AEAD suites with forward secrecy that BCP 195

@@ -1,4 +1,6 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Tls;
+
+namespace ContinualSegment.Dicom.Network.Tls;
 
 /// <summary>Whether a TLS server asks the connecting peer for a certificate.</summary>
 public enum DicomTlsClientCertificateMode

@@ -1,4 +1,6 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Tls;
+
+namespace ContinualSegment.Dicom.Network.Tls;
 
 /// <summary>TLS material (certificate, private key, trusted CA file, store entry) that cannot be used.</summary>
 public sealed class DicomTlsConfigurationException : Exception

@@ -1,6 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
+using ContinualSegment.Dicom.Network.Tls;
 
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Dicom.Network.Tls;
 
 /// <summary>
 /// DICOM TLS settings of one side of a connection. Our certificate comes either from PEM files

@@ -1,4 +1,6 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Tls;
+
+namespace ContinualSegment.Dicom.Network.Tls;
 
 /// <summary>
 /// DICOM secure transport connection profiles (PS3.15 Annex B) built on BCP 195. Every profile negotiates TLS 1.2

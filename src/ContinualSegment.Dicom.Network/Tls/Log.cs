@@ -1,7 +1,11 @@
 using System.Net;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Dimse;
+using ContinualSegment.Dicom.Network.Server;
+using ContinualSegment.Dicom.Network.Tls;
 using Microsoft.Extensions.Logging;
 
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Dicom.Network.Tls;
 
 /// <summary>Log messages of DICOM TLS (event ids 2300–2399; the blocks are listed in Association/Log.cs).</summary>
 internal static partial class Log

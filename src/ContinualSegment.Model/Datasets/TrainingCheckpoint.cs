@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using ContinualSegment.Model.Training;
 using ContinualSegment.Dicom.IO;
+using ContinualSegment.Model.Training;
 
 namespace ContinualSegment.Model.Datasets;
 

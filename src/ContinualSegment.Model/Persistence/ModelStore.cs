@@ -1,7 +1,7 @@
+using ContinualSegment.Dicom.IO;
 using ContinualSegment.Model.BodyPart;
 using ContinualSegment.Model.Networks;
 using ContinualSegment.Model.Plans;
-using ContinualSegment.Dicom.IO;
 
 namespace ContinualSegment.Model.Persistence;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ContinualSegment.Dicom.IO;
 using ContinualSegment.Model.Datasets;
 using ContinualSegment.Model.Networks;
 using ContinualSegment.Model.Persistence;
@@ -6,7 +7,6 @@ using ContinualSegment.Model.Plans;
 using ContinualSegment.Model.Training;
 using TorchSharp;
 using static TorchSharp.torch;
-using ContinualSegment.Dicom.IO;
 
 namespace ContinualSegment.Model.Trimming;
 

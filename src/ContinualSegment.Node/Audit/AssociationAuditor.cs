@@ -1,6 +1,10 @@
 using System.Globalization;
 using System.Threading.Channels;
-using ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Dimse;
+using ContinualSegment.Dicom.Network.Pdus;
+using ContinualSegment.Dicom.Network.Server;
+using ContinualSegment.Dicom.Network.Tls;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;

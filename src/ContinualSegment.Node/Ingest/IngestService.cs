@@ -1,5 +1,9 @@
 using System.Net;
-using ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Dimse;
+using ContinualSegment.Dicom.Network.Pdus;
+using ContinualSegment.Dicom.Network.Server;
+using ContinualSegment.Dicom.Network.Tls;
 using ContinualSegment.Node.Audit;
 using ContinualSegment.Node.Hosting;
 using ContinualSegment.Node.Storage;

@@ -1,6 +1,9 @@
 using System.Net;
 using ContinualSegment.Dicom;
-using ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Acse;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Dimse;
+using ContinualSegment.Dicom.Network.Pdus;
 using ContinualSegment.Node.Hosting;
 
 namespace ContinualSegment.Node.Ingest;

@@ -1,7 +1,7 @@
 using System.Data;
-using Dapper;
 using ContinualSegment.Node.Audit;
 using ContinualSegment.Node.Storage;
+using Dapper;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;

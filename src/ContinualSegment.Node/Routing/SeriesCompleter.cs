@@ -1,7 +1,7 @@
 using System.Globalization;
-using Dapper;
 using ContinualSegment.Node.Audit;
 using ContinualSegment.Node.Queue;
+using Dapper;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;

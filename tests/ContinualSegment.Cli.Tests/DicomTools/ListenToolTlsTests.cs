@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Net;
 using ContinualSegment.Cli.DicomTools;
-using ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Pdus;
+using ContinualSegment.Dicom.Network.Tls;
 
 namespace ContinualSegment.Cli.Tests.DicomTools;
 

@@ -1,4 +1,7 @@
 using System.Globalization;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Dimse;
+using ContinualSegment.Dicom.Network.StateMachine;
 
 namespace ContinualSegment.Dicom.Network.Tests;
 

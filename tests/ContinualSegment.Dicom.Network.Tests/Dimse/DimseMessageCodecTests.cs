@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using ContinualSegment.Dicom.Network.Dimse;
 
 namespace ContinualSegment.Dicom.Network.Tests;
 

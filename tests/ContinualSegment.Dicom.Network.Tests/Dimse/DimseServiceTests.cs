@@ -1,5 +1,9 @@
-using ContinualSegment.Dicom;
 using System.Net;
+using ContinualSegment.Dicom;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Dimse;
+using ContinualSegment.Dicom.Network.Pdus;
+using ContinualSegment.Dicom.Network.Server;
 
 namespace ContinualSegment.Dicom.Network.Tests;
 

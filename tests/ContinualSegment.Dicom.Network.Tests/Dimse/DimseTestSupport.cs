@@ -1,5 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
+using ContinualSegment.Dicom.Network.Acse;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Dimse;
+using ContinualSegment.Dicom.Network.Pdus;
+using ContinualSegment.Dicom.Network.Server;
 
 namespace ContinualSegment.Dicom.Network.Tests;
 

@@ -1,4 +1,7 @@
 using System.Text;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Dimse;
+using ContinualSegment.Dicom.Network.Pdus;
 
 namespace ContinualSegment.Dicom.Network.Tests;
 

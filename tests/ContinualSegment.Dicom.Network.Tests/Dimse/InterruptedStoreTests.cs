@@ -1,3 +1,5 @@
+using ContinualSegment.Dicom.Network.Dimse;
+
 namespace ContinualSegment.Dicom.Network.Tests;
 
 /// <summary>A C-STORE whose association ends while its data set arrives leaves no file, complete or not.</summary>

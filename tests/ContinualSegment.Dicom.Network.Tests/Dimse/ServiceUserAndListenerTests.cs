@@ -1,6 +1,10 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Dimse;
+using ContinualSegment.Dicom.Network.Pdus;
+using ContinualSegment.Dicom.Network.Services;
 
 namespace ContinualSegment.Dicom.Network.Tests;
 

@@ -1,3 +1,4 @@
+
 namespace ContinualSegment.Dicom.Network.Tests;
 
 /// <summary>A temporary directory removed on dispose.</summary>

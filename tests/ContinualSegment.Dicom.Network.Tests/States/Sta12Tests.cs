@@ -1,3 +1,5 @@
+using ContinualSegment.Dicom.Network.StateMachine;
+
 namespace ContinualSegment.Dicom.Network.Tests;
 
 /// <summary>Sta12: acceptor collision, A-RELEASE-RP received, awaiting the local release response.</summary>

@@ -1,3 +1,7 @@
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Pdus;
+using ContinualSegment.Dicom.Network.StateMachine;
+
 namespace ContinualSegment.Dicom.Network.Tests;
 
 /// <summary>Sta13: awaiting transport close after A-ASSOCIATE-RJ / A-RELEASE-RP / A-ABORT was sent (ARTIM running).</summary>

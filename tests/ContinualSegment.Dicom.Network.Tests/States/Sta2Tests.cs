@@ -1,3 +1,5 @@
+using ContinualSegment.Dicom.Network.Pdus;
+
 namespace ContinualSegment.Dicom.Network.Tests;
 
 /// <summary>Sta2: transport connection open, awaiting A-ASSOCIATE-RQ (acceptor, ARTIM running).</summary>

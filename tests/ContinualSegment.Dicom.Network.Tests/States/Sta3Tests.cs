@@ -1,3 +1,6 @@
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.StateMachine;
+
 namespace ContinualSegment.Dicom.Network.Tests;
 
 /// <summary>Sta3: awaiting the local A-ASSOCIATE response (the acceptor policy is still deciding).</summary>

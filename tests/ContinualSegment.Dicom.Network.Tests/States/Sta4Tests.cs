@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using ContinualSegment.Dicom.Network.Associations;
 
 namespace ContinualSegment.Dicom.Network.Tests;
 

@@ -1,3 +1,6 @@
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Pdus;
+
 namespace ContinualSegment.Dicom.Network.Tests;
 
 /// <summary>Sta5: requestor awaiting A-ASSOCIATE-AC or -RJ.</summary>

@@ -1,3 +1,5 @@
+using ContinualSegment.Dicom.Network.Associations;
+
 namespace ContinualSegment.Dicom.Network.Tests;
 
 /// <summary>Sta6 on the requestor side: sending fragmented to the peer's maximum length.</summary>

@@ -1,3 +1,6 @@
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.StateMachine;
+
 namespace ContinualSegment.Dicom.Network.Tests;
 
 /// <summary>Sta7: requestor sent A-RELEASE-RQ, awaiting A-RELEASE-RP.</summary>

@@ -1,3 +1,6 @@
+using ContinualSegment.Dicom.Network.Acse;
+using ContinualSegment.Dicom.Network.Associations;
+
 namespace ContinualSegment.Dicom.Network.Tests;
 
 /// <summary>An acceptor that holds its decision (keeping the machine in Sta3) until the test opens the gate.</summary>

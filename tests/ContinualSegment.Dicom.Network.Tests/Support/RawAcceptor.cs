@@ -1,5 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Pdus;
+using ContinualSegment.Dicom.Network.StateMachine;
 
 namespace ContinualSegment.Dicom.Network.Tests;
 

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using ContinualSegment.Dicom.Network.Pdus;
 
 namespace ContinualSegment.Dicom.Network.Tests;
 

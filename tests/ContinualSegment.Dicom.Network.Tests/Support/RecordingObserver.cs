@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Server;
 
 namespace ContinualSegment.Dicom.Network.Tests;
 

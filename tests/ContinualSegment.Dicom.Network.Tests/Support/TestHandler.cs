@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ContinualSegment.Dicom.Network.Associations;
 
 namespace ContinualSegment.Dicom.Network.Tests;
 

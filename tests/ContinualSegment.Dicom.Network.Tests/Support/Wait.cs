@@ -1,3 +1,4 @@
+
 namespace ContinualSegment.Dicom.Network.Tests;
 
 internal static class Wait

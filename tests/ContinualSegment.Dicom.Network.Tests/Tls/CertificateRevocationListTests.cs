@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using ContinualSegment.Dicom.Network.Tls;
 
 namespace ContinualSegment.Dicom.Network.Tests;
 

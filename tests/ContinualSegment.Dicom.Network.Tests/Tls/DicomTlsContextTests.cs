@@ -2,6 +2,11 @@ using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using ContinualSegment.Dicom.Network.Acse;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Dimse;
+using ContinualSegment.Dicom.Network.Server;
+using ContinualSegment.Dicom.Network.Tls;
 
 namespace ContinualSegment.Dicom.Network.Tests;
 

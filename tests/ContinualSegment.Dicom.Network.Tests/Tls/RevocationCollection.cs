@@ -1,3 +1,4 @@
+
 namespace ContinualSegment.Dicom.Network.Tests;
 
 /// <summary>Revocation tests sharing one throwaway PKI with CRLs.</summary>

@@ -1,3 +1,4 @@
+
 namespace ContinualSegment.Dicom.Network.Tests;
 
 /// <summary>Tests sharing one set of throwaway TLS material.</summary>

@@ -1,6 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using ContinualSegment.Dicom.Network.Acse;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Dimse;
+using ContinualSegment.Dicom.Network.Server;
+using ContinualSegment.Dicom.Network.Tls;
 
 namespace ContinualSegment.Dicom.Network.Tests;
 

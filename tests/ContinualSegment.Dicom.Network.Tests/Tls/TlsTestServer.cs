@@ -1,4 +1,9 @@
 using System.Net;
+using ContinualSegment.Dicom.Network.Acse;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Dimse;
+using ContinualSegment.Dicom.Network.Server;
+using ContinualSegment.Dicom.Network.Tls;
 
 namespace ContinualSegment.Dicom.Network.Tests;
 

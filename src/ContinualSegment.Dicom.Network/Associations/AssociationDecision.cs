@@ -1,4 +1,7 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Pdus;
+
+namespace ContinualSegment.Dicom.Network.Associations;
 
 /// <summary>
 /// The acceptor's answer to an association request: an A-ASSOCIATE-AC or an A-ASSOCIATE-RJ. The upper layer

@@ -1,4 +1,6 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Associations;
+
+namespace ContinualSegment.Dicom.Network.Associations;
 
 /// <summary>What went over one association's transport connection, PDU headers included.</summary>
 /// <param name="PdusSent">PDUs written.</param>

@@ -1,4 +1,7 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Pdus;
+
+namespace ContinualSegment.Dicom.Network.Associations;
 
 /// <summary>
 /// Reassembles PDV fragments, per presentation context, into complete command sets and data sets. Messages never

@@ -1,6 +1,9 @@
 using System.Net.Sockets;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Pdus;
+using ContinualSegment.Dicom.Network.StateMachine;
 
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Dicom.Network.Associations;
 
 /// <summary>
 /// Reads PDUs from an association's transport and feeds them to its protocol machine until the association is back in

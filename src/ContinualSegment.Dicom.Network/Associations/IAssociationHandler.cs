@@ -1,4 +1,6 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Associations;
+
+namespace ContinualSegment.Dicom.Network.Associations;
 
 /// <summary>The service-user side of an association: receives reassembled presentation data and release indications.</summary>
 public interface IAssociationHandler

@@ -1,4 +1,7 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Pdus;
+
+namespace ContinualSegment.Dicom.Network.Associations;
 
 /// <summary>The association ended by an abort (or transport loss) before the operation completed.</summary>
 public sealed class AssociationAbortedException : Exception

@@ -1,4 +1,6 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Associations;
+
+namespace ContinualSegment.Dicom.Network.Associations;
 
 /// <summary>How an association ended.</summary>
 public enum AssociationEndReason

@@ -1,4 +1,6 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Associations;
+
+namespace ContinualSegment.Dicom.Network.Associations;
 
 /// <summary>
 /// A complete command set or data set received on one presentation context, reassembled from its P-DATA

@@ -1,6 +1,7 @@
 using System.Net;
+using ContinualSegment.Dicom.Network.Associations;
 
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Dicom.Network.Associations;
 
 /// <summary>An association was released in order.</summary>
 /// <param name="IsRequestor">True on the requestor side.</param>

@@ -1,4 +1,6 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Associations;
+
+namespace ContinualSegment.Dicom.Network.Associations;
 
 /// <summary>
 /// The association request/reject/release timer of PS3.8 §9.1.5, read from an injected <see cref="TimeProvider"/>.

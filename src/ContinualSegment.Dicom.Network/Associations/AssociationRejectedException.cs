@@ -1,4 +1,7 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Pdus;
+
+namespace ContinualSegment.Dicom.Network.Associations;
 
 /// <summary>The peer answered an association request with A-ASSOCIATE-RJ.</summary>
 public sealed class AssociationRejectedException : Exception

@@ -1,7 +1,12 @@
 using System.Net;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Dimse;
+using ContinualSegment.Dicom.Network.Server;
+using ContinualSegment.Dicom.Network.StateMachine;
+using ContinualSegment.Dicom.Network.Tls;
 using Microsoft.Extensions.Logging;
 
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Dicom.Network.Associations;
 
 /// <summary>
 /// Log messages of the upper layer. Event ids of ContinualSegment.Dicom.Network (2000–2999), 100 per folder:

@@ -1,6 +1,8 @@
 using System.Net;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Pdus;
 
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Dicom.Network.Associations;
 
 /// <summary>An association, or a connection before one was established, ended without a release.</summary>
 /// <param name="IsRequestor">True on the requestor side.</param>

@@ -1,6 +1,12 @@
 using System.Threading.Channels;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Dimse;
+using ContinualSegment.Dicom.Network.Pdus;
+using ContinualSegment.Dicom.Network.Server;
+using ContinualSegment.Dicom.Network.StateMachine;
+using ContinualSegment.Dicom.Network.Tls;
 
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Dicom.Network.Associations;
 
 /// <summary>The protocol machine of <see cref="Association"/>: events, the actions of PS3.8 Table 9-10, indications and reports.</summary>
 public sealed partial class Association

@@ -1,8 +1,10 @@
 using System.Net;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Pdus;
 
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Dicom.Network.Associations;
 
 /// <summary>An association request as seen by the acceptor policy.</summary>
 public sealed record AssociationRequestContext(AssociateRequestPdu Request, IPEndPoint? RemoteEndPoint)

@@ -1,4 +1,9 @@
-namespace ContinualSegment.Dicom.Network;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.Dimse;
+using ContinualSegment.Dicom.Network.Pdus;
+using ContinualSegment.Dicom.Network.Server;
+
+namespace ContinualSegment.Dicom.Network.Associations;
 
 /// <summary>
 /// Told how associations go, on the service-provider side (<see cref="UpperLayerServer"/>, <see cref="DimseServer"/>) and

@@ -1,6 +1,9 @@
 using System.Net.Sockets;
+using ContinualSegment.Dicom.Network.Associations;
+using ContinualSegment.Dicom.Network.StateMachine;
+using ContinualSegment.Dicom.Network.Tls;
 
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Dicom.Network.Associations;
 
 /// <summary>
 /// The association-requestor's transport connection: TCP (TCP_NODELAY, bounded by the ACSE timeout) and, when a

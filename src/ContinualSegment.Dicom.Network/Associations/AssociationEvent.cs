@@ -1,6 +1,7 @@
 using System.Net;
+using ContinualSegment.Dicom.Network.Associations;
 
-namespace ContinualSegment.Dicom.Network;
+namespace ContinualSegment.Dicom.Network.Associations;
 
 /// <summary>
 /// What every association report carries: the side, the AE titles (empty when no request was seen), the peer and the
