@@ -65,6 +65,9 @@ public static class CsegApp
         root.Subcommands.Add(BenchCommand.Create(output));
         root.Subcommands.Add(SegmentCommand.Create(output));
         root.Subcommands.Add(ServeCommand.Create(output, error));
+        root.Subcommands.Add(NodeAdminCommand.Jobs(output, error));
+        root.Subcommands.Add(NodeAdminCommand.Deliveries(output, error));
+        root.Subcommands.Add(NodeAdminCommand.Audit(output, error));
         return root;
     }
 }
