@@ -16,6 +16,7 @@ public sealed class LoggerEventIdTests
         ("ContinualSegment.Imaging", 3000, 3999),
         ("ContinualSegment.Model", 4000, 4999),
         ("ContinualSegment.Phantom", 5000, 5999),
+        ("ContinualSegment.Node", 10000, 19999),
         ("cseg", 9000, 9999), // ContinualSegment.Cli
     ];
 
