@@ -393,6 +393,7 @@ internal sealed class AnatomyBuilder
             (-20, -60, 673, 7.5), (-35, -35, 677, 7), (-42, 2, 683, 7), (-44, 8, 700, 6.5), (-44, 12, 728, 6)));
     }
 
+    // Kept as one top-to-bottom list of bones: it draws from the seeded rng and adds parts in an order the byte-identical phantom depends on.
     private void BuildSkeleton()
     {
         var regions = new List<(char R, int N)>();
