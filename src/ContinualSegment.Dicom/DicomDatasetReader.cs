@@ -119,6 +119,7 @@ public sealed class DicomDatasetReader
         }
     }
 
+    // Header decoding and value dispatch share tag, vr, length, start and the moving pos cursor (and toggle explicitVR/bigEndian); splitting would pass all of them back and forth.
     private DicomElement? ReadElement(ReadOnlySpan<byte> span, int end, DicomDataset owner)
     {
         var start = pos;

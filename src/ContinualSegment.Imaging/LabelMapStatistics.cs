@@ -3,30 +3,30 @@ namespace ContinualSegment.Imaging;
 /// <summary>Per-label voxel counts and bounding boxes of a label map.</summary>
 public sealed class LabelMapStatistics
 {
-    private readonly long[] _counts;
-    private readonly BoundingBox3?[] _boxes;
+    private readonly long[] counts;
+    private readonly BoundingBox3?[] boxes;
 
     private LabelMapStatistics(long[] counts, BoundingBox3?[] boxes, Vec3 spacing)
     {
-        _counts = counts;
-        _boxes = boxes;
+        this.counts = counts;
+        this.boxes = boxes;
         VoxelVolumeMm3 = spacing.X * spacing.Y * spacing.Z;
     }
 
     public double VoxelVolumeMm3 { get; }
 
     /// <summary>Largest label value + 1 covered by the statistics.</summary>
-    public int LabelCount => _counts.Length;
+    public int LabelCount => counts.Length;
 
     /// <summary>Labels (excluding 0) with at least one voxel, ascending.</summary>
-    public IEnumerable<int> PresentLabels => Enumerable.Range(1, Math.Max(0, _counts.Length - 1)).Where(l => _counts[l] > 0);
+    public IEnumerable<int> PresentLabels => Enumerable.Range(1, Math.Max(0, counts.Length - 1)).Where(l => counts[l] > 0);
 
-    public long Count(int label) => label >= 0 && label < _counts.Length ? _counts[label] : 0;
+    public long Count(int label) => label >= 0 && label < counts.Length ? counts[label] : 0;
 
     /// <summary>Volume of a label in cubic centimetres.</summary>
     public double VolumeCm3(int label) => Count(label) * VoxelVolumeMm3 / 1000.0;
 
-    public BoundingBox3? BoundingBox(int label) => label >= 0 && label < _boxes.Length ? _boxes[label] : null;
+    public BoundingBox3? BoundingBox(int label) => label >= 0 && label < boxes.Length ? boxes[label] : null;
 
     public static LabelMapStatistics Compute(Volume<byte> labels)
     {

@@ -228,10 +228,10 @@ public sealed class NiftiHeader
 
     private readonly ref struct Reader(ReadOnlySpan<byte> b, bool big)
     {
-        private readonly ReadOnlySpan<byte> _b = b;
+        private readonly ReadOnlySpan<byte> b = b;
 
-        public short Int16(int o) => big ? BinaryPrimitives.ReadInt16BigEndian(_b[o..]) : BinaryPrimitives.ReadInt16LittleEndian(_b[o..]);
+        public short Int16(int o) => big ? BinaryPrimitives.ReadInt16BigEndian(b[o..]) : BinaryPrimitives.ReadInt16LittleEndian(b[o..]);
 
-        public float Single(int o) => big ? BinaryPrimitives.ReadSingleBigEndian(_b[o..]) : BinaryPrimitives.ReadSingleLittleEndian(_b[o..]);
+        public float Single(int o) => big ? BinaryPrimitives.ReadSingleBigEndian(b[o..]) : BinaryPrimitives.ReadSingleLittleEndian(b[o..]);
     }
 }

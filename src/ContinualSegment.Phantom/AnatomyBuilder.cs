@@ -20,23 +20,23 @@ internal sealed class AnatomyBuilder
         ("heart_atrium_right", "pericardium"), ("heart_ventricle_left", "pericardium"), ("heart_ventricle_right", "pericardium"),
     ];
 
-    private readonly StructureCatalogue _cat;
-    private readonly SubjectParameters _subject;
-    private readonly Random _rng;
-    private readonly List<AnatomyPart> _parts = [];
-    private SweptContour _trunk = null!;
-    private SweptContour _cavity = null!;
-    private readonly double? _tumourZ;
+    private readonly StructureCatalogue cat;
+    private readonly SubjectParameters subject;
+    private readonly Random rng;
+    private readonly List<AnatomyPart> parts = [];
+    private SweptContour trunk = null!;
+    private SweptContour cavity = null!;
+    private readonly double? tumourZ;
 
     /// <summary>Centre of the oesophageal wall thickening, when one was requested.</summary>
     public Vec3? EsophagealBulge { get; private set; }
 
     public AnatomyBuilder(StructureCatalogue catalogue, SubjectParameters subject, Random rng, double? esophagealTumourZ = null)
     {
-        _tumourZ = esophagealTumourZ;
-        _cat = catalogue;
-        _subject = subject;
-        _rng = rng;
+        tumourZ = esophagealTumourZ;
+        cat = catalogue;
+        this.subject = subject;
+        this.rng = rng;
     }
 
     /// <summary>Names of the parent of each nested structure.</summary>
@@ -68,8 +68,8 @@ internal sealed class AnatomyBuilder
             parent[Id(c)] = Id(p);
         }
 
-        var present = _parts.Select(p => p.Id).ToHashSet();
-        foreach (StructureInfo s in _cat.Structures.Where(s => !s.IsLesion))
+        var present = parts.Select(p => p.Id).ToHashSet();
+        foreach (StructureInfo s in cat.Structures.Where(s => !s.IsLesion))
         {
             if (!present.Contains((ushort)s.GlobalIndex))
             {
@@ -77,12 +77,12 @@ internal sealed class AnatomyBuilder
             }
         }
 
-        return new PhantomAnatomy(_parts, parent, TissueTable.Draw(_cat, _subject.Phase, _rng), _cat);
+        return new PhantomAnatomy(parts, parent, TissueTable.Draw(cat, subject.Phase, rng), cat);
     }
 
-    internal ushort Id(string name) => (ushort)_cat[name].GlobalIndex;
+    internal ushort Id(string name) => (ushort)cat[name].GlobalIndex;
 
-    private double U(double a, double b) => a + ((b - a) * _rng.NextDouble());
+    private double U(double a, double b) => a + ((b - a) * rng.NextDouble());
 
     private Vec3 J(double x, double y, double z, double mm = 2.0) => new(x + U(-mm, mm), y + U(-mm, mm), z + U(-mm, mm));
 
@@ -92,9 +92,9 @@ internal sealed class AnatomyBuilder
         return new Vec3(a * s * (1 + U(-0.03, 0.03)), b * s * (1 + U(-0.03, 0.03)), c * s * (1 + U(-0.03, 0.03)));
     }
 
-    private void Add(string name, IShape shape) => _parts.Add(new AnatomyPart(Id(name), shape));
+    private void Add(string name, IShape shape) => parts.Add(new AnatomyPart(Id(name), shape));
 
-    private void Add(ushort id, IShape shape) => _parts.Add(new AnatomyPart(id, shape));
+    private void Add(ushort id, IShape shape) => parts.Add(new AnatomyPart(id, shape));
 
     private static string Side(int s, string stem) => stem + (s > 0 ? "_left" : "_right");
 
@@ -155,7 +155,7 @@ internal sealed class AnatomyBuilder
 
     private void BuildBody()
     {
-        double fat = _subject.FatMm;
+        double fat = subject.FatMm;
         ContourKey K(double z, double cy, double rx, double ry, double e = 2.0) => new(z, 0, cy, rx, ry, e);
         ContourKey[] trunk =
         [
@@ -165,7 +165,7 @@ internal sealed class AnatomyBuilder
             K(610, 15, 75, 65), K(640, 10, 57, 66), K(665, 0, 58, 80), K(690, -2, 64, 92), K(715, 0, 70, 98),
             K(740, 3, 76, 100), K(790, 5, 78, 100), K(830, 6, 72, 92), K(855, 6, 58, 74), K(872, 6, 36, 46), K(882, 6, 8, 10),
         ];
-        _trunk = new SweptContour(trunk);
+        this.trunk = new SweptContour(trunk);
 
         // Layer thickness: the subject's fat and a 12 mm muscle wall on the trunk, a thin scalp on the head and neck.
         ContourKey[] Inset(Func<double, double> mm) =>
@@ -173,11 +173,11 @@ internal sealed class AnatomyBuilder
         double HeadBlend(double z) => Math.Clamp((z - 590) / 30, 0, 1);
         double FatAt(double z) => fat + ((4 - fat) * HeadBlend(z));
         double MuscleAt(double z) => 12 + ((3 - 12) * HeadBlend(z));
-        _cavity = new SweptContour(Inset(z => 2 + FatAt(z) + MuscleAt(z)));
-        Add(TissueIds.Skin, _trunk);
+        cavity = new SweptContour(Inset(z => 2 + FatAt(z) + MuscleAt(z)));
+        Add(TissueIds.Skin, this.trunk);
         Add(TissueIds.SubcutaneousFat, new SweptContour(Inset(_ => 2)));
         Add(TissueIds.Muscle, new SweptContour(Inset(z => 2 + FatAt(z))));
-        Add(TissueIds.VisceralFat, _cavity);
+        Add(TissueIds.VisceralFat, cavity);
 
         foreach (int s in Sides)
         {
@@ -203,7 +203,7 @@ internal sealed class AnatomyBuilder
 
     private void BuildHeadShell()
     {
-        Add("face", new Intersection(E(J(0, -68, 735), Rad(62, 32, 60), e: 2.5), _trunk));
+        Add("face", new Intersection(E(J(0, -68, 735), Rad(62, 32, 60), e: 2.5), trunk));
         var skullOuter = E(J(0, 10, 797, 1), Rad(71, 90, 82, 0.03));
         var skullInner = E(J(0, 10, 798, 1), Rad(65, 84, 76, 0.03));
         Add(TissueIds.Bone, new Intersection(new Difference(skullOuter, skullInner), new HalfSpace(new Vec3(0, 0, 725), new Vec3(0, 0, 1))));
@@ -225,7 +225,7 @@ internal sealed class AnatomyBuilder
                 (s * 36, CanalYAt(190) + 12, 190, 24)));
             Add(Side(s, "iliopsoas"), T(2, 1,
                 (s * 30, 45, 320, 12), (s * 48, 40, 260, 18), (s * 65, 25, 190, 22), (s * 80, -5, 120, 20), (s * 88, -25, 70, 17), (s * 100, -15, 20, 14)));
-            Add(Side(s, "gluteus_maximus"), new Intersection(E(J(s * 80, 88, 95), Rad(62, 34, 82), rz: s * -10), _trunk));
+            Add(Side(s, "gluteus_maximus"), new Intersection(E(J(s * 80, 88, 95), Rad(62, 34, 82), rz: s * -10), trunk));
             Add(Side(s, "gluteus_medius"), E(J(s * 118, 55, 172), Rad(40, 24, 55), ry: s * 20));
             Add(Side(s, "gluteus_minimus"), E(J(s * 110, 33, 150), Rad(26, 12, 36), ry: s * 20));
         }
@@ -260,16 +260,16 @@ internal sealed class AnatomyBuilder
             }
         }
 
-        Add("small_bowel", new Intersection(T(0, 1, [.. sb]), _cavity));
+        Add("small_bowel", new Intersection(T(0, 1, [.. sb]), cavity));
         Add("urinary_bladder", E(J(0, -45, 125), Rad(42, 32, 32, 0.15)));
         Add("liver", new Intersection(
-            new Union(E(J(-62, 5, 405, 3), Rad(88, 82, 68, 0.08), e: 2.3), E(J(0, -40, 428), Rad(45, 30, 28))), belowDiaphragm, _cavity));
+            new Union(E(J(-62, 5, 405, 3), Rad(88, 82, 68, 0.08), e: 2.3), E(J(0, -40, 428), Rad(45, 30, 28))), belowDiaphragm, cavity));
         Add("stomach", new Intersection(new Union(
             E(J(58, 10, 425), Rad(38, 35, 35, 0.1)),
-            T(2, 1, (55, -5, 415, 30), (50, -40, 385, 28), (25, -55, 360, 24), (-5, -45, 355, 18), (-22, -30, 358, 12))), belowDiaphragm, _cavity));
+            T(2, 1, (55, -5, 415, 30), (50, -40, 385, 28), (25, -55, 360, 24), (-5, -45, 355, 18), (-22, -30, 358, 12))), belowDiaphragm, cavity));
         Add("duodenum", T(2, 1, (-22, -30, 358, 12), (-45, -25, 352, 13), (-55, -10, 335, 13), (-50, 0, 310, 13), (-25, 5, 298, 13), (5, 5, 298, 12), (25, 0, 312, 11)));
         Add("pancreas", T(2, 1, (-30, -10, 355, 15), (-5, -5, 365, 11), (30, 15, 375, 10), (60, 35, 390, 9), (80, 45, 398, 8)));
-        Add("spleen", new Intersection(E(J(88, 55, 405), Rad(32, 50, 55, 0.12), rz: 35), domeL, _cavity));
+        Add("spleen", new Intersection(E(J(88, 55, 405), Rad(32, 50, 55, 0.12), rz: 35), domeL, cavity));
         foreach (int s in Sides)
         {
             Add(Side(s, "kidney"), E(J(s * 72, 58, s > 0 ? 335 : 322, 3), Rad(27, 24, 55, 0.08), ry: s * 12, rz: s * -15));
@@ -285,7 +285,7 @@ internal sealed class AnatomyBuilder
 
     private void BuildThorax()
     {
-        double breastDepth = _subject.Sex == PatientSex.Female ? U(35, 55) : U(18, 26);
+        double breastDepth = subject.Sex == PatientSex.Female ? U(35, 55) : U(18, 26);
         foreach (int s in Sides)
         {
             Add(Side(s, "breast"), new Intersection(E(J(s * 90, -100, 485), Rad(65, breastDepth, 58)), new HalfSpace(new Vec3(0, -92, 0), new Vec3(0, -1, 0))));
@@ -293,8 +293,8 @@ internal sealed class AnatomyBuilder
 
         var diaphragm = new Union(DomeR, DomeL);
         var oblique = new HalfSpace(J(0, 25, 540, 3), new Vec3(0, -0.6, 0.8));
-        var lungL = new Difference(new Intersection(E(J(78, 25, 525), Rad(62, 82, 112, 0.05), e: 2.2), _cavity), diaphragm);
-        var lungR = new Difference(new Intersection(E(J(-78, 22, 530), Rad(66, 82, 108, 0.05), e: 2.2), _cavity), diaphragm);
+        var lungL = new Difference(new Intersection(E(J(78, 25, 525), Rad(62, 82, 112, 0.05), e: 2.2), cavity), diaphragm);
+        var lungR = new Difference(new Intersection(E(J(-78, 22, 530), Rad(66, 82, 108, 0.05), e: 2.2), cavity), diaphragm);
         double horiz = U(535, 550);
         Add("lung_upper_lobe_left", new Intersection(lungL, oblique));
         Add("lung_lower_lobe_left", new Difference(lungL, oblique));
@@ -345,7 +345,7 @@ internal sealed class AnatomyBuilder
         Add(TissueIds.Airway, inner);
         Tube esophagus = T(1, 1, (0, -6, 636, 7), (1, 4, 600, 8), (4, 18, 560, 8), (8, 34, 500, 8), (14, 34, 450, 8), (28, 18, 412, 9), (42, 0, 398, 10));
         Add("esophagus", esophagus);
-        if (_tumourZ is double tz)
+        if (tumourZ is double tz)
         {
             // Wall thickening: a local widening of the oesophagus around the centreline at height tz.
             IReadOnlyList<Vec3> cl = esophagus.Points;
@@ -393,6 +393,7 @@ internal sealed class AnatomyBuilder
             (-20, -60, 673, 7.5), (-35, -35, 677, 7), (-42, 2, 683, 7), (-44, 8, 700, 6.5), (-44, 12, 728, 6)));
     }
 
+    // Kept as one top-to-bottom list of bones: it draws from the seeded rng and adds parts in an order the byte-identical phantom depends on.
     private void BuildSkeleton()
     {
         var regions = new List<(char R, int N)>();
@@ -447,7 +448,7 @@ internal sealed class AnatomyBuilder
         for (int n = 1; n <= 12; n++)
         {
             double z0 = VertebraZ('T', n);
-            ContourKey sec = _cavity.SectionAt(z0) ?? throw new InvalidOperationException("Rib level outside the trunk.");
+            ContourKey sec = cavity.SectionAt(z0) ?? throw new InvalidOperationException("Rib level outside the trunk.");
             double a = sec.RadiusX + 4, b = sec.RadiusY + 2;
             double yc = sec.CentreY;
             double drop = n <= 10 ? 30 + (5 * n) : 20;

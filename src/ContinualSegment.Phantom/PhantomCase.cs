@@ -8,14 +8,14 @@ namespace ContinualSegment.Phantom;
 /// </summary>
 public sealed class PhantomCase
 {
-    private readonly ushort[] _parent;
+    private readonly ushort[] parent;
 
     internal PhantomCase(PhantomCaseMetadata metadata, Volume<short> image, Volume<ushort> structureMap, ushort[] parent, StructureCatalogue catalogue)
     {
         Metadata = metadata;
         Image = image;
         StructureMap = structureMap;
-        _parent = parent;
+        this.parent = parent;
         Catalogue = catalogue;
         Labels = CreateLabelMap(metadata.Task);
     }
@@ -35,7 +35,7 @@ public sealed class PhantomCase
     public StructureCatalogue Catalogue { get; }
 
     /// <summary>Parent structure-map id of a nested structure (0 = none).</summary>
-    public ushort ParentOf(ushort id) => id < _parent.Length ? _parent[id] : (ushort)0;
+    public ushort ParentOf(ushort id) => id < parent.Length ? parent[id] : (ushort)0;
 
     /// <summary>
     /// The label map of any task on this case's grid: a voxel gets the task-local label of its structure,
@@ -62,7 +62,7 @@ public sealed class PhantomCase
         bool[] inside = new bool[TissueIds.Count];
         for (int id = 1; id < inside.Length; id++)
         {
-            for (int c = id; c != 0; c = _parent[c])
+            for (int c = id; c != 0; c = parent[c])
             {
                 if (c == target)
                 {
@@ -87,7 +87,7 @@ public sealed class PhantomCase
         byte[] lut = new byte[TissueIds.Count];
         for (int id = 1; id < TissueIds.FirstUnlabelled && id <= Catalogue.Count; id++)
         {
-            for (int c = id; c != 0; c = _parent[c])
+            for (int c = id; c != 0; c = parent[c])
             {
                 int l = labelOf(Catalogue.ByGlobalIndex(c));
                 if (l > 0)

@@ -12,15 +12,15 @@ namespace ContinualSegment.Phantom;
 public sealed class PhantomGenerator
 {
     private static readonly double[] ClinicalSliceSpacings = [1.5, 2.0, 2.5, 3.0];
-    private readonly StructureCatalogue _catalogue;
-    private readonly PhantomGeneratorOptions _options;
+    private readonly StructureCatalogue catalogue;
+    private readonly PhantomGeneratorOptions options;
 
     public PhantomGenerator(StructureCatalogue catalogue, PhantomGeneratorOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(catalogue);
-        _catalogue = catalogue;
-        _options = options ?? new PhantomGeneratorOptions();
-        _options.Validate();
+        this.catalogue = catalogue;
+        this.options = options ?? new PhantomGeneratorOptions();
+        this.options.Validate();
     }
 
     public PhantomGenerator(PhantomGeneratorOptions? options = null)
@@ -28,7 +28,7 @@ public sealed class PhantomGenerator
     {
     }
 
-    public StructureCatalogue Catalogue => _catalogue;
+    public StructureCatalogue Catalogue => catalogue;
 
     /// <summary>Seed of one case, mixed from the dataset seed, the task and the case index.</summary>
     public static int CaseSeed(int seed, string task, int caseIndex)
@@ -47,7 +47,7 @@ public sealed class PhantomGenerator
     public PhantomCase Generate(string task, int seed, int caseIndex, CancellationToken cancellationToken = default)
     {
         PhantomFieldOfView fov = PhantomFieldOfView.For(task);
-        _ = _catalogue.ForTask(task);
+        _ = catalogue.ForTask(task);
         if (caseIndex < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(caseIndex), caseIndex, "Case index must be non-negative.");
@@ -61,13 +61,13 @@ public sealed class PhantomGenerator
         var mapping = new SubjectMapping(subject, translation, rng);
         bool pathology = task == "pathology";
         double? tumourZ = pathology ? U(450, 560) : null;
-        var builder = new AnatomyBuilder(_catalogue, subject, rng, tumourZ);
+        var builder = new AnatomyBuilder(catalogue, subject, rng, tumourZ);
         PhantomAnatomy anatomy = builder.Build();
 
         // Grid.
         double fovMm = U(fov.FovMinMm, fov.FovMaxMm) * Math.Max(1.0, subject.Scale.X);
-        double dz = _options.SliceSpacingMm ?? PickSliceSpacing(rng);
-        int n = _options.InPlaneSize;
+        double dz = options.SliceSpacingMm ?? PickSliceSpacing(rng);
+        int n = options.InPlaneSize;
         double dx = fovMm / n;
         double zlo = translation.Z + (subject.Scale.Z * fov.ZMin), zhi = translation.Z + (subject.Scale.Z * fov.ZMax);
         int nz = Math.Max(1, (int)Math.Floor((zhi - zlo) / dz) + 1);
@@ -84,25 +84,25 @@ public sealed class PhantomGenerator
             new(TissueIds.TableCore, new AxisBox(new Vec3(centre.X - 226, tableTop + 4, double.MinValue), new Vec3(centre.X + 226, tableTop + 36, double.MaxValue)), WorldSpace: true),
         };
         parts.AddRange(anatomy.Parts);
-        var raster = new Rasterizer(mapping, grid, n, n, nz, _options.MaxDegreeOfParallelism);
+        var raster = new Rasterizer(mapping, grid, n, n, nz, options.MaxDegreeOfParallelism);
         raster.Paint(parts, cancellationToken);
 
         ushort[] parent = (ushort[])anatomy.Parent.Clone();
         if (pathology)
         {
-            var lesions = new LesionPlanner(_catalogue, mapping, raster, rng);
+            var lesions = new LesionPlanner(catalogue, mapping, raster, rng);
             List<AnatomyPart> lesionParts = lesions.Plan(builder.EsophagealBulge, parent);
             raster.Paint(lesionParts, cancellationToken);
             parts.AddRange(lesionParts);
         }
 
-        float[] hu = raster.FormImage(parts, anatomy.Hu, _options.PartialVolume, cancellationToken);
-        if (_options.Streaks)
+        float[] hu = raster.FormImage(parts, anatomy.Hu, options.PartialVolume, cancellationToken);
+        if (options.Streaks)
         {
             AddStreaks(hu, raster.Owner, n, n, nz, dx, caseSeed, cancellationToken);
         }
 
-        if (_options.Noise)
+        if (options.Noise)
         {
             AddNoise(hu, n, n, nz, subject.NoiseSigmaHu, caseSeed, cancellationToken);
         }
@@ -134,14 +134,14 @@ public sealed class PhantomGenerator
             NoiseSigmaHu = subject.NoiseSigmaHu,
             StableKey = Mix(((ulong)(uint)caseSeed << 32) ^ (uint)caseIndex),
         };
-        return new PhantomCase(meta, image, structureMap, parent, _catalogue);
+        return new PhantomCase(meta, image, structureMap, parent, catalogue);
     }
 
     private double PickSliceSpacing(Random rng)
     {
-        double[] allowed = ClinicalSliceSpacings.Where(s => s >= _options.MinSliceSpacingMm - 1e-9 && s <= _options.MaxSliceSpacingMm + 1e-9).ToArray();
+        double[] allowed = ClinicalSliceSpacings.Where(s => s >= options.MinSliceSpacingMm - 1e-9 && s <= options.MaxSliceSpacingMm + 1e-9).ToArray();
         return allowed.Length == 0
-            ? _options.MinSliceSpacingMm + ((_options.MaxSliceSpacingMm - _options.MinSliceSpacingMm) * rng.NextDouble())
+            ? options.MinSliceSpacingMm + ((options.MaxSliceSpacingMm - options.MinSliceSpacingMm) * rng.NextDouble())
             : allowed[rng.Next(allowed.Length)];
     }
 
@@ -150,7 +150,7 @@ public sealed class PhantomGenerator
     {
         const double KernelGain = 0.375; // sqrt(sum of squared weights of [1 2 1]⊗[1 2 1]/16)
         double whiteSigma = sigma / KernelGain;
-        var po = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism, CancellationToken = ct };
+        var po = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, CancellationToken = ct };
         Parallel.For(0, sz, po, k =>
         {
             ulong state = Mix(((ulong)(uint)caseSeed << 20) ^ (uint)k);
@@ -202,7 +202,7 @@ public sealed class PhantomGenerator
         const float DenseBoneHu = 400f;
         const double MinBoneAreaMm2 = 1500, FullBoneAreaMm2 = 6000, MaxAmplitudeHu = 25, WidthPixels = 1.2;
         double pixelArea = pixelMm * pixelMm;
-        var po = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism, CancellationToken = ct };
+        var po = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, CancellationToken = ct };
         Parallel.For(0, sz, po, k =>
         {
             int plane = sx * sy, b = plane * k;

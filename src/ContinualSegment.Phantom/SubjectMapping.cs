@@ -10,8 +10,8 @@ namespace ContinualSegment.Phantom;
 /// </summary>
 internal sealed class SubjectMapping
 {
-    private readonly double[] _amp = new double[3];
-    private readonly double[] _k1 = new double[3], _k2 = new double[3], _p1 = new double[3], _p2 = new double[3];
+    private readonly double[] amp = new double[3];
+    private readonly double[] k1 = new double[3], k2 = new double[3], p1 = new double[3], p2 = new double[3];
 
     public SubjectMapping(SubjectParameters subject, Vec3 translation, Random rng)
     {
@@ -25,14 +25,14 @@ internal sealed class SubjectMapping
         T = translation;
         for (int a = 0; a < 3; a++)
         {
-            _amp[a] = subject.WarpAmplitudeMm * (0.5 + (0.5 * rng.NextDouble()));
-            _k1[a] = 2 * Math.PI / (180 + (220 * rng.NextDouble()));
-            _k2[a] = 2 * Math.PI / (250 + (350 * rng.NextDouble()));
-            _p1[a] = 2 * Math.PI * rng.NextDouble();
-            _p2[a] = 2 * Math.PI * rng.NextDouble();
+            amp[a] = subject.WarpAmplitudeMm * (0.5 + (0.5 * rng.NextDouble()));
+            k1[a] = 2 * Math.PI / (180 + (220 * rng.NextDouble()));
+            k2[a] = 2 * Math.PI / (250 + (350 * rng.NextDouble()));
+            p1[a] = 2 * Math.PI * rng.NextDouble();
+            p2[a] = 2 * Math.PI * rng.NextDouble();
         }
 
-        MaxWarp = Math.Max(_amp[0], Math.Max(_amp[1], _amp[2]));
+        MaxWarp = Math.Max(amp[0], Math.Max(amp[1], amp[2]));
     }
 
     public Mat3 M { get; }
@@ -44,10 +44,10 @@ internal sealed class SubjectMapping
     public double MaxWarp { get; }
 
     /// <summary>Warp factor of axis <paramref name="axis"/> along its first coordinate.</summary>
-    public double F(int axis, double u) => _amp[axis] * Math.Sin((_k1[axis] * u) + _p1[axis]);
+    public double F(int axis, double u) => amp[axis] * Math.Sin((k1[axis] * u) + p1[axis]);
 
     /// <summary>Warp factor of axis <paramref name="axis"/> along its second coordinate.</summary>
-    public double G(int axis, double v) => Math.Cos((_k2[axis] * v) + _p2[axis]);
+    public double G(int axis, double v) => Math.Cos((k2[axis] * v) + p2[axis]);
 
     public Vec3 ToCanonical(Vec3 p)
     {

@@ -32,8 +32,8 @@ public sealed class IngestBenchmark
 
     private readonly IngestBenchmarkOptions options;
     private readonly TextWriter output;
-    private long _compiledWhileTimed;
-    private string? _receivedRoot;
+    private long compiledWhileTimed;
+    private string? receivedRoot;
 
     public IngestBenchmark(IngestBenchmarkOptions options, TextWriter output)
     {
@@ -53,7 +53,7 @@ public sealed class IngestBenchmark
         finally
         {
             // The received files are only evidence for the run (and may sit in memory): none are kept.
-            if (_receivedRoot is { } root && Directory.Exists(root))
+            if (receivedRoot is { } root && Directory.Exists(root))
             {
                 Directory.Delete(root, recursive: true);
             }
@@ -66,7 +66,7 @@ public sealed class IngestBenchmark
         var bytes = files.Sum(f => new FileInfo(f).Length);
         var megabytes = bytes / 1e6;
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"series: {files.Count} files, {megabytes:0.0} MB")).ConfigureAwait(false);
-        var received = _receivedRoot = ReceivedRoot(bytes);
+        var received = receivedRoot = ReceivedRoot(bytes);
         await output.WriteLineAsync($"receivers: storescp (no fsync, writes each file under its final name) and ours (no fsync, the file named when complete), both writing under {received}; ours started once, storescp once per case, files removed between runs").ConfigureAwait(false);
 
         // Our receiver runs for the whole benchmark, as a node's does; storescp is started per case (--fork or not).
@@ -98,8 +98,8 @@ public sealed class IngestBenchmark
                 ratios[name] = t / o;
                 await output.WriteLineAsync(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"{name}: storescp {t:0.000} s ({megabytes / t:0.0} MB/s), ours {o:0.000} s ({megabytes / o:0.0} MB/s), ratio {t / o:0.00}; methods compiled during our timed runs: {_compiledWhileTimed}")).ConfigureAwait(false);
-                _compiledWhileTimed = 0;
+                    $"{name}: storescp {t:0.000} s ({megabytes / t:0.0} MB/s), ours {o:0.000} s ({megabytes / o:0.0} MB/s), ratio {t / o:0.00}; methods compiled during our timed runs: {compiledWhileTimed}")).ConfigureAwait(false);
+                compiledWhileTimed = 0;
             }
 
             return ratios;
@@ -139,7 +139,7 @@ public sealed class IngestBenchmark
                 theirTimes.Add(await TimeAsync(files, associations, theirs, cancellationToken).ConfigureAwait(false));
                 var before = JitInfo.GetCompiledMethodCount();
                 ourTimes.Add(await TimeAsync(files, associations, ours, cancellationToken).ConfigureAwait(false));
-                _compiledWhileTimed += JitInfo.GetCompiledMethodCount() - before;
+                compiledWhileTimed += JitInfo.GetCompiledMethodCount() - before;
             }
 
             return (BenchStatistics.Median(theirTimes), BenchStatistics.Median(ourTimes));
@@ -287,7 +287,7 @@ public sealed class IngestBenchmark
 
     private string FreshDirectory(string name)
     {
-        var dir = Path.Combine(_receivedRoot ?? throw new InvalidOperationException("The received-files directory is chosen first."), name);
+        var dir = Path.Combine(receivedRoot ?? throw new InvalidOperationException("The received-files directory is chosen first."), name);
         if (Directory.Exists(dir))
         {
             Directory.Delete(dir, recursive: true);

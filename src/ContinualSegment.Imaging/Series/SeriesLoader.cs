@@ -277,6 +277,7 @@ public static class SeriesLoader
 
     // ---------------------------------------------------------------- geometry checks
 
+    // One pass from sorted slices to plan: the duplicate, tilt and spacing checks feed unique, t, dz and resample into the grid built at the end; splitting would thread them all through helpers.
     private static StackPlan BuildPlan(List<SliceHeader> stack, SeriesLoadOptions options, List<string> issues)
     {
         SliceHeader first = stack[0];

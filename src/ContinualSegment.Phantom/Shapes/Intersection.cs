@@ -5,7 +5,7 @@ namespace ContinualSegment.Phantom.Shapes;
 /// <summary>Points inside every operand.</summary>
 internal sealed class Intersection : IShape
 {
-    private readonly IShape[] _parts;
+    private readonly IShape[] parts;
 
     public Intersection(params IShape[] parts)
     {
@@ -15,7 +15,7 @@ internal sealed class Intersection : IShape
             throw new ArgumentException("An intersection needs operands.", nameof(parts));
         }
 
-        _parts = parts;
+        this.parts = parts;
         Box3 b = Box3.Infinite;
         foreach (IShape s in parts)
         {
@@ -34,7 +34,7 @@ internal sealed class Intersection : IShape
             return false;
         }
 
-        foreach (IShape s in _parts)
+        foreach (IShape s in parts)
         {
             if (!s.Contains(p))
             {

@@ -8,10 +8,10 @@ namespace ContinualSegment.Phantom.Shapes;
 /// </summary>
 internal sealed class SuperEllipsoid : IShape
 {
-    private readonly Vec3 _c;
-    private readonly Mat3 _inv;
-    private readonly double _ia, _ib, _ic, _e;
-    private readonly bool _rotated;
+    private readonly Vec3 c;
+    private readonly Mat3 inv;
+    private readonly double ia, ib, ic, e;
+    private readonly bool rotated;
 
     public SuperEllipsoid(Vec3 centre, Vec3 radii, Mat3 rotation, double exponent = 2.0)
     {
@@ -20,14 +20,14 @@ internal sealed class SuperEllipsoid : IShape
             throw new ArgumentOutOfRangeException(nameof(radii), "Radii must be positive.");
         }
 
-        _c = centre;
+        c = centre;
         Radii = radii;
-        _inv = rotation.Transpose();
-        _rotated = rotation != Mat3.Identity;
-        _ia = 1 / radii.X;
-        _ib = 1 / radii.Y;
-        _ic = 1 / radii.Z;
-        _e = exponent;
+        inv = rotation.Transpose();
+        rotated = rotation != Mat3.Identity;
+        ia = 1 / radii.X;
+        ib = 1 / radii.Y;
+        ic = 1 / radii.Z;
+        e = exponent;
         Vec3 ext = rotation.RotatedExtents(radii);
         Bounds = new Box3(centre - ext, centre + ext);
     }
@@ -48,18 +48,18 @@ internal sealed class SuperEllipsoid : IShape
             return false;
         }
 
-        Vec3 d = p - _c;
-        if (_rotated)
+        Vec3 d = p - c;
+        if (rotated)
         {
-            d = _inv.Apply(d);
+            d = inv.Apply(d);
         }
 
-        double u = d.X * _ia, v = d.Y * _ib, w = d.Z * _ic;
-        if (_e == 2.0)
+        double u = d.X * ia, v = d.Y * ib, w = d.Z * ic;
+        if (e == 2.0)
         {
             return (u * u) + (v * v) + (w * w) <= 1.0;
         }
 
-        return Math.Pow(Math.Abs(u), _e) + Math.Pow(Math.Abs(v), _e) + Math.Pow(Math.Abs(w), _e) <= 1.0;
+        return Math.Pow(Math.Abs(u), e) + Math.Pow(Math.Abs(v), e) + Math.Pow(Math.Abs(w), e) <= 1.0;
     }
 }

@@ -8,10 +8,10 @@ namespace ContinualSegment.Phantom.Shapes;
 /// </summary>
 internal sealed class SweptContour : IShape
 {
-    private readonly ContourKey[] _keys;
-    private readonly double _inset;
-    private readonly ContourKey[] _table;
-    private readonly double _tableZ0;
+    private readonly ContourKey[] keys;
+    private readonly double inset;
+    private readonly ContourKey[] table;
+    private readonly double tableZ0;
 
     public SweptContour(IReadOnlyList<ContourKey> keys, double inset = 0)
     {
@@ -21,17 +21,17 @@ internal sealed class SweptContour : IShape
             throw new ArgumentException("Need at least two key sections.", nameof(keys));
         }
 
-        _keys = [.. keys.OrderBy(k => k.Z)];
-        _inset = inset;
-        double minX = _keys.Min(k => k.CentreX - k.RadiusX), maxX = _keys.Max(k => k.CentreX + k.RadiusX);
-        double minY = _keys.Min(k => k.CentreY - k.RadiusY), maxY = _keys.Max(k => k.CentreY + k.RadiusY);
-        Bounds = new Box3(new Vec3(minX, minY, _keys[0].Z), new Vec3(maxX, maxY, _keys[^1].Z));
-        _tableZ0 = _keys[0].Z;
-        int n = (int)Math.Ceiling(_keys[^1].Z - _tableZ0) + 1;
-        _table = new ContourKey[n];
+        this.keys = [.. keys.OrderBy(k => k.Z)];
+        this.inset = inset;
+        double minX = this.keys.Min(k => k.CentreX - k.RadiusX), maxX = this.keys.Max(k => k.CentreX + k.RadiusX);
+        double minY = this.keys.Min(k => k.CentreY - k.RadiusY), maxY = this.keys.Max(k => k.CentreY + k.RadiusY);
+        Bounds = new Box3(new Vec3(minX, minY, this.keys[0].Z), new Vec3(maxX, maxY, this.keys[^1].Z));
+        tableZ0 = this.keys[0].Z;
+        int n = (int)Math.Ceiling(this.keys[^1].Z - tableZ0) + 1;
+        table = new ContourKey[n];
         for (int i = 0; i < n; i++)
         {
-            _table[i] = SectionAt(Math.Min(_tableZ0 + i, _keys[^1].Z)) ?? default;
+            table[i] = SectionAt(Math.Min(tableZ0 + i, this.keys[^1].Z)) ?? default;
         }
     }
 
@@ -40,22 +40,22 @@ internal sealed class SweptContour : IShape
     /// <summary>The interpolated cross-section at height z (radii already inset), or null outside the z range.</summary>
     public ContourKey? SectionAt(double z)
     {
-        if (z < _keys[0].Z || z > _keys[^1].Z)
+        if (z < keys[0].Z || z > keys[^1].Z)
         {
             return null;
         }
 
         int i = 0;
-        while (i < _keys.Length - 2 && z > _keys[i + 1].Z)
+        while (i < keys.Length - 2 && z > keys[i + 1].Z)
         {
             i++;
         }
 
-        ContourKey a = _keys[i], b = _keys[i + 1];
+        ContourKey a = keys[i], b = keys[i + 1];
         double t = b.Z > a.Z ? (z - a.Z) / (b.Z - a.Z) : 0;
         double L(double u, double v) => u + ((v - u) * t);
         return new ContourKey(z, L(a.CentreX, b.CentreX), L(a.CentreY, b.CentreY),
-            L(a.RadiusX, b.RadiusX) - _inset, L(a.RadiusY, b.RadiusY) - _inset, L(a.Exponent, b.Exponent));
+            L(a.RadiusX, b.RadiusX) - inset, L(a.RadiusY, b.RadiusY) - inset, L(a.Exponent, b.Exponent));
     }
 
     public bool Contains(Vec3 p)
@@ -65,13 +65,13 @@ internal sealed class SweptContour : IShape
             return false;
         }
 
-        int ti = (int)(p.Z - _tableZ0);
-        if ((uint)ti >= (uint)_table.Length)
+        int ti = (int)(p.Z - tableZ0);
+        if ((uint)ti >= (uint)table.Length)
         {
             return false;
         }
 
-        ContourKey k = _table[ti];
+        ContourKey k = table[ti];
         if (k.RadiusX <= 0 || k.RadiusY <= 0)
         {
             return false;

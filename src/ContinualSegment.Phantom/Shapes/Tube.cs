@@ -9,11 +9,11 @@ namespace ContinualSegment.Phantom.Shapes;
 internal sealed class Tube : IShape
 {
     private const double BucketMm = 8.0;
-    private readonly Vec3[] _p;
-    private readonly double[] _r;
-    private readonly Box3[] _segBox;
-    private readonly int[][] _buckets;
-    private readonly double _z0;
+    private readonly Vec3[] p;
+    private readonly double[] r;
+    private readonly Box3[] segBox;
+    private readonly int[][] buckets;
+    private readonly double z0;
 
     public Tube(IReadOnlyList<Vec3> points, IReadOnlyList<double> radii)
     {
@@ -24,20 +24,20 @@ internal sealed class Tube : IShape
             throw new ArgumentException("A tube needs at least two points and one radius per point.", nameof(points));
         }
 
-        _p = [.. points];
-        _r = [.. radii];
-        _segBox = new Box3[_p.Length - 1];
+        p = [.. points];
+        r = [.. radii];
+        segBox = new Box3[p.Length - 1];
         Box3 all = Box3.Empty;
-        for (int s = 0; s < _segBox.Length; s++)
+        for (int s = 0; s < segBox.Length; s++)
         {
-            double rr = Math.Max(_r[s], _r[s + 1]);
-            var b = new Box3(_p[s], _p[s]).Union(new Box3(_p[s + 1], _p[s + 1])).Expand(rr);
-            _segBox[s] = b;
+            double rr = Math.Max(r[s], r[s + 1]);
+            var b = new Box3(p[s], p[s]).Union(new Box3(p[s + 1], p[s + 1])).Expand(rr);
+            segBox[s] = b;
             all = all.Union(b);
         }
 
         Bounds = all;
-        _z0 = all.Min.Z;
+        z0 = all.Min.Z;
         int nb = Math.Max(1, (int)Math.Ceiling((all.Max.Z - all.Min.Z) / BucketMm));
         var lists = new List<int>[nb];
         for (int i = 0; i < nb; i++)
@@ -45,17 +45,17 @@ internal sealed class Tube : IShape
             lists[i] = [];
         }
 
-        for (int s = 0; s < _segBox.Length; s++)
+        for (int s = 0; s < segBox.Length; s++)
         {
-            int b0 = Math.Clamp((int)((_segBox[s].Min.Z - _z0) / BucketMm), 0, nb - 1);
-            int b1 = Math.Clamp((int)((_segBox[s].Max.Z - _z0) / BucketMm), 0, nb - 1);
+            int b0 = Math.Clamp((int)((segBox[s].Min.Z - z0) / BucketMm), 0, nb - 1);
+            int b1 = Math.Clamp((int)((segBox[s].Max.Z - z0) / BucketMm), 0, nb - 1);
             for (int b = b0; b <= b1; b++)
             {
                 lists[b].Add(s);
             }
         }
 
-        _buckets = lists.Select(l => l.ToArray()).ToArray();
+        buckets = lists.Select(l => l.ToArray()).ToArray();
     }
 
     public Tube(IReadOnlyList<Vec3> points, double radius)
@@ -65,7 +65,7 @@ internal sealed class Tube : IShape
 
     public Box3 Bounds { get; }
 
-    public IReadOnlyList<Vec3> Points => _p;
+    public IReadOnlyList<Vec3> Points => p;
 
     public bool Contains(Vec3 p)
     {
@@ -74,19 +74,19 @@ internal sealed class Tube : IShape
             return false;
         }
 
-        int b = Math.Clamp((int)((p.Z - _z0) / BucketMm), 0, _buckets.Length - 1);
-        foreach (int s in _buckets[b])
+        int b = Math.Clamp((int)((p.Z - z0) / BucketMm), 0, buckets.Length - 1);
+        foreach (int s in buckets[b])
         {
-            if (!_segBox[s].Contains(p))
+            if (!segBox[s].Contains(p))
             {
                 continue;
             }
 
-            Vec3 a = _p[s], d = _p[s + 1] - a, ap = p - a;
+            Vec3 a = this.p[s], d = this.p[s + 1] - a, ap = p - a;
             double len2 = d.Dot(d);
             double t = len2 > 0 ? Math.Clamp(ap.Dot(d) / len2, 0, 1) : 0;
             Vec3 q = ap - (d * t);
-            double r = _r[s] + ((_r[s + 1] - _r[s]) * t);
+            double r = this.r[s] + ((this.r[s + 1] - this.r[s]) * t);
             if (q.Dot(q) <= r * r)
             {
                 return true;

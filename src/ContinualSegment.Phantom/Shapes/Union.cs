@@ -5,12 +5,12 @@ namespace ContinualSegment.Phantom.Shapes;
 /// <summary>Points inside any operand.</summary>
 internal sealed class Union : IShape
 {
-    private readonly IShape[] _parts;
+    private readonly IShape[] parts;
 
     public Union(params IShape[] parts)
     {
         ArgumentNullException.ThrowIfNull(parts);
-        _parts = parts;
+        this.parts = parts;
         Box3 b = Box3.Empty;
         foreach (IShape s in parts)
         {
@@ -29,7 +29,7 @@ internal sealed class Union : IShape
             return false;
         }
 
-        foreach (IShape s in _parts)
+        foreach (IShape s in parts)
         {
             if (s.Contains(p))
             {
