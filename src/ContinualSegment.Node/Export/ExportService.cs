@@ -55,28 +55,13 @@ public sealed class ExportService : BackgroundService
         var signal = await WorkSignal.ListenAsync(database.DataSource, DeliveryQueue.Channel, stoppingToken).ConfigureAwait(false);
         await using (signal.ConfigureAwait(false))
         {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                DueDelivery? delivery;
-                try
-                {
-                    delivery = await queue.ClaimAsync(owner, stoppingToken).ConfigureAwait(false);
-                }
-                catch (NpgsqlException ex)
-                {
-                    // The database is unreachable for a moment: try again after the poll interval, never stop the node for it.
-                    Log.ClaimFailed(logger, ex.Message);
-                    delivery = null;
-                }
-
-                if (delivery is not null)
-                {
-                    await SendAsync(queue, delivery, owner, stoppingToken).ConfigureAwait(false);
-                    continue;
-                }
-
-                await signal.WaitAsync(options.PollInterval, time, stoppingToken).ConfigureAwait(false);
-            }
+            await signal.RunAsync(
+                ct => queue.ClaimAsync(owner, ct),
+                delivery => SendAsync(queue, delivery, owner, stoppingToken),
+                options.PollInterval,
+                time,
+                ex => Log.ClaimFailed(logger, ex.Message),
+                stoppingToken).ConfigureAwait(false);
         }
     }
 

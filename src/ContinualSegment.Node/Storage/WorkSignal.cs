@@ -35,6 +35,40 @@ internal sealed class WorkSignal : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Runs until <paramref name="cancellationToken"/> is cancelled: claims work, does it, and when there is none waits for a
+    /// notification or the poll interval. A database error while claiming is reported and tried again after the poll
+    /// interval: an outage never ends the loop (nor the node).
+    /// </summary>
+    public async Task RunAsync<T>(Func<CancellationToken, Task<T?>> claimAsync, Func<T, Task> workAsync, TimeSpan pollInterval, TimeProvider time, Action<NpgsqlException> claimFailed, CancellationToken cancellationToken)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(claimAsync);
+        ArgumentNullException.ThrowIfNull(workAsync);
+        ArgumentNullException.ThrowIfNull(claimFailed);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            T? item;
+            try
+            {
+                item = await claimAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (NpgsqlException ex)
+            {
+                claimFailed(ex);
+                item = null;
+            }
+
+            if (item is not null)
+            {
+                await workAsync(item).ConfigureAwait(false);
+                continue;
+            }
+
+            await WaitAsync(pollInterval, time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Returns when a notification arrived or <paramref name="pollInterval"/> passed.</summary>
     public async Task WaitAsync(TimeSpan pollInterval, TimeProvider time, CancellationToken cancellationToken)
     {

@@ -67,28 +67,13 @@ public sealed class WorkerService : BackgroundService
         var signal = await WorkSignal.ListenAsync(database.DataSource, JobQueue.Channel, stoppingToken).ConfigureAwait(false);
         await using (signal.ConfigureAwait(false))
         {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                ClaimedJob? job;
-                try
-                {
-                    job = await queue.ClaimAsync(owner, stoppingToken).ConfigureAwait(false);
-                }
-                catch (NpgsqlException ex)
-                {
-                    // The database is unreachable for a moment: try again after the poll interval, never stop the node for it.
-                    Log.ClaimFailed(logger, ex.Message);
-                    job = null;
-                }
-
-                if (job is not null)
-                {
-                    await RunJobAsync(useCase, queue, job, stoppingToken).ConfigureAwait(false);
-                    continue;
-                }
-
-                await signal.WaitAsync(options.PollInterval, time, stoppingToken).ConfigureAwait(false);
-            }
+            await signal.RunAsync(
+                ct => queue.ClaimAsync(owner, ct),
+                job => RunJobAsync(useCase, queue, job, stoppingToken),
+                options.PollInterval,
+                time,
+                ex => Log.ClaimFailed(logger, ex.Message),
+                stoppingToken).ConfigureAwait(false);
         }
     }
 

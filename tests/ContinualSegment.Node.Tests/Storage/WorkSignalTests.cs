@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+using ContinualSegment.Node.Storage;
+using Dapper;
+using Npgsql;
+
+namespace ContinualSegment.Node.Tests.Storage;
+
+public sealed class WorkSignalTests : IAsyncLifetime
+{
+    private readonly TestPostgres database = new();
+
+    public Task InitializeAsync() => database.InitializeAsync();
+
+    public Task DisposeAsync() => database.DisposeAsync();
+
+    [Fact]
+    public async Task The_loop_does_all_waiting_work_survives_a_database_error_and_wakes_on_notify()
+    {
+        var work = new ConcurrentQueue<string>(["a", "b"]);
+        var done = new ConcurrentQueue<string>();
+        var failures = 0;
+        var claims = 0;
+        var third = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var signal = await WorkSignal.ListenAsync(database.DataSource, "cseg_test", CancellationToken.None);
+        using var stop = new CancellationTokenSource();
+
+        var loop = signal.RunAsync(
+            _ => Interlocked.Increment(ref claims) == 1 ? throw new NpgsqlException("connection lost") : Task.FromResult(work.TryDequeue(out var item) ? item : null),
+            item =>
+            {
+                done.Enqueue(item);
+                if (item == "c")
+                {
+                    third.SetResult();
+                }
+
+                return Task.CompletedTask;
+            },
+            TimeSpan.FromMinutes(10),
+            TimeProvider.System,
+            _ => Interlocked.Increment(ref failures),
+            stop.Token);
+
+        // The first claim failed, so the loop waits (up to the poll interval) before it finds "a" and "b": a NOTIFY wakes it.
+        await NotifyAsync();
+        await WaitUntilAsync(() => done.Count == 2);
+        work.Enqueue("c");
+        await NotifyAsync();
+        await third.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(["a", "b", "c"], done);
+        Assert.Equal(1, failures);
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => loop);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 200 && !condition(); i++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(condition());
+    }
+
+    private async Task NotifyAsync()
+    {
+        await using NpgsqlConnection connection = await database.DataSource.OpenConnectionAsync();
+        await connection.ExecuteAsync("select pg_notify('cseg_test', '')");
+    }
+}
