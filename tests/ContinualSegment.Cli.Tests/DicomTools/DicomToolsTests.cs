@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using ContinualSegment.Cli.DicomTools;
+using ContinualSegment.Dicom.Network.Tests;
 
 namespace ContinualSegment.Cli.Tests.DicomTools;
 

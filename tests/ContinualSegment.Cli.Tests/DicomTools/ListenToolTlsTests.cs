@@ -3,6 +3,7 @@ using System.Net;
 using ContinualSegment.Cli.DicomTools;
 using ContinualSegment.Dicom.Network.Pdus;
 using ContinualSegment.Dicom.Network.Tls;
+using ContinualSegment.Dicom.Network.Tests;
 
 namespace ContinualSegment.Cli.Tests.DicomTools;
 
