@@ -39,14 +39,7 @@ public sealed class ManagedPostgres : IAsyncDisposable
         this.logger = logger;
         Port = port;
         StartedHere = startedHere;
-        ConnectionString = new NpgsqlConnectionStringBuilder
-        {
-            Host = "127.0.0.1",
-            Port = port,
-            Username = RoleName,
-            Password = password,
-            Database = RoleName,
-        }.ConnectionString;
+        ConnectionString = ConnectionStringFor(port, password);
     }
 
     /// <summary>The loopback port the server listens on.</summary>
@@ -66,8 +59,8 @@ public sealed class ManagedPostgres : IAsyncDisposable
         ILogger log = logger ?? NullLogger<ManagedPostgres>.Instance;
         var bin = FindServerBinaries(options.ServerBinDirectory);
         var dataDirectory = Path.GetFullPath(options.DataDirectory);
-        var cluster = Path.Combine(dataDirectory, "cluster");
-        var passwordFile = Path.Combine(dataDirectory, "password");
+        var cluster = ClusterPath(dataDirectory);
+        var passwordFile = PasswordPath(dataDirectory);
         var asUser = Environment.IsPrivilegedProcess ? ServerUser : null;
         var timeout = TimeSpan.FromSeconds(options.StartTimeoutSeconds);
 
@@ -275,8 +268,24 @@ public sealed class ManagedPostgres : IAsyncDisposable
         return status.ExitCode == 0;
     }
 
+    /// <summary>How the node reaches a managed cluster on <paramref name="port"/> with its password.</summary>
+    internal static string ConnectionStringFor(int port, string password) => new NpgsqlConnectionStringBuilder
+    {
+        Host = "127.0.0.1",
+        Port = port,
+        Username = RoleName,
+        Password = password,
+        Database = RoleName,
+    }.ConnectionString;
+
+    /// <summary>Where the cluster lives in a managed data directory.</summary>
+    internal static string ClusterPath(string dataDirectory) => Path.Combine(dataDirectory, "cluster");
+
+    /// <summary>Where the node's password is kept in a managed data directory.</summary>
+    internal static string PasswordPath(string dataDirectory) => Path.Combine(dataDirectory, "password");
+
     /// <summary>The port in a running server's postmaster.pid (its fourth line), or null.</summary>
-    private static int? RunningPort(string cluster)
+    internal static int? RunningPort(string cluster)
     {
         var pidFile = Path.Combine(cluster, "postmaster.pid");
         try

@@ -1,6 +1,3 @@
-using System.Globalization;
-using Npgsql;
-
 namespace ContinualSegment.Node.Storage;
 
 /// <summary>
@@ -20,35 +17,20 @@ public static class NodeConnection
         }
 
         var dataDirectory = Path.GetFullPath(options.DataDirectory);
-        var pidFile = Path.Combine(dataDirectory, "cluster", "postmaster.pid");
-        var passwordFile = Path.Combine(dataDirectory, "password");
+        var passwordFile = ManagedPostgres.PasswordPath(dataDirectory);
         if (!File.Exists(passwordFile))
         {
             throw new ManagedPostgresException($"no managed database in {dataDirectory} (Database:DataDirectory); has the node run here?");
         }
 
-        string[] lines;
-        try
+        var cluster = ManagedPostgres.ClusterPath(dataDirectory);
+        if (ManagedPostgres.RunningPort(cluster) is not { } port)
         {
-            lines = File.ReadAllLines(pidFile);
-        }
-        catch (IOException)
-        {
-            throw new ManagedPostgresException($"the node's managed database in {dataDirectory} is not running; start the node (cseg serve) first");
+            throw File.Exists(Path.Combine(cluster, "postmaster.pid"))
+                ? new ManagedPostgresException($"cannot read the port of the managed database from {Path.Combine(cluster, "postmaster.pid")}")
+                : new ManagedPostgresException($"the node's managed database in {dataDirectory} is not running; start the node (cseg serve) first");
         }
 
-        if (lines.Length < 4 || !int.TryParse(lines[3], NumberStyles.None, CultureInfo.InvariantCulture, out var port))
-        {
-            throw new ManagedPostgresException($"cannot read the port of the managed database from {pidFile}");
-        }
-
-        return new NpgsqlConnectionStringBuilder
-        {
-            Host = "127.0.0.1",
-            Port = port,
-            Username = ManagedPostgres.RoleName,
-            Password = File.ReadAllText(passwordFile).Trim(),
-            Database = ManagedPostgres.RoleName,
-        }.ConnectionString;
+        return ManagedPostgres.ConnectionStringFor(port, File.ReadAllText(passwordFile).Trim());
     }
 }
