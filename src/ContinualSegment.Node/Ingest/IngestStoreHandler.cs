@@ -25,6 +25,7 @@ public sealed class IngestStoreHandler : IDicomStoreHandler
     /// <summary>The SOP classes that are segmented.</summary>
     public static readonly IReadOnlySet<string> ProcessableSopClasses = new HashSet<string>([DicomUids.CTImageStorage, DicomUids.EnhancedCTImageStorage], StringComparer.Ordinal);
 
+    private readonly string storageRoot;
     private readonly string instancesRoot;
     private readonly StorageOptions storage;
     private readonly IngestOptions options;
@@ -45,7 +46,8 @@ public sealed class IngestStoreHandler : IDicomStoreHandler
         this.recorder = recorder;
         this.freeSpace = freeSpace ?? new DriveFreeSpace();
         this.logger = logger ?? NullLogger<IngestStoreHandler>.Instance;
-        instancesRoot = Path.Combine(Path.GetFullPath(storage.Root), "instances");
+        storageRoot = Path.GetFullPath(storage.Root);
+        instancesRoot = Path.Combine(storageRoot, "instances");
         Directory.CreateDirectory(instancesRoot);
     }
 
@@ -95,7 +97,7 @@ public sealed class IngestStoreHandler : IDicomStoreHandler
             return ex.Status;
         }
 
-        var finalPath = Path.Combine(Path.GetFullPath(storage.Root), instance.RelativePath);
+        var finalPath = Path.Combine(storageRoot, instance.RelativePath);
         var existed = File.Exists(finalPath);
         EnsureDirectory(Path.GetDirectoryName(finalPath)!);
         context.File.Publish(finalPath, options.Fsync);
