@@ -6,7 +6,9 @@
 #   4. body-part regressor (cseg train bodypart) and each decoder's body-part range,
 #   5. copy to the output directory.
 # The result is a model directory (plan.json, encoder.bin, decoders/<id>.bin) that `cseg segment`
-# loads by default. Sized to finish in about 20 minutes on 2 otherwise quiet CPU cores.
+# loads by default. Sized to finish in about 2 hours on one libtorch thread (OMP_NUM_THREADS=1).
+# Every training step keeps a checkpoint per epoch under WORK/ckpt and every finished step a marker,
+# so the same command with the same WORK continues where an interrupted run stopped.
 #
 # Usage: scripts/train-default-model.sh [OUT_DIR]        (default: models/default)
 # Environment:
@@ -32,45 +34,62 @@ fi
 
 plan="$repo/models/plans/default-cpu.json"   # 8 mm isotropic, 24x32x32 patches, widths 8-64
 model="$work/model"
-rm -rf "$model"
+mkdir -p "$work/ckpt" "$work/done"
 
 # ---- fixed settings (the README quotes them) --------------------------------------------------
 phantom_size=96          # in-plane matrix of the phantom (the plan resamples to 6 mm anyway)
 phantom_slices=4         # slice spacing in mm
 # Short runs learn faster without augmentation; validation patches are never augmented.
 common=(--batch 2 --optimizer adamw --fg-fraction 0.67 --val-fraction 0.2 --no-augment)
-declare -A cases=([wholebody]=10 [chest]=8 [headneck]=8 [pathology]=8)
+declare -A cases=([wholebody]=24 [chest]=16 [headneck]=16 [pathology]=16)
 declare -A seeds=([wholebody]=101 [chest]=202 [headneck]=303 [pathology]=404)
-declare -A epochs=([wholebody]=100 [chest]=30 [headneck]=30 [pathology]=30)
-declare -A iterations=([wholebody]=16 [chest]=16 [headneck]=16 [pathology]=16)
+declare -A epochs=([wholebody]=110 [chest]=30 [headneck]=30 [pathology]=30)
+declare -A iterations=([wholebody]=100 [chest]=50 [headneck]=50 [pathology]=50)
 declare -A lr=([wholebody]=0.01 [chest]=0.01 [headneck]=0.01 [pathology]=0.01)
 train_seed=12345
 
 start=$(date +%s)
 stamp() { echo "[$(date -u +%H:%M:%S) +$(( $(date +%s) - start ))s] $*"; }
+# resume_args STEP: checkpoint directory of a training step, with --resume once it holds one.
+resume_args() {
+    local dir="$work/ckpt/$1"
+    echo "--checkpoint $dir"
+    if [[ -n "$(ls -A "$dir" 2> /dev/null)" ]]; then echo "--resume"; fi
+}
+finished() { [[ -e "$work/done/$1" ]]; }
+mark() { touch "$work/done/$1"; }
 
 # ---- 1. phantom datasets -----------------------------------------------------------------------
 for task in wholebody chest headneck pathology; do
+    finished "phantom-$task" && continue
     stamp "phantom $task: ${cases[$task]} cases, seed ${seeds[$task]}"
     rm -rf "$work/data/$task"
     "${cseg[@]}" phantom --out "$work/data/$task" --task "$task" --cases "${cases[$task]}" \
         --seed "${seeds[$task]}" --size "$phantom_size" --slice-spacing "$phantom_slices" \
         | tee "$work/logs/phantom-$task.log"
+    mark "phantom-$task"
 done
 
 # ---- 2. general encoder + wholebody decoder -----------------------------------------------------
 task=wholebody
-stamp "train base on $task: ${epochs[$task]} epochs x ${iterations[$task]} steps"
-"${cseg[@]}" train base --dataset "$work/data/$task" --out "$model" --plan "$plan" --decoder-id "$task" \
-    --epochs "${epochs[$task]}" --iterations "${iterations[$task]}" --lr "${lr[$task]}" --seed "$train_seed" \
-    "${common[@]}" | tee "$work/logs/train-$task.log"
+if ! finished "train-$task"; then
+    stamp "train base on $task: ${epochs[$task]} epochs x ${iterations[$task]} steps"
+    # shellcheck disable=SC2046 # resume_args prints separate words on purpose
+    "${cseg[@]}" train base --dataset "$work/data/$task" --out "$model" --plan "$plan" --decoder-id "$task" \
+        --epochs "${epochs[$task]}" --iterations "${iterations[$task]}" --lr "${lr[$task]}" --seed "$train_seed" \
+        "${common[@]}" $(resume_args "$task") | tee -a "$work/logs/train-$task.log"
+    mark "train-$task"
+fi
 
 # ---- 3. continual steps on the frozen encoder ---------------------------------------------------
 for task in chest headneck pathology; do
+    finished "train-$task" && continue
     stamp "train task $task: ${epochs[$task]} epochs x ${iterations[$task]} steps"
+    # shellcheck disable=SC2046
     "${cseg[@]}" train task --model "$model" --dataset "$work/data/$task" --decoder-id "$task" \
         --epochs "${epochs[$task]}" --iterations "${iterations[$task]}" --lr "${lr[$task]}" --seed "$train_seed" \
-        "${common[@]}" | tee "$work/logs/train-$task.log"
+        "${common[@]}" $(resume_args "$task") | tee -a "$work/logs/train-$task.log"
+    mark "train-$task"
 done
 
 # ---- 4. body-part regression ------------------------------------------------------------------
