@@ -98,9 +98,9 @@ public static class NodeOptionsRules
             yield return $"Storage:LowWaterMarkMegabytes must not be negative, not {o.LowWaterMarkMegabytes}";
         }
 
-        if (o.KeepInstancesDays < 0 || o.KeepResultsDays < 0)
+        if (o.KeepInstancesDays < 0 || o.KeepResultsDays < 0 || o.KeepUnprocessedDays < 0)
         {
-            yield return "Storage:KeepInstancesDays and Storage:KeepResultsDays must not be negative (0 keeps)";
+            yield return "Storage:KeepInstancesDays, Storage:KeepResultsDays and Storage:KeepUnprocessedDays must not be negative (0 keeps)";
         }
     }
 
@@ -146,6 +146,11 @@ public static class NodeOptionsRules
         if (o.Interval < TimeSpan.FromMilliseconds(100) || o.Interval > TimeSpan.FromHours(1))
         {
             yield return $"Scheduler:Interval must be 00:00:00.1 to 01:00:00, not {o.Interval}";
+        }
+
+        if (o.RetentionInterval < TimeSpan.FromSeconds(1) || o.RetentionInterval > TimeSpan.FromDays(1))
+        {
+            yield return $"Scheduler:RetentionInterval must be 00:00:01 to 1.00:00:00, not {o.RetentionInterval}";
         }
     }
 

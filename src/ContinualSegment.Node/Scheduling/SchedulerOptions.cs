@@ -8,4 +8,7 @@ public sealed class SchedulerOptions
 
     /// <summary>How often quiet series are completed and expired leases put back.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often the retention clean-up (Storage:Keep…Days) runs.</summary>
+    public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromMinutes(10);
 }

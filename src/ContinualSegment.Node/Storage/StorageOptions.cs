@@ -17,4 +17,7 @@ public sealed class StorageOptions
 
     /// <summary>Days results are kept after delivery; 0 keeps them.</summary>
     public int KeepResultsDays { get; set; }
+
+    /// <summary>Days received instances of a series that was never segmented (no rule took it, a rule refused it) or whose job failed for good are kept; 0 keeps them.</summary>
+    public int KeepUnprocessedDays { get; set; }
 }
