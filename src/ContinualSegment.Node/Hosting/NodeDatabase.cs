@@ -16,6 +16,7 @@ public sealed class NodeDatabase : IAsyncDisposable
     private readonly ILoggerFactory loggers;
     private ManagedPostgres? managed;
     private NpgsqlDataSource? dataSource;
+    private string? connectionString;
 
     /// <summary>Creates the holder; nothing is started until <see cref="StartAsync"/>.</summary>
     public NodeDatabase(DatabaseOptions options, TimeProvider time, ILoggerFactory? loggers = null)
@@ -29,6 +30,9 @@ public sealed class NodeDatabase : IAsyncDisposable
 
     /// <summary>The data source; only after <see cref="StartAsync"/>.</summary>
     public NpgsqlDataSource DataSource => dataSource ?? throw new InvalidOperationException("the database is not started yet");
+
+    /// <summary>The connection string in use (with a managed cluster's password); only after <see cref="StartAsync"/>. For components that open their own connections, such as the scheduler's job store.</summary>
+    public string ConnectionString => connectionString ?? throw new InvalidOperationException("the database is not started yet");
 
     /// <summary>The schema version after migration.</summary>
     public int SchemaVersion { get; private set; }
@@ -47,6 +51,7 @@ public sealed class NodeDatabase : IAsyncDisposable
             connectionString = options.ConnectionString;
         }
 
+        this.connectionString = connectionString;
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         builder.UseLoggerFactory(loggers);
         builder.ConnectionStringBuilder.ApplicationName = "cseg";

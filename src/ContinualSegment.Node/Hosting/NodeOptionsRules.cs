@@ -152,6 +152,11 @@ public static class NodeOptionsRules
         {
             yield return $"Scheduler:RetentionInterval must be 00:00:01 to 1.00:00:00, not {o.RetentionInterval}";
         }
+
+        if (o.ClusterCheckInInterval < TimeSpan.FromSeconds(1) || o.ClusterCheckInInterval > TimeSpan.FromMinutes(5))
+        {
+            yield return $"Scheduler:ClusterCheckInInterval must be 00:00:01 to 00:05:00, not {o.ClusterCheckInInterval}";
+        }
     }
 
     /// <summary>Problems of the <c>Destinations</c> section.</summary>

@@ -11,4 +11,7 @@ public sealed class SchedulerOptions
 
     /// <summary>How often the retention clean-up (Storage:Keep…Days) runs.</summary>
     public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How often each process tells the cluster it is alive; a process silent for longer is considered gone and its scheduled work recovered by another.</summary>
+    public TimeSpan ClusterCheckInInterval { get; set; } = TimeSpan.FromSeconds(10);
 }

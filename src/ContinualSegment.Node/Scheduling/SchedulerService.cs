@@ -6,14 +6,16 @@ using ContinualSegment.Node.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Npgsql;
+using Quartz;
 
 namespace ContinualSegment.Node.Scheduling;
 
 /// <summary>
-/// The scheduler role: completes quiet series (routing them into jobs), puts back jobs whose lease expired and, every
-/// <see cref="SchedulerOptions.RetentionInterval"/>, removes what retention allows. Safe to run in several processes at
-/// once: series and jobs are taken with SKIP LOCKED and a lease is put back once.
+/// The scheduler role: a Quartz scheduler on the node's database (ADO job store, clustered) that every
+/// <see cref="SchedulerOptions.Interval"/> completes quiet series (routing them into jobs) and puts back jobs whose lease
+/// expired and, every <see cref="SchedulerOptions.RetentionInterval"/>, removes what retention allows. Processes sharing
+/// the database form one cluster: each firing runs in one of them, and a process that dies leaves its jobs to the others.
+/// The rounds themselves are also safe to overlap (SKIP LOCKED, a lease put back once).
 /// </summary>
 public sealed class SchedulerService : BackgroundService
 {
@@ -54,39 +56,78 @@ public sealed class SchedulerService : BackgroundService
         logger = loggers.CreateLogger<SchedulerService>();
     }
 
+    /// <summary>The scheduler's name in the job store: every process on one database forms one cluster under it.</summary>
+    public const string ClusterName = "cseg";
+
+    /// <summary>The scheduled jobs' group in the job store.</summary>
+    public const string JobGroup = "node";
+
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var queue = new JobQueue(database.DataSource, queueOptions, time, loggers.CreateLogger<JobQueue>());
         var completer = new SeriesCompleter(database.DataSource, routing, new Router(routing, destinations), queue, time, loggers.CreateLogger<SeriesCompleter>());
         var retention = new RetentionSweeper(database.DataSource, storage, time, loggers.CreateLogger<RetentionSweeper>());
-        var retentionDue = time.GetUtcNow();
-        using var timer = new PeriodicTimer(options.Interval, time);
-        do
+
+        var series = new JobKey("series-completion", JobGroup);
+        var sweep = new JobKey("retention", JobGroup);
+        var rounds = new Dictionary<JobKey, ScheduledRound>
         {
-            try
+            [series] = new("series completion", async ct =>
             {
-                await completer.CompleteQuietSeriesAsync(stoppingToken).ConfigureAwait(false);
-                await queue.RequeueExpiredAsync(stoppingToken).ConfigureAwait(false);
-                if (time.GetUtcNow() >= retentionDue)
-                {
-                    retentionDue = time.GetUtcNow() + options.RetentionInterval;
-                    await retention.SweepAsync(stoppingToken).ConfigureAwait(false);
-                }
-            }
-            catch (IOException ex)
+                await completer.CompleteQuietSeriesAsync(ct).ConfigureAwait(false);
+                await queue.RequeueExpiredAsync(ct).ConfigureAwait(false);
+            }, logger),
+            [sweep] = new("retention", async ct => await retention.SweepAsync(ct).ConfigureAwait(false), logger),
+        };
+
+        var jobFactory = new NodeJobFactory(rounds);
+        await using var factory = QuartzSchedulerBuilder.Create(q =>
+        {
+            q.ConfigureScheduler(o =>
             {
-                Log.RoundFailed(logger, ex.Message);
-            }
-            catch (UnauthorizedAccessException ex)
+                o.InstanceName = ClusterName;
+                o.GenerateInstanceId = true;
+            });
+            q.UseDefaultThreadPool(2);
+            q.UseJobFactory(jobFactory);
+            q.UsePersistentStore(store =>
             {
-                Log.RoundFailed(logger, ex.Message);
-            }
-            catch (NpgsqlException ex)
-            {
-                Log.RoundFailed(logger, ex.Message);
-            }
+                store.UsePostgres(d => d.DataSourceFactory = _ => database.DataSource);
+                store.ConfigureStore(o => o.TablePrefix = "qrtz_");
+                store.UseClustering(c => c.CheckinInterval = options.ClusterCheckInInterval);
+            });
+        }).Build();
+        var scheduler = await factory.GetScheduler(stoppingToken).ConfigureAwait(false);
+        try
+        {
+            await ScheduleAsync(scheduler, series, options.Interval, stoppingToken).ConfigureAwait(false);
+            await ScheduleAsync(scheduler, sweep, options.RetentionInterval, stoppingToken).ConfigureAwait(false);
+            await scheduler.Start(stoppingToken).ConfigureAwait(false);
+            Log.SchedulerStarted(logger, scheduler.SchedulerInstanceId, options.Interval, options.RetentionInterval);
+            await Task.Delay(Timeout.InfiniteTimeSpan, stoppingToken).ConfigureAwait(false);
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: the rounds in flight finish below.
+        }
+        finally
+        {
+            await scheduler.Shutdown(waitForJobsToComplete: true, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    // Every process schedules the same jobs and replaces what the store holds, so a changed interval takes effect;
+    // the store's locks make concurrent starts safe. A round missed while no process ran is not made up for.
+    private static async Task ScheduleAsync(IScheduler scheduler, JobKey key, TimeSpan every, CancellationToken cancellationToken)
+    {
+        var job = JobBuilder.Create<ScheduledRound>().WithIdentity(key).StoreDurably().Build();
+        var trigger = TriggerBuilder.Create()
+            .WithIdentity(key.Name, key.Group)
+            .ForJob(job)
+            .StartNow()
+            .WithSimpleSchedule(s => s.WithInterval(every).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount))
+            .Build();
+        await scheduler.ScheduleJob(job, [trigger], ScheduleJobOptions.Replacing, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,0 +1,106 @@
+using ContinualSegment.Node.Export;
+using ContinualSegment.Node.Hosting;
+using ContinualSegment.Node.Ingest;
+using ContinualSegment.Node.Queue;
+using ContinualSegment.Node.Routing;
+using ContinualSegment.Node.Scheduling;
+using ContinualSegment.Node.Storage;
+using Dapper;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace ContinualSegment.Node.Tests.Scheduling;
+
+/// <summary>The scheduler role on Quartz's ADO job store in the node's database (clustered), on a real PostgreSQL and the real clock.</summary>
+public sealed class SchedulerServiceTests : IAsyncLifetime, IDisposable
+{
+    private readonly TestPostgres database = new();
+    private readonly string root = Directory.CreateTempSubdirectory("cseg-scheduler-").FullName;
+
+    public Task InitializeAsync() => database.InitializeAsync();
+
+    public Task DisposeAsync() => database.DisposeAsync();
+
+    public void Dispose() => Directory.Delete(root, recursive: true);
+
+    [Fact]
+    public async Task The_clustered_scheduler_completes_a_quiet_series_and_records_itself_in_the_job_store()
+    {
+        await using (var recorder = new InstanceRecorder(database.DataSource, new IngestOptions(), TimeProvider.System))
+        {
+            for (var i = 1; i <= 3; i++)
+            {
+                await recorder.RecordAsync(
+                    new ReceivedInstance
+                    {
+                        SopInstanceUid = $"1.7.1.{i}",
+                        SopClassUid = "1.2.840.10008.5.1.4.1.1.2",
+                        SeriesInstanceUid = "1.7.1",
+                        StudyInstanceUid = "1.7.1.0",
+                        Modality = "CT",
+                        TransferSyntaxUid = "1.2.840.10008.1.2.1",
+                        RelativePath = $"1.7.1/{i}.dcm",
+                        Processable = true,
+                        CallingAeTitle = "CT01",
+                        CalledAeTitle = "CSEG",
+                    },
+                    CancellationToken.None);
+            }
+        }
+
+        var routing = new RoutingOptions { QuietPeriodSeconds = 1 };
+        routing.Default.Destinations.Add("PACS");
+        var destinations = new Dictionary<string, DestinationOptions>(StringComparer.Ordinal)
+        {
+            ["PACS"] = new() { AeTitle = "PACS", Host = "127.0.0.1", Port = 104 },
+        };
+        await using var node = new NodeDatabase(new DatabaseOptions { Mode = DatabaseMode.External, ConnectionString = database.ConnectionString }, TimeProvider.System);
+        await node.StartAsync(CancellationToken.None);
+        using var service = new SchedulerService(
+            node,
+            Options.Create(routing),
+            destinations,
+            Options.Create(new QueueOptions()),
+            Options.Create(new SchedulerOptions { Interval = TimeSpan.FromMilliseconds(500), ClusterCheckInInterval = TimeSpan.FromSeconds(1) }),
+            Options.Create(new StorageOptions { Root = root }),
+            TimeProvider.System,
+            NullLoggerFactory.Instance);
+
+        await service.StartAsync(CancellationToken.None);
+        try
+        {
+
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (await ScalarAsync<int>("select count(*) from jobs") == 0 && DateTime.UtcNow < deadline)
+            {
+                if (service.ExecuteTask is { IsFaulted: true } failed)
+                {
+                    throw failed.Exception!;
+                }
+
+                await Task.Delay(200);
+            }
+
+            Assert.Equal(1, await ScalarAsync<int>("select count(*) from jobs"));
+            Assert.Equal("queued", await ScalarAsync<string>("select state from series where series_instance_uid = '1.7.1'"));
+
+            // Both scheduled jobs are in the store under the cluster's name, and this process checked in to the cluster.
+            Assert.Equal(2, await ScalarAsync<int>($"select count(*) from qrtz_triggers where sched_name = '{SchedulerService.ClusterName}' and trigger_group = '{SchedulerService.JobGroup}'"));
+            Assert.Equal(1, await ScalarAsync<int>($"select count(*) from qrtz_scheduler_state where sched_name = '{SchedulerService.ClusterName}'"));
+            Assert.Equal(1, await ScalarAsync<int>($"select count(*) from qrtz_locks where sched_name = '{SchedulerService.ClusterName}' and lock_name = 'STATE_ACCESS'"));
+        }
+        finally
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+
+        Assert.True(service.ExecuteTask!.IsCompletedSuccessfully, "the scheduler stops cleanly");
+    }
+
+    private async Task<T> ScalarAsync<T>(string sql)
+    {
+        await using NpgsqlConnection connection = await database.DataSource.OpenConnectionAsync();
+        return (await connection.ExecuteScalarAsync<T>(sql))!;
+    }
+}
