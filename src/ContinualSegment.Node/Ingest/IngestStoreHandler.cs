@@ -99,8 +99,20 @@ public sealed class IngestStoreHandler : IDicomStoreHandler
 
         var finalPath = Path.Combine(storageRoot, instance.RelativePath);
         var existed = File.Exists(finalPath);
-        EnsureDirectory(Path.GetDirectoryName(finalPath)!);
-        context.File.Publish(finalPath, options.Fsync);
+        var directory = Path.GetDirectoryName(finalPath)!;
+        EnsureDirectory(directory);
+        try
+        {
+            context.File.Publish(finalPath, options.Fsync);
+        }
+        catch (IOException) when (!Directory.Exists(directory))
+        {
+            // Removed since this handler made it (retention purged the series, an administrator cleaned up): make it
+            // again and publish once more, instead of failing every later instance of the series until a restart.
+            ForgetDirectories();
+            EnsureDirectory(directory);
+            context.File.Publish(finalPath, options.Fsync);
+        }
         try
         {
             var outcome = await recorder.RecordAsync(instance, cancellationToken).ConfigureAwait(false);
@@ -253,6 +265,15 @@ public sealed class IngestStoreHandler : IDicomStoreHandler
         catch (UnauthorizedAccessException)
         {
             // As above.
+        }
+    }
+
+    /// <summary>Forgets every directory made so far (others may have gone too), so <see cref="EnsureDirectory"/> checks each again.</summary>
+    private void ForgetDirectories()
+    {
+        lock (directoryLock)
+        {
+            knownDirectories.Clear();
         }
     }
 

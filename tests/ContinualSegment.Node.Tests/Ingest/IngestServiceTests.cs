@@ -69,6 +69,28 @@ public sealed class IngestServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_series_sent_again_after_its_folder_was_purged_is_stored_again()
+    {
+        // Regression: the handler remembered the folders it had made, so once retention (or an administrator) removed a
+        // series' folder every later instance of that series failed with A700 until the node restarted.
+        await using var ingest = Start(new DicomListenerOptions { AeTitle = "CSEG", Port = 0, BindAddress = "127.0.0.1" }, freeBytes: long.MaxValue);
+        var first = await StoreScuAsync("CT01", "CSEG", ingest.Port);
+        Assert.True(first.Code == 0, first.Output);
+
+        Directory.Delete(Path.Combine(root, "storage", "instances"), recursive: true);
+        await using (var connection = await database.DataSource.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync("delete from instances");
+        }
+
+        var again = await StoreScuAsync("CT01", "CSEG", ingest.Port);
+
+        Assert.True(again.Code == 0, again.Output);
+        Assert.Equal(6, await ScalarAsync<int>("select count(*) from instances"));
+        Assert.Equal(6, Directory.EnumerateFiles(Path.Combine(root, "storage", "instances"), "*.dcm", SearchOption.AllDirectories).Count());
+    }
+
+    [Fact]
     public async Task Below_the_low_water_mark_a_store_is_refused_with_A700_and_nothing_is_written()
     {
         await using var ingest = Start(new DicomListenerOptions { AeTitle = "CSEG", Port = 0, BindAddress = "127.0.0.1" }, freeBytes: 10L * 1024 * 1024);
