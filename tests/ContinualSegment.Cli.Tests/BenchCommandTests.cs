@@ -1,6 +1,7 @@
 using ContinualSegment.Dicom;
 using ContinualSegment.Imaging;
 using ContinualSegment.Imaging.Export;
+using Npgsql;
 
 namespace ContinualSegment.Cli.Tests;
 
@@ -34,5 +35,44 @@ public sealed class BenchCommandTests : IDisposable
         // The run's own directory of received files is gone; the chosen directory stays.
         Assert.True(Directory.Exists(received));
         Assert.Empty(Directory.GetFileSystemEntries(received));
+    }
+
+    [Fact]
+    public async Task Durable_ingest_bench_times_the_node_against_storescp_and_Orthanc()
+    {
+        var series = Path.Combine(dir.FullName, "series");
+        await CtSeriesWriter.WriteAsync(
+            new Volume<float>(64, 64, 6, Affine3D.Axial(new Vec3(0, 0, 0), new Vec3(1, 1, 2))),
+            new CtSeriesMetadata { PatientName = "Bench^Durable", PatientId = "B2", StudyInstanceUid = DicomUid.Generate(), SeriesInstanceUid = DicomUid.Generate(), FrameOfReferenceUid = DicomUid.Generate() },
+            series,
+            CancellationToken.None);
+        var database = "cseg_bench_" + Guid.NewGuid().ToString("N")[..12];
+        await using (var admin = new NpgsqlConnection(TestEnvironment.PostgresConnectionString()))
+        {
+            await admin.OpenAsync();
+            await using var create = new NpgsqlCommand($"create database {database}", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        try
+        {
+            var connection = new NpgsqlConnectionStringBuilder(TestEnvironment.PostgresConnectionString()) { Database = database }.ConnectionString;
+            var (code, output, error) = await CsegRunner.RunAsync("bench", "ingest", "--durable", "--connection", connection, "--series", series, "--work", Path.Combine(dir.FullName, "work"), "--repetitions", "1", "--parallel", "2", "--warmup", "2");
+
+            // Each run checks that the node and Orthanc hold all six instances once storescu is done, so zero means they did.
+            Assert.True(code == 0, error + output);
+            Assert.Contains("the node's ingest (file and directory flushed, row committed in PostgreSQL before success) and Orthanc", output, StringComparison.Ordinal);
+            Assert.Contains($"all writing under {Path.Combine(dir.FullName, "work")}{Path.DirectorySeparatorChar}cseg-bench-ingest-", output, StringComparison.Ordinal);
+            Assert.Matches(@"1 association: storescp [0-9.]+ s .* ours [0-9.]+ s .* ratio [0-9.]+", output);
+            Assert.Matches(@"1 association: Orthanc [0-9.]+ s .* ours [0-9.]+ s, ratio [0-9.]+", output);
+            Assert.Matches(@"2 associations: Orthanc [0-9.]+ s .* ours [0-9.]+ s, ratio [0-9.]+", output);
+        }
+        finally
+        {
+            await using var admin = new NpgsqlConnection(TestEnvironment.PostgresConnectionString());
+            await admin.OpenAsync();
+            await using var drop = new NpgsqlCommand($"drop database if exists {database} with (force)", admin);
+            await drop.ExecuteNonQueryAsync();
+        }
     }
 }

@@ -25,6 +25,9 @@ namespace ContinualSegment.Cli.Bench;
 /// methods compiled during the timed runs are reported. Like a node's, our receiver is started once and serves every
 /// run; storescp is started once per case. Before each run the receiver's files are removed (untimed). Each case
 /// starts with one untimed run per receiver, then the timed runs alternate between them.
+/// With <see cref="IngestBenchmarkOptions.Durable"/> our receiver is the node's ingest itself (<see cref="DurableIngestReceiver"/>:
+/// every file and its directory flushed and its row committed in PostgreSQL before success), everything is written to a
+/// disk, never to memory, and Orthanc in its default configuration is timed as well (<see cref="OrthancReceiver"/>).
 /// </summary>
 public sealed class IngestBenchmark
 {
@@ -67,6 +70,13 @@ public sealed class IngestBenchmark
         var megabytes = bytes / 1e6;
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"series: {files.Count} files, {megabytes:0.0} MB")).ConfigureAwait(false);
         var received = receivedRoot = ReceivedRoot(bytes);
+        return options.Durable
+            ? await RunDurableCasesAsync(files, megabytes, received, cancellationToken).ConfigureAwait(false)
+            : await RunFileCasesAsync(files, megabytes, received, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyDictionary<string, double>> RunFileCasesAsync(IReadOnlyList<string> files, double megabytes, string received, CancellationToken cancellationToken)
+    {
         await output.WriteLineAsync($"receivers: storescp (no fsync, writes each file under its final name) and ours (no fsync, the file named when complete), both writing under {received}; ours started once, storescp once per case, files removed between runs").ConfigureAwait(false);
 
         // Our receiver runs for the whole benchmark, as a node's does; storescp is started per case (--fork or not).
@@ -89,26 +99,56 @@ public sealed class IngestBenchmark
         try
         {
             var ours = new Receiver(oursDirectory, await started.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false));
-            await WarmUpAsync(files, ours, cancellationToken).ConfigureAwait(false);
-            var ratios = new Dictionary<string, double>(StringComparer.Ordinal);
-            foreach (var associations in new[] { 1, options.ParallelAssociations })
-            {
-                var name = associations == 1 ? "1 association" : $"{associations} associations";
-                var (t, o) = await RunCaseAsync(files, associations, ours, cancellationToken).ConfigureAwait(false);
-                ratios[name] = t / o;
-                await output.WriteLineAsync(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"{name}: storescp {t:0.000} s ({megabytes / t:0.0} MB/s), ours {o:0.000} s ({megabytes / o:0.0} MB/s), ratio {t / o:0.00}; methods compiled during our timed runs: {compiledWhileTimed}")).ConfigureAwait(false);
-                compiledWhileTimed = 0;
-            }
-
-            return ratios;
+            return await RunAllCasesAsync(files, megabytes, ours, null, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             await stop.CancelAsync().ConfigureAwait(false);
             await listen.ConfigureAwait(false);
         }
+    }
+
+    private async Task<IReadOnlyDictionary<string, double>> RunDurableCasesAsync(IReadOnlyList<string> files, double megabytes, string received, CancellationToken cancellationToken)
+    {
+        await output.WriteLineAsync($"receivers: storescp (no fsync), the node's ingest (file and directory flushed, row committed in PostgreSQL before success) and Orthanc (default configuration), all writing under {received}; the node and Orthanc started once, storescp once per case, everything received removed between runs").ConfigureAwait(false);
+        await using var node = await DurableIngestReceiver.StartAsync(ScpAe, FreshDirectory("node"), options.WorkDirectory, options.ConnectionString, options.ParallelAssociations + 2, cancellationToken).ConfigureAwait(false);
+        await using var orthanc = await OrthancReceiver.StartAsync(ScpAe, FreshDirectory("orthanc"), cancellationToken).ConfigureAwait(false);
+        var ours = new Receiver(node.Root, node.Port, node.ResetAsync, node.CountAsync);
+        var theirs = new Receiver(Path.Combine(received, "orthanc"), orthanc.Port, orthanc.ResetAsync, orthanc.CountAsync);
+        return await RunAllCasesAsync(files, megabytes, ours, theirs, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyDictionary<string, double>> RunAllCasesAsync(IReadOnlyList<string> files, double megabytes, Receiver ours, Receiver? orthanc, CancellationToken cancellationToken)
+    {
+        await WarmUpAsync(files, ours, cancellationToken).ConfigureAwait(false);
+        var ratios = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var associations in new[] { 1, options.ParallelAssociations })
+        {
+            var name = associations == 1 ? "1 association" : $"{associations} associations";
+            var (t, o) = await RunCaseAsync(files, associations, ours, cancellationToken).ConfigureAwait(false);
+            ratios[name] = t / o;
+            await output.WriteLineAsync(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{name}: storescp {t:0.000} s ({megabytes / t:0.0} MB/s), ours {o:0.000} s ({megabytes / o:0.0} MB/s), ratio {t / o:0.00}; methods compiled during our timed runs: {compiledWhileTimed}")).ConfigureAwait(false);
+            compiledWhileTimed = 0;
+            if (orthanc is not null)
+            {
+                var times = new List<double>();
+                await TimeAsync(files, associations, orthanc, cancellationToken).ConfigureAwait(false);
+                for (var run = 0; run < options.Repetitions; run++)
+                {
+                    times.Add(await TimeAsync(files, associations, orthanc, cancellationToken).ConfigureAwait(false));
+                }
+
+                var x = BenchStatistics.Median(times);
+                ratios[name + " vs Orthanc"] = x / o;
+                await output.WriteLineAsync(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{name}: Orthanc {x:0.000} s ({megabytes / x:0.0} MB/s), ours {o:0.000} s, ratio {x / o:0.00}")).ConfigureAwait(false);
+            }
+        }
+
+        return ratios;
     }
 
     /// <summary>One case: storescp started for it, one untimed run each, then the timed runs alternating; the medians.</summary>
@@ -170,13 +210,33 @@ public sealed class IngestBenchmark
     /// <summary>Empties the receiver's directory (untimed), sends the series and waits until every file is there.</summary>
     private static async Task<double> TimeAsync(IReadOnlyList<string> files, int associations, Receiver receiver, CancellationToken cancellationToken)
     {
-        foreach (var file in Directory.EnumerateFiles(receiver.Directory))
+        if (receiver.Reset is { } reset)
         {
-            File.Delete(file);
+            await reset(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            foreach (var file in Directory.EnumerateFiles(receiver.Directory))
+            {
+                File.Delete(file);
+            }
         }
 
         var seconds = await SendAsync(files, receiver.Port, associations, cancellationToken).ConfigureAwait(false);
-        await WaitForFilesAsync(receiver.Directory, files.Count, cancellationToken).ConfigureAwait(false);
+        if (receiver.Count is { } count)
+        {
+            // A receiver that answers success only when an instance is stored holds them all once storescu is done.
+            var held = await count(cancellationToken).ConfigureAwait(false);
+            if (held != files.Count)
+            {
+                throw new InvalidOperationException($"the receiver holds {held} of {files.Count} instances after storescu succeeded");
+            }
+        }
+        else
+        {
+            await WaitForFilesAsync(receiver.Directory, files.Count, cancellationToken).ConfigureAwait(false);
+        }
+
         return seconds;
     }
 
@@ -194,7 +254,7 @@ public sealed class IngestBenchmark
         }
 
         const string memory = "/dev/shm";
-        if (OperatingSystem.IsLinux() && Directory.Exists(memory) && new DriveInfo(memory).AvailableFreeSpace > (seriesBytes * 5 / 2) + (64L << 20))
+        if (!options.Durable && OperatingSystem.IsLinux() && Directory.Exists(memory) && new DriveInfo(memory).AvailableFreeSpace > (seriesBytes * 5 / 2) + (64L << 20))
         {
             try
             {
@@ -255,7 +315,8 @@ public sealed class IngestBenchmark
                 await sender.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
                 if (sender.ExitCode != 0)
                 {
-                    throw new InvalidOperationException($"storescu exited with {sender.ExitCode}: {await sender.StandardError.ReadToEndAsync(cancellationToken).ConfigureAwait(false)}");
+                    var said = await sender.StandardError.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+                    throw new InvalidOperationException($"storescu exited with {sender.ExitCode}: {said.Trim()}");
                 }
             }
 
@@ -282,8 +343,11 @@ public sealed class IngestBenchmark
         return Process.Start(start) ?? throw new InvalidOperationException($"could not start {program}");
     }
 
-    /// <summary>A running receiver: where it writes and the port it listens on.</summary>
-    private sealed record Receiver(string Directory, int Port);
+    /// <summary>
+    /// A running receiver: where it writes and the port it listens on; receivers that keep more than files (the node's
+    /// rows, Orthanc's index) say how to empty themselves and how many instances they hold.
+    /// </summary>
+    private sealed record Receiver(string Directory, int Port, Func<CancellationToken, Task>? Reset = null, Func<CancellationToken, Task<int>>? Count = null);
 
     private string FreshDirectory(string name)
     {

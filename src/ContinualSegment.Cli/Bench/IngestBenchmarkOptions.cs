@@ -10,7 +10,12 @@ namespace ContinualSegment.Cli.Bench;
 /// with room for both receivers' files, else under <paramref name="WorkDirectory"/>.
 /// </param>
 /// <param name="WarmupRuns">Untimed runs sent to our receiver over the parallel associations before any timing.</param>
-public sealed record IngestBenchmarkOptions(string? SeriesDirectory, string WorkDirectory, int Repetitions = 3, int ParallelAssociations = 4, string? ReceivedDirectory = null, int WarmupRuns = 20)
+/// <param name="Durable">
+/// Our receiver is the node's ingest with full durability (file and directory flushed, row committed before success),
+/// on a disk (never in memory), and Orthanc in its default configuration is measured too.
+/// </param>
+/// <param name="ConnectionString">The durable receiver's database; null: a managed cluster under <paramref name="WorkDirectory"/>.</param>
+public sealed record IngestBenchmarkOptions(string? SeriesDirectory, string WorkDirectory, int Repetitions = 3, int ParallelAssociations = 4, string? ReceivedDirectory = null, int WarmupRuns = 20, bool Durable = false, string? ConnectionString = null)
 {
     /// <summary>Throws when a setting is out of range.</summary>
     public void Validate()

@@ -15,10 +15,12 @@ public static class BenchCommand
         var parallel = new Option<int>("--parallel") { Description = "Associations in the parallel case.", DefaultValueFactory = _ => 4 };
         var receivedDir = new Option<string?>("--received-dir") { Description = "Where both receivers write, in a directory of the run's own that is removed afterwards (default: in /dev/shm where there is one with room for both receivers, else under --work)." };
         var warmup = new Option<int>("--warmup") { Description = "Untimed runs to our receiver over the parallel associations before timing (the runtime compiles its code in tiers).", DefaultValueFactory = _ => 20 };
-        var ingest = new Command("ingest", "storescu → storescp versus storescu → our storage SCP, 1 and N associations.") { series, work, repetitions, parallel, receivedDir, warmup };
+        var durable = new Option<bool>("--durable") { Description = "Our receiver is the node's ingest with full durability (fsync + committed row before success), on disk; Orthanc (default configuration) is measured too." };
+        var connection = new Option<string?>("--connection") { Description = "With --durable: the database (default: a managed PostgreSQL cluster under --work)." };
+        var ingest = new Command("ingest", "storescu → storescp versus storescu → our storage SCP (or, with --durable, the node's ingest and Orthanc), 1 and N associations.") { series, work, repetitions, parallel, receivedDir, warmup, durable, connection };
         ingest.SetAction(async (parse, ct) =>
         {
-            var bench = new IngestBenchmark(new IngestBenchmarkOptions(parse.GetValue(series), parse.GetValue(work)!, parse.GetValue(repetitions), parse.GetValue(parallel), parse.GetValue(receivedDir), parse.GetValue(warmup)), output);
+            var bench = new IngestBenchmark(new IngestBenchmarkOptions(parse.GetValue(series), parse.GetValue(work)!, parse.GetValue(repetitions), parse.GetValue(parallel), parse.GetValue(receivedDir), parse.GetValue(warmup), parse.GetValue(durable), parse.GetValue(connection)), output);
             await bench.RunAsync(ct).ConfigureAwait(false);
             return CsegApp.Success;
         });
