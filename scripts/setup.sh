@@ -9,6 +9,7 @@ packages=(
   dicom3tools         # dciodvfy: IOD validation of what we write
   plastimatch         # RTSTRUCT rasterisation, Dice
   dcm2niix            # geometry reference for series -> volume
+  orthanc             # DICOM peer: a PACS as export destination, and the durable-ingest benchmark's reference
   python3-pydicom     # public DICOM test files, and an independent reader
   python3-numpy python3-pil   # pydicom's pixel handling (peer for the codec tests)
   openssl             # independent signature peer for decoder packages
@@ -40,6 +41,16 @@ fi
 
 echo "setup: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+# The services these packages bring (Orthanc's, PostgreSQL's main cluster) are not started by the installation: the
+# node and the tests start their own. A policy the machine already has is left as it is.
+policy=/usr/sbin/policy-rc.d
+made_policy=0
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' | "${sudo_cmd[@]}" tee "$policy" >/dev/null
+  "${sudo_cmd[@]}" chmod 755 "$policy"
+  made_policy=1
+fi
+trap 'if [ "$made_policy" = 1 ]; then "${sudo_cmd[@]}" rm -f "$policy"; fi' EXIT
 "${sudo_cmd[@]}" apt-get update -qq
 "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "setup: done"

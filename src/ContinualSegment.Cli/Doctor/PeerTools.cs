@@ -10,6 +10,7 @@ public static class PeerTools
         ("dicom3tools", "dicom3tools", ["dciodvfy"]),
         ("plastimatch", "plastimatch", ["plastimatch"]),
         ("dcm2niix", "dcm2niix", ["dcm2niix"]),
+        ("orthanc", "orthanc", ["Orthanc"]),
     ];
 
     /// <summary>Finds an executable on PATH; null when absent.</summary>
