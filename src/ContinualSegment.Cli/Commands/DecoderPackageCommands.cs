@@ -202,5 +202,10 @@ public sealed class DecoderPackageCommands
             await error.WriteLineAsync($"cseg decoders: {ex.Message}").ConfigureAwait(false);
             return ExitRefused;
         }
+        catch (DecoderEventException ex)
+        {
+            await error.WriteLineAsync($"cseg decoders: {ex.Message}").ConfigureAwait(false);
+            return CsegApp.Failure;
+        }
     }
 }

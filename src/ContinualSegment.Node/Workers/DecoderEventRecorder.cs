@@ -10,7 +10,8 @@ namespace ContinualSegment.Node.Workers;
 /// Records a change to a model directory's decoders (installed, enabled, disabled, removed, exported) for a running
 /// node: a <c>decoder_events</c> row and an audit event in one transaction, with a NOTIFY on <see cref="Channel"/> that
 /// makes the workers reload their model before their next job. The change itself runs inside the transaction: when
-/// it fails nothing is recorded; when it succeeds the row, the audit event and the notification commit together.
+/// it fails nothing is recorded; when it succeeds the row, the audit event and the notification commit together (or,
+/// should the database fail after the change, <see cref="DecoderEventException"/> says that the change stands unrecorded).
 /// </summary>
 public sealed class DecoderEventRecorder
 {
@@ -53,18 +54,26 @@ public sealed class DecoderEventRecorder
         await using (transaction.ConfigureAwait(false))
         {
             var done = await change(cancellationToken).ConfigureAwait(false);
-            var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "insert into decoder_events (at, decoder_id, action, actor, detail) values (@at, @DecoderId, @action, @actor, @Detail) returning id",
-                new { at = time.GetUtcNow(), done.DecoderId, action, actor, done.Detail },
-                transaction,
-                cancellationToken: CancellationToken.None)).ConfigureAwait(false);
-            await audit.WriteAsync(transaction, new AuditEvent(actor, "decoder." + action, AuditOutcome.Success) { ObjectType = "decoder", ObjectId = done.DecoderId, Detail = done.Detail }, CancellationToken.None).ConfigureAwait(false);
-            await connection.ExecuteAsync(new CommandDefinition(
-                "select pg_notify(@channel, @payload)",
-                new { channel = Channel, payload = id.ToString(CultureInfo.InvariantCulture) },
-                transaction,
-                cancellationToken: CancellationToken.None)).ConfigureAwait(false);
-            await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                    "insert into decoder_events (at, decoder_id, action, actor, detail) values (@at, @DecoderId, @action, @actor, @Detail) returning id",
+                    new { at = time.GetUtcNow(), done.DecoderId, action, actor, done.Detail },
+                    transaction,
+                    cancellationToken: CancellationToken.None)).ConfigureAwait(false);
+                await audit.WriteAsync(transaction, new AuditEvent(actor, "decoder." + action, AuditOutcome.Success) { ObjectType = "decoder", ObjectId = done.DecoderId, Detail = done.Detail }, CancellationToken.None).ConfigureAwait(false);
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "select pg_notify(@channel, @payload)",
+                    new { channel = Channel, payload = id.ToString(CultureInfo.InvariantCulture) },
+                    transaction,
+                    cancellationToken: CancellationToken.None)).ConfigureAwait(false);
+                await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+            {
+                throw new DecoderEventException($"decoder '{done.DecoderId}' was {action} in the model directory, but the node's database could not record it ({ex.Message.ReplaceLineEndings(" ")}); the change stands and the node's workers see it from the model directory", ex);
+            }
+
             return done;
         }
     }

@@ -90,7 +90,7 @@ public sealed class LiveModel : IDisposable
             {
                 next = await LoadSnapshotAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is ModelPlanException or InvalidDataException or IOException or UnauthorizedAccessException or DecoderPackageException)
+            catch (Exception ex) when (ex is ModelPlanException or InvalidDataException or IOException or UnauthorizedAccessException or DecoderPackageException or System.Runtime.InteropServices.ExternalException)
             {
                 Log.ModelReloadFailed(logger, directory, ex.Message);
                 return false;

@@ -120,6 +120,29 @@ public sealed class LiveModelTests : IAsyncLifetime
         Assert.Equal(0, await connection.ExecuteScalarAsync<long>("select count(*) from audit_events where action like 'decoder.%'"));
     }
 
+    [Fact]
+    public async Task A_change_the_database_fails_to_record_is_reported_as_standing_unrecorded()
+    {
+        var recorder = new DecoderEventRecorder(db.DataSource);
+        var changed = false;
+
+        var ex = await Assert.ThrowsAsync<DecoderEventException>(() => recorder.RecordAsync("enabled", "admin", async c =>
+        {
+            changed = true;
+
+            // The recorder's connection waits (its transaction begun) while the change runs: end it under the recorder's feet.
+            await using var other = await db.DataSource.OpenConnectionAsync(c);
+            await other.ExecuteAsync("select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()");
+            return new DecoderChange("base", string.Empty);
+        }, CancellationToken.None));
+
+        Assert.True(changed);
+        Assert.Contains("decoder 'base' was enabled in the model directory", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("the change stands", ex.Message, StringComparison.Ordinal);
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("select count(*) from decoder_events"));
+    }
+
     private static DecoderInstallOptions InstallOptions() => new()
     {
         Catalogue = Catalogue.Structures.ToDictionary(s => s.Name, s => new CatalogueCodes(s.Category, s.Type, s.Laterality), StringComparer.Ordinal),
