@@ -54,15 +54,23 @@ public sealed class DecoderPackageCommandsTests : IDisposable
         };
         Assert.Equal(0, await commands.InstallAsync(request, ct));
         Assert.Equal(0, await commands.ListAsync(ctx.ModelRoot, ct));
-        Assert.Contains("cli-decoder\t2.0.0\tabdomen\t3\tyes\t", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("id\tversion\ttask\tclasses\tenabled\torigin\tmetrics", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("cli-decoder\t2.0.0\tabdomen\t3\tyes\tpackage\tliverDice=0.93 meanDice=0.87", output.ToString(), StringComparison.Ordinal);
 
         Assert.Equal(DecoderPackageCommands.ExitRefused, await commands.InstallAsync(request, ct));
         Assert.Contains("refused (AlreadyInstalled)", error.ToString(), StringComparison.Ordinal);
 
+        // The only enabled decoder is neither disabled nor removed.
+        Assert.Equal(DecoderPackageCommands.ExitRefused, await commands.DisableAsync(ctx.ModelRoot, "cli-decoder", ct));
+        Assert.Contains("refused (LastEnabledDecoder)", error.ToString(), StringComparison.Ordinal);
+        Assert.Equal(DecoderPackageCommands.ExitRefused, await commands.RemoveAsync(ctx.ModelRoot, "cli-decoder", ct));
+        Assert.Empty(ctx.DisabledInStateFile());
+
+        await ctx.Model.InstallAsync(await ctx.BuildAsync(ctx.Manifest("other")), ctx.InstallOptions(), ct);
         Assert.Equal(0, await commands.DisableAsync(ctx.ModelRoot, "cli-decoder", ct));
-        Assert.Empty(ctx.EnabledInStateFile());
+        Assert.Equal(["cli-decoder"], ctx.DisabledInStateFile());
         Assert.Equal(0, await commands.EnableAsync(ctx.ModelRoot, "cli-decoder", ct));
-        Assert.Equal(["cli-decoder"], ctx.EnabledInStateFile());
+        Assert.Empty(ctx.DisabledInStateFile());
         Assert.Equal(0, await commands.RemoveAsync(ctx.ModelRoot, "cli-decoder", ct));
         Assert.Equal(DecoderPackageCommands.ExitRefused, await commands.RemoveAsync(ctx.ModelRoot, "cli-decoder", ct));
         Assert.Contains("refused (UnknownDecoder)", error.ToString(), StringComparison.Ordinal);

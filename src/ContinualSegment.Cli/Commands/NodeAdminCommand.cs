@@ -150,7 +150,8 @@ public static class NodeAdminCommand
 
     private static string Line(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    private static async Task<int> WithDatabaseAsync(string? configFile, string name, TextWriter error, Func<NpgsqlDataSource, Task<int>> action)
+    /// <summary>Runs <paramref name="action"/> on the database of the node that <paramref name="configFile"/> configures.</summary>
+    internal static async Task<int> WithDatabaseAsync(string? configFile, string name, TextWriter error, Func<NpgsqlDataSource, Task<int>> action)
     {
         string connectionString;
         try

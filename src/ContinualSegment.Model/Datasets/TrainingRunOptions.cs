@@ -55,6 +55,9 @@ public sealed class TrainingRunOptions
     /// <summary>Where training logs its epochs (besides the caller's progress reports).</summary>
     public ILoggerFactory LoggerFactory { get; set; } = NullLoggerFactory.Instance;
 
+    /// <summary>The clock of the training record's time (when training finished).</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
     /// <summary>Throws when a setting is out of range.</summary>
     public void Validate()
     {

@@ -1,6 +1,7 @@
 using ContinualSegment.Imaging;
 using ContinualSegment.Model.BodyPart;
 using ContinualSegment.Model.Networks;
+using ContinualSegment.Model.Packages;
 using ContinualSegment.Model.Persistence;
 using ContinualSegment.Model.Plans;
 using ContinualSegment.Model.Training;
@@ -73,12 +74,13 @@ public static class TrainingRunner
         var (train, validation) = await LoadAsync(dataset, split, plan, options.ValidationPatchesPerCase, cancellationToken).ConfigureAwait(false);
         torch.manual_seed(options.Training.Seed);
         using var bank = new DecoderBank(plan);
+        IReadOnlyList<EpochReport> reports;
         var checkpoint = options.CheckpointDirectory ?? Path.Combine(outputModelDir, "checkpoint");
         try
         {
             MoveTo(bank, options.Training.Device);
             var sampler = new PatchSampler(train, plan.PatchSize, options.ForegroundFraction, options.Training.Seed);
-            new PatchTrainingLoop(options).Run(bank, decoderPlan.Id, trainEncoder: true, sampler, validation, checkpoint, progress, cancellationToken);
+            reports = new PatchTrainingLoop(options).Run(bank, decoderPlan.Id, trainEncoder: true, sampler, validation, checkpoint, progress, cancellationToken);
         }
         finally
         {
@@ -87,6 +89,7 @@ public static class TrainingRunner
         }
 
         var saved = ModelStore.Save(bank, plan, outputModelDir);
+        ModelDirectory.WriteRecord(outputModelDir, decoderPlan.Id, Record(dataset, split, options, reports));
         if (!options.KeepCheckpoint)
         {
             TrainingCheckpoint.Delete(checkpoint);
@@ -136,12 +139,13 @@ public static class TrainingRunner
         var (train, validation) = await LoadAsync(dataset, split, plan, options.ValidationPatchesPerCase, cancellationToken).ConfigureAwait(false);
         torch.manual_seed(options.Training.Seed);
         model.Bank.AddDecoder(decoderPlan);
+        IReadOnlyList<EpochReport> reports;
         var checkpoint = options.CheckpointDirectory ?? Path.Combine(modelDir, "checkpoint-" + newDecoderId);
         try
         {
             MoveTo(model.Bank, options.Training.Device);
             var sampler = new PatchSampler(train, plan.PatchSize, options.ForegroundFraction, options.Training.Seed);
-            new PatchTrainingLoop(options).Run(model.Bank, newDecoderId, trainEncoder: false, sampler, validation, checkpoint, progress, cancellationToken);
+            reports = new PatchTrainingLoop(options).Run(model.Bank, newDecoderId, trainEncoder: false, sampler, validation, checkpoint, progress, cancellationToken);
         }
         finally
         {
@@ -155,6 +159,7 @@ public static class TrainingRunner
         }
 
         var written = ModelStore.AppendDecoder(modelDir, model.Bank, newDecoderId);
+        ModelDirectory.WriteRecord(modelDir, newDecoderId, Record(dataset, split, options, reports));
         if (!options.KeepCheckpoint)
         {
             TrainingCheckpoint.Delete(checkpoint);
@@ -164,6 +169,44 @@ public static class TrainingRunner
     }
 
     /// <summary>A decoder plan for the dataset's classes on <paramref name="plan"/>'s encoder.</summary>
+    /// <summary>What a training run records beside the decoder it trained: data set, cases, time, software, seed and the last epoch's figures.</summary>
+    public static DecoderRecord Record(NnUnetDataset dataset, DatasetSplit split, TrainingRunOptions options, IReadOnlyList<EpochReport> reports)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(split);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(reports);
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (reports.Count > 0)
+        {
+            var last = reports[^1];
+            if (double.IsFinite(last.ValidationDice))
+            {
+                metrics["validationDice"] = Math.Round(last.ValidationDice, 6);
+            }
+
+            if (double.IsFinite(last.TrainingLoss))
+            {
+                metrics["trainingLoss"] = Math.Round(last.TrainingLoss, 6);
+            }
+
+            metrics["epochs"] = last.Epoch;
+        }
+
+        return new DecoderRecord
+        {
+            Provenance = new TrainingProvenance
+            {
+                Dataset = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(dataset.Directory))),
+                Cases = split.Training.Count,
+                TrainedAt = options.TimeProvider.GetUtcNow(),
+                SoftwareVersion = typeof(TrainingRunner).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
+                Seed = options.Training.Seed,
+            },
+            Metrics = metrics,
+        };
+    }
+
     public static DecoderPlan NewDecoder(string id, NnUnetDataset dataset, ModelPlan plan, TrainingRunOptions options, StructureCatalogue catalogue)
     {
         ArgumentNullException.ThrowIfNull(dataset);

@@ -44,4 +44,10 @@ public enum DecoderPackageRefusal
 
     /// <summary>The model directory lacks a readable plan with an encoder fingerprint.</summary>
     InvalidModelDirectory,
+
+    /// <summary>The change would leave the model without an enabled decoder.</summary>
+    LastEnabledDecoder,
+
+    /// <summary>The decoder's provenance is not recorded and was not given.</summary>
+    ProvenanceUnknown,
 }

@@ -11,6 +11,9 @@ namespace ContinualSegment.Model.Packages;
 /// </summary>
 public sealed class DecoderPackageService
 {
+    /// <summary>The software version written into a provenance given at export (the training software is not known then).</summary>
+    public const string UnrecordedSoftwareVersion = "unrecorded";
+
     private readonly TimeProvider timeProvider;
     private readonly ILoggerFactory loggerFactory;
 
@@ -105,6 +108,39 @@ public sealed class DecoderPackageService
             Enable = !request.Disabled,
         };
         return await Open(request.ModelDirectory).InstallAsync(request.PackagePath, options, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Exports a decoder of a model directory as an installable package. The provenance given in the request is used
+    /// only where the model has none recorded; it needs both the data set and the number of cases.
+    /// </summary>
+    /// <exception cref="ArgumentException">Only one of <see cref="DecoderExportRequest.Dataset"/> and <see cref="DecoderExportRequest.Cases"/> is given.</exception>
+    public async Task<BuiltDecoderPackage> ExportAsync(DecoderExportRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if ((request.Dataset is null) != (request.Cases is null))
+        {
+            throw new ArgumentException("the data set and the number of cases of a decoder's provenance go together: give both or neither", nameof(request));
+        }
+
+        var model = Open(request.ModelDirectory);
+        TrainingProvenance? provenance = null;
+        if (request.Dataset is not null && request.Cases is { } cases)
+        {
+            var decoder = (await model.ListAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(d => string.Equals(d.Id, request.DecoderId, StringComparison.Ordinal));
+            var trainedAt = request.TrainedAt
+                ?? (decoder?.WeightsPath is { } weights && File.Exists(weights) ? new DateTimeOffset(File.GetLastWriteTimeUtc(weights), TimeSpan.Zero) : timeProvider.GetUtcNow());
+            provenance = new TrainingProvenance { Dataset = request.Dataset, Cases = cases, Seed = request.Seed ?? 0, TrainedAt = trainedAt, SoftwareVersion = UnrecordedSoftwareVersion };
+        }
+
+        var options = new DecoderExportOptions
+        {
+            Catalogue = await CatalogueCsv.LoadAsync(request.CataloguePath, cancellationToken).ConfigureAwait(false),
+            Version = request.Version,
+            SigningKeyPem = request.SigningKeyPath is null ? null : await File.ReadAllTextAsync(request.SigningKeyPath, cancellationToken).ConfigureAwait(false),
+            Provenance = provenance,
+        };
+        return await model.ExportAsync(request.DecoderId, request.OutputPath, options, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Every file under <paramref name="directory"/> as payload at its relative path (forward slashes).</summary>

@@ -2,24 +2,37 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ContinualSegment.Dicom.IO;
 using ContinualSegment.Imaging;
+using ContinualSegment.Model.Persistence;
+using ContinualSegment.Model.Plans;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ContinualSegment.Model.Packages;
 
 /// <summary>
-/// An installed model directory: <c>plan.json</c> (its top-level <c>encoderFingerprint</c> names the
-/// installed encoder), <c>encoder.bin</c>, and <c>decoders/</c> holding one folder per installed
-/// decoder (the extracted package: <c>manifest.json</c>, <c>manifest.sig</c> when signed, payload)
-/// plus <c>decoders/state.json</c> listing the enabled ids. Installs extract into a hidden staging
-/// folder inside <c>decoders/</c> and appear by rename, so no half-installed decoder is ever visible.
-/// Changes to the folder set and to <c>state.json</c> are serialised by an exclusive lock on
-/// <c>decoders/.lock</c>, across threads and processes; <c>state.json</c> is replaced atomically.
+/// A model directory and its decoders, one kind of thing whichever way they came: <c>plan.json</c> (its top-level
+/// <c>encoderFingerprint</c> names the encoder; its <c>decoders</c> are the decoders trained into the model, weights in
+/// <c>decoders/&lt;id&gt;.bin</c>, what training recorded in <c>decoders/&lt;id&gt;.record.json</c>), <c>encoder.bin</c>, one folder
+/// <c>decoders/&lt;id&gt;/</c> per decoder installed from a package (the extracted package: <c>manifest.json</c>,
+/// <c>manifest.sig</c> when signed, payload), and <c>decoders/state.json</c> (<see cref="StateFormat"/>: the disabled ids
+/// and a change counter). Every decoder is listed, enabled, disabled, removed and exported alike; the last enabled
+/// decoder can be neither disabled nor removed. Installs extract into a hidden staging folder inside <c>decoders/</c>
+/// and appear by rename, so no half-installed decoder is ever visible. Changes are serialised by an exclusive lock on
+/// <c>decoders/.lock</c>, across threads and processes; <c>state.json</c> is replaced atomically (temporary file, rename)
+/// and its counter grows with every change, so a reader (the node's workers) sees a change from the stamp alone.
 /// </summary>
 public sealed class ModelDirectory
 {
     /// <summary>The state file's format.</summary>
-    public const string StateFormat = "cseg-decoder-state/1";
+    public const string StateFormat = "cseg-decoder-state/2";
+
+    /// <summary>The first state file format (enabled package ids, no counter); still read.</summary>
+    public const string StateFormatV1 = "cseg-decoder-state/1";
+
+    /// <summary>The path inside an exported package of a trained decoder's weights.</summary>
+    public const string ExportedWeightsPath = "weights/decoder.bin";
+
+    private const string RecordExtension = ".record.json";
 
     private const long MaxSmallFileBytes = 16 * 1024 * 1024;
 
@@ -50,10 +63,13 @@ public sealed class ModelDirectory
     /// <summary>The model directory (full path).</summary>
     public string Root { get; }
 
-    /// <summary>The folder of installed decoders.</summary>
+    /// <summary>The folder of decoders.</summary>
     public string DecodersDirectory => Path.Combine(Root, DecoderPackageLayout.DecodersFolder);
 
-    private string StatePath => Path.Combine(DecodersDirectory, DecoderPackageLayout.StateFile);
+    /// <summary>The state file (<c>decoders/state.json</c>).</summary>
+    public string StatePath => Path.Combine(DecodersDirectory, DecoderPackageLayout.StateFile);
+
+    private string PlanPath => Path.Combine(Root, DecoderPackageLayout.PlanFile);
 
     /// <summary>Reads the installed encoder's fingerprint from <c>plan.json</c>.</summary>
     /// <exception cref="DecoderPackageException"><see cref="DecoderPackageRefusal.InvalidModelDirectory"/>.</exception>
@@ -85,60 +101,72 @@ public sealed class ModelDirectory
         return fingerprint!;
     }
 
-    /// <summary>Lists the installed decoders in id order.</summary>
+    /// <summary>
+    /// Lists the decoders: those trained into the model in plan order, then the installed packages in id order (the
+    /// order the segmentation pipeline runs them in).
+    /// </summary>
+    /// <exception cref="DecoderPackageException"><see cref="DecoderPackageRefusal.InvalidModelDirectory"/>: the plan cannot be read.</exception>
+    /// <exception cref="InvalidDataException">The state file is malformed.</exception>
     public async Task<IReadOnlyList<InstalledDecoder>> ListAsync(CancellationToken cancellationToken)
     {
-        if (!Directory.Exists(DecodersDirectory))
+        var plan = await ReadPlanAsync(cancellationToken).ConfigureAwait(false);
+        var packages = PackageIds();
+        var state = await ReadStateAsync(packages, cancellationToken).ConfigureAwait(false);
+        var result = new List<InstalledDecoder>();
+        foreach (var d in plan?.Decoders ?? [])
         {
-            return [];
+            var weights = ModelStore.DecoderPath(Root, d.Id);
+            result.Add(new InstalledDecoder
+            {
+                Id = d.Id,
+                Directory = DecodersDirectory,
+                Enabled = !state.Disabled.Contains(d.Id),
+                Origin = DecoderOrigin.Model,
+                Plan = d,
+                Record = await ReadRecordAsync(d.Id, cancellationToken).ConfigureAwait(false),
+                WeightsPath = weights,
+                Problem = File.Exists(weights) ? null : $"its weights file {weights} is missing",
+            });
         }
 
-        var enabled = await ReadEnabledAsync(cancellationToken).ConfigureAwait(false);
-        var result = new List<InstalledDecoder>();
-        foreach (var folder in Directory.EnumerateDirectories(DecodersDirectory).Order(StringComparer.Ordinal))
+        foreach (var id in packages)
         {
-            var id = Path.GetFileName(folder);
-            if (!PackagePaths.IsValidId(id))
+            if (plan?.FindDecoder(id) is not null)
             {
                 continue;
             }
 
-            result.Add(await ReadInstalledAsync(id, folder, enabled.Contains(id), cancellationToken).ConfigureAwait(false));
+            result.Add(await ReadInstalledAsync(id, Path.Combine(DecodersDirectory, id), !state.Disabled.Contains(id), cancellationToken).ConfigureAwait(false));
         }
 
         return result;
     }
 
-    /// <summary>Reads the ids listed as enabled in <c>state.json</c> (empty when there is none).</summary>
-    public async Task<IReadOnlySet<string>> ReadEnabledAsync(CancellationToken cancellationToken)
+    /// <summary>Reads the enable/disable state (change 0 and nothing disabled when there is no state file).</summary>
+    /// <exception cref="InvalidDataException">The state file is malformed.</exception>
+    public Task<DecoderState> ReadStateAsync(CancellationToken cancellationToken) => ReadStateAsync(PackageIds(), cancellationToken);
+
+    /// <summary>The ids of the enabled decoders, in pipeline order.</summary>
+    public async Task<IReadOnlyList<string>> ReadEnabledAsync(CancellationToken cancellationToken) =>
+        (await ListAsync(cancellationToken).ConfigureAwait(false)).Where(d => d.Enabled).Select(d => d.Id).ToList();
+
+    /// <summary>
+    /// The directory's stamp: reading it costs two file looks and a small read, so a reader can compare it before every
+    /// job and reload only when it changed.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The state file is malformed.</exception>
+    public async Task<ModelDirectoryStamp> ReadStampAsync(CancellationToken cancellationToken)
     {
-        if (!File.Exists(StatePath))
-        {
-            return new HashSet<string>(StringComparer.Ordinal);
-        }
-
-        try
-        {
-            var node = JsonNode.Parse(await ReadSmallFileAsync(StatePath, cancellationToken).ConfigureAwait(false));
-            if (node is not JsonObject obj
-                || obj["format"]?.GetValue<string>() is not StateFormat
-                || obj["enabled"] is not JsonArray array)
-            {
-                throw new InvalidDataException($"{StatePath} is not a '{StateFormat}' state file");
-            }
-
-            return array.Select(n => n?.GetValue<string>() ?? string.Empty).Where(PackagePaths.IsValidId).ToHashSet(StringComparer.Ordinal);
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
-        {
-            throw new InvalidDataException($"{StatePath} is malformed: {ex.Message}", ex);
-        }
+        var state = await ReadStateAsync([], cancellationToken).ConfigureAwait(false);
+        var plan = new FileInfo(PlanPath);
+        return plan.Exists ? new ModelDirectoryStamp(state.Change, plan.Length, plan.LastWriteTimeUtc) : new ModelDirectoryStamp(state.Change, -1, default);
     }
 
     /// <summary>
     /// Verifies and installs a package: everything <see cref="DecoderPackageReader"/> checks, plus the
-    /// encoder fingerprint, the catalogue codes and the id not being installed already (unless
-    /// <see cref="DecoderInstallOptions.Replace"/>, or <see cref="DecoderInstallOptions.Upgrade"/> with a newer version).
+    /// encoder fingerprint, the catalogue codes and the id not being in the model already (unless
+    /// <see cref="DecoderInstallOptions.Replace"/>, or <see cref="DecoderInstallOptions.Upgrade"/> with a newer version;
+    /// a decoder trained into the model counts as version <see cref="InstalledDecoder.ModelDecoderVersion"/>).
     /// </summary>
     /// <exception cref="DecoderPackageException">The package is refused; see its reason.</exception>
     public async Task<InstalledDecoder> InstallAsync(string packagePath, DecoderInstallOptions options, CancellationToken cancellationToken)
@@ -165,34 +193,53 @@ public sealed class ModelDirectory
             using (await AcquireLockAsync(cancellationToken).ConfigureAwait(false))
             {
                 RemoveStaleLeftovers();
+                var state = await ReadStateAsync(cancellationToken).ConfigureAwait(false);
                 var target = Path.Combine(DecodersDirectory, manifest.Id);
+                var plan = await ReadPlanAsync(cancellationToken).ConfigureAwait(false);
+                var inPlan = plan?.FindDecoder(manifest.Id) is not null;
                 string? retired = null;
-                if (Directory.Exists(target))
+                if (inPlan)
+                {
+                    CheckReplaceable(manifest, InstalledDecoder.ModelDecoderVersion, options);
+                }
+                else if (Directory.Exists(target))
                 {
                     await CheckReplaceableAsync(manifest, target, options, cancellationToken).ConfigureAwait(false);
+                }
+
+                var disabled = new HashSet<string>(state.Disabled, StringComparer.Ordinal);
+                if (!options.Enable)
+                {
+                    // Disabled before it appears, so that no reader ever sees it enabled.
+                    disabled.Add(manifest.Id);
+                    state = await WriteStateAsync(state, disabled, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (inPlan)
+                {
+                    RemoveFromPlan(plan!, manifest.Id);
+                }
+
+                if (Directory.Exists(target))
+                {
                     retired = Path.Combine(DecodersDirectory, $".retired-{Guid.NewGuid():N}");
                     Directory.Move(target, retired);
                 }
 
                 Directory.Move(staging, target);
-                var enabled = new HashSet<string>(await ReadEnabledAsync(cancellationToken).ConfigureAwait(false), StringComparer.Ordinal);
                 if (options.Enable)
                 {
-                    enabled.Add(manifest.Id);
-                }
-                else
-                {
-                    enabled.Remove(manifest.Id);
+                    disabled.Remove(manifest.Id);
                 }
 
-                await WriteStateAsync(enabled, cancellationToken).ConfigureAwait(false);
+                await WriteStateAsync(state, disabled, cancellationToken).ConfigureAwait(false);
                 if (retired is not null)
                 {
                     Directory.Delete(retired, recursive: true);
                 }
 
-                Log.DecoderInstalled(logger, manifest.Id, manifest.Version, Root, options.Enable, retired is not null);
-                return new InstalledDecoder { Id = manifest.Id, Directory = target, Enabled = options.Enable, Manifest = manifest };
+                Log.DecoderInstalled(logger, manifest.Id, manifest.Version, Root, options.Enable, retired is not null || inPlan);
+                return new InstalledDecoder { Id = manifest.Id, Directory = target, Enabled = options.Enable, Manifest = manifest, WeightsPath = WeightsOf(manifest, target) };
             }
         }
         finally
@@ -204,29 +251,102 @@ public sealed class ModelDirectory
         }
     }
 
-    /// <summary>Enables an installed decoder.</summary>
+    /// <summary>Enables a decoder.</summary>
     /// <exception cref="DecoderPackageException"><see cref="DecoderPackageRefusal.UnknownDecoder"/>.</exception>
     public Task EnableAsync(string id, CancellationToken cancellationToken) => SetEnabledAsync(id, true, cancellationToken);
 
-    /// <summary>Disables an installed decoder (it stays installed).</summary>
-    /// <exception cref="DecoderPackageException"><see cref="DecoderPackageRefusal.UnknownDecoder"/>.</exception>
+    /// <summary>Disables a decoder (it stays in the model).</summary>
+    /// <exception cref="DecoderPackageException">
+    /// <see cref="DecoderPackageRefusal.UnknownDecoder"/>, or <see cref="DecoderPackageRefusal.LastEnabledDecoder"/> when it is the only enabled one.
+    /// </exception>
     public Task DisableAsync(string id, CancellationToken cancellationToken) => SetEnabledAsync(id, false, cancellationToken);
 
-    /// <summary>Removes an installed decoder and its state.</summary>
-    /// <exception cref="DecoderPackageException"><see cref="DecoderPackageRefusal.UnknownDecoder"/>.</exception>
+    /// <summary>
+    /// Removes a decoder: a package's folder, or a trained decoder's plan entry, weights and record (the plan is
+    /// rewritten first, so the model never names weights that are gone).
+    /// </summary>
+    /// <exception cref="DecoderPackageException">
+    /// <see cref="DecoderPackageRefusal.UnknownDecoder"/>, or <see cref="DecoderPackageRefusal.LastEnabledDecoder"/> when it is the only enabled one.
+    /// </exception>
     public async Task RemoveAsync(string id, CancellationToken cancellationToken)
     {
         using (await AcquireLockAsync(cancellationToken).ConfigureAwait(false))
         {
-            var folder = RequireInstalled(id);
-            var retired = Path.Combine(DecodersDirectory, $".retired-{Guid.NewGuid():N}");
-            Directory.Move(folder, retired);
-            var enabled = new HashSet<string>(await ReadEnabledAsync(cancellationToken).ConfigureAwait(false), StringComparer.Ordinal);
-            enabled.Remove(id);
-            await WriteStateAsync(enabled, cancellationToken).ConfigureAwait(false);
-            Directory.Delete(retired, recursive: true);
+            var decoders = await ListAsync(cancellationToken).ConfigureAwait(false);
+            var decoder = RequireKnown(decoders, id);
+            RefuseLastEnabled(decoders, decoder, "remove");
+            var state = await ReadStateAsync(cancellationToken).ConfigureAwait(false);
+            if (decoder.Origin == DecoderOrigin.Model)
+            {
+                RemoveFromPlan((await ReadPlanAsync(cancellationToken).ConfigureAwait(false))!, id);
+            }
+            else
+            {
+                var retired = Path.Combine(DecodersDirectory, $".retired-{Guid.NewGuid():N}");
+                Directory.Move(decoder.Directory, retired);
+                Directory.Delete(retired, recursive: true);
+            }
+
+            var disabled = new HashSet<string>(state.Disabled, StringComparer.Ordinal);
+            disabled.Remove(id);
+            await WriteStateAsync(state, disabled, cancellationToken).ConfigureAwait(false);
             Log.DecoderRemoved(logger, id, Root);
         }
+    }
+
+    /// <summary>
+    /// Writes an installable package of decoder <paramref name="id"/> to <paramref name="outputPath"/>. A package is
+    /// exported with its own manifest (and a new version when one is given); a decoder trained into the model gets a
+    /// manifest filled from the model: its classes with the catalogue's codes, the encoder fingerprint, its body-part
+    /// range and temperature, its plan entry and genotype, and the provenance and metrics training recorded (or, for a
+    /// model trained before they were recorded, the provenance given in <paramref name="options"/>).
+    /// </summary>
+    /// <exception cref="DecoderPackageException">
+    /// <see cref="DecoderPackageRefusal.UnknownDecoder"/>, <see cref="DecoderPackageRefusal.ProvenanceUnknown"/>,
+    /// <see cref="DecoderPackageRefusal.CatalogueMismatch"/> or <see cref="DecoderPackageRefusal.InvalidManifest"/>.
+    /// </exception>
+    public async Task<BuiltDecoderPackage> ExportAsync(string id, string outputPath, DecoderExportOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(outputPath);
+        ArgumentNullException.ThrowIfNull(options);
+        var decoder = RequireKnown(await ListAsync(cancellationToken).ConfigureAwait(false), id);
+        if (decoder.Problem is not null)
+        {
+            throw new DecoderPackageException(DecoderPackageRefusal.InvalidManifest, $"decoder '{id}' cannot be exported: {decoder.Problem}");
+        }
+
+        var encoder = await ReadEncoderFingerprintAsync(cancellationToken).ConfigureAwait(false);
+        DecoderManifest manifest;
+        List<PackagePayload> payload;
+        if (decoder.Origin == DecoderOrigin.Package)
+        {
+            manifest = decoder.Manifest! with { Version = options.Version ?? decoder.Manifest!.Version };
+            payload = manifest.Files.Select(f => new PackagePayload(f.Path, PackagePaths.Resolve(decoder.Directory, f.Path))).ToList();
+        }
+        else
+        {
+            manifest = ManifestOf(decoder, encoder, options);
+            payload = [new PackagePayload(ExportedWeightsPath, decoder.WeightsPath!)];
+        }
+
+        CheckCompatibility(manifest, encoder, options.Catalogue);
+        var written = await DecoderPackageBuilder.BuildAsync(manifest, payload, outputPath, options.SigningKeyPem, cancellationToken).ConfigureAwait(false);
+        return new BuiltDecoderPackage(Path.GetFullPath(outputPath), written, options.SigningKeyPem is null ? null : PackageSigningKeys.KeyId(options.SigningKeyPem));
+    }
+
+    /// <summary>Writes what training knows about decoder <paramref name="id"/> of the plan (<c>decoders/&lt;id&gt;.record.json</c>), atomically.</summary>
+    public static void WriteRecord(string modelDirectory, string id, DecoderRecord record)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(modelDirectory);
+        ArgumentNullException.ThrowIfNull(record);
+        if (!PackagePaths.IsValidId(id))
+        {
+            throw new ArgumentException($"'{id}' is not a decoder id", nameof(id));
+        }
+
+        var folder = Path.Combine(modelDirectory, DecoderPackageLayout.DecodersFolder);
+        Directory.CreateDirectory(folder);
+        DurableFile.WriteAllBytes(Path.Combine(folder, id + RecordExtension), JsonSerializer.SerializeToUtf8Bytes(record, StateJsonOptions));
     }
 
     /// <summary>
@@ -271,22 +391,11 @@ public sealed class ModelDirectory
         }
     }
 
-    private static async Task CheckReplaceableAsync(DecoderManifest incoming, string target, DecoderInstallOptions options, CancellationToken cancellationToken)
+    private static void CheckReplaceable(DecoderManifest incoming, string? installedVersion, DecoderInstallOptions options)
     {
         if (options.Replace)
         {
             return;
-        }
-
-        string? installedVersion = null;
-        try
-        {
-            var bytes = await ReadSmallFileAsync(Path.Combine(target, DecoderPackageLayout.ManifestEntry), cancellationToken).ConfigureAwait(false);
-            installedVersion = DecoderManifest.Parse(bytes).Version;
-        }
-        catch (Exception ex) when (ex is DecoderPackageException or IOException)
-        {
-            // An unreadable installed decoder can only be replaced explicitly.
         }
 
         if (options.Upgrade && installedVersion is not null && DecoderVersion.Compare(incoming.Version, installedVersion) > 0)
@@ -302,19 +411,52 @@ public sealed class ModelDirectory
             $"decoder '{incoming.Id}' version {installedVersion ?? "(unreadable)"} is already installed; {hint}");
     }
 
+    private static async Task CheckReplaceableAsync(DecoderManifest incoming, string target, DecoderInstallOptions options, CancellationToken cancellationToken)
+    {
+        string? installedVersion = null;
+        try
+        {
+            var bytes = await ReadSmallFileAsync(Path.Combine(target, DecoderPackageLayout.ManifestEntry), cancellationToken).ConfigureAwait(false);
+            installedVersion = DecoderManifest.Parse(bytes).Version;
+        }
+        catch (Exception ex) when (ex is DecoderPackageException or IOException)
+        {
+            // An unreadable installed decoder can only be replaced explicitly.
+        }
+
+        CheckReplaceable(incoming, installedVersion, options);
+    }
+
     private async Task SetEnabledAsync(string id, bool enable, CancellationToken cancellationToken)
     {
         using (await AcquireLockAsync(cancellationToken).ConfigureAwait(false))
         {
-            RequireInstalled(id);
-            var enabled = new HashSet<string>(await ReadEnabledAsync(cancellationToken).ConfigureAwait(false), StringComparer.Ordinal);
-            var changed = enable ? enabled.Add(id) : enabled.Remove(id);
+            var decoders = await ListAsync(cancellationToken).ConfigureAwait(false);
+            var decoder = RequireKnown(decoders, id);
+            if (!enable)
+            {
+                RefuseLastEnabled(decoders, decoder, "disable");
+            }
+
+            var state = await ReadStateAsync(cancellationToken).ConfigureAwait(false);
+            var disabled = new HashSet<string>(state.Disabled, StringComparer.Ordinal);
+            var changed = enable ? disabled.Remove(id) : disabled.Add(id);
             if (changed)
             {
-                await WriteStateAsync(enabled, cancellationToken).ConfigureAwait(false);
+                await WriteStateAsync(state, disabled, cancellationToken).ConfigureAwait(false);
             }
 
             Log.DecoderEnabledChanged(logger, id, Root, enable, changed);
+        }
+    }
+
+    private static void RefuseLastEnabled(IReadOnlyList<InstalledDecoder> decoders, InstalledDecoder decoder, string verb)
+    {
+        if (decoder.Enabled && !decoders.Any(d => d.Enabled && !string.Equals(d.Id, decoder.Id, StringComparison.Ordinal)))
+        {
+            throw new DecoderPackageException(
+                DecoderPackageRefusal.LastEnabledDecoder,
+                $"cannot {verb} decoder '{decoder.Id}': it is the only enabled decoder and the model would segment nothing; enable or install another decoder first");
         }
     }
 
@@ -341,19 +483,16 @@ public sealed class ModelDirectory
         }
     }
 
-    private string RequireInstalled(string id)
+    private static InstalledDecoder RequireKnown(IReadOnlyList<InstalledDecoder> decoders, string id)
     {
-        var folder = PackagePaths.IsValidId(id) ? Path.Combine(DecodersDirectory, id) : null;
-        if (folder is null || !Directory.Exists(folder))
+        var found = decoders.FirstOrDefault(d => string.Equals(d.Id, id, StringComparison.Ordinal));
+        if (found is null)
         {
-            var installed = Directory.Exists(DecodersDirectory)
-                ? Directory.EnumerateDirectories(DecodersDirectory).Select(Path.GetFileName).Where(PackagePaths.IsValidId).Order(StringComparer.Ordinal).ToList()
-                : [];
-            var list = installed.Count == 0 ? "none is installed" : $"installed: {string.Join(", ", installed)}";
+            var list = decoders.Count == 0 ? "the model has none" : $"the model has: {string.Join(", ", decoders.Select(d => d.Id))}";
             throw new DecoderPackageException(DecoderPackageRefusal.UnknownDecoder, $"no decoder '{id}' is installed ({list})");
         }
 
-        return folder;
+        return found;
     }
 
     private static async Task<InstalledDecoder> ReadInstalledAsync(string id, string folder, bool enabled, CancellationToken cancellationToken)
@@ -363,7 +502,7 @@ public sealed class ModelDirectory
             var bytes = await ReadSmallFileAsync(Path.Combine(folder, DecoderPackageLayout.ManifestEntry), cancellationToken).ConfigureAwait(false);
             var manifest = DecoderManifest.Parse(bytes);
             var problem = string.Equals(manifest.Id, id, StringComparison.Ordinal) ? null : $"its manifest names id '{manifest.Id}'";
-            return new InstalledDecoder { Id = id, Directory = folder, Enabled = enabled, Manifest = manifest, Problem = problem };
+            return new InstalledDecoder { Id = id, Directory = folder, Enabled = enabled, Manifest = manifest, WeightsPath = WeightsOf(manifest, folder), Problem = problem };
         }
         catch (Exception ex) when (ex is DecoderPackageException or IOException or UnauthorizedAccessException)
         {
@@ -371,15 +510,159 @@ public sealed class ModelDirectory
         }
     }
 
-    private async Task WriteStateAsync(IEnumerable<string> enabled, CancellationToken cancellationToken)
+    private static string? WeightsOf(DecoderManifest manifest, string folder)
     {
+        var weights = manifest.Files.Select(f => f.Path).Where(p => p.EndsWith(".bin", StringComparison.Ordinal)).ToArray();
+        return weights.Length == 1 ? PackagePaths.Resolve(folder, weights[0]) : null;
+    }
+
+    private static DecoderManifest ManifestOf(InstalledDecoder decoder, string encoder, DecoderExportOptions options)
+    {
+        var plan = decoder.Plan!;
+        var provenance = decoder.Record?.Provenance ?? options.Provenance ?? throw new DecoderPackageException(
+            DecoderPackageRefusal.ProvenanceUnknown,
+            $"decoder '{plan.Id}' has no recorded provenance (its model was trained before provenance was recorded); give the training data set and its number of cases");
+        if (!double.IsFinite(plan.BodyPartRange.Min) || !double.IsFinite(plan.BodyPartRange.Max) || plan.BodyPartRange.Min >= plan.BodyPartRange.Max)
+        {
+            throw new DecoderPackageException(
+                DecoderPackageRefusal.InvalidManifest,
+                $"decoder '{plan.Id}' has no body-part range recorded (min {plan.BodyPartRange.Min}, max {plan.BodyPartRange.Max}); train the model's body-part regressor (cseg train bodypart) before exporting it");
+        }
+
+        var classes = new List<DecoderClass>();
+        for (var i = 0; i < plan.Classes.Count; i++)
+        {
+            var name = plan.Classes[i];
+            if (!options.Catalogue.TryGetValue(name, out var codes))
+            {
+                throw new DecoderPackageException(DecoderPackageRefusal.CatalogueMismatch, $"class '{name}' (label {i + 1}) of decoder '{plan.Id}' is not in the catalogue");
+            }
+
+            classes.Add(new DecoderClass { Label = i + 1, Name = name, Category = codes.Category, Type = codes.Type, Laterality = codes.Laterality });
+        }
+
+        var entry = plan with { EncoderFingerprint = encoder };
+        using var json = JsonDocument.Parse(ModelPlanSerializer.DecoderToJson(entry));
+        return new DecoderManifest
+        {
+            Id = plan.Id,
+            Version = options.Version ?? InstalledDecoder.ModelDecoderVersion,
+            Task = plan.Task,
+            Classes = classes,
+            Genotype = json.RootElement.GetProperty("genotype").Clone(),
+            Plan = json.RootElement.Clone(),
+            EncoderFingerprint = encoder,
+            BodyPartRange = new BodyPartScoreRange(plan.BodyPartRange.Min, plan.BodyPartRange.Max),
+            CalibrationTemperature = plan.Temperature,
+            Provenance = provenance,
+            Metrics = decoder.Record?.Metrics ?? new Dictionary<string, double>(),
+        };
+    }
+
+    private void RemoveFromPlan(ModelPlan plan, string id)
+    {
+        var updated = plan with { Decoders = plan.Decoders.Where(d => !string.Equals(d.Id, id, StringComparison.Ordinal)).ToArray() };
+        ModelPlanSerializer.Save(updated, PlanPath);
+        File.Delete(ModelStore.DecoderPath(Root, id));
+        File.Delete(Path.Combine(DecodersDirectory, id + RecordExtension));
+    }
+
+    /// <summary>The plan, or null when <c>plan.json</c> has no <c>decoders</c> (a bare encoder description).</summary>
+    private async Task<ModelPlan?> ReadPlanAsync(CancellationToken cancellationToken)
+    {
+        if (!File.Exists(PlanPath))
+        {
+            return null;
+        }
+
+        string text;
+        try
+        {
+            text = System.Text.Encoding.UTF8.GetString(await ReadSmallFileAsync(PlanPath, cancellationToken).ConfigureAwait(false));
+            if (JsonNode.Parse(text) is not JsonObject obj || obj["decoders"] is null)
+            {
+                return null;
+            }
+
+            return ModelPlanSerializer.Parse(text);
+        }
+        catch (Exception ex) when (ex is JsonException or ModelPlanException or InvalidDataException)
+        {
+            throw new DecoderPackageException(DecoderPackageRefusal.InvalidModelDirectory, $"{PlanPath} cannot be read: {ex.Message}", ex);
+        }
+    }
+
+    private List<string> PackageIds() =>
+        Directory.Exists(DecodersDirectory)
+            ? Directory.EnumerateDirectories(DecodersDirectory).Select(Path.GetFileName).Where(PackagePaths.IsValidId).Select(n => n!).Order(StringComparer.Ordinal).ToList()
+            : [];
+
+    private async Task<DecoderRecord?> ReadRecordAsync(string id, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(DecodersDirectory, id + RecordExtension);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            var record = JsonSerializer.Deserialize<DecoderRecord>(await ReadSmallFileAsync(path, cancellationToken).ConfigureAwait(false));
+            return record is { Format: DecoderRecord.CurrentFormat, Provenance: not null } ? record : null;
+        }
+        catch (JsonException)
+        {
+            // An unreadable record is no record: provenance must then be given to export.
+            return null;
+        }
+    }
+
+    private async Task<DecoderState> ReadStateAsync(IReadOnlyList<string> packages, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(StatePath))
+        {
+            return new DecoderState(0, new HashSet<string>(StringComparer.Ordinal));
+        }
+
+        try
+        {
+            var node = JsonNode.Parse(await ReadSmallFileAsync(StatePath, cancellationToken).ConfigureAwait(false));
+            var format = node is JsonObject o ? o["format"]?.GetValue<string>() : null;
+            if (node is JsonObject v2 && format == StateFormat && v2["disabled"] is JsonArray disabled && v2["change"] is JsonValue change)
+            {
+                return new DecoderState(change.GetValue<long>(), Ids(disabled));
+            }
+
+            if (node is JsonObject v1 && format == StateFormatV1 && v1["enabled"] is JsonArray enabled)
+            {
+                // The first format listed the enabled packages; the plan's decoders were always enabled.
+                var on = Ids(enabled);
+                return new DecoderState(0, packages.Where(id => !on.Contains(id)).ToHashSet(StringComparer.Ordinal));
+            }
+
+            throw new InvalidDataException($"{StatePath} is not a '{StateFormat}' state file");
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
+        {
+            throw new InvalidDataException($"{StatePath} is malformed: {ex.Message}", ex);
+        }
+
+        static HashSet<string> Ids(JsonArray array) =>
+            array.Select(n => n?.GetValue<string>() ?? string.Empty).Where(PackagePaths.IsValidId).ToHashSet(StringComparer.Ordinal);
+    }
+
+    private async Task<DecoderState> WriteStateAsync(DecoderState previous, IEnumerable<string> disabled, CancellationToken cancellationToken)
+    {
+        var next = new DecoderState(previous.Change + 1, disabled.ToHashSet(StringComparer.Ordinal));
         var state = new JsonObject
         {
             ["format"] = StateFormat,
-            ["enabled"] = new JsonArray(enabled.Order(StringComparer.Ordinal).Select(id => (JsonNode)JsonValue.Create(id)).ToArray()),
+            ["change"] = next.Change,
+            ["disabled"] = new JsonArray(next.Disabled.Order(StringComparer.Ordinal).Select(id => (JsonNode)JsonValue.Create(id)).ToArray()),
         };
         var bytes = System.Text.Encoding.UTF8.GetBytes(state.ToJsonString(StateJsonOptions) + "\n");
         await DurableFile.ReplaceAsync(StatePath, (stream, ct) => stream.WriteAsync(bytes, ct).AsTask(), cancellationToken).ConfigureAwait(false);
+        return next;
     }
 
     private async Task<FileStream> AcquireLockAsync(CancellationToken cancellationToken)

@@ -100,7 +100,14 @@ public static class ModelStore
 
     /// <summary>Reads a model directory; checks the encoder weights and every decoder against the fingerprints.</summary>
     /// <exception cref="ModelPlanException">A file is missing or a fingerprint does not match.</exception>
-    public static LoadedModel Load(string directory)
+    public static LoadedModel Load(string directory) => Load(directory, null);
+
+    /// <summary>
+    /// Reads a model directory with only the plan's decoders that <paramref name="includeDecoder"/> accepts (all when it
+    /// is null); the returned plan lists exactly the decoders loaded.
+    /// </summary>
+    /// <exception cref="ModelPlanException">A file is missing or a fingerprint does not match.</exception>
+    public static LoadedModel Load(string directory, Func<string, bool>? includeDecoder)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         var plan = ModelPlanSerializer.Load(Path.Combine(directory, PlanFileName));
@@ -119,12 +126,13 @@ public static class ModelStore
                 throw new ModelPlanException($"{EncoderFileName} has fingerprint {Short(actual)} but the plan expects {Short(plan.EncoderFingerprint)}");
             }
 
-            foreach (var d in plan.Decoders)
+            var loaded = plan.Decoders.Where(d => includeDecoder is null || includeDecoder(d.Id)).ToArray();
+            foreach (var d in loaded)
             {
                 InstallDecoder(bank, d, DecoderPath(directory, d.Id));
             }
 
-            return new LoadedModel(plan, bank);
+            return new LoadedModel(plan with { Decoders = loaded }, bank);
         }
         catch
         {

@@ -49,7 +49,7 @@ public sealed class SegmentationPipeline : IDisposable
     /// <summary>Seconds <see cref="LoadAsync"/> took to load the model.</summary>
     public double LoadSeconds { get; private set; }
 
-    /// <summary>The plan as read (plan decoders only).</summary>
+    /// <summary>The plan as read (with the enabled decoders trained into the model only).</summary>
     public ModelPlan Plan => model.Plan;
 
     /// <summary>Whether a body-part model gates the decoders.</summary>
@@ -62,9 +62,9 @@ public sealed class SegmentationPipeline : IDisposable
     public IReadOnlyList<DecoderPlan> RunnableDecoders => runnable;
 
     /// <summary>
-    /// Loads the model in <paramref name="modelDirectory"/>: plan, encoder and the plan's decoders (always enabled),
-    /// the installed decoder packages that are enabled and fit the encoder, and the body-part model when the plan
-    /// has one.
+    /// Loads the model in <paramref name="modelDirectory"/>: plan, encoder, exactly the enabled decoders (trained into the
+    /// model or installed from packages, see <see cref="ModelDirectory"/>) that fit the encoder, and the body-part model
+    /// when the plan has one.
     /// </summary>
     /// <exception cref="ModelPlanException">The directory has no valid model.</exception>
     public static async Task<SegmentationPipeline> LoadAsync(string modelDirectory, MergeCatalogue catalogue, SegmentationPipelineOptions? options, CancellationToken cancellationToken)
@@ -85,14 +85,25 @@ public sealed class SegmentationPipeline : IDisposable
             throw new ModelPlanException($"{directory} is not a model directory: it has no {ModelStore.PlanFileName}");
         }
 
-        var model = ModelStore.Load(directory);
+        IReadOnlyList<InstalledDecoder> installed;
+        try
+        {
+            installed = await new ModelDirectory(directory).ListAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or DecoderPackageException)
+        {
+            throw new ModelPlanException($"the decoders of {directory} cannot be read: {ex.Message}", ex);
+        }
+
+        var enabledInPlan = installed.Where(d => d.Origin == DecoderOrigin.Model && d.Enabled).Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
+        var model = ModelStore.Load(directory, enabledInPlan.Contains);
         BodyPartRegressor? regressor = null;
         try
         {
             regressor = ModelStore.TryLoadBodyPart(directory, model.Plan);
-            var decoders = model.Plan.Decoders.Select(d => new LoadedDecoder(d.Id, d.Task, "plan", true, string.Empty)).ToList();
-            var runnable = model.Plan.Decoders.ToList();
-            await AddPackagesAsync(directory, model, decoders, runnable, cancellationToken).ConfigureAwait(false);
+            var decoders = new List<LoadedDecoder>();
+            var runnable = new List<DecoderPlan>();
+            AddDecoders(installed, model, decoders, runnable);
             foreach (var d in runnable)
             {
                 foreach (var c in d.Classes)
@@ -251,23 +262,22 @@ public sealed class SegmentationPipeline : IDisposable
         model.Dispose();
     }
 
-    private static async Task AddPackagesAsync(string directory, LoadedModel model, List<LoadedDecoder> decoders, List<DecoderPlan> runnable, CancellationToken cancellationToken)
+    private static void AddDecoders(IReadOnlyList<InstalledDecoder> installed, LoadedModel model, List<LoadedDecoder> decoders, List<DecoderPlan> runnable)
     {
-        IReadOnlyList<InstalledDecoder> installed;
-        try
-        {
-            installed = await new ModelDirectory(directory).ListAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new ModelPlanException($"installed decoders of {directory} cannot be read: {ex.Message}", ex);
-        }
-
         foreach (var package in installed)
         {
-            if (model.Plan.FindDecoder(package.Id) is not null)
+            if (package.Origin == DecoderOrigin.Model)
             {
-                decoders.Add(new LoadedDecoder(package.Id, package.Task, "package", false, $"the plan already has a decoder '{package.Id}'"));
+                if (model.Plan.FindDecoder(package.Id) is { } trained)
+                {
+                    runnable.Add(trained);
+                    decoders.Add(new LoadedDecoder(package.Id, package.Task, "plan", true, string.Empty));
+                }
+                else
+                {
+                    decoders.Add(new LoadedDecoder(package.Id, package.Task, "plan", false, package.Enabled ? "not in the plan when the model was loaded" : "disabled"));
+                }
+
                 continue;
             }
 

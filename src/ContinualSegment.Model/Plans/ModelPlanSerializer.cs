@@ -29,6 +29,13 @@ public static partial class ModelPlanSerializer
         return JsonSerializer.Serialize(plan, Options);
     }
 
+    /// <summary>One decoder entry as plan-file JSON (what <see cref="ParseDecoder"/> reads back).</summary>
+    public static string DecoderToJson(DecoderPlan decoder)
+    {
+        ArgumentNullException.ThrowIfNull(decoder);
+        return JsonSerializer.Serialize(decoder, Options);
+    }
+
     /// <summary>Parses and validates a plan.</summary>
     /// <exception cref="ModelPlanException">The text is not a valid plan.</exception>
     public static ModelPlan Parse(string json)

@@ -16,4 +16,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 15003, Level = LogLevel.Warning, Message = "Could not look for work in the database; trying again shortly: {Reason}")]
     public static partial void ClaimFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 15004, Level = LogLevel.Information, Message = "Model {Model} loaded (generation {Generation}, {Reason}): enabled decoders {Decoders}; state change {Change}")]
+    public static partial void ModelReloaded(ILogger logger, string model, long generation, string reason, string decoders, long change);
+
+    [LoggerMessage(EventId = 15005, Level = LogLevel.Warning, Message = "Model {Model} could not be reloaded; the jobs keep the model loaded before: {Reason}")]
+    public static partial void ModelReloadFailed(ILogger logger, string model, string reason);
 }

@@ -17,8 +17,11 @@ using Npgsql;
 namespace ContinualSegment.Node.Workers;
 
 /// <summary>
-/// The worker role. The model is loaded once per process; libtorch gets the configured threads (by default one less
-/// than the processors, so the listener stays responsive). A worker claims a job, keeps its lease alive with a heartbeat,
+/// The worker role. The model is a <see cref="LiveModel"/>: loaded at start, and before each claim reloaded off to the
+/// side and swapped in when a decoder change was announced (NOTIFY on <see cref="DecoderEventRecorder.Channel"/>) or the
+/// model directory's stamp changed, so installing, enabling, disabling or removing a decoder takes effect for the next
+/// job without a restart; a job in flight finishes on the model it started with. libtorch gets the configured threads
+/// (by default one less than the processors, so the listener stays responsive). A worker claims a job, keeps its lease alive with a heartbeat,
 /// segments the series with the same use case as <c>cseg segment</c> (results' UIDs derived from the series content, so a
 /// retried job writes the same SEG and RTSTRUCT instances), and records the results, the job's timeline and one delivery
 /// per destination in the transaction that completes the job. Bad input fails the job for good; anything else is retried.
@@ -58,27 +61,32 @@ public sealed class WorkerService : BackgroundService
         var threads = node.TorchThreads > 0 ? node.TorchThreads : Math.Max(1, Environment.ProcessorCount - 1);
         TorchRuntime.Configure(new TorchRuntimeOptions { Threads = threads });
         var catalogue = string.IsNullOrEmpty(options.Catalogue) ? StructureCatalogue.LoadDefault() : await StructureCatalogue.LoadAsync(options.Catalogue, stoppingToken).ConfigureAwait(false);
-        using var model = await SegmentationPipeline.LoadAsync(options.Directory, SegmentationPipeline.CatalogueFrom(catalogue), new SegmentationPipelineOptions(), stoppingToken).ConfigureAwait(false);
-        var useCase = new SegmentationUseCase(model, catalogue, new SegmentationUseCaseOptions { TimeProvider = time, LoggerFactory = loggers, SoftwareVersion = typeof(WorkerService).Assembly.GetName().Version?.ToString(3) ?? "0.0.0" });
+        using var model = new LiveModel(options.Directory, SegmentationPipeline.CatalogueFrom(catalogue), new SegmentationPipelineOptions { LoggerFactory = loggers }, loggers.CreateLogger<LiveModel>());
+        await model.LoadAsync(stoppingToken).ConfigureAwait(false);
+        var useCaseOptions = new SegmentationUseCaseOptions { TimeProvider = time, LoggerFactory = loggers, SoftwareVersion = typeof(WorkerService).Assembly.GetName().Version?.ToString(3) ?? "0.0.0" };
         var queue = new JobQueue(database.DataSource, queueOptions, time, loggers.CreateLogger<JobQueue>());
         var owner = node.EffectiveName;
         Log.WorkerReady(logger, owner, options.Directory, threads);
 
-        var signal = await WorkSignal.ListenAsync(database.DataSource, JobQueue.Channel, stoppingToken).ConfigureAwait(false);
+        var signal = await WorkSignal.ListenAsync(database.DataSource, [JobQueue.Channel, DecoderEventRecorder.Channel], stoppingToken).ConfigureAwait(false);
         await using (signal.ConfigureAwait(false))
         {
             await signal.RunAsync(
                 ct => queue.ClaimAsync(owner, ct),
-                job => RunJobAsync(useCase, queue, job, stoppingToken),
+                job => RunJobAsync(model, useCaseOptions, catalogue, queue, job, stoppingToken),
                 options.PollInterval,
                 time,
                 ex => Log.ClaimFailed(logger, ex.Message),
+                ct => model.RefreshAsync(signal.TakeNotified(DecoderEventRecorder.Channel), ct),
                 stoppingToken).ConfigureAwait(false);
         }
     }
 
-    private async Task RunJobAsync(SegmentationUseCase useCase, JobQueue queue, ClaimedJob job, CancellationToken stoppingToken)
+    private async Task RunJobAsync(LiveModel model, SegmentationUseCaseOptions useCaseOptions, StructureCatalogue catalogue, JobQueue queue, ClaimedJob job, CancellationToken stoppingToken)
     {
+        // The job's model: a reload while it runs swaps in a new one for the next job, this one stays until the job ends.
+        using var lease = model.Acquire();
+        var useCase = new SegmentationUseCase(lease.Pipeline, catalogue, useCaseOptions);
         using var heartbeatStop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         using var lost = new CancellationTokenSource();
         var heartbeat = HeartbeatAsync(queue, job, lost, heartbeatStop.Token);

@@ -14,20 +14,21 @@ public sealed class ModelDirectoryTests : IDisposable
         var manifest = ctx.Manifest();
         var package = await ctx.BuildAsync(manifest);
         var model = ctx.Model;
+        await model.InstallAsync(await ctx.BuildAsync(ctx.Manifest("keeper")), ctx.InstallOptions(), CancellationToken.None);
 
         var installed = await model.InstallAsync(package, ctx.InstallOptions(), CancellationToken.None);
         Assert.Equal(manifest.Id, installed.Id);
         Assert.True(installed.Enabled);
 
-        var listed = Assert.Single(await model.ListAsync(CancellationToken.None));
-        Assert.Equal(manifest.Id, listed.Id);
+        var listed = Assert.Single(await model.ListAsync(CancellationToken.None), d => d.Id == manifest.Id);
+        Assert.Equal(DecoderOrigin.Package, listed.Origin);
         Assert.Equal(manifest.Version, listed.Version);
         Assert.Equal(manifest.Task, listed.Task);
         Assert.Equal(manifest.Classes.Count, listed.ClassCount);
         Assert.True(listed.Enabled);
         Assert.Null(listed.Problem);
         Assert.Equal(manifest.Metrics["meanDice"], listed.Metrics["meanDice"]);
-        Assert.Equal([manifest.Id], ctx.EnabledInStateFile());
+        Assert.Empty(ctx.DisabledInStateFile());
 
         // The installed files are the payload, byte for byte, and the manifest kept its genotype.
         var folder = Path.Combine(ctx.ModelRoot, "decoders", manifest.Id);
@@ -36,16 +37,16 @@ public sealed class ModelDirectoryTests : IDisposable
         Assert.Empty(ctx.LeftoversInDecoders());
 
         await model.DisableAsync(manifest.Id, CancellationToken.None);
-        Assert.False(Assert.Single(await model.ListAsync(CancellationToken.None)).Enabled);
-        Assert.Empty(ctx.EnabledInStateFile());
+        Assert.False(Assert.Single(await model.ListAsync(CancellationToken.None), d => d.Id == manifest.Id).Enabled);
+        Assert.Equal([manifest.Id], ctx.DisabledInStateFile());
 
         await model.EnableAsync(manifest.Id, CancellationToken.None);
-        Assert.True(Assert.Single(await model.ListAsync(CancellationToken.None)).Enabled);
+        Assert.True(Assert.Single(await model.ListAsync(CancellationToken.None), d => d.Id == manifest.Id).Enabled);
 
         await model.RemoveAsync(manifest.Id, CancellationToken.None);
-        Assert.Empty(await model.ListAsync(CancellationToken.None));
+        Assert.Equal(["keeper"], (await model.ListAsync(CancellationToken.None)).Select(d => d.Id));
         Assert.False(Directory.Exists(folder));
-        Assert.Empty(ctx.EnabledInStateFile());
+        Assert.Empty(ctx.DisabledInStateFile());
         Assert.Empty(ctx.LeftoversInDecoders());
     }
 
@@ -126,7 +127,8 @@ public sealed class ModelDirectoryTests : IDisposable
             Task.Run(() => new ModelDirectory(ctx.ModelRoot).InstallAsync(b, ctx.InstallOptions(), CancellationToken.None)),
             Task.Run(() => new ModelDirectory(ctx.ModelRoot).InstallAsync(c, ctx.InstallOptions(), CancellationToken.None)));
 
-        Assert.Equal(["decoder-a", "decoder-b", "decoder-c"], ctx.EnabledInStateFile());
+        Assert.Empty(ctx.DisabledInStateFile());
+        Assert.Equal(3, ctx.ChangeInStateFile());
         Assert.Equal(3, (await ctx.Model.ListAsync(CancellationToken.None)).Count(d => d.Enabled && d.Problem is null));
         Assert.Empty(ctx.LeftoversInDecoders());
     }
@@ -135,6 +137,7 @@ public sealed class ModelDirectoryTests : IDisposable
     public async Task HeldLock_MakesAChangeWaitAndTimeOut()
     {
         await ctx.Model.InstallAsync(await ctx.BuildAsync(ctx.Manifest("held")), ctx.InstallOptions(), CancellationToken.None);
+        await ctx.Model.InstallAsync(await ctx.BuildAsync(ctx.Manifest("other")), ctx.InstallOptions(), CancellationToken.None);
         var lockPath = Path.Combine(ctx.ModelRoot, "decoders", DecoderPackageLayout.LockFile);
         var model = new ModelDirectory(ctx.ModelRoot, TimeSpan.FromMilliseconds(300));
         using (new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
@@ -142,9 +145,9 @@ public sealed class ModelDirectoryTests : IDisposable
             await Assert.ThrowsAsync<TimeoutException>(() => model.DisableAsync("held", CancellationToken.None));
         }
 
-        Assert.True(Assert.Single(await model.ListAsync(CancellationToken.None)).Enabled);
+        Assert.True(Assert.Single(await model.ListAsync(CancellationToken.None), d => d.Id == "held").Enabled);
         await model.DisableAsync("held", CancellationToken.None);
-        Assert.False(Assert.Single(await model.ListAsync(CancellationToken.None)).Enabled);
+        Assert.False(Assert.Single(await model.ListAsync(CancellationToken.None), d => d.Id == "held").Enabled);
     }
 
     [Fact]

@@ -135,12 +135,28 @@ internal sealed class PackageTestContext : IDisposable
         },
     };
 
-    /// <summary>The ids listed in state.json, read directly.</summary>
-    public string[] EnabledInStateFile()
+    /// <summary>The ids listed as disabled in state.json, read directly.</summary>
+    public string[] DisabledInStateFile() => StateFile()["disabled"]!.AsArray().Select(n => n!.GetValue<string>()).ToArray();
+
+    /// <summary>The change counter of state.json, read directly.</summary>
+    public long ChangeInStateFile() => StateFile()["change"]!.GetValue<long>();
+
+    /// <summary>
+    /// Makes the model directory a real one with decoders trained into it: a plan (with this context's encoder
+    /// fingerprint) holding <paramref name="decoders"/>, and a stand-in weights file for each.
+    /// </summary>
+    public void WritePlanWith(params DecoderPlan[] decoders)
     {
-        var node = JsonNode.Parse(File.ReadAllText(Path.Combine(ModelRoot, DecoderPackageLayout.DecodersFolder, DecoderPackageLayout.StateFile)))!;
-        return node["enabled"]!.AsArray().Select(n => n!.GetValue<string>()).ToArray();
+        var plan = TinyPlans.Plan(decoders) with { EncoderFingerprint = EncoderFingerprint };
+        ModelPlanSerializer.Save(plan with { Decoders = plan.Decoders.Select(d => d with { EncoderFingerprint = EncoderFingerprint }).ToArray() }, Path.Combine(ModelRoot, DecoderPackageLayout.PlanFile));
+        Directory.CreateDirectory(Path.Combine(ModelRoot, DecoderPackageLayout.DecodersFolder));
+        foreach (var d in decoders)
+        {
+            File.WriteAllBytes(Path.Combine(ModelRoot, DecoderPackageLayout.DecodersFolder, d.Id + ".bin"), [7, 7, (byte)d.Id.Length]);
+        }
     }
+
+    private JsonNode StateFile() => JsonNode.Parse(File.ReadAllText(Path.Combine(ModelRoot, DecoderPackageLayout.DecodersFolder, DecoderPackageLayout.StateFile)))!;
 
     /// <summary>Folders and files in decoders/ other than state.json, the lock file and installed ids.</summary>
     public string[] LeftoversInDecoders() =>

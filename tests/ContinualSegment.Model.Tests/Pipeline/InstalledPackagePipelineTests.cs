@@ -77,6 +77,19 @@ public sealed class InstalledPackagePipelineTests : IDisposable
         var enabled = await RunAsync(input);
         Assert.True(Assert.Single(enabled.Decisions, d => d.DecoderId == PackageId).Ran);
         Assert.True(installed.Labels.Data.AsSpan().SequenceEqual(enabled.Labels.Data), "re-enabling the package does not give the labels of the first run with it");
+
+        // The decoder trained into the model is disabled the same way: then only the package runs.
+        await service.Open(ctx.ModelRoot).DisableAsync("near", ct);
+        var packageOnly = await RunAsync(input);
+        var near = Assert.Single(packageOnly.Decisions, d => d.DecoderId == "near");
+        Assert.False(near.Ran);
+        Assert.Contains("disabled", near.Reason, StringComparison.Ordinal);
+        Assert.True(Assert.Single(packageOnly.Decisions, d => d.DecoderId == PackageId).Ran);
+        Assert.Equal(packageOnly.Labels.Length, packageOnly.Labels.Data.Count(v => v == kidney || v == 0));
+
+        // And the package, now the only enabled decoder, cannot be disabled.
+        var refused = await Assert.ThrowsAsync<DecoderPackageException>(() => service.Open(ctx.ModelRoot).DisableAsync(PackageId, ct));
+        Assert.Equal(DecoderPackageRefusal.LastEnabledDecoder, refused.Reason);
     }
 
     private async Task<SegmentationResult> RunAsync(Volume<float> input)

@@ -54,6 +54,48 @@ public sealed class WorkSignalTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => loop);
     }
 
+    [Fact]
+    public async Task A_notification_on_a_second_channel_sent_during_work_is_seen_before_the_next_claim()
+    {
+        var work = new ConcurrentQueue<string>(["a", "b"]);
+        var seenBeforeClaim = new ConcurrentQueue<(int Claim, bool Notified)>();
+        var claims = 0;
+        var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var signal = await WorkSignal.ListenAsync(database.DataSource, ["cseg_test", "cseg_other"], CancellationToken.None);
+        using var stop = new CancellationTokenSource();
+
+        var loop = signal.RunAsync(
+            _ => Task.FromResult(work.TryDequeue(out var item) ? item : null),
+            async item =>
+            {
+                if (item == "a")
+                {
+                    await NotifyAsync("cseg_other");
+                }
+                else
+                {
+                    finished.SetResult();
+                }
+            },
+            TimeSpan.FromMinutes(10),
+            TimeProvider.System,
+            _ => { },
+            _ =>
+            {
+                seenBeforeClaim.Enqueue((Interlocked.Increment(ref claims), signal.TakeNotified("cseg_other")));
+                return Task.CompletedTask;
+            },
+            stop.Token);
+
+        await finished.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => loop);
+
+        // Claim 1 finds "a", whose work announces a change; claim 2 (of "b", right after, no wait between) sees it.
+        Assert.Equal([(1, false), (2, true)], seenBeforeClaim.Take(2));
+        Assert.False(signal.TakeNotified("cseg_test"));
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         for (var i = 0; i < 200 && !condition(); i++)
@@ -64,9 +106,9 @@ public sealed class WorkSignalTests : IAsyncLifetime
         Assert.True(condition());
     }
 
-    private async Task NotifyAsync()
+    private async Task NotifyAsync(string channel = "cseg_test")
     {
         await using NpgsqlConnection connection = await database.DataSource.OpenConnectionAsync();
-        await connection.ExecuteAsync("select pg_notify('cseg_test', '')");
+        await connection.ExecuteAsync("select pg_notify(@channel, '')", new { channel });
     }
 }
