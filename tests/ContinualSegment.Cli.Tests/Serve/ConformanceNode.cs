@@ -1,18 +1,31 @@
 using System.Globalization;
+using ContinualSegment.Dicom.Network.Tests;
 
 namespace ContinualSegment.Cli.Tests.Serve;
 
 /// <summary>
 /// One node for the conformance script's tests: callers restricted to <see cref="CallingAeTitle"/>, results routed to
 /// <see cref="ResultsAeTitle"/> on <see cref="ResultsPort"/> (where the script's own storescp listens), and a small
-/// phantom series (two images) for the runs that are expected to fail early.
+/// phantom series (two images) for the runs that are expected to fail early. With TLS (<see cref="TlsConformanceNode"/>)
+/// the node listens with DICOM TLS only and requires a client certificate from the test CA.
 /// </summary>
-public sealed class ConformanceNode : IAsyncLifetime
+public class ConformanceNode : IAsyncLifetime
 {
     public const string CallingAeTitle = "CONF-SCU";
     public const string ResultsAeTitle = "CONF-RESULTS";
 
+    private readonly bool tls;
     private ServeProcess? node;
+
+    public ConformanceNode()
+        : this(tls: false)
+    {
+    }
+
+    protected ConformanceNode(bool tls) => this.tls = tls;
+
+    /// <summary>The certificates (used when the node listens with TLS).</summary>
+    public TestPki Pki { get; } = new();
 
     public int ResultsPort { get; } = TestEnvironment.FreeTcpPort();
 
@@ -24,15 +37,24 @@ public sealed class ConformanceNode : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        node = await ServeProcess.StartAsync(
-            new Dictionary<string, string>(StringComparer.Ordinal)
-            {
-                ["Dicom:AllowedCallers:0:AeTitle"] = CallingAeTitle,
-                ["Destinations:PACS:AeTitle"] = ResultsAeTitle,
-                ["Destinations:PACS:Host"] = "127.0.0.1",
-                ["Destinations:PACS:Port"] = ResultsPort.ToString(CultureInfo.InvariantCulture),
-            },
-            CancellationToken.None);
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["Dicom:AllowedCallers:0:AeTitle"] = CallingAeTitle,
+            ["Destinations:PACS:AeTitle"] = ResultsAeTitle,
+            ["Destinations:PACS:Host"] = "127.0.0.1",
+            ["Destinations:PACS:Port"] = ResultsPort.ToString(CultureInfo.InvariantCulture),
+        };
+        if (tls)
+        {
+            await Pki.InitializeAsync();
+            settings["Dicom:Tls:Enabled"] = "true";
+            settings["Dicom:Tls:CertificateFile"] = Pki.ServerCertificate;
+            settings["Dicom:Tls:KeyFile"] = Pki.ServerKey;
+            settings["Dicom:Tls:CaFile"] = Pki.CaFile;
+            settings["Dicom:Tls:RequireClientCertificate"] = "true";
+        }
+
+        node = await ServeProcess.StartAsync(settings, CancellationToken.None);
         var phantom = Path.Combine(Directory, "phantom");
         var (code, output, error) = await CsegRunner.RunAsync("phantom", "--out", phantom, "--task", "headneck", "--size", "32", "--slice-spacing", "5", "--dicom");
         Assert.True(code == 0, output + error);
@@ -49,6 +71,11 @@ public sealed class ConformanceNode : IAsyncLifetime
         if (node is not null)
         {
             await node.DisposeAsync();
+        }
+
+        if (tls)
+        {
+            await Pki.DisposeAsync();
         }
 
         System.IO.Directory.Delete(Directory, recursive: true);

@@ -72,7 +72,7 @@ public sealed class ConformanceScriptTests(ConformanceNode fixture) : IClassFixt
 
     private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
 
-    private static async Task<(int Code, string Output)> RunScriptAsync(params string[] arguments)
+    internal static async Task<(int Code, string Output)> RunScriptAsync(params string[] arguments)
     {
         var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(Path.Combine(ServeProcess.RepositoryRoot(), "conformance", "run.sh"));
