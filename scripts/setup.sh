@@ -10,8 +10,8 @@ packages=(
   plastimatch         # RTSTRUCT rasterisation, Dice
   dcm2niix            # geometry reference for series -> volume
   orthanc             # DICOM peer: a PACS as export destination, and the durable-ingest benchmark's reference
-  python3-pydicom     # public DICOM test files, and an independent reader
-  python3-numpy python3-pil   # pydicom's pixel handling (peer for the codec tests)
+  python3-pydicom     # public DICOM test files, an independent reader, conformance/run.sh (JPEG 2000 copies)
+  python3-numpy python3-pil   # pydicom's pixel handling (peer for the codec tests); Pillow's OpenJPEG for run.sh
   openssl             # independent signature peer for decoder packages
   patchelf g++        # the TorchSharp libstdc++ compatibility step (build/torch-compat)
   libcharls2          # JPEG-LS decoding (optional at run time)

@@ -232,6 +232,7 @@ public sealed class DicomTlsContext : IDisposable
 
         if (errors != SslPolicyErrors.None)
         {
+            refusal.Reason = Describe(errors, chain);
             return false;
         }
 
@@ -248,6 +249,31 @@ public sealed class DicomTlsContext : IDisposable
 
         refusal.Reason = RevocationProblem(chain, this.timeProvider.GetUtcNow());
         return refusal.Reason is null;
+    }
+
+    // The policy errors in words: a missing certificate, a name that does not match, or the chain's problems.
+    private static string Describe(SslPolicyErrors errors, X509Chain? chain)
+    {
+        var parts = new List<string>();
+        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
+        {
+            parts.Add("the peer presented no certificate");
+        }
+
+        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch))
+        {
+            parts.Add("the certificate does not name the host connected to (or the configured server name)");
+        }
+
+        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateChainErrors))
+        {
+            var status = chain?.ChainStatus.Select(s => $"{s.Status} ({s.StatusInformation.Trim()})").Distinct().ToList() ?? [];
+            parts.Add(status.Count == 0
+                ? "its chain does not lead to a trusted CA"
+                : "its chain does not lead to a trusted CA: " + string.Join(", ", status));
+        }
+
+        return string.Join("; ", parts) + ".";
     }
 
     // Every certificate of the built chain whose issuer has a CRL here is checked against it; the root is not.

@@ -15,6 +15,6 @@ public sealed class DestinationOptions
     /// <summary>TCP port.</summary>
     public int Port { get; set; } = 104;
 
-    /// <summary>Send with DICOM TLS.</summary>
-    public bool Tls { get; set; }
+    /// <summary>DICOM TLS to this destination (<c>Destinations:NAME:Tls</c>).</summary>
+    public DestinationTlsOptions Tls { get; set; } = new();
 }

@@ -89,6 +89,7 @@ public sealed class ExportService : BackgroundService
                     Port = destination.Port,
                     CallingAeTitle = options.CallingAeTitle,
                     CalledAeTitle = destination.AeTitle,
+                    Tls = destination.Tls.ToClientOptions(),
                     UpperLayer = new UpperLayerOptions { LoggerFactory = loggers, TimeProvider = time },
                 },
                 paths,
@@ -106,7 +107,7 @@ public sealed class ExportService : BackgroundService
             var state = await queue.FailedAsync(delivery, owner, reason, CancellationToken.None).ConfigureAwait(false);
             Log.DeliveryFailed(logger, delivery.Id, delivery.Destination, delivery.Attempt, state, reason);
         }
-        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or AssociationRejectedException or AssociationAbortedException or DimseProtocolException or TimeoutException or System.Security.Authentication.AuthenticationException)
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or AssociationRejectedException or AssociationAbortedException or DimseProtocolException or TimeoutException or System.Security.Authentication.AuthenticationException or DicomTlsConfigurationException)
         {
             var state = await queue.FailedAsync(delivery, owner, ex.Message.ReplaceLineEndings(" "), CancellationToken.None).ConfigureAwait(false);
             Log.DeliveryFailed(logger, delivery.Id, delivery.Destination, delivery.Attempt, state, ex.Message);

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Security.Cryptography;
+using ContinualSegment.Dicom.Network.Tls;
 using ContinualSegment.Node.Export;
 using ContinualSegment.Node.Ingest;
 using ContinualSegment.Node.Queue;
@@ -179,6 +181,11 @@ public static class NodeOptionsRules
             {
                 yield return $"Destinations:{name}:Port must be 1-65535, not {d.Port}";
             }
+
+            foreach (var problem in DestinationTls(name, d.Tls ?? new DestinationTlsOptions()))
+            {
+                yield return problem;
+            }
         }
     }
 
@@ -224,6 +231,75 @@ public static class NodeOptionsRules
         if (o.LeaseDuration < TimeSpan.FromSeconds(5) || o.PollInterval < TimeSpan.FromMilliseconds(100))
         {
             yield return "Export:LeaseDuration must be at least 00:00:05 and Export:PollInterval at least 00:00:00.1";
+        }
+    }
+
+    // A destination's TLS material: each file named exists and is readable, then the whole loads as the exporter will
+    // load it (certificate with its key, usable today; CA certificates parse).
+    private static IEnumerable<string> DestinationTls(string name, DestinationTlsOptions tls)
+    {
+        if (!tls.Enabled)
+        {
+            yield break;
+        }
+
+        var prefix = $"Destinations:{name}:Tls";
+        var missing = false;
+        foreach (var (key, file) in new[] { ("CaFile", tls.CaFile), ("CertificateFile", tls.CertificateFile), ("KeyFile", tls.KeyFile) })
+        {
+            if (file.Length > 0 && Unreadable(file) is { } why)
+            {
+                missing = true;
+                yield return $"{prefix}:{key} '{file}' {why}";
+            }
+        }
+
+        if (tls.KeyFile.Length > 0 && tls.CertificateFile.Length == 0)
+        {
+            missing = true;
+            yield return $"{prefix}:KeyFile is set without {prefix}:CertificateFile";
+        }
+
+        if (tls.ServerName.Length > 0 && string.IsNullOrWhiteSpace(tls.ServerName))
+        {
+            missing = true;
+            yield return $"{prefix}:ServerName must not be blank";
+        }
+
+        if (!missing && LoadProblem(tls) is { } problem)
+        {
+            yield return $"{prefix}: {problem}";
+        }
+    }
+
+    private static string? Unreadable(string file)
+    {
+        if (!File.Exists(file))
+        {
+            return "does not exist";
+        }
+
+        try
+        {
+            using var stream = File.OpenRead(file);
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return $"cannot be read ({ex.Message})";
+        }
+    }
+
+    private static string? LoadProblem(DestinationTlsOptions tls)
+    {
+        try
+        {
+            using var context = DicomTlsContext.Create(tls.ToClientOptions()!, isServer: false);
+            return null;
+        }
+        catch (Exception ex) when (ex is DicomTlsConfigurationException or CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            return ex.Message;
         }
     }
 
