@@ -114,7 +114,8 @@ public sealed class ExportTlsTests : IAsyncLifetime
         using var storescp = StartTlsStorescp(port, received);
         var destination = Destination(port, new DestinationTlsOptions { Enabled = true, CaFile = pki.OtherCaFile });
 
-        await RunExportAsync(destination, async () => (await ScalarAsync<string?>("select last_error from deliveries"))?.Length > 0, storescp);
+        // A first attempt may come before storescp listens ("Connection refused"); the retry a second later meets it.
+        await RunExportAsync(destination, async () => (await ScalarAsync<string?>("select last_error from deliveries"))?.Contains("TLS", StringComparison.Ordinal) == true, storescp);
 
         var error = await ScalarAsync<string>("select last_error from deliveries");
         Assert.Equal("pending", await ScalarAsync<string>("select state from deliveries"));
