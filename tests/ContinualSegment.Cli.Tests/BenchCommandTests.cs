@@ -75,4 +75,44 @@ public sealed class BenchCommandTests : IDisposable
             await drop.ExecuteNonQueryAsync();
         }
     }
+
+    [Fact]
+    public async Task End_to_end_bench_runs_the_node_and_splits_the_time_by_stage()
+    {
+        var database = "cseg_e2e_" + Guid.NewGuid().ToString("N")[..12];
+        await using (var admin = new NpgsqlConnection(TestEnvironment.PostgresConnectionString()))
+        {
+            await admin.OpenAsync();
+            await using var create = new NpgsqlCommand($"create database {database}", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        try
+        {
+            var connection = new NpgsqlConnectionStringBuilder(TestEnvironment.PostgresConnectionString()) { Database = database }.ConnectionString;
+            var work = Path.Combine(dir.FullName, "e2e");
+            var (code, output, error) = await CsegRunner.RunAsync("bench", "e2e", "--work", work, "--size", "48", "--slices", "60", "--quiet-period", "1", "--threads", "1", "--connection", connection);
+
+            Assert.True(code == 0, error + output);
+            Assert.Matches(@"first C-STORE to SEG \+ RTSTRUCT at the PACS: [0-9.]+ s = receive [0-9.]+ s, quiet period [0-9.]+ s \(configured 1 s\), queue wait [0-9.]+ s, job [0-9.]+ s \(inference [0-9.]+ s", output);
+            Assert.Matches(@"node overhead \(all but the configured quiet period and inference\): [0-9.]+ s = [0-9.]+ % of inference", output);
+
+            // The stages add up to the measured total (each is a difference of the node's own timestamps).
+            var stages = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(work, "bench-e2e.json")))!.AsObject();
+            double Get(string name) => stages[name]!.GetValue<double>();
+            var sum = Get("receiveSeconds") + Get("quietPeriodSeconds") + Get("queueWaitSeconds") + Get("jobSeconds") + Get("exportSeconds");
+            Assert.InRange(sum, Get("totalSeconds") - 1.0, Get("totalSeconds") + 0.5);
+            Assert.True(Get("quietPeriodSeconds") >= 1.0, "the series was completed before its quiet period");
+            Assert.True(Get("inferenceSeconds") > 0 && Get("inferenceSeconds") < Get("jobSeconds"));
+            Assert.Single(Directory.GetFiles(Path.Combine(work, "pacs"), "SG*"));
+            Assert.Single(Directory.GetFiles(Path.Combine(work, "pacs"), "RS*"));
+        }
+        finally
+        {
+            await using var admin = new NpgsqlConnection(TestEnvironment.PostgresConnectionString());
+            await admin.OpenAsync();
+            await using var drop = new NpgsqlCommand($"drop database if exists {database} with (force)", admin);
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
 }

@@ -92,7 +92,7 @@ public sealed class InferenceBenchmark
             : SegmentCommand.DefaultModelDirectory();
         var seriesDir = Path.Combine(work, CtFolder);
         var truthPath = Path.Combine(work, TruthFile);
-        var study = await EnsureStudyAsync(seriesDir, truthPath, catalogue, cancellationToken).ConfigureAwait(false);
+        var study = await EnsureStudyAsync(seriesDir, truthPath, options.Size, options.Slices, options.Seed, catalogue, cancellationToken).ConfigureAwait(false);
         await output.WriteLineAsync(study).ConfigureAwait(false);
         await output.WriteLineAsync($"model: {model}{(options.Untrained ? " (untrained weights: timing only)" : string.Empty)}").ConfigureAwait(false);
 
@@ -190,13 +190,13 @@ public sealed class InferenceBenchmark
         return directory;
     }
 
-    /// <summary>The study as DICOM plus its ground truth; reused when both are already there.</summary>
-    private async Task<string> EnsureStudyAsync(string seriesDir, string truthPath, StructureCatalogue catalogue, CancellationToken cancellationToken)
+    /// <summary>The whole-body phantom study as DICOM plus its ground truth; reused when both are already there.</summary>
+    internal static async Task<string> EnsureStudyAsync(string seriesDir, string truthPath, int size, int slices, int seed, StructureCatalogue catalogue, CancellationToken cancellationToken)
     {
-        if (File.Exists(truthPath) && Directory.Exists(seriesDir) && Directory.GetFiles(seriesDir, "*.dcm").Length == options.Slices)
+        if (File.Exists(truthPath) && Directory.Exists(seriesDir) && Directory.GetFiles(seriesDir, "*.dcm").Length == slices)
         {
             var existing = await NiftiReader.ReadHeaderAsync(truthPath, cancellationToken).ConfigureAwait(false);
-            if (existing.Dim[1] == options.Size && existing.Dim[2] == options.Size && existing.Dim[3] == options.Slices)
+            if (existing.Dim[1] == size && existing.Dim[2] == size && existing.Dim[3] == slices)
             {
                 return $"study: reusing {seriesDir} and {truthPath}";
             }
@@ -207,24 +207,24 @@ public sealed class InferenceBenchmark
         // The scan length depends on the drawn subject only: measure it on a coarse 1 mm grid, then pick the
         // slice spacing that gives exactly the requested number of slices.
         var probe = new PhantomGenerator(catalogue, new PhantomGeneratorOptions { InPlaneSize = 32, SliceSpacingMm = 1.0, PartialVolume = false, Noise = false, Streaks = false })
-            .Generate("wholebody", options.Seed, 0, cancellationToken);
+            .Generate("wholebody", seed, 0, cancellationToken);
         // The probe's SizeZ slices at 1 mm span at least SizeZ − 1 mm: that length over Slices − 0.5 steps leaves
         // at least Slices slices at the chosen spacing, and the crop takes exactly that many.
         var lengthMm = probe.Image.SizeZ - 1.0;
-        var spacing = lengthMm / (options.Slices - 0.5);
+        var spacing = lengthMm / (slices - 0.5);
         if (spacing is < 0.3 or > 20)
         {
-            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{options.Slices} slices over the phantom's {lengthMm} mm need {spacing:0.##} mm slices; the phantom allows 0.3-20 mm"));
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{slices} slices over the phantom's {lengthMm} mm need {spacing:0.##} mm slices; the phantom allows 0.3-20 mm"));
         }
 
-        var phantom = new PhantomGenerator(catalogue, new PhantomGeneratorOptions { InPlaneSize = options.Size, SliceSpacingMm = spacing })
-            .Generate("wholebody", options.Seed, 0, cancellationToken);
-        if (phantom.Image.SizeZ < options.Slices)
+        var phantom = new PhantomGenerator(catalogue, new PhantomGeneratorOptions { InPlaneSize = size, SliceSpacingMm = spacing })
+            .Generate("wholebody", seed, 0, cancellationToken);
+        if (phantom.Image.SizeZ < slices)
         {
-            throw new InvalidDataException($"the phantom has {phantom.Image.SizeZ} slices, fewer than {options.Slices}");
+            throw new InvalidDataException($"the phantom has {phantom.Image.SizeZ} slices, fewer than {slices}");
         }
 
-        var image = Crop(phantom.Image, options.Slices);
+        var image = Crop(phantom.Image, slices);
         var truth = new Volume<ushort>(image.SizeX, image.SizeY, image.SizeZ, image.Geometry);
         var map = phantom.StructureMap.Data;
         for (var i = 0; i < truth.Length; i++)

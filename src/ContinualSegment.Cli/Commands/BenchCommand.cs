@@ -26,6 +26,40 @@ public static class BenchCommand
         });
         command.Subcommands.Add(ingest);
         command.Subcommands.Add(Inference(output));
+        command.Subcommands.Add(EndToEnd(output));
+        return command;
+    }
+
+    private static Command EndToEnd(TextWriter output)
+    {
+        var model = new Option<string?>("--model") { Description = "The node's model (default: models/default)." };
+        var work = new Option<string>("--work") { Description = "Working directory: the phantom study (reused when present), the node's storage and database, the PACS's files, bench-e2e.json.", DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "cseg-bench-e2e") };
+        var size = new Option<int>("--size") { Description = "In-plane matrix of the study.", DefaultValueFactory = _ => 512 };
+        var slices = new Option<int>("--slices") { Description = "Slices of the study.", DefaultValueFactory = _ => 300 };
+        var seed = new Option<int>("--seed") { Description = "Phantom seed.", DefaultValueFactory = _ => 1 };
+        var quiet = new Option<int>("--quiet-period") { Description = "The node's quiet period in seconds.", DefaultValueFactory = _ => 5 };
+        var connection = new Option<string?>("--connection") { Description = "The node's database (default: a managed PostgreSQL cluster under --work)." };
+        var threads = new Option<int>("--threads") { Description = "The node's libtorch threads (Node:TorchThreads; 0: one less than the processors).", DefaultValueFactory = _ => 0 };
+        var command = new Command("e2e", "cseg serve end to end: first C-STORE of a phantom study to SEG + RTSTRUCT at a storescp PACS, split by stage from the node's records; the node's overhead against inference (goal ≤ 5 %).")
+        {
+            model, work, size, slices, seed, quiet, connection, threads,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            E2eBenchmarkOptions options;
+            try
+            {
+                options = new E2eBenchmarkOptions(parse.GetValue(model), parse.GetValue(work)!, parse.GetValue(size), parse.GetValue(slices), parse.GetValue(seed), parse.GetValue(quiet), parse.GetValue(connection), parse.GetValue(threads));
+                options.Validate();
+            }
+            catch (ArgumentException ex)
+            {
+                throw new InvalidDataException(ex.Message, ex);
+            }
+
+            await new E2eBenchmark(options, output).RunAsync(ct).ConfigureAwait(false);
+            return CsegApp.Success;
+        });
         return command;
     }
 
