@@ -204,6 +204,17 @@ internal sealed partial class ServeProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Kills the node at once (SIGKILL, as <c>kill -9</c>): nothing of it gets to finish or clean up.</summary>
+    public async Task KillAsync()
+    {
+        using (var kill = Process.Start("kill", ["-KILL", process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        await process.WaitForExitAsync();
+    }
+
     /// <summary>Whether the process has ended (with its exit code then in the log's last lines).</summary>
     public bool HasExited()
     {
