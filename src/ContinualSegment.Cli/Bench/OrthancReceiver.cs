@@ -8,8 +8,9 @@ using System.Text.Json.Nodes;
 namespace ContinualSegment.Cli.Bench;
 
 /// <summary>
-/// Orthanc (the Debian package) as a benchmark receiver in its default configuration: only its AE title, ports and
-/// folders are set. Between runs everything it stored is deleted through its REST API (untimed).
+/// Orthanc (the Debian package) in its default configuration, as a benchmark receiver and as a PACS the node delivers
+/// to: only its AE title, ports and folders are set. Between benchmark runs everything it stored is deleted through its
+/// REST API (untimed).
 /// </summary>
 internal sealed class OrthancReceiver : IAsyncDisposable
 {
@@ -97,6 +98,23 @@ internal sealed class OrthancReceiver : IAsyncDisposable
     /// <summary>Instances Orthanc has stored.</summary>
     public async Task<int> CountAsync(CancellationToken cancellationToken)
         => (await GetAsync("statistics", cancellationToken).ConfigureAwait(false))["CountInstances"]!.GetValue<int>();
+
+    /// <summary>Writes every instance Orthanc holds, as received (Part 10), into <paramref name="directory"/>; returns the paths.</summary>
+    public async Task<IReadOnlyList<string>> SaveInstancesAsync(string directory, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(directory);
+        var saved = new List<string>();
+        foreach (var id in (await GetAsync("instances", cancellationToken).ConfigureAwait(false)).AsArray())
+        {
+            var name = id!.GetValue<string>();
+            var path = Path.Combine(directory, name + ".dcm");
+            var bytes = await http.GetByteArrayAsync(new Uri($"instances/{name}/file", UriKind.Relative), cancellationToken).ConfigureAwait(false);
+            await File.WriteAllBytesAsync(path, bytes, cancellationToken).ConfigureAwait(false);
+            saved.Add(path);
+        }
+
+        return saved;
+    }
 
     public async ValueTask DisposeAsync()
     {
