@@ -214,6 +214,7 @@ public sealed class WorkerService : BackgroundService
                 var summary = JsonSerializer.Serialize(new
                 {
                     structures = outcome.StructureCount,
+                    decoders = outcome.Report.DecodersUsed,
                     pipelineSeconds = outcome.PipelineSeconds,
                     timings = outcome.Report.TimingsSeconds,
                     results = resultsRelative,
