@@ -13,7 +13,8 @@ namespace ContinualSegment.Node.Scheduling;
 /// <summary>
 /// The scheduler role: a Quartz scheduler on the node's database (ADO job store, clustered) that every
 /// <see cref="SchedulerOptions.Interval"/> completes quiet series (routing them into jobs) and puts back jobs whose lease
-/// expired and, every <see cref="SchedulerOptions.RetentionInterval"/>, removes what retention allows. Processes sharing
+/// expired, wakes the workers and exporters when a retry falls due (<see cref="RetryWaker"/>) and, every
+/// <see cref="SchedulerOptions.RetentionInterval"/>, removes what retention allows. Processes sharing
 /// the database form one cluster: each firing runs in one of them, and a process that dies leaves its jobs to the others.
 /// The rounds themselves are also safe to overlap (SKIP LOCKED, a lease put back once).
 /// </summary>
@@ -69,7 +70,9 @@ public sealed class SchedulerService : BackgroundService
         var completer = new SeriesCompleter(database.DataSource, routing, new Router(routing, destinations), queue, time, loggers.CreateLogger<SeriesCompleter>());
         var retention = new RetentionSweeper(database.DataSource, storage, time, loggers.CreateLogger<RetentionSweeper>());
 
+        var waker = new RetryWaker(database.DataSource, time);
         var series = new JobKey("series-completion", JobGroup);
+        var retries = new JobKey("retries", JobGroup);
         var sweep = new JobKey("retention", JobGroup);
         var rounds = new Dictionary<JobKey, ScheduledRound>
         {
@@ -78,6 +81,7 @@ public sealed class SchedulerService : BackgroundService
                 await completer.CompleteQuietSeriesAsync(ct).ConfigureAwait(false);
                 await queue.RequeueExpiredAsync(ct).ConfigureAwait(false);
             }, logger),
+            [retries] = new("retry timing", async ct => await waker.WakeAsync(ct).ConfigureAwait(false), logger),
             [sweep] = new("retention", async ct => await retention.SweepAsync(ct).ConfigureAwait(false), logger),
         };
 
@@ -102,6 +106,7 @@ public sealed class SchedulerService : BackgroundService
         try
         {
             await ScheduleAsync(scheduler, series, options.Interval, stoppingToken).ConfigureAwait(false);
+            await ScheduleAsync(scheduler, retries, options.Interval, stoppingToken).ConfigureAwait(false);
             await ScheduleAsync(scheduler, sweep, options.RetentionInterval, stoppingToken).ConfigureAwait(false);
             await scheduler.Start(stoppingToken).ConfigureAwait(false);
             Log.SchedulerStarted(logger, scheduler.SchedulerInstanceId, options.Interval, options.RetentionInterval);
