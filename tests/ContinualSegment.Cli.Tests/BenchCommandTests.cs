@@ -1,7 +1,6 @@
 using ContinualSegment.Dicom;
 using ContinualSegment.Imaging;
 using ContinualSegment.Imaging.Export;
-using Npgsql;
 
 namespace ContinualSegment.Cli.Tests;
 
@@ -46,73 +45,37 @@ public sealed class BenchCommandTests : IDisposable
             new CtSeriesMetadata { PatientName = "Bench^Durable", PatientId = "B2", StudyInstanceUid = DicomUid.Generate(), SeriesInstanceUid = DicomUid.Generate(), FrameOfReferenceUid = DicomUid.Generate() },
             series,
             CancellationToken.None);
-        var database = "cseg_bench_" + Guid.NewGuid().ToString("N")[..12];
-        await using (var admin = new NpgsqlConnection(TestEnvironment.PostgresConnectionString()))
-        {
-            await admin.OpenAsync();
-            await using var create = new NpgsqlCommand($"create database {database}", admin);
-            await create.ExecuteNonQueryAsync();
-        }
+        await using var database = await TestDatabase.CreateAsync("cseg_bench_");
+        var (code, output, error) = await CsegRunner.RunAsync("bench", "ingest", "--durable", "--connection", database.ConnectionString, "--series", series, "--work", Path.Combine(dir.FullName, "work"), "--repetitions", "1", "--parallel", "2", "--warmup", "2");
 
-        try
-        {
-            var connection = new NpgsqlConnectionStringBuilder(TestEnvironment.PostgresConnectionString()) { Database = database }.ConnectionString;
-            var (code, output, error) = await CsegRunner.RunAsync("bench", "ingest", "--durable", "--connection", connection, "--series", series, "--work", Path.Combine(dir.FullName, "work"), "--repetitions", "1", "--parallel", "2", "--warmup", "2");
-
-            // Each run checks that the node and Orthanc hold all six instances once storescu is done, so zero means they did.
-            Assert.True(code == 0, error + output);
-            Assert.Contains("the node's ingest (file and directory flushed, row committed in PostgreSQL before success) and Orthanc", output, StringComparison.Ordinal);
-            Assert.Contains($"all writing under {Path.Combine(dir.FullName, "work")}{Path.DirectorySeparatorChar}cseg-bench-ingest-", output, StringComparison.Ordinal);
-            Assert.Matches(@"1 association: storescp [0-9.]+ s .* ours [0-9.]+ s .* ratio [0-9.]+", output);
-            Assert.Matches(@"1 association: Orthanc [0-9.]+ s .* ours [0-9.]+ s, ratio [0-9.]+", output);
-            Assert.Matches(@"2 associations: Orthanc [0-9.]+ s .* ours [0-9.]+ s, ratio [0-9.]+", output);
-        }
-        finally
-        {
-            await using var admin = new NpgsqlConnection(TestEnvironment.PostgresConnectionString());
-            await admin.OpenAsync();
-            await using var drop = new NpgsqlCommand($"drop database if exists {database} with (force)", admin);
-            await drop.ExecuteNonQueryAsync();
-        }
+        // Each run checks that the node and Orthanc hold all six instances once storescu is done, so zero means they did.
+        Assert.True(code == 0, error + output);
+        Assert.Contains("the node's ingest (file and directory flushed, row committed in PostgreSQL before success) and Orthanc", output, StringComparison.Ordinal);
+        Assert.Contains($"all writing under {Path.Combine(dir.FullName, "work")}{Path.DirectorySeparatorChar}cseg-bench-ingest-", output, StringComparison.Ordinal);
+        Assert.Matches(@"1 association: storescp [0-9.]+ s .* ours [0-9.]+ s .* ratio [0-9.]+", output);
+        Assert.Matches(@"1 association: Orthanc [0-9.]+ s .* ours [0-9.]+ s, ratio [0-9.]+", output);
+        Assert.Matches(@"2 associations: Orthanc [0-9.]+ s .* ours [0-9.]+ s, ratio [0-9.]+", output);
     }
 
     [Fact]
     public async Task End_to_end_bench_runs_the_node_and_splits_the_time_by_stage()
     {
-        var database = "cseg_e2e_" + Guid.NewGuid().ToString("N")[..12];
-        await using (var admin = new NpgsqlConnection(TestEnvironment.PostgresConnectionString()))
-        {
-            await admin.OpenAsync();
-            await using var create = new NpgsqlCommand($"create database {database}", admin);
-            await create.ExecuteNonQueryAsync();
-        }
+        await using var database = await TestDatabase.CreateAsync("cseg_e2e_");
+        var work = Path.Combine(dir.FullName, "e2e");
+        var (code, output, error) = await CsegRunner.RunAsync("bench", "e2e", "--work", work, "--size", "48", "--slices", "60", "--quiet-period", "1", "--threads", "1", "--connection", database.ConnectionString);
 
-        try
-        {
-            var connection = new NpgsqlConnectionStringBuilder(TestEnvironment.PostgresConnectionString()) { Database = database }.ConnectionString;
-            var work = Path.Combine(dir.FullName, "e2e");
-            var (code, output, error) = await CsegRunner.RunAsync("bench", "e2e", "--work", work, "--size", "48", "--slices", "60", "--quiet-period", "1", "--threads", "1", "--connection", connection);
+        Assert.True(code == 0, error + output);
+        Assert.Matches(@"first C-STORE to SEG \+ RTSTRUCT at the PACS: [0-9.]+ s = receive [0-9.]+ s, quiet period [0-9.]+ s \(configured 1 s\), queue wait [0-9.]+ s, job [0-9.]+ s \(inference [0-9.]+ s", output);
+        Assert.Matches(@"node overhead \(all but the configured quiet period and inference\): [0-9.]+ s = [0-9.]+ % of inference", output);
 
-            Assert.True(code == 0, error + output);
-            Assert.Matches(@"first C-STORE to SEG \+ RTSTRUCT at the PACS: [0-9.]+ s = receive [0-9.]+ s, quiet period [0-9.]+ s \(configured 1 s\), queue wait [0-9.]+ s, job [0-9.]+ s \(inference [0-9.]+ s", output);
-            Assert.Matches(@"node overhead \(all but the configured quiet period and inference\): [0-9.]+ s = [0-9.]+ % of inference", output);
-
-            // The stages add up to the measured total (each is a difference of the node's own timestamps).
-            var stages = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(work, "bench-e2e.json")))!.AsObject();
-            double Get(string name) => stages[name]!.GetValue<double>();
-            var sum = Get("receiveSeconds") + Get("quietPeriodSeconds") + Get("queueWaitSeconds") + Get("jobSeconds") + Get("exportSeconds");
-            Assert.InRange(sum, Get("totalSeconds") - 1.0, Get("totalSeconds") + 0.5);
-            Assert.True(Get("quietPeriodSeconds") >= 1.0, "the series was completed before its quiet period");
-            Assert.True(Get("inferenceSeconds") > 0 && Get("inferenceSeconds") < Get("jobSeconds"));
-            Assert.Single(Directory.GetFiles(Path.Combine(work, "pacs"), "SG*"));
-            Assert.Single(Directory.GetFiles(Path.Combine(work, "pacs"), "RS*"));
-        }
-        finally
-        {
-            await using var admin = new NpgsqlConnection(TestEnvironment.PostgresConnectionString());
-            await admin.OpenAsync();
-            await using var drop = new NpgsqlCommand($"drop database if exists {database} with (force)", admin);
-            await drop.ExecuteNonQueryAsync();
-        }
+        // The stages add up to the measured total (each is a difference of the node's own timestamps).
+        var stages = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(work, "bench-e2e.json")))!.AsObject();
+        double Get(string name) => stages[name]!.GetValue<double>();
+        var sum = Get("receiveSeconds") + Get("quietPeriodSeconds") + Get("queueWaitSeconds") + Get("jobSeconds") + Get("exportSeconds");
+        Assert.InRange(sum, Get("totalSeconds") - 1.0, Get("totalSeconds") + 0.5);
+        Assert.True(Get("quietPeriodSeconds") >= 1.0, "the series was completed before its quiet period");
+        Assert.True(Get("inferenceSeconds") > 0 && Get("inferenceSeconds") < Get("jobSeconds"));
+        Assert.Single(Directory.GetFiles(Path.Combine(work, "pacs"), "SG*"));
+        Assert.Single(Directory.GetFiles(Path.Combine(work, "pacs"), "RS*"));
     }
 }

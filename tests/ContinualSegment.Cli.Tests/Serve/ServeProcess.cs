@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using Npgsql;
 
 namespace ContinualSegment.Cli.Tests.Serve;
 
@@ -21,9 +20,9 @@ internal sealed partial class ServeProcess : IAsyncDisposable
     private readonly Process process;
     private readonly StringBuilder log = new();
     private readonly TaskCompletionSource<int> listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly string database;
+    private readonly TestDatabase database;
 
-    private ServeProcess(Process process, string database, string directory, string connectionString, string aeTitle)
+    private ServeProcess(Process process, TestDatabase database, string directory, string connectionString, string aeTitle)
     {
         this.process = process;
         this.database = database;
@@ -87,15 +86,8 @@ internal sealed partial class ServeProcess : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(settings);
         var root = RepositoryRoot();
         var directory = System.IO.Directory.CreateTempSubdirectory("cseg-serve-").FullName;
-        var database = "cseg_serve_" + Guid.NewGuid().ToString("N")[..12];
-        await using (var admin = new NpgsqlConnection(TestEnvironment.PostgresConnectionString()))
-        {
-            await admin.OpenAsync(cancellationToken);
-            await using var create = new NpgsqlCommand($"create database {database}", admin);
-            await create.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        var connectionString = new NpgsqlConnectionStringBuilder(TestEnvironment.PostgresConnectionString()) { Database = database }.ConnectionString;
+        var database = await TestDatabase.CreateAsync("cseg_serve_", cancellationToken);
+        var connectionString = database.ConnectionString;
         var configuration = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["Database:Mode"] = "External",
@@ -186,13 +178,7 @@ internal sealed partial class ServeProcess : IAsyncDisposable
         finally
         {
             process.Dispose();
-            NpgsqlConnection.ClearAllPools();
-            await using (var admin = new NpgsqlConnection(TestEnvironment.PostgresConnectionString()))
-            {
-                await admin.OpenAsync();
-                await using var drop = new NpgsqlCommand($"drop database if exists {database} with (force)", admin);
-                await drop.ExecuteNonQueryAsync();
-            }
+            await database.DisposeAsync();
 
             try
             {
