@@ -15,6 +15,12 @@ public sealed class NodeOptions
     /// <summary>libtorch threads for inference; 0: one less than the processor count (at least 1), so ingest stays responsive.</summary>
     public int TorchThreads { get; set; }
 
+    /// <summary>
+    /// Write the patient's ID and name into the log lines that name a series (series completion); off by default, so
+    /// logs carry UIDs only and a log shipped to a support desk or a log server holds no patient data.
+    /// </summary>
+    public bool LogPatientIdentifiers { get; set; }
+
     /// <summary>The combined roles.</summary>
     public NodeRole EffectiveRoles => Roles.Count == 0 ? NodeRole.All : Roles.Aggregate(NodeRole.None, (a, r) => a | r);
 

@@ -7,4 +7,7 @@ internal static partial class Log
 {
     [LoggerMessage(EventId = 11100, Level = LogLevel.Information, Message = "Series {SeriesInstanceUid} complete: {State} {Reason}")]
     public static partial void SeriesCompleted(ILogger logger, string seriesInstanceUid, string state, string reason);
+
+    [LoggerMessage(EventId = 11101, Level = LogLevel.Information, Message = "Series {SeriesInstanceUid} of patient {PatientId} ({PatientName}) complete: {State} {Reason}")]
+    public static partial void SeriesOfPatientCompleted(ILogger logger, string seriesInstanceUid, string patientId, string patientName, string state, string reason);
 }

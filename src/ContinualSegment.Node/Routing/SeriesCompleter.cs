@@ -23,9 +23,10 @@ public sealed class SeriesCompleter
     private readonly AuditWriter audit;
     private readonly TimeProvider time;
     private readonly ILogger logger;
+    private readonly bool logPatientIdentifiers;
 
     /// <summary>Creates the completer.</summary>
-    public SeriesCompleter(NpgsqlDataSource dataSource, RoutingOptions options, Router router, JobQueue queue, TimeProvider? time = null, ILogger<SeriesCompleter>? logger = null)
+    public SeriesCompleter(NpgsqlDataSource dataSource, RoutingOptions options, Router router, JobQueue queue, TimeProvider? time = null, ILogger<SeriesCompleter>? logger = null, bool logPatientIdentifiers = false)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(options);
@@ -38,6 +39,7 @@ public sealed class SeriesCompleter
         this.time = time ?? TimeProvider.System;
         audit = new AuditWriter(this.time);
         this.logger = logger ?? NullLogger<SeriesCompleter>.Instance;
+        this.logPatientIdentifiers = logPatientIdentifiers;
     }
 
     /// <summary>Completes every series that has been quiet long enough; returns how many were decided.</summary>
@@ -57,8 +59,9 @@ public sealed class SeriesCompleter
                            s.called_ae as CalledAe, s.modality as Modality, s.body_part as BodyPart, s.series_description as SeriesDescription,
                            s.slice_thickness as SliceThickness, s.content_version as ContentVersion, s.last_received_at as LastReceivedAt,
                            (select count(*) from instances i where i.series_ref = s.id and i.processable)::int as ImageCount,
-                           exists (select 1 from jobs j where j.series_ref = s.id) as HadJob
-                    from series s join studies st on st.id = s.study_ref
+                           exists (select 1 from jobs j where j.series_ref = s.id) as HadJob,
+                           p.patient_id as PatientId, p.patient_name as PatientName
+                    from series s join studies st on st.id = s.study_ref join patients p on p.id = st.patient_ref
                     where s.state = 'receiving' and s.last_received_at <= @cutoff
                     order by s.last_received_at
                     for update of s skip locked
@@ -129,12 +132,23 @@ public sealed class SeriesCompleter
                 Detail = reason.Length > 0 ? reason : string.Create(CultureInfo.InvariantCulture, $"{series.ImageCount} images, content version {series.ContentVersion}"),
             },
             cancellationToken).ConfigureAwait(false);
-        Log.SeriesCompleted(logger, series.SeriesInstanceUid, state, reason);
+        if (logPatientIdentifiers)
+        {
+            Log.SeriesOfPatientCompleted(logger, series.SeriesInstanceUid, series.PatientId, series.PatientName, state, reason);
+        }
+        else
+        {
+            Log.SeriesCompleted(logger, series.SeriesInstanceUid, state, reason);
+        }
     }
 
     private sealed class QuietSeries
     {
         public long Id { get; set; }
+
+        public string PatientId { get; set; } = string.Empty;
+
+        public string PatientName { get; set; } = string.Empty;
 
         public string SeriesInstanceUid { get; set; } = string.Empty;
 

@@ -21,6 +21,7 @@ namespace ContinualSegment.Node.Scheduling;
 public sealed class SchedulerService : BackgroundService
 {
     private readonly NodeDatabase database;
+    private readonly NodeOptions node;
     private readonly RoutingOptions routing;
     private readonly IReadOnlyDictionary<string, DestinationOptions> destinations;
     private readonly QueueOptions queueOptions;
@@ -33,6 +34,7 @@ public sealed class SchedulerService : BackgroundService
     /// <summary>Creates the service.</summary>
     public SchedulerService(
         NodeDatabase database,
+        IOptions<NodeOptions> node,
         IOptions<RoutingOptions> routing,
         IReadOnlyDictionary<string, DestinationOptions> destinations,
         IOptions<QueueOptions> queueOptions,
@@ -41,12 +43,14 @@ public sealed class SchedulerService : BackgroundService
         TimeProvider time,
         ILoggerFactory loggers)
     {
+        ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(routing);
         ArgumentNullException.ThrowIfNull(queueOptions);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(storage);
         ArgumentNullException.ThrowIfNull(loggers);
         this.database = database;
+        this.node = node.Value;
         this.routing = routing.Value;
         this.destinations = destinations;
         this.queueOptions = queueOptions.Value;
@@ -67,7 +71,7 @@ public sealed class SchedulerService : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var queue = new JobQueue(database.DataSource, queueOptions, time, loggers.CreateLogger<JobQueue>());
-        var completer = new SeriesCompleter(database.DataSource, routing, new Router(routing, destinations), queue, time, loggers.CreateLogger<SeriesCompleter>());
+        var completer = new SeriesCompleter(database.DataSource, routing, new Router(routing, destinations), queue, time, loggers.CreateLogger<SeriesCompleter>(), node.LogPatientIdentifiers);
         var retention = new RetentionSweeper(database.DataSource, storage, time, loggers.CreateLogger<RetentionSweeper>());
 
         var waker = new RetryWaker(database.DataSource, time);

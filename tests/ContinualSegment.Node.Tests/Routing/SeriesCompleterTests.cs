@@ -3,6 +3,7 @@ using ContinualSegment.Node.Ingest;
 using ContinualSegment.Node.Queue;
 using ContinualSegment.Node.Routing;
 using Dapper;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 
@@ -94,13 +95,42 @@ public sealed class SeriesCompleterTests : IAsyncLifetime
         Assert.Equal(7, await ScalarAsync<int>("select instance_count from series"));
     }
 
-    private SeriesCompleter Completer()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Patient_identifiers_reach_the_log_only_when_configured(bool configured)
     {
-        var destinations = new Dictionary<string, DestinationOptions>(StringComparer.Ordinal) { ["PACS"] = new() { AeTitle = "PACS", Host = "127.0.0.1" } };
-        return new SeriesCompleter(database.DataSource, routing, new Router(routing, destinations), queue, clock);
+        await ReceiveAsync("1.5.40", "CT01", 5, patientId: "PID-4711", patientName: "Doe^Jane");
+        clock.Advance(TimeSpan.FromMinutes(1));
+        var log = new ListLogger();
+
+        Assert.Equal(1, await Completer(log, configured).CompleteQuietSeriesAsync(CancellationToken.None));
+
+        var line = Assert.Single(log.Lines);
+        Assert.Contains("1.5.40", line, StringComparison.Ordinal);
+        Assert.Equal(configured, line.Contains("PID-4711", StringComparison.Ordinal));
+        Assert.Equal(configured, line.Contains("Doe^Jane", StringComparison.Ordinal));
     }
 
-    private async Task ReceiveAsync(string series, string callingAe, int count, string modality = "CT", int firstNumber = 1)
+    private SeriesCompleter Completer(ILogger<SeriesCompleter>? logger = null, bool logPatientIdentifiers = false)
+    {
+        var destinations = new Dictionary<string, DestinationOptions>(StringComparer.Ordinal) { ["PACS"] = new() { AeTitle = "PACS", Host = "127.0.0.1" } };
+        return new SeriesCompleter(database.DataSource, routing, new Router(routing, destinations), queue, clock, logger, logPatientIdentifiers);
+    }
+
+    private sealed class ListLogger : ILogger<SeriesCompleter>
+    {
+        public List<string> Lines { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) => Lines.Add(formatter(state, exception));
+    }
+
+    private async Task ReceiveAsync(string series, string callingAe, int count, string modality = "CT", int firstNumber = 1, string patientId = "", string patientName = "")
     {
         for (var i = firstNumber; i < firstNumber + count; i++)
         {
@@ -117,6 +147,8 @@ public sealed class SeriesCompleterTests : IAsyncLifetime
                     Processable = modality == "CT",
                     CallingAeTitle = callingAe,
                     CalledAeTitle = "CSEG",
+                    PatientId = patientId,
+                    PatientName = patientName,
                 },
                 CancellationToken.None);
         }

@@ -59,6 +59,7 @@ public sealed class SchedulerServiceTests : IAsyncLifetime, IDisposable
         await node.StartAsync(CancellationToken.None);
         using var service = new SchedulerService(
             node,
+            Options.Create(new NodeOptions { Name = "scheduler" }),
             Options.Create(routing),
             destinations,
             Options.Create(new QueueOptions()),
