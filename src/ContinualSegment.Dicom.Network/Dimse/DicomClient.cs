@@ -126,33 +126,22 @@ public sealed class DicomClient : IAsyncDisposable
     public static async Task<IReadOnlyList<DicomStoreResult>> SendFilesAsync(DicomClientOptions options, IReadOnlyList<string> paths, IProgress<DicomStoreResult>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(paths);
+        var files = Inspect(paths);
         var results = new List<DicomStoreResult>();
-        var pairs = new List<(string, string)>();
-        var readable = new List<string>();
-        foreach (var path in paths)
+        foreach (var unreadable in files.Unreadable)
         {
-            try
-            {
-                var header = DicomFile.Open(path, new DicomReadOptions { StopBeforeTag = DicomTags.AcquisitionUID });
-                pairs.Add((SopClassOf(header), header.TransferSyntax.Uid));
-                readable.Add(path);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DicomException or ArgumentException)
-            {
-                Report(new DicomStoreResult(path, null, null, $"Cannot read {path}: {ex.Message}", 0));
-            }
+            Report(unreadable);
         }
 
-        if (readable.Count == 0)
+        if (files.Readable.Count == 0)
         {
             return results;
         }
 
-        var client = await ConnectAsync(options, ProposeContexts(pairs), cancellationToken).ConfigureAwait(false);
+        var client = await ConnectAsync(options, ProposeContexts(files.Contexts), cancellationToken).ConfigureAwait(false);
         await using (client.ConfigureAwait(false))
         {
-            foreach (var path in readable)
+            foreach (var path in files.Readable)
             {
                 Report(await client.StoreFileAsync(path, cancellationToken).ConfigureAwait(false));
             }
@@ -167,6 +156,31 @@ public sealed class DicomClient : IAsyncDisposable
             results.Add(result);
             progress?.Report(result);
         }
+    }
+
+    /// <summary>Reads the files' headers: the contexts to propose for them, the readable ones, an error result for each other.</summary>
+    public static DicomFilesToSend Inspect(IReadOnlyList<string> paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        var pairs = new List<(string, string)>();
+        var readable = new List<string>();
+        var unreadable = new List<DicomStoreResult>();
+        foreach (var path in paths)
+        {
+            try
+            {
+                var header = DicomFile.Open(path, new DicomReadOptions { StopBeforeTag = DicomTags.AcquisitionUID });
+                pairs.Add((SopClassOf(header), header.TransferSyntax.Uid));
+                readable.Add(path);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DicomException or ArgumentException)
+            {
+                unreadable.Add(new DicomStoreResult(path, null, null, $"Cannot read {path}: {ex.Message}", 0));
+            }
+        }
+
+        var contexts = pairs.Distinct().OrderBy(p => p.Item1, StringComparer.Ordinal).ThenBy(p => p.Item2, StringComparer.Ordinal).ToList();
+        return new DicomFilesToSend(contexts, readable, unreadable);
     }
 
     /// <summary>Sends C-ECHO and returns the response status.</summary>

@@ -23,4 +23,7 @@ public sealed class ExportOptions
 
     /// <summary>How often the exporter looks for due deliveries when no notification came.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long the association to a destination stays open after a delivery for the next one to reuse; zero opens one per delivery.</summary>
+    public TimeSpan AssociationIdleTime { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -52,12 +52,14 @@ public sealed class ExportService : BackgroundService
     {
         var queue = new DeliveryQueue(database.DataSource, options, time);
         var owner = node.EffectiveName;
+        var associations = new ExportAssociations(options.AssociationIdleTime, time);
+        await using var heldAssociations = associations.ConfigureAwait(false);
         var signal = await WorkSignal.ListenAsync(database.DataSource, DeliveryQueue.Channel, stoppingToken).ConfigureAwait(false);
         await using (signal.ConfigureAwait(false))
         {
             await signal.RunAsync(
                 ct => queue.ClaimAsync(owner, ct),
-                delivery => SendAsync(queue, delivery, owner, stoppingToken),
+                delivery => SendAsync(queue, associations, delivery, owner, stoppingToken),
                 options.PollInterval,
                 time,
                 ex => Log.ClaimFailed(logger, ex.Message),
@@ -65,7 +67,7 @@ public sealed class ExportService : BackgroundService
         }
     }
 
-    private async Task SendAsync(DeliveryQueue queue, DueDelivery delivery, string owner, CancellationToken stoppingToken)
+    private async Task SendAsync(DeliveryQueue queue, ExportAssociations associations, DueDelivery delivery, string owner, CancellationToken stoppingToken)
     {
         if (!destinations.TryGetValue(delivery.Destination, out var destination))
         {
@@ -82,7 +84,8 @@ public sealed class ExportService : BackgroundService
         var paths = delivery.RelativePaths.Select(p => Path.Combine(Path.GetFullPath(storage.Root), p)).ToList();
         try
         {
-            var results = await DicomClient.SendFilesAsync(
+            var (results, reused) = await associations.SendAsync(
+                delivery.Destination,
                 new DicomClientOptions
                 {
                     Host = destination.Host,
@@ -93,12 +96,11 @@ public sealed class ExportService : BackgroundService
                     UpperLayer = new UpperLayerOptions { LoggerFactory = loggers, TimeProvider = time },
                 },
                 paths,
-                null,
                 stoppingToken).ConfigureAwait(false);
             var failed = results.Where(r => !r.Succeeded).ToList();
             if (failed.Count == 0)
             {
-                await queue.DeliveredAsync(delivery, owner, string.Create(CultureInfo.InvariantCulture, $"{results.Count} instance(s) to {destination.AeTitle}@{destination.Host}:{destination.Port}"), CancellationToken.None).ConfigureAwait(false);
+                await queue.DeliveredAsync(delivery, owner, string.Create(CultureInfo.InvariantCulture, $"{results.Count} instance(s) to {destination.AeTitle}@{destination.Host}:{destination.Port}{(reused ? " (association reused)" : string.Empty)}"), CancellationToken.None).ConfigureAwait(false);
                 Log.Delivered(logger, delivery.Id, delivery.Destination, results.Count);
                 return;
             }

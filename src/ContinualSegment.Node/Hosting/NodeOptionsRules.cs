@@ -232,6 +232,11 @@ public static class NodeOptionsRules
         {
             yield return "Export:LeaseDuration must be at least 00:00:05 and Export:PollInterval at least 00:00:00.1";
         }
+
+        if (o.AssociationIdleTime < TimeSpan.Zero || o.AssociationIdleTime > TimeSpan.FromMinutes(5))
+        {
+            yield return $"Export:AssociationIdleTime must be 00:00:00 (one association per delivery) to 00:05:00, not {o.AssociationIdleTime}";
+        }
     }
 
     // A destination's TLS material: each file named exists and is readable, then the whole loads as the exporter will

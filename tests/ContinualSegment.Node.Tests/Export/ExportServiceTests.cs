@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using ContinualSegment.Dicom;
+using ContinualSegment.Dicom.Network.Tests;
 using ContinualSegment.Imaging;
 using ContinualSegment.Imaging.Export;
 using ContinualSegment.Node.Export;
@@ -113,6 +114,54 @@ public sealed class ExportServiceTests : IAsyncLifetime, IDisposable
         }
     }
 
+    [Fact]
+    public async Task Deliveries_to_one_destination_in_a_row_share_one_association()
+    {
+        // A second job of another series with its own delivery to the same destination.
+        var results = Path.Combine(root, "storage", "results", "job2");
+        var written = await CtSeriesWriter.WriteAsync(
+            new Volume<float>(16, 16, 2, Affine3D.Axial(new Vec3(0, 0, 0), new Vec3(1, 1, 2))),
+            new CtSeriesMetadata { PatientName = "Export^Two", PatientId = "E2", StudyInstanceUid = DicomUid.Generate(), SeriesInstanceUid = DicomUid.Generate(), FrameOfReferenceUid = DicomUid.Generate() },
+            results,
+            CancellationToken.None);
+        var series = await database.AddSeriesAsync("1.8.2");
+        await using (var connection = await database.DataSource.OpenConnectionAsync())
+        {
+            var job = await connection.ExecuteScalarAsync<long>(
+                "insert into jobs (series_ref, content_version, route, decoders, outputs, destinations, priority, max_attempts, not_before, created_at, state) values (@series, 0, 'default', '{}', '{seg,rtstruct}', '{PACS}', 0, 3, now(), now(), 'succeeded') returning id",
+                new { series });
+            foreach (var (kind, path) in new[] { ("seg", written[0]), ("rtstruct", written[1]) })
+            {
+                await connection.ExecuteAsync("insert into result_files (job_ref, kind, relative_path, size_bytes) values (@job, @kind, @relative, 1)", new { job, kind, relative = Path.GetRelativePath(Path.Combine(root, "storage"), path) });
+            }
+
+            await connection.ExecuteAsync("insert into deliveries (job_ref, destination, next_attempt_at, created_at) values (@job, 'PACS', now(), now())", new { job });
+        }
+
+        var port = FreePort();
+        var received = Directory.CreateDirectory(Path.Combine(root, "pacs")).FullName;
+        using var scp = ExternalProcess.Start("storescp", ["-v", "--aetitle", "PACS", "--output-directory", received, port.ToString(CultureInfo.InvariantCulture)], new Dictionary<string, string> { ["TCP_NODELAY"] = "1" });
+        await WaitForPortAsync(port);
+        var destinations = new Dictionary<string, DestinationOptions>(StringComparer.Ordinal) { ["PACS"] = new() { AeTitle = "PACS", Host = "127.0.0.1", Port = port } };
+        await using var node = new NodeDatabase(new DatabaseOptions { Mode = DatabaseMode.External, ConnectionString = database.ConnectionString }, TimeProvider.System);
+        await node.StartAsync(CancellationToken.None);
+        using var service = new ExportService(node, Options.Create(new NodeOptions { Name = "exporter" }), Options.Create(new ExportOptions { PollInterval = TimeSpan.FromMilliseconds(200), AssociationIdleTime = TimeSpan.FromSeconds(30) }), Options.Create(new StorageOptions { Root = Path.Combine(root, "storage") }), destinations, TimeProvider.System, NullLoggerFactory.Instance);
+        await service.StartAsync(CancellationToken.None);
+        try
+        {
+            await WaitForAsync(async () => await ScalarAsync<int>("select count(*) from deliveries where state = 'delivered'") == 2);
+        }
+        finally
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+
+        Assert.Equal(4, Directory.GetFiles(received).Length);
+        Assert.Equal(1, await ScalarAsync<int>("select count(*) from audit_events where action = 'delivery.delivered' and detail like '%(association reused)%'"));
+        // storescp logs each association it acknowledges (the port probe above is received, never acknowledged): one for both deliveries.
+        Assert.True(CountOf(scp.Output, "Association Acknowledged") == 1, scp.Output);
+    }
+
     private static Process StartStoreScp(int port, string directory)
     {
         var info = new ProcessStartInfo("storescp") { UseShellExecute = false };
@@ -123,6 +172,36 @@ public sealed class ExportServiceTests : IAsyncLifetime, IDisposable
 
         info.Environment["TCP_NODELAY"] = "1";
         return Process.Start(info)!;
+    }
+
+    private static int CountOf(string text, string part)
+    {
+        var count = 0;
+        for (var i = text.IndexOf(part, StringComparison.Ordinal); i >= 0; i = text.IndexOf(part, i + part.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    private static async Task WaitForPortAsync(int port)
+    {
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            using var client = new TcpClient();
+            try
+            {
+                await client.ConnectAsync(IPAddress.Loopback, port);
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(25);
+            }
+        }
+
+        throw new TimeoutException($"storescp did not listen on port {port}");
     }
 
     private static int FreePort()
