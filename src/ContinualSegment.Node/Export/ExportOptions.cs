@@ -25,5 +25,5 @@ public sealed class ExportOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How long the association to a destination stays open after a delivery for the next one to reuse; zero opens one per delivery.</summary>
-    public TimeSpan AssociationIdleTime { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan AssociationIdleTime { get; set; } = TimeSpan.FromSeconds(5);
 }

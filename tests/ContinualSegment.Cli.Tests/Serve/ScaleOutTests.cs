@@ -21,7 +21,8 @@ public sealed class ScaleOutTests : IAsyncLifetime
     {
         Directory.CreateDirectory(Received);
         pacsPort = TestEnvironment.FreeTcpPort();
-        pacs = ExternalProcess.Start("storescp", ["-aet", "PACS", "-od", Received, pacsPort.ToString(CultureInfo.InvariantCulture)], new Dictionary<string, string> { ["TCP_NODELAY"] = "1" });
+        // --fork: a PACS serves several associations at once (each node's exporter keeps its association open a moment).
+        pacs = ExternalProcess.Start("storescp", ["--fork", "-aet", "PACS", "-od", Received, pacsPort.ToString(CultureInfo.InvariantCulture)], new Dictionary<string, string> { ["TCP_NODELAY"] = "1" });
         return Task.CompletedTask;
     }
 
