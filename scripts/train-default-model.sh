@@ -6,7 +6,7 @@
 #   4. body-part regressor (cseg train bodypart) and each decoder's body-part range,
 #   5. copy to the output directory.
 # The result is a model directory (plan.json, encoder.bin, decoders/<id>.bin) that `cseg segment`
-# loads by default. Sized to finish in about 2 hours on one libtorch thread (OMP_NUM_THREADS=1).
+# loads by default. Sized to finish in about 1.5 hours on one libtorch thread (OMP_NUM_THREADS=1).
 # Every training step keeps a checkpoint per epoch under WORK/ckpt and every finished step a marker,
 # so the same command with the same WORK continues where an interrupted run stopped.
 #
@@ -43,7 +43,7 @@ phantom_slices=4         # slice spacing in mm
 common=(--batch 2 --optimizer adamw --fg-fraction 0.67 --val-fraction 0.2 --no-augment)
 declare -A cases=([wholebody]=24 [chest]=16 [headneck]=16 [pathology]=16)
 declare -A seeds=([wholebody]=101 [chest]=202 [headneck]=303 [pathology]=404)
-declare -A epochs=([wholebody]=110 [chest]=30 [headneck]=30 [pathology]=30)
+declare -A epochs=([wholebody]=70 [chest]=60 [headneck]=60 [pathology]=60)
 declare -A iterations=([wholebody]=100 [chest]=50 [headneck]=50 [pathology]=50)
 declare -A lr=([wholebody]=0.01 [chest]=0.01 [headneck]=0.01 [pathology]=0.01)
 train_seed=12345
