@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -57,7 +55,7 @@ public sealed partial class E2eBenchmark
 
         var pacs = Fresh(Path.Combine(work, "pacs"));
         var nodeDir = Fresh(Path.Combine(work, "node"));
-        var pacsPort = FreePort();
+        var pacsPort = LoopbackPort.Free();
         using var storescp = Start("storescp", ["--aetitle", PacsAe, "--output-directory", pacs, pacsPort.ToString(CultureInfo.InvariantCulture)], null, null);
         var settings = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -275,13 +273,6 @@ public sealed partial class E2eBenchmark
         }
 
         return Directory.CreateDirectory(directory).FullName;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     [GeneratedRegex(@"Listening as \S+ on port (\d+)")]

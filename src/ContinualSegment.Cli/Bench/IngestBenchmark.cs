@@ -155,7 +155,7 @@ public sealed class IngestBenchmark
     private async Task<(double Theirs, double Ours)> RunCaseAsync(IReadOnlyList<string> files, int associations, Receiver ours, CancellationToken cancellationToken)
     {
         var theirDirectory = FreshDirectory("storescp");
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var args = new List<string> { "--aetitle", ScpAe, "--output-directory", theirDirectory };
         if (associations > 1)
         {
@@ -391,12 +391,5 @@ public sealed class IngestBenchmark
         }
 
         throw new TimeoutException($"storescp did not listen on port {port}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

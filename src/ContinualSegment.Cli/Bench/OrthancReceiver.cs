@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -31,8 +29,8 @@ internal sealed class OrthancReceiver : IAsyncDisposable
     public static async Task<OrthancReceiver> StartAsync(string aeTitle, string directory, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(directory);
-        var dicomPort = FreePort();
-        var httpPort = FreePort();
+        var dicomPort = LoopbackPort.Free();
+        var httpPort = LoopbackPort.Free();
         var configuration = new JsonObject
         {
             ["Name"] = "cseg-bench",
@@ -134,12 +132,5 @@ internal sealed class OrthancReceiver : IAsyncDisposable
         response.EnsureSuccessStatusCode();
         var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         return JsonNode.Parse(text) ?? throw new JsonException($"Orthanc answered {path} with nothing");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
