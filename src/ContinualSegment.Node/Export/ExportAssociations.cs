@@ -27,9 +27,6 @@ internal sealed class ExportAssociations : IAsyncDisposable
         }
     }
 
-    /// <summary>Associations opened so far (for tests and the log).</summary>
-    public int Opened { get; private set; }
-
     /// <summary>Sends the files to the named destination; <c>Reused</c> says whether an open association carried them.</summary>
     public async Task<(IReadOnlyList<DicomStoreResult> Results, bool Reused)> SendAsync(string destination, DicomClientOptions options, IReadOnlyList<string> paths, CancellationToken cancellationToken)
     {
@@ -51,7 +48,7 @@ internal sealed class ExportAssociations : IAsyncDisposable
                     {
                         var sent = await StoreAllAsync(open.Client, files.Readable, cancellationToken).ConfigureAwait(false);
                         results.AddRange(sent);
-                        Keep(destination, open.Client, files.ContextKey, sent);
+                        await KeepAsync(destination, open.Client, files.ContextKey, sent).ConfigureAwait(false);
                         return (results, true);
                     }
                     catch (Exception ex) when (IsConnectionLoss(ex))
@@ -67,12 +64,11 @@ internal sealed class ExportAssociations : IAsyncDisposable
             }
 
             var client = await DicomClient.ConnectAsync(options, DicomClient.ProposeContexts(files.Contexts), cancellationToken).ConfigureAwait(false);
-            Opened++;
             try
             {
                 var sent = await StoreAllAsync(client, files.Readable, cancellationToken).ConfigureAwait(false);
                 results.AddRange(sent);
-                Keep(destination, client, files.ContextKey, sent);
+                await KeepAsync(destination, client, files.ContextKey, sent).ConfigureAwait(false);
                 return (results, false);
             }
             catch
@@ -142,7 +138,7 @@ internal sealed class ExportAssociations : IAsyncDisposable
     }
 
     // Held only when every file went through and reuse is on; otherwise released now.
-    private void Keep(string destination, DicomClient client, string key, IReadOnlyList<DicomStoreResult> sent)
+    private async Task KeepAsync(string destination, DicomClient client, string key, IReadOnlyList<DicomStoreResult> sent)
     {
         if (idle > TimeSpan.Zero && sent.All(r => r.Status is not null))
         {
@@ -150,7 +146,7 @@ internal sealed class ExportAssociations : IAsyncDisposable
         }
         else
         {
-            _ = ReleaseAsync(client);
+            await ReleaseAsync(client).ConfigureAwait(false);
         }
     }
 
