@@ -81,10 +81,17 @@ public sealed class ExportServiceTests : IAsyncLifetime, IDisposable
         try
         {
             // Nobody listens: attempts fail and the delivery waits for its next attempt, never dead within the give-up time.
-            await WaitForAsync(async () => await ScalarAsync<int>("select attempts from deliveries") >= 2);
-            Assert.Equal("pending", await ScalarAsync<string>("select state from deliveries"));
-            Assert.NotEqual(string.Empty, await ScalarAsync<string>("select last_error from deliveries"));
-            var gap = await ScalarAsync<double>("select extract(epoch from next_attempt_at - now()) from deliveries");
+            // One reading of the row between two attempts (a further attempt may be under way: 'sending' for a moment).
+            var row = await RowAsync();
+            for (var deadline = DateTime.UtcNow.AddSeconds(60); !(row.Attempts >= 2 && row.State == "pending") && DateTime.UtcNow < deadline; row = await RowAsync())
+            {
+                await Task.Delay(50);
+            }
+
+            var (state, failedAttempts, error, gap) = row;
+            Assert.True(failedAttempts >= 2, $"{failedAttempts} attempt(s)");
+            Assert.Equal("pending", state);
+            Assert.NotEqual(string.Empty, error);
             Assert.True(gap <= 2.5, $"the next attempt is {gap:0.0} s away; the back-off is capped at 2 s");
 
             // The destination returns.
@@ -220,6 +227,13 @@ public sealed class ExportServiceTests : IAsyncLifetime, IDisposable
         }
 
         Assert.True(await condition());
+    }
+
+    private async Task<(string State, int Attempts, string Error, double Gap)> RowAsync()
+    {
+        await using NpgsqlConnection connection = await database.DataSource.OpenConnectionAsync();
+        return await connection.QuerySingleAsync<(string, int, string, double)>(
+            "select state, attempts, last_error, extract(epoch from next_attempt_at - now())::float8 from deliveries");
     }
 
     private async Task<T> ScalarAsync<T>(string sql)
