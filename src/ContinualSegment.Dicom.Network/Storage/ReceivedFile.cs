@@ -58,6 +58,24 @@ public abstract class ReceivedFile : IDisposable
         PublishedPath = full;
     }
 
+    /// <summary>
+    /// Flushes a file published without flushing (data, size and its name) to disk. A store handler that names the file
+    /// first and flushes it afterwards can overlap the flush with other work (recording it in a database); until the flush
+    /// returns, a crash may leave the name with fewer bytes than were received, which the handler's recovery must treat
+    /// as never stored.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The file is not published yet.</exception>
+    public void FlushToDisk()
+    {
+        ObjectDisposedException.ThrowIf(Disposed, this);
+        var published = PublishedPath ?? throw new InvalidOperationException("The received file is not published yet; publish it first.");
+        FlushPublishedCore(published);
+        if (LinuxFiles.LibcAvailable)
+        {
+            LinuxFiles.FlushDirectory(System.IO.Path.GetDirectoryName(published)!);
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {
@@ -81,6 +99,13 @@ public abstract class ReceivedFile : IDisposable
     /// is flushed afterwards by <see cref="Publish"/>.
     /// </summary>
     private protected abstract void PublishCore(string destination, bool flushToDisk);
+
+    /// <summary>Flushes the published file <paramref name="published"/> (data and metadata); its directory is flushed by <see cref="FlushToDisk"/>.</summary>
+    private protected virtual void FlushPublishedCore(string published)
+    {
+        using var stream = new FileStream(published, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+        stream.Flush(flushToDisk: true);
+    }
 
     /// <summary>A unique temporary name next to <paramref name="destination"/>, in the same directory.</summary>
     private protected static string Beside(string destination) => destination + "." + Guid.NewGuid().ToString("N") + ".part";

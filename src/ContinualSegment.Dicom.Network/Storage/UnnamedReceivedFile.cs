@@ -14,6 +14,7 @@ internal sealed class UnnamedReceivedFile : ReceivedFile
     private readonly DescriptorHandle handle;
     private readonly string readPath;
     private readonly Action linkingRefused;
+    private bool copied;
 
     /// <param name="handle">The open unnamed file.</param>
     /// <param name="linkingRefused">Called when the system refuses to link it (not for another file system).</param>
@@ -74,6 +75,7 @@ internal sealed class UnnamedReceivedFile : ReceivedFile
             if (errno == LinuxFiles.EXDEV)
             {
                 CopyTo(destination, flushToDisk);
+                copied = true;
                 errno = 0;
             }
 
@@ -88,6 +90,19 @@ internal sealed class UnnamedReceivedFile : ReceivedFile
             {
                 this.handle.DangerousRelease();
             }
+        }
+    }
+
+    private protected override void FlushPublishedCore(string published)
+    {
+        if (copied)
+        {
+            // The content lives in a copy beside the descriptor's file: flush the copy.
+            base.FlushPublishedCore(published);
+        }
+        else
+        {
+            LinuxFiles.Flush(this.handle);
         }
     }
 

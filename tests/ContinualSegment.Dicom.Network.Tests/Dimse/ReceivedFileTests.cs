@@ -78,6 +78,29 @@ public sealed class ReceivedFileTests
 
     [Theory]
     [MemberData(nameof(Kinds))]
+    public void FileNamedFirstIsFlushedAfterwardsAndOnlyOncePublished(bool unnamed)
+    {
+        using var temp = new TempDirectory();
+        var factory = new ReceivedFileFactory(temp.Sub(".incoming"), unnamed);
+        var destination = Path.Combine(temp.Sub("out"), "1.2.3.dcm");
+        using var file = factory.Create();
+        file.Append("named"u8, " first"u8);
+        file.Complete();
+        Assert.Throws<InvalidOperationException>(file.FlushToDisk);
+
+        file.Publish(destination, flushToDisk: false);
+        Assert.Equal("named first", File.ReadAllText(destination));
+        file.FlushToDisk();
+        file.FlushToDisk();
+
+        Assert.Equal("named first", File.ReadAllText(destination));
+        file.Dispose();
+        Assert.Throws<ObjectDisposedException>(file.FlushToDisk);
+        Assert.Equal("named first", File.ReadAllText(destination));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
     public void UnpublishedFileLeavesNothingBehind(bool unnamed)
     {
         using var temp = new TempDirectory();
@@ -124,8 +147,10 @@ public sealed class ReceivedFileTests
         Assert.True(Directory.Exists(incoming));
     }
 
-    [Fact]
-    public void PublishingOntoAnotherFileSystemCopies()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void PublishingOntoAnotherFileSystemCopies(bool flushAfterwards)
     {
         // /dev/shm (memory) and the temporary directory (disk) are different file systems on the machines the
         // tests run on; linking across them fails (EXDEV), so the file is copied next to its destination and renamed.
@@ -142,7 +167,12 @@ public sealed class ReceivedFileTests
             {
                 file.Append("across"u8, " file systems"u8);
                 file.Complete();
-                file.Publish(destination, flushToDisk: true);
+                file.Publish(destination, flushToDisk: !flushAfterwards);
+                if (flushAfterwards)
+                {
+                    // The flush reaches the copy, not the unnamed original.
+                    file.FlushToDisk();
+                }
             }
 
             Assert.Equal("across file systems", File.ReadAllText(destination));
