@@ -5,6 +5,7 @@ using ContinualSegment.Dicom.Network.Associations;
 using ContinualSegment.Dicom.Network.Dimse;
 using ContinualSegment.Dicom.Network.Pdus;
 using ContinualSegment.Dicom.Network.Server;
+using ContinualSegment.Dicom.Network.Storage;
 using ContinualSegment.Dicom.Network.Tls;
 using ContinualSegment.Node.Storage;
 using Microsoft.Extensions.Logging;
@@ -16,8 +17,8 @@ namespace ContinualSegment.Node.Ingest;
 /// <summary>
 /// The node's C-STORE handler. Each instance arrives in an unnamed file; it is checked (UIDs, the command's SOP class and
 /// instance against the data set's, modality, a readable pixel module), given its final name
-/// <c>instances/STUDY/SERIES/SOP.dcm</c> under the storage root, flushed with its directory, and its row committed
-/// (group commit); only then is success answered. Below the free-space low-water mark the instance is refused with A700
+/// <c>instances/STUDY/SERIES/SOP.dcm</c> under the storage root and flushed with its directory while its row is committed
+/// (group commit); only when both are done is success answered. Below the free-space low-water mark the instance is refused with A700
 /// before anything is named. A failure leaves nothing half-written: a new file whose row could not be committed is removed.
 /// </summary>
 public sealed class IngestStoreHandler : IDicomStoreHandler
@@ -101,21 +102,39 @@ public sealed class IngestStoreHandler : IDicomStoreHandler
         var existed = File.Exists(finalPath);
         var directory = Path.GetDirectoryName(finalPath)!;
         EnsureDirectory(directory);
+
+        // A new file gets its final name first and is flushed while its row commits: the two flushes overlap instead of
+        // following each other, and success is still answered only after both. Until then a crash can leave a row whose
+        // file is missing or short; the sender had no success and sends again, and series completion discards such rows
+        // (SeriesCompleter). A file that replaces one already there (the same instance again) is flushed before it takes
+        // the name, so a complete earlier copy is never replaced by a part.
+        var flushAfterNaming = options.Fsync && !existed;
+        Publish(context.File, finalPath, flushToDisk: options.Fsync && existed);
+        var recording = RecordAsync(instance, cancellationToken);
+        IOException? flushFailure = null;
+        if (flushAfterNaming)
+        {
+            try
+            {
+                context.File.FlushToDisk();
+            }
+            catch (IOException ex)
+            {
+                flushFailure = ex;
+            }
+        }
+
         try
         {
-            context.File.Publish(finalPath, options.Fsync);
-        }
-        catch (IOException) when (!Directory.Exists(directory))
-        {
-            // Removed since this handler made it (retention purged the series, an administrator cleaned up): make it
-            // again and publish once more, instead of failing every later instance of the series until a restart.
-            ForgetDirectories();
-            EnsureDirectory(directory);
-            context.File.Publish(finalPath, options.Fsync);
-        }
-        try
-        {
-            var outcome = await recorder.RecordAsync(instance, cancellationToken).ConfigureAwait(false);
+            var outcome = await recording.ConfigureAwait(false);
+            if (flushFailure is not null)
+            {
+                // The row may stand; without its file series completion discards it.
+                TryDelete(finalPath);
+                Log.StoreFailed(logger, instance.SopInstanceUid, context.CallingAeTitle, flushFailure);
+                return DimseStatus.OutOfResources;
+            }
+
             Log.InstanceStored(logger, instance.SopInstanceUid, context.CallingAeTitle, instance.TransferSyntaxUid, outcome == RecordOutcome.Duplicate);
             return DimseStatus.Success;
         }
@@ -128,6 +147,28 @@ public sealed class IngestStoreHandler : IDicomStoreHandler
 
             Log.RecordFailed(logger, instance.SopInstanceUid, ex.Message);
             return DimseStatus.OutOfResources;
+        }
+    }
+
+    /// <summary>Starts recording <paramref name="instance"/>; a refusal (the recorder is stopping) arrives with the task, not before it.</summary>
+    private async Task<RecordOutcome> RecordAsync(ReceivedInstance instance, CancellationToken cancellationToken) =>
+        await recorder.RecordAsync(instance, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Gives the received file its final name; a directory removed since this handler made it is made again.</summary>
+    private void Publish(ReceivedFile file, string finalPath, bool flushToDisk)
+    {
+        var directory = Path.GetDirectoryName(finalPath)!;
+        try
+        {
+            file.Publish(finalPath, flushToDisk);
+        }
+        catch (IOException) when (!Directory.Exists(directory))
+        {
+            // Removed since this handler made it (retention purged the series, an administrator cleaned up): make it
+            // again and publish once more, instead of failing every later instance of the series until a restart.
+            ForgetDirectories();
+            EnsureDirectory(directory);
+            file.Publish(finalPath, flushToDisk);
         }
     }
 

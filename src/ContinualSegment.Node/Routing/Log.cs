@@ -10,4 +10,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 11101, Level = LogLevel.Information, Message = "Series {SeriesInstanceUid} of patient {PatientId} ({PatientName}) complete: {State} {Reason}")]
     public static partial void SeriesOfPatientCompleted(ILogger logger, string seriesInstanceUid, string patientId, string patientName, string state, string reason);
+
+    [LoggerMessage(EventId = 11102, Level = LogLevel.Warning, Message = "Instance {SopInstanceUid} of series {SeriesInstanceUid} discarded: {Reason}")]
+    public static partial void InstanceDiscarded(ILogger logger, string sopInstanceUid, string seriesInstanceUid, string reason);
 }

@@ -13,6 +13,10 @@ namespace ContinualSegment.Node.Routing;
 /// decision: a job for its current content (one per content version, so the same content is never worked twice), or the
 /// reason it is not segmented. A series that grew after it was complete is segmented again or only recorded, as the
 /// growth policy says. Several node processes may run this at once: series are taken with SKIP LOCKED.
+/// Before a series is decided its instances' files are checked: ingest names a file and commits its row at the same time
+/// and answers success only when both are durable, so a node that died in between can leave a row whose file is missing
+/// or shorter than recorded. Such an instance was never acknowledged (the sender sends it again); its row is discarded,
+/// with an audit event, before the series is routed.
 /// </summary>
 public sealed class SeriesCompleter
 {
@@ -20,18 +24,22 @@ public sealed class SeriesCompleter
     private readonly RoutingOptions options;
     private readonly Router router;
     private readonly JobQueue queue;
+    private readonly string storageRoot;
     private readonly AuditWriter audit;
     private readonly TimeProvider time;
     private readonly ILogger logger;
     private readonly bool logPatientIdentifiers;
 
     /// <summary>Creates the completer.</summary>
-    public SeriesCompleter(NpgsqlDataSource dataSource, RoutingOptions options, Router router, JobQueue queue, TimeProvider? time = null, ILogger<SeriesCompleter>? logger = null, bool logPatientIdentifiers = false)
+    /// <param name="storageRoot">The storage root the instances' relative paths start from.</param>
+    public SeriesCompleter(NpgsqlDataSource dataSource, RoutingOptions options, Router router, JobQueue queue, string storageRoot, TimeProvider? time = null, ILogger<SeriesCompleter>? logger = null, bool logPatientIdentifiers = false)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(router);
         ArgumentNullException.ThrowIfNull(queue);
+        ArgumentException.ThrowIfNullOrEmpty(storageRoot);
+        this.storageRoot = Path.GetFullPath(storageRoot);
         this.dataSource = dataSource;
         this.options = options;
         this.router = router;
@@ -77,6 +85,7 @@ public sealed class SeriesCompleter
                         continue;
                     }
 
+                    series.ImageCount -= await DiscardUnstoredAsync(transaction, series, cancellationToken).ConfigureAwait(false);
                     await DecideAsync(transaction, series, cancellationToken).ConfigureAwait(false);
                     decided++;
                 }
@@ -85,6 +94,70 @@ public sealed class SeriesCompleter
                 return decided;
             }
         }
+    }
+
+    /// <summary>
+    /// Removes the rows of <paramref name="series"/>' instances whose file is missing or shorter than recorded (a store cut
+    /// short by a crash, never acknowledged), each with an audit event; returns how many processable images went.
+    /// </summary>
+    private async Task<int> DiscardUnstoredAsync(NpgsqlTransaction transaction, QuietSeries series, CancellationToken cancellationToken)
+    {
+        var connection = transaction.Connection!;
+        var instances = await connection.QueryAsync<StoredInstance>(new CommandDefinition(
+            """
+            select id as Id, sop_instance_uid as SopInstanceUid, relative_path as RelativePath, size_bytes as SizeBytes, processable as Processable
+            from instances where series_ref = @Id and relative_path <> ''
+            """,
+            new { series.Id },
+            transaction,
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var discarded = new List<StoredInstance>();
+        foreach (var instance in instances)
+        {
+            var file = new FileInfo(Path.Combine(storageRoot, instance.RelativePath));
+            var reason = !file.Exists
+                ? "its file is missing: the store was cut short before its success was answered"
+                : file.Length < instance.SizeBytes
+                    ? string.Create(CultureInfo.InvariantCulture, $"its file has {file.Length} of {instance.SizeBytes} bytes: the store was cut short before its success was answered")
+                    : null;
+            if (reason is null)
+            {
+                continue;
+            }
+
+            discarded.Add(instance);
+            Log.InstanceDiscarded(logger, instance.SopInstanceUid, series.SeriesInstanceUid, reason);
+            await audit.WriteAsync(
+                transaction,
+                new AuditEvent("node", "instance.discarded", AuditOutcome.Warning)
+                {
+                    ObjectType = "instance",
+                    ObjectId = instance.SopInstanceUid,
+                    CallingAe = series.CallingAe,
+                    CalledAe = series.CalledAe,
+                    StudyInstanceUid = series.StudyInstanceUid,
+                    Detail = reason,
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        if (discarded.Count == 0)
+        {
+            return 0;
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            "delete from instances where id = any(@ids); update series set instance_count = instance_count - @count where id = @Id",
+            new { ids = discarded.Select(i => i.Id).ToArray(), count = discarded.Count, series.Id },
+            transaction,
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        foreach (var path in discarded.Select(i => Path.Combine(storageRoot, i.RelativePath)).Where(File.Exists))
+        {
+            // A short file is removed too: nothing refers to it any more.
+            File.Delete(path);
+        }
+
+        return discarded.Count(i => i.Processable);
     }
 
     private async Task DecideAsync(NpgsqlTransaction transaction, QuietSeries series, CancellationToken cancellationToken)
@@ -140,6 +213,19 @@ public sealed class SeriesCompleter
         {
             Log.SeriesCompleted(logger, series.SeriesInstanceUid, state, reason);
         }
+    }
+
+    private sealed class StoredInstance
+    {
+        public long Id { get; set; }
+
+        public string SopInstanceUid { get; set; } = string.Empty;
+
+        public string RelativePath { get; set; } = string.Empty;
+
+        public long SizeBytes { get; set; }
+
+        public bool Processable { get; set; }
     }
 
     private sealed class QuietSeries

@@ -71,7 +71,7 @@ public sealed class SchedulerService : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var queue = new JobQueue(database.DataSource, queueOptions, time, loggers.CreateLogger<JobQueue>());
-        var completer = new SeriesCompleter(database.DataSource, routing, new Router(routing, destinations), queue, time, loggers.CreateLogger<SeriesCompleter>(), node.LogPatientIdentifiers);
+        var completer = new SeriesCompleter(database.DataSource, routing, new Router(routing, destinations), queue, storage.Root, time, loggers.CreateLogger<SeriesCompleter>(), node.LogPatientIdentifiers);
         var retention = new RetentionSweeper(database.DataSource, storage, time, loggers.CreateLogger<RetentionSweeper>());
 
         var waker = new RetryWaker(database.DataSource, time);

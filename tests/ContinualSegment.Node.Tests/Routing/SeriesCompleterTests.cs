@@ -16,6 +16,7 @@ public sealed class SeriesCompleterTests : IAsyncLifetime
     private readonly TestPostgres database = new();
     private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero));
     private readonly RoutingOptions routing = new() { QuietPeriodSeconds = 20 };
+    private readonly string storageRoot = Directory.CreateTempSubdirectory("cseg-completer-").FullName;
     private InstanceRecorder recorder = null!;
     private JobQueue queue = null!;
 
@@ -33,6 +34,7 @@ public sealed class SeriesCompleterTests : IAsyncLifetime
     {
         await recorder.DisposeAsync();
         await database.DisposeAsync();
+        Directory.Delete(storageRoot, recursive: true);
     }
 
     [Fact]
@@ -95,6 +97,31 @@ public sealed class SeriesCompleterTests : IAsyncLifetime
         Assert.Equal(7, await ScalarAsync<int>("select instance_count from series"));
     }
 
+    [Fact]
+    public async Task Instances_whose_store_was_cut_short_are_discarded_before_the_series_is_routed()
+    {
+        // A node that died between naming a file and its flush can leave a row whose file is missing or short.
+        await ReceiveAsync("1.5.30", "CT01", 5);
+        File.Delete(Path.Combine(storageRoot, "1.5.30", "2.dcm"));
+        await File.WriteAllBytesAsync(Path.Combine(storageRoot, "1.5.30", "4.dcm"), new byte[10]);
+        clock.Advance(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(1, await Completer().CompleteQuietSeriesAsync(CancellationToken.None));
+
+        Assert.Equal(["1.5.30.1", "1.5.30.3", "1.5.30.5"], await ScalarAsync<string[]>("select array_agg(sop_instance_uid order by sop_instance_uid) from instances"));
+        Assert.Equal(3, await ScalarAsync<int>("select instance_count from series"));
+        Assert.Equal("queued", await ScalarAsync<string>("select state from series"));
+        Assert.Equal("3 images, content version 0", await ScalarAsync<string>("select detail from audit_events where action = 'series.queued'"));
+        Assert.Equal(["1.5.30.2", "1.5.30.4"], await ScalarAsync<string[]>("select array_agg(object_id order by object_id) from audit_events where action = 'instance.discarded'"));
+        Assert.StartsWith("its file has 10 of 100 bytes", await ScalarAsync<string>("select detail from audit_events where object_id = '1.5.30.4' and action = 'instance.discarded'"), StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(storageRoot, "1.5.30", "4.dcm")));
+        Assert.True(File.Exists(Path.Combine(storageRoot, "1.5.30", "5.dcm")));
+
+        // Sent again (the sender had no success for them), they count once more; nothing else changes.
+        await ReceiveAsync("1.5.30", "CT01", 1, firstNumber: 2);
+        Assert.Equal(4, await ScalarAsync<int>("select instance_count from series"));
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -115,7 +142,7 @@ public sealed class SeriesCompleterTests : IAsyncLifetime
     private SeriesCompleter Completer(ILogger<SeriesCompleter>? logger = null, bool logPatientIdentifiers = false)
     {
         var destinations = new Dictionary<string, DestinationOptions>(StringComparer.Ordinal) { ["PACS"] = new() { AeTitle = "PACS", Host = "127.0.0.1" } };
-        return new SeriesCompleter(database.DataSource, routing, new Router(routing, destinations), queue, clock, logger, logPatientIdentifiers);
+        return new SeriesCompleter(database.DataSource, routing, new Router(routing, destinations), queue, storageRoot, clock, logger, logPatientIdentifiers);
     }
 
     private sealed class ListLogger : ILogger<SeriesCompleter>
@@ -134,6 +161,10 @@ public sealed class SeriesCompleterTests : IAsyncLifetime
     {
         for (var i = firstNumber; i < firstNumber + count; i++)
         {
+            // The file as ingest leaves it: under its relative path, as long as recorded.
+            var relativePath = $"{series}/{i}.dcm";
+            Directory.CreateDirectory(Path.Combine(storageRoot, series));
+            await File.WriteAllBytesAsync(Path.Combine(storageRoot, relativePath), new byte[100]);
             await recorder.RecordAsync(
                 new ReceivedInstance
                 {
@@ -143,7 +174,8 @@ public sealed class SeriesCompleterTests : IAsyncLifetime
                     StudyInstanceUid = series + ".0",
                     Modality = modality,
                     TransferSyntaxUid = "1.2.840.10008.1.2.1",
-                    RelativePath = $"{series}/{i}.dcm",
+                    RelativePath = relativePath,
+                    SizeBytes = 100,
                     Processable = modality == "CT",
                     CallingAeTitle = callingAe,
                     CalledAeTitle = "CSEG",

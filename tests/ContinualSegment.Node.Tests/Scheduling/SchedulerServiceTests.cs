@@ -31,6 +31,9 @@ public sealed class SchedulerServiceTests : IAsyncLifetime, IDisposable
         {
             for (var i = 1; i <= 3; i++)
             {
+                // Series completion checks that each instance's file is there.
+                Directory.CreateDirectory(Path.Combine(root, "1.7.1"));
+                await File.WriteAllBytesAsync(Path.Combine(root, "1.7.1", $"{i}.dcm"), [1, 2, 3]);
                 await recorder.RecordAsync(
                     new ReceivedInstance
                     {
@@ -41,6 +44,7 @@ public sealed class SchedulerServiceTests : IAsyncLifetime, IDisposable
                         Modality = "CT",
                         TransferSyntaxUid = "1.2.840.10008.1.2.1",
                         RelativePath = $"1.7.1/{i}.dcm",
+                        SizeBytes = 3,
                         Processable = true,
                         CallingAeTitle = "CT01",
                         CalledAeTitle = "CSEG",
