@@ -11,6 +11,9 @@ namespace ContinualSegment.Node.Hosting;
 /// </summary>
 public sealed class NodeDatabase : IAsyncDisposable
 {
+    /// <summary>Statements each connection keeps prepared (Npgsql's automatic preparation) unless the connection string says otherwise.</summary>
+    public const int AutoPreparedStatements = 64;
+
     private readonly DatabaseOptions options;
     private readonly TimeProvider time;
     private readonly ILoggerFactory loggers;
@@ -55,6 +58,13 @@ public sealed class NodeDatabase : IAsyncDisposable
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         builder.UseLoggerFactory(loggers);
         builder.ConnectionStringBuilder.ApplicationName = "cseg";
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            // The same few statements run for every instance, claim and heartbeat: prepared once per connection, they
+            // are not parsed and planned again each time. A connection string that sets its own value keeps it.
+            builder.ConnectionStringBuilder.MaxAutoPrepare = AutoPreparedStatements;
+        }
+
         dataSource = builder.Build();
         try
         {
