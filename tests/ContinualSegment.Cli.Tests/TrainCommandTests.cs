@@ -1,3 +1,5 @@
+using ContinualSegment.Model.Persistence;
+
 namespace ContinualSegment.Cli.Tests;
 
 public sealed class TrainCommandTests : IDisposable
@@ -32,6 +34,48 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Matches(@"before: \d+ parameters", output);
         Assert.Matches(@"after: +\d+ parameters", output);
         Assert.Equal(planBefore, await File.ReadAllTextAsync(Path.Combine(model, "plan.json")));
+
+        // A baseline step retrains the encoder and says so; the model still loads with every decoder.
+        (code, output, error) = await CsegRunner.RunAsync("train", "task", "--model", model, "--dataset", headneck, "--decoder-id", "headneck-lwf", "--mode", "lwf", "--lwf-weight", "2", "--epochs", "1", "--iterations", "2", "--val-fraction", "0.5");
+        Assert.True(code == 0, error);
+        Assert.Contains("(lwf: encoder retrained, now ", output, StringComparison.Ordinal);
+        Assert.Contains("decoders chest, headneck, headneck-lwf", output, StringComparison.Ordinal);
+        Assert.NotEqual(encoder, await File.ReadAllBytesAsync(Path.Combine(model, "encoder.bin")));
+        Assert.Contains("\"mode\": \"lwf\"", await File.ReadAllTextAsync(Path.Combine(model, "decoders", "headneck-lwf.record.json")), StringComparison.Ordinal);
+        using var loaded = ModelStore.Load(model);
+        Assert.Equal(["chest", "headneck", "headneck-lwf"], loaded.Bank.DecoderIds);
+    }
+
+    [Fact]
+    public async Task An_unknown_mode_is_refused_with_one_line()
+    {
+        var (code, _, error) = await CsegRunner.RunAsync("train", "task", "--model", dir.FullName, "--dataset", dir.FullName, "--decoder-id", "next", "--mode", "bogus");
+
+        Assert.Equal(1, code);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal("cseg: --mode must be continual, finetune or lwf, not 'bogus'", line);
+    }
+
+    [Theory]
+    [InlineData("continual", "--lwf-weight", "2")]
+    [InlineData("finetune", "--lwf-temperature", "3")]
+    public async Task Distillation_settings_are_refused_outside_lwf_mode(string mode, string option, string value)
+    {
+        var (code, _, error) = await CsegRunner.RunAsync("train", "task", "--model", dir.FullName, "--dataset", dir.FullName, "--decoder-id", "next", "--mode", mode, option, value);
+
+        Assert.Equal(1, code);
+        Assert.Contains("apply to --mode lwf only", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--lwf-weight", "-1", "weight")]
+    [InlineData("--lwf-temperature", "0", "temperature")]
+    public async Task Distillation_settings_out_of_range_are_refused(string option, string value, string named)
+    {
+        var (code, _, error) = await CsegRunner.RunAsync("train", "task", "--model", dir.FullName, "--dataset", dir.FullName, "--decoder-id", "next", "--mode", "lwf", option, value);
+
+        Assert.Equal(1, code);
+        Assert.Contains($"distillation {named}", error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -8,7 +8,10 @@ using ContinualSegment.Model.Training;
 
 namespace ContinualSegment.Cli.Commands;
 
-/// <summary><c>cseg train base|task</c>: trains the general encoder with a first decoder, or a new decoder on the frozen encoder.</summary>
+/// <summary>
+/// <c>cseg train base|task</c>: trains the general encoder with a first decoder, or a new decoder on the frozen encoder
+/// (<c>--mode continual</c>) or by a baseline that retrains the encoder (<c>--mode finetune|lwf</c>).
+/// </summary>
 public static class TrainCommand
 {
     /// <summary>The plan shipped with cseg for CPU training (models/plans/cpu-small.json).</summary>
@@ -103,7 +106,9 @@ public static class TrainCommand
             Hardware.AddTo(command);
         }
 
-        public TrainingRunOptions ToOptions(ParseResult parse)
+        /// <param name="parse">The parsed command line.</param>
+        /// <param name="configure">Sets a command's own options before everything is validated.</param>
+        public TrainingRunOptions ToOptions(ParseResult parse, Action<TrainingRunOptions>? configure = null)
         {
             var optimizer = parse.GetValue(Optimizer) switch
             {
@@ -136,6 +141,8 @@ public static class TrainCommand
             {
                 options.Augmentation = AugmentationOptions.None;
             }
+
+            configure?.Invoke(options);
 
             try
             {
@@ -184,15 +191,44 @@ public static class TrainCommand
     private static Command Task(TextWriter output)
     {
         var common = CommonOptions.Create();
-        var model = new Option<string>("--model") { Description = "The model directory whose frozen encoder is used; the new decoder is added to it.", Required = true };
+        var model = new Option<string>("--model") { Description = "The model directory the new decoder is added to (its encoder is frozen unless --mode retrains it).", Required = true };
         var decoderId = new Option<string>("--decoder-id") { Description = "Id of the new decoder.", Required = true };
-        var command = new Command("task", "Train a new task's decoder on the frozen encoder (earlier decoders are not touched).") { model, decoderId };
+        var mode = new Option<string>("--mode")
+        {
+            Description = "continual (the new decoder alone on the frozen encoder), or a baseline that retrains the encoder: finetune (encoder and new decoder on the new data; earlier decoders keep their weights) or lwf (Learning without Forgetting: as finetune, and earlier decoders are distilled from the model before the step).",
+            DefaultValueFactory = _ => "continual",
+        };
+        var temperature = new Option<double>("--lwf-temperature") { Description = "Distillation temperature T of --mode lwf.", DefaultValueFactory = _ => LwfDistillation.DefaultTemperature };
+        var weight = new Option<double>("--lwf-weight") { Description = "Weight λ of the distillation term of --mode lwf.", DefaultValueFactory = _ => LwfDistillation.DefaultWeight };
+        var command = new Command("task", "Train a new task's decoder on the frozen encoder (earlier decoders are not touched), or by a baseline that retrains the encoder (--mode).")
+        {
+            model, decoderId, mode, temperature, weight,
+        };
         common.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
+            var name = parse.GetValue(mode);
+            if (!TrainingRunner.TryParseMode(name, out var chosen))
+            {
+                throw new InvalidDataException($"--mode must be continual, finetune or lwf, not '{name}'");
+            }
+
+            if (chosen != ContinualTrainingMode.Lwf && (parse.GetResult(temperature) is { Implicit: false } || parse.GetResult(weight) is { Implicit: false }))
+            {
+                throw new InvalidDataException($"--lwf-temperature and --lwf-weight apply to --mode lwf only, not to --mode {name}");
+            }
+
+            var options = common.ToOptions(parse, o =>
+            {
+                o.Mode = chosen;
+                o.LwfTemperature = parse.GetValue(temperature);
+                o.LwfWeight = parse.GetValue(weight);
+            });
+            var modelDir = parse.GetValue(model)!;
             var written = await TrainingRunner.TrainContinualAsync(
-                Path.GetFullPath(parse.GetValue(model)!), Path.GetFullPath(parse.GetValue(common.Dataset)!), parse.GetValue(decoderId)!, common.ToOptions(parse), new ConsoleProgress(output), ct).ConfigureAwait(false);
-            await output.WriteLineAsync($"added decoder {parse.GetValue(decoderId)} to {parse.GetValue(model)}: decoders {string.Join(", ", written.Decoders.Select(d => d.Id))}").ConfigureAwait(false);
+                Path.GetFullPath(modelDir), Path.GetFullPath(parse.GetValue(common.Dataset)!), parse.GetValue(decoderId)!, options, new ConsoleProgress(output), ct).ConfigureAwait(false);
+            var how = chosen == ContinualTrainingMode.Continual ? string.Empty : $" ({name}: encoder retrained, now {written.EncoderFingerprint[..12]}…)";
+            await output.WriteLineAsync($"added decoder {parse.GetValue(decoderId)} to {modelDir}{how}: decoders {string.Join(", ", written.Decoders.Select(d => d.Id))}").ConfigureAwait(false);
             return CsegApp.Success;
         });
         return command;

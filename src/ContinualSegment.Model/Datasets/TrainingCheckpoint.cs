@@ -6,8 +6,9 @@ using ContinualSegment.Model.Training;
 namespace ContinualSegment.Model.Datasets;
 
 /// <summary>
-/// A resumable training state: <c>checkpoint.json</c> (this record), <c>encoder.bin</c> (base runs),
-/// <c>decoder.bin</c> and <c>optimizer.bin</c> (the optimiser's state dict, momentum buffers included).
+/// A resumable training state: <c>checkpoint.json</c> (this record), <c>encoder.bin</c> (runs that train the encoder),
+/// <c>decoder.bin</c>, <c>distilled/&lt;id&gt;.bin</c> (the earlier decoders a Learning-without-Forgetting run trains) and
+/// <c>optimizer.bin</c> (the optimiser's state dict over all of them, momentum buffers included).
 /// A loss-scaled (float16) run also records its <see cref="LossScaler"/> state; checkpoints written without
 /// it (older ones, or runs without loss scaling) resume from the initial loss scale.
 /// </summary>
@@ -19,6 +20,9 @@ public sealed record TrainingCheckpoint
     /// <summary>The state file name.</summary>
     public const string StateFileName = "checkpoint.json";
 
+    /// <summary>The folder of the distilled decoders' weights.</summary>
+    public const string DistilledFolderName = "distilled";
+
     // A run without validation patches reports a NaN Dice: written as the literal "NaN".
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
@@ -28,7 +32,7 @@ public sealed record TrainingCheckpoint
     /// <summary>The decoder being trained.</summary>
     public string DecoderId { get; init; } = string.Empty;
 
-    /// <summary>Whether the encoder is trained too (base run).</summary>
+    /// <summary>Whether the encoder is trained too (base runs, and the continual steps of the baselines that retrain it).</summary>
     public bool TrainEncoder { get; init; }
 
     /// <summary>Epochs finished.</summary>
@@ -46,6 +50,18 @@ public sealed record TrainingCheckpoint
     /// <summary>The dynamic loss scaler's state after the last finished epoch; null when the run does not scale its loss.</summary>
     public LossScalerState? LossScaler { get; init; }
 
+    /// <summary>The earlier decoders trained by distillation (Learning without Forgetting), in the optimiser's order; empty otherwise (and in checkpoints written before they existed).</summary>
+    public IReadOnlyList<string> DistilledDecoders { get; init; } = [];
+
+    /// <summary>The distillation temperature; null when nothing is distilled.</summary>
+    public double? DistillationTemperature { get; init; }
+
+    /// <summary>The distillation weight; null when nothing is distilled.</summary>
+    public double? DistillationWeight { get; init; }
+
+    /// <summary>The weights file of distilled decoder <paramref name="id"/> in checkpoint <paramref name="directory"/>.</summary>
+    public static string DistilledPath(string directory, string id) => Path.Combine(directory, DistilledFolderName, id + ".bin");
+
     /// <summary>Whether <paramref name="directory"/> holds a checkpoint.</summary>
     public static bool Exists(string directory) => File.Exists(Path.Combine(directory, StateFileName));
 
@@ -56,6 +72,20 @@ public sealed record TrainingCheckpoint
         foreach (var name in new[] { StateFileName, "encoder.bin", "decoder.bin", "optimizer.bin" })
         {
             File.Delete(Path.Combine(directory, name));
+        }
+
+        var distilled = Path.Combine(directory, DistilledFolderName);
+        if (Directory.Exists(distilled))
+        {
+            foreach (var file in Directory.EnumerateFiles(distilled, "*.bin"))
+            {
+                File.Delete(file);
+            }
+
+            if (!Directory.EnumerateFileSystemEntries(distilled).Any())
+            {
+                Directory.Delete(distilled);
+            }
         }
 
         if (Directory.Exists(directory) && !Directory.EnumerateFileSystemEntries(directory).Any())

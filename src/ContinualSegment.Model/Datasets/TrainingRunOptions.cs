@@ -52,6 +52,18 @@ public sealed class TrainingRunOptions
     /// <summary>Margin added on both sides of the computed body-part range.</summary>
     public double BodyPartMargin { get; set; } = 0.5;
 
+    /// <summary>
+    /// How a continual step trains (<see cref="TrainingRunner.TrainContinualAsync"/>; base runs ignore it): the new decoder
+    /// alone on the frozen encoder (default), or one of the baselines that retrain the encoder.
+    /// </summary>
+    public ContinualTrainingMode Mode { get; set; } = ContinualTrainingMode.Continual;
+
+    /// <summary>The distillation temperature T of <see cref="ContinualTrainingMode.Lwf"/> steps.</summary>
+    public double LwfTemperature { get; set; } = LwfDistillation.DefaultTemperature;
+
+    /// <summary>The weight λ (≥ 0) of the distillation term of <see cref="ContinualTrainingMode.Lwf"/> steps.</summary>
+    public double LwfWeight { get; set; } = LwfDistillation.DefaultWeight;
+
     /// <summary>Where training logs its epochs (besides the caller's progress reports).</summary>
     public ILoggerFactory LoggerFactory { get; set; } = NullLoggerFactory.Instance;
 
@@ -89,5 +101,12 @@ public sealed class TrainingRunOptions
         {
             throw new ArgumentOutOfRangeException(nameof(BodyPartMargin), BodyPartMargin, "must be ≥ 0");
         }
+
+        if (!Enum.IsDefined(Mode))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Mode), Mode, "unknown training mode");
+        }
+
+        LwfDistillation.Validate(LwfTemperature, LwfWeight);
     }
 }

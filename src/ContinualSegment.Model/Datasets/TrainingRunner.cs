@@ -5,6 +5,7 @@ using ContinualSegment.Model.Packages;
 using ContinualSegment.Model.Persistence;
 using ContinualSegment.Model.Plans;
 using ContinualSegment.Model.Training;
+using Microsoft.Extensions.Logging;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -100,8 +101,21 @@ public static class TrainingRunner
 
     /// <summary>
     /// A continual step: loads <paramref name="modelDir"/> (its encoder is checked against the plan's
-    /// fingerprint), trains a new decoder <paramref name="newDecoderId"/> on the frozen encoder and
-    /// appends it to the model directory. The encoder's fingerprint is checked again before saving.
+    /// fingerprint), trains a new decoder <paramref name="newDecoderId"/> and appends it to the model directory, in
+    /// <see cref="TrainingRunOptions.Mode"/>:
+    /// <list type="bullet">
+    /// <item><see cref="ContinualTrainingMode.Continual"/>: on the frozen encoder; the encoder's fingerprint is checked
+    /// again before saving, and only the new decoder's file and the plan are written.</item>
+    /// <item><see cref="ContinualTrainingMode.Finetune"/>: the encoder is trained with the new decoder; the new encoder
+    /// is saved and every earlier decoder is re-stamped with it, its weights unchanged.</item>
+    /// <item><see cref="ContinualTrainingMode.Lwf"/>: as fine-tuning, and every earlier decoder is trained too, by
+    /// distillation from the model as loaded (<see cref="LwfDistillation"/>); their new weights are saved. Without
+    /// earlier decoders it trains as fine-tuning.</item>
+    /// </list>
+    /// The record written beside the new decoder names the mode; a step that retrained the encoder is also recorded beside
+    /// every earlier decoder that has a record (<see cref="DecoderRecord.EncoderRetrained"/>). Modes that retrain the
+    /// encoder refuse a model with decoders installed from packages, which are bound to the encoder they were made for
+    /// (<see cref="DecoderPackageException"/>, <see cref="DecoderPackageRefusal.EncoderMismatch"/>).
     /// </summary>
     /// <returns>The plan as written.</returns>
     public static async Task<ModelPlan> TrainContinualAsync(
@@ -118,6 +132,7 @@ public static class TrainingRunner
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         CheckDeviceAndPrecision(options.Training);
+        var mode = options.Mode;
         var catalogue = StructureCatalogue.LoadDefault();
         var dataset = await NnUnetDataset.OpenAsync(datasetDir, catalogue, cancellationToken).ConfigureAwait(false);
         using var model = ModelStore.Load(modelDir);
@@ -132,11 +147,21 @@ public static class TrainingRunner
             throw new ArgumentException($"the dataset has {dataset.ChannelNames.Count} channels but the model's encoder takes {plan.InputChannels}");
         }
 
+        if (mode != ContinualTrainingMode.Continual)
+        {
+            await RefuseInstalledPackagesAsync(modelDir, mode, cancellationToken).ConfigureAwait(false);
+        }
+
         var fingerprint = ModelFingerprint.Compute(model.Bank.Encoder);
+        var earlier = plan.Decoders.Select(d => d.Id).ToArray();
         var decoderPlan = NewDecoder(newDecoderId, dataset, plan, options, catalogue);
         var split = dataset.Split(options.ValidationFraction, options.Training.Seed);
         decoderPlan = await WithBodyPartRangeAsync(decoderPlan, split.Training, options, cancellationToken).ConfigureAwait(false);
         var (train, validation) = await LoadAsync(dataset, split, plan, options.ValidationPatchesPerCase, cancellationToken).ConfigureAwait(false);
+
+        // The teacher of Learning without Forgetting: the model as loaded, read again (before the seed is set, so that
+        // the new decoder's initial weights are those of the other modes).
+        using var teacher = mode == ContinualTrainingMode.Lwf && earlier.Length > 0 ? ModelStore.Load(modelDir) : null;
         torch.manual_seed(options.Training.Seed);
         model.Bank.AddDecoder(decoderPlan);
         IReadOnlyList<EpochReport> reports;
@@ -144,8 +169,15 @@ public static class TrainingRunner
         try
         {
             MoveTo(model.Bank, options.Training.Device);
+            LwfDistillation? distillation = null;
+            if (teacher is not null)
+            {
+                MoveTo(teacher.Bank, options.Training.Device);
+                distillation = new LwfDistillation(teacher.Bank, earlier, options.LwfTemperature, options.LwfWeight);
+            }
+
             var sampler = new PatchSampler(train, plan.PatchSize, options.ForegroundFraction, options.Training.Seed);
-            reports = new PatchTrainingLoop(options).Run(model.Bank, newDecoderId, trainEncoder: false, sampler, validation, checkpoint, progress, cancellationToken);
+            reports = new PatchTrainingLoop(options).Run(model.Bank, newDecoderId, trainEncoder: mode != ContinualTrainingMode.Continual, distillation, sampler, validation, checkpoint, progress, cancellationToken);
         }
         finally
         {
@@ -153,13 +185,43 @@ public static class TrainingRunner
             MoveTo(model.Bank, TrainingDevice.Cpu);
         }
 
-        if (!string.Equals(ModelFingerprint.Compute(model.Bank.Encoder), fingerprint, StringComparison.Ordinal))
+        var record = Record(dataset, split, options, reports) with { Mode = ModeName(mode) };
+        ModelPlan written;
+        if (mode == ContinualTrainingMode.Continual)
         {
-            throw new InvalidOperationException("the frozen encoder changed during the continual step; nothing was saved");
+            if (!string.Equals(ModelFingerprint.Compute(model.Bank.Encoder), fingerprint, StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException("the frozen encoder changed during the continual step; nothing was saved");
+            }
+
+            written = ModelStore.AppendDecoder(modelDir, model.Bank, newDecoderId);
+            ModelDirectory.WriteRecord(modelDir, newDecoderId, record);
+        }
+        else
+        {
+            written = ModelStore.AppendDecoderWithRetrainedEncoder(modelDir, model.Bank, newDecoderId, teacher is null ? [] : earlier);
+            var retraining = new EncoderRetraining
+            {
+                Step = newDecoderId,
+                Mode = ModeName(mode),
+                PreviousEncoderFingerprint = fingerprint,
+                EncoderFingerprint = written.EncoderFingerprint,
+                EarlierDecoders = earlier,
+            };
+            ModelDirectory.WriteRecord(modelDir, newDecoderId, record with { EncoderRetrained = [retraining] });
+            foreach (var id in earlier)
+            {
+                if (await ModelDirectory.ReadRecordAsync(modelDir, id, cancellationToken).ConfigureAwait(false) is { } before)
+                {
+                    ModelDirectory.WriteRecord(modelDir, id, before with { EncoderRetrained = [.. before.EncoderRetrained ?? [], retraining] });
+                }
+            }
+
+            var logger = options.LoggerFactory.CreateLogger(typeof(TrainingRunner));
+            var earlierNames = earlier.Length == 0 ? "none" : string.Join(", ", earlier);
+            Log.EncoderRetrained(logger, newDecoderId, retraining.Mode, fingerprint, written.EncoderFingerprint, earlierNames);
         }
 
-        var written = ModelStore.AppendDecoder(modelDir, model.Bank, newDecoderId);
-        ModelDirectory.WriteRecord(modelDir, newDecoderId, Record(dataset, split, options, reports));
         if (!options.KeepCheckpoint)
         {
             TrainingCheckpoint.Delete(checkpoint);
@@ -168,7 +230,31 @@ public static class TrainingRunner
         return written;
     }
 
-    /// <summary>A decoder plan for the dataset's classes on <paramref name="plan"/>'s encoder.</summary>
+    /// <summary>The name a mode has on the command line and in training records.</summary>
+    public static string ModeName(ContinualTrainingMode mode) => mode switch
+    {
+        ContinualTrainingMode.Continual => "continual",
+        ContinualTrainingMode.Finetune => "finetune",
+        ContinualTrainingMode.Lwf => "lwf",
+        _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "unknown training mode"),
+    };
+
+    /// <summary>The mode named <paramref name="name"/> (as <see cref="ModeName"/> writes it); false for any other name.</summary>
+    public static bool TryParseMode(string? name, out ContinualTrainingMode mode)
+    {
+        foreach (var m in Enum.GetValues<ContinualTrainingMode>())
+        {
+            if (string.Equals(name, ModeName(m), StringComparison.Ordinal))
+            {
+                mode = m;
+                return true;
+            }
+        }
+
+        mode = ContinualTrainingMode.Continual;
+        return false;
+    }
+
     /// <summary>What a training run records beside the decoder it trained: data set, cases, time, software, seed and the last epoch's figures.</summary>
     public static DecoderRecord Record(NnUnetDataset dataset, DatasetSplit split, TrainingRunOptions options, IReadOnlyList<EpochReport> reports)
     {
@@ -207,6 +293,7 @@ public static class TrainingRunner
         };
     }
 
+    /// <summary>A decoder plan for the dataset's classes on <paramref name="plan"/>'s encoder.</summary>
     public static DecoderPlan NewDecoder(string id, NnUnetDataset dataset, ModelPlan plan, TrainingRunOptions options, StructureCatalogue catalogue)
     {
         ArgumentNullException.ThrowIfNull(dataset);
@@ -289,6 +376,18 @@ public static class TrainingRunner
         }
 
         return (training, validation);
+    }
+
+    private static async Task RefuseInstalledPackagesAsync(string modelDir, ContinualTrainingMode mode, CancellationToken cancellationToken)
+    {
+        var packages = (await new ModelDirectory(modelDir).ListAsync(cancellationToken).ConfigureAwait(false))
+            .Where(d => d.Origin == DecoderOrigin.Package).Select(d => d.Id).ToArray();
+        if (packages.Length > 0)
+        {
+            throw new DecoderPackageException(
+                DecoderPackageRefusal.EncoderMismatch,
+                $"a {ModeName(mode)} step retrains the encoder, but {modelDir} has decoders installed from packages for its current encoder ({string.Join(", ", packages)}); remove them first, or train in continual mode");
+        }
     }
 
     private static async Task<DecoderPlan> WithBodyPartRangeAsync(DecoderPlan decoder, IReadOnlyList<NnUnetCase> cases, TrainingRunOptions options, CancellationToken cancellationToken)

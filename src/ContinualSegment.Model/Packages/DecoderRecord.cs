@@ -23,4 +23,22 @@ public sealed record DecoderRecord
     /// <summary>Validation metrics by name, e.g. <c>meanDice</c>.</summary>
     [JsonPropertyName("metrics")]
     public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>
+    /// How the continual step that trained the decoder ran: <c>continual</c> (the new decoder alone, on the frozen encoder),
+    /// <c>finetune</c> or <c>lwf</c> (baselines that retrained the encoder). Null (not written) for a base run and in
+    /// records written before modes were recorded.
+    /// </summary>
+    [JsonPropertyName("mode")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Mode { get; init; }
+
+    /// <summary>
+    /// The steps that retrained the encoder this decoder is stamped with, oldest first: the decoder's own step when it
+    /// was a <c>finetune</c> or <c>lwf</c> step, then every such later step. Null (not written) when there was none: the
+    /// decoder was trained on the encoder its plan entry names.
+    /// </summary>
+    [JsonPropertyName("encoderRetrained")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<EncoderRetraining>? EncoderRetrained { get; init; }
 }

@@ -597,9 +597,21 @@ public sealed class ModelDirectory
             ? Directory.EnumerateDirectories(DecodersDirectory).Select(Path.GetFileName).Where(PackagePaths.IsValidId).Select(n => n!).Order(StringComparer.Ordinal).ToList()
             : [];
 
-    private async Task<DecoderRecord?> ReadRecordAsync(string id, CancellationToken cancellationToken)
+    private Task<DecoderRecord?> ReadRecordAsync(string id, CancellationToken cancellationToken) => ReadRecordAsync(Root, id, cancellationToken);
+
+    /// <summary>
+    /// What training recorded beside decoder <paramref name="id"/> of the plan (<c>decoders/&lt;id&gt;.record.json</c>); null
+    /// when there is no record or it cannot be read (such a decoder counts as having none).
+    /// </summary>
+    public static async Task<DecoderRecord?> ReadRecordAsync(string modelDirectory, string id, CancellationToken cancellationToken)
     {
-        var path = Path.Combine(DecodersDirectory, id + RecordExtension);
+        ArgumentException.ThrowIfNullOrEmpty(modelDirectory);
+        if (!PackagePaths.IsValidId(id))
+        {
+            throw new ArgumentException($"'{id}' is not a decoder id", nameof(id));
+        }
+
+        var path = Path.Combine(modelDirectory, DecoderPackageLayout.DecodersFolder, id + RecordExtension);
         if (!File.Exists(path))
         {
             return null;

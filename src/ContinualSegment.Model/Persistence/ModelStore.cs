@@ -8,7 +8,9 @@ namespace ContinualSegment.Model.Persistence;
 /// <summary>
 /// A model directory: <c>plan.json</c>, <c>encoder.bin</c> and <c>decoders/&lt;id&gt;.bin</c>
 /// (TorchSharp state-dict files, one per component). Every decoder records the fingerprint of the
-/// encoder it was trained on and is refused with any other encoder.
+/// encoder it was trained on and is refused with any other encoder. The one exception is a step of a
+/// baseline that retrains the encoder (<see cref="AppendDecoderWithRetrainedEncoder"/>): it re-stamps the
+/// earlier decoders with the new encoder, and the training records beside them say so.
 /// </summary>
 public static class ModelStore
 {
@@ -93,6 +95,59 @@ public static class ModelStore
         var updated = plan with { Decoders = [.. plan.Decoders, entry] };
         ModelPlanSerializer.Validate(updated);
         Directory.CreateDirectory(Path.Combine(directory, DecoderFolderName));
+        DurableFile.ReplaceFromPath(DecoderPath(directory, decoderId), temporary => decoder.save(temporary));
+        ModelPlanSerializer.Save(updated, planPath);
+        return updated;
+    }
+
+    /// <summary>
+    /// The save of a continual step that retrained the encoder (the fine-tuning and Learning-without-Forgetting
+    /// baselines): writes the bank's encoder, the earlier decoders <paramref name="retrainedDecoders"/> the step trained
+    /// too, and decoder <paramref name="decoderId"/>, which is appended to the plan. Every decoder of the plan is stamped
+    /// with the new encoder's fingerprint so that the model loads: the earlier decoders not retrained keep their files but
+    /// now sit on an encoder they were not trained on, which is what such a step does and what the caller records beside
+    /// them (<see cref="Packages.DecoderRecord.EncoderRetrained"/>). The weights files are written first and the plan
+    /// last: an interrupted save leaves an encoder the plan does not name, which <see cref="Load(string)"/> refuses.
+    /// </summary>
+    /// <returns>The plan as written.</returns>
+    /// <exception cref="ModelPlanException">The plan already has <paramref name="decoderId"/>, or a retrained decoder is not in it.</exception>
+    public static ModelPlan AppendDecoderWithRetrainedEncoder(string directory, DecoderBank bank, string decoderId, IReadOnlyCollection<string> retrainedDecoders)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        ArgumentNullException.ThrowIfNull(bank);
+        ArgumentNullException.ThrowIfNull(retrainedDecoders);
+        var planPath = Path.Combine(directory, PlanFileName);
+        var plan = ModelPlanSerializer.Load(planPath);
+        var decoder = bank.GetDecoder(decoderId);
+        if (plan.FindDecoder(decoderId) is not null)
+        {
+            throw new ModelPlanException($"{planPath} already has a decoder '{decoderId}'");
+        }
+
+        foreach (var id in retrainedDecoders)
+        {
+            if (plan.FindDecoder(id) is null)
+            {
+                throw new ModelPlanException($"{planPath} has no decoder '{id}' to rewrite");
+            }
+
+            _ = bank.GetDecoder(id);
+        }
+
+        var fingerprint = ModelFingerprint.Compute(bank.Encoder);
+        var updated = plan with
+        {
+            EncoderFingerprint = fingerprint,
+            Decoders = [.. plan.Decoders.Select(d => d with { EncoderFingerprint = fingerprint }), decoder.Plan with { EncoderFingerprint = fingerprint }],
+        };
+        ModelPlanSerializer.Validate(updated);
+        Directory.CreateDirectory(Path.Combine(directory, DecoderFolderName));
+        DurableFile.ReplaceFromPath(Path.Combine(directory, EncoderFileName), temporary => bank.Encoder.save(temporary));
+        foreach (var id in retrainedDecoders)
+        {
+            DurableFile.ReplaceFromPath(DecoderPath(directory, id), temporary => bank.GetDecoder(id).save(temporary));
+        }
+
         DurableFile.ReplaceFromPath(DecoderPath(directory, decoderId), temporary => decoder.save(temporary));
         ModelPlanSerializer.Save(updated, planPath);
         return updated;

@@ -10,6 +10,8 @@ namespace ContinualSegment.Model.Training;
 /// decoder; <see cref="TrainContinual"/> trains one decoder on the frozen encoder and touches no other
 /// weight (the optimiser only ever holds that decoder's parameters). Training runs on the device of
 /// the bank's parameters (samples are moved there) in <see cref="TrainingOptions.Precision"/>.
+/// <see cref="Step"/> is also the step of the dataset runs (<see cref="Datasets.PatchTrainingLoop"/>), including
+/// their baseline modes (<see cref="ContinualTrainingMode"/>).
 /// </summary>
 public sealed class Trainer
 {
@@ -173,12 +175,16 @@ public sealed class Trainer
     /// <summary>
     /// One optimiser step on a batch: encoder (with gradients only when it trains) and decoder under the
     /// precision's autocast, deep-supervised Dice + CE in float32, backward and step (loss scaling, clipping).
+    /// With <paramref name="distillation"/> (Learning without Forgetting) the earlier decoders it names run on the same
+    /// encoder features and its term (against its frozen teacher's logits for the same images) is added to the loss;
+    /// <paramref name="parameters"/> then hold their parameters too.
     /// </summary>
     /// <returns>The batch loss.</returns>
-    internal static float Step(DecoderBank bank, Decoder decoder, bool trainEncoder, PrecisionContext precision, OptimizerHelper optimizer, IReadOnlyList<Parameter> parameters, Tensor images, Tensor labels, double? maxGradNorm)
+    internal static float Step(DecoderBank bank, Decoder decoder, bool trainEncoder, PrecisionContext precision, OptimizerHelper optimizer, IReadOnlyList<Parameter> parameters, Tensor images, Tensor labels, double? maxGradNorm, LwfDistillation? distillation = null)
     {
         optimizer.zero_grad();
         IReadOnlyList<Tensor> outputs;
+        IReadOnlyList<Tensor> earlier = [];
         using (precision.Autocast())
         {
             IReadOnlyList<Tensor> skips;
@@ -193,9 +199,19 @@ public sealed class Trainer
             }
 
             outputs = decoder.ForwardWithAuxiliary(skips);
+            if (distillation is not null)
+            {
+                earlier = [.. distillation.DecoderIds.Select(id => bank.GetDecoder(id).forward(skips))];
+            }
         }
 
         var loss = DiceCrossEntropyLoss.ComputeDeepSupervised(precision.ForLoss(outputs), labels);
+        if (distillation is not null)
+        {
+            var remembered = distillation.TeacherLogits(images, precision);
+            loss = loss + distillation.Loss(precision.ForLoss(earlier), precision.ForLoss(remembered));
+        }
+
         precision.BackwardAndStep(loss, optimizer, parameters, maxGradNorm);
         return loss.item<float>();
     }

@@ -33,28 +33,10 @@ public sealed class Distiller
 
     /// <summary>
     /// T²·KL(softmax(teacher/T) ‖ softmax(student/T)): summed over the class axis (1), averaged over
-    /// the batch and all voxels. Zero exactly when the two logit tensors are equal.
+    /// the batch and all voxels. Zero exactly when the two logit tensors are equal (<see cref="KnowledgeDistillation.Loss"/>).
     /// </summary>
     public static Tensor KnowledgeDistillationLoss(Tensor studentLogits, Tensor teacherLogits, double temperature)
-    {
-        ArgumentNullException.ThrowIfNull(studentLogits);
-        ArgumentNullException.ThrowIfNull(teacherLogits);
-        if (!double.IsFinite(temperature) || temperature <= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "temperature must be positive");
-        }
-
-        if (!studentLogits.shape.SequenceEqual(teacherLogits.shape) || studentLogits.dim() < 2)
-        {
-            throw new ArgumentException($"student logits [{string.Join(',', studentLogits.shape)}] and teacher logits [{string.Join(',', teacherLogits.shape)}] must have the same [N, K, …] shape", nameof(teacherLogits));
-        }
-
-        using var scope = NewDisposeScope();
-        var logStudent = nn.functional.log_softmax(studentLogits / temperature, 1);
-        var logTeacher = nn.functional.log_softmax(teacherLogits / temperature, 1);
-        var kl = (logTeacher.exp() * (logTeacher - logStudent)).sum(1).mean();
-        return (kl * (temperature * temperature)).MoveToOuterDisposeScope();
-    }
+        => KnowledgeDistillation.Loss(studentLogits, teacherLogits, temperature);
 
     /// <summary>
     /// Distils decoder <paramref name="teacherId"/> of <paramref name="bank"/> into <paramref name="student"/>

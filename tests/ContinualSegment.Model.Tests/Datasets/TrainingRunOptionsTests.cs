@@ -15,7 +15,13 @@ public sealed class TrainingRunOptionsTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new TrainingRunOptions { ValidationFraction = 1 }.Validate());
         Assert.Throws<ArgumentOutOfRangeException>(() => new TrainingRunOptions { Augmentation = new AugmentationOptions { MirrorProbability = 2 } }.Validate());
         Assert.Throws<ArgumentOutOfRangeException>(() => new TrainingRunOptions { Training = new TrainingOptions { Epochs = 0 } }.Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TrainingRunOptions { Mode = (ContinualTrainingMode)7 }.Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TrainingRunOptions { LwfTemperature = 0 }.Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TrainingRunOptions { LwfWeight = -1 }.Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TrainingRunOptions { LwfWeight = double.PositiveInfinity }.Validate());
         new TrainingRunOptions().Validate();
+        new TrainingRunOptions { Mode = ContinualTrainingMode.Lwf, LwfTemperature = 4, LwfWeight = 0 }.Validate();
+        Assert.Equal(ContinualTrainingMode.Continual, new TrainingRunOptions().Mode);
         AugmentationOptions.None.Validate();
     }
 
