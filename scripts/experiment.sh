@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# The method's claim on the phantom world: four ways to learn the four tasks (wholebody, chest, headneck, pathology)
+# one after another, trained with the same budget per task and scored on the same held-out test subjects.
+#   continual  general encoder + wholebody decoder, then one decoder per task on the frozen encoder (the method)
+#   upper      four separate full models (encoder + decoder from scratch), one per dataset (the upper bound)
+#   finetune   naive sequential fine-tuning: encoder and new decoder trained on each dataset in turn
+#   lwf        learning without forgetting: as finetune, with the earlier decoders distilled on the new data
+# Every sequential method starts from the same step-1 model (the continual base). After each step a snapshot of the
+# model is kept and every task learnt so far is scored again (the forgetting curve): whole test volumes through
+# `cseg segment` → DICOM-SEG → `cseg evaluate`.
+#
+# Training data are the default model's (scripts/train-default-model.sh: same seeds, sizes and schedule); the test
+# subjects come from other seeds and are never seen in training, validation or search.
+#
+# Every step leaves a marker, every training run a checkpoint per epoch, so the same command with the same WORK
+# continues where an interrupted run stopped (hours on two CPU cores).
+#
+# Usage: scripts/experiment.sh            (results: WORK/eval/<method>/step<k>/<task>/evaluation.json)
+# Environment:
+#   CSEG  how to run cseg (default: `cseg` on PATH)
+#   WORK  working directory (default: /var/tmp/cseg-experiment)
+#   STEPS which parts to run, in order (default: "data continual upper finetune lwf eval")
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+read -r -a cseg <<< "${CSEG:-cseg}"
+if ! command -v "${cseg[0]}" > /dev/null; then
+    echo "experiment: '${cseg[0]}' not found; build cseg and set CSEG" >&2
+    exit 2
+fi
+
+work="${WORK:-/var/tmp/cseg-experiment}"
+steps="${STEPS:-data continual upper finetune lwf eval}"
+mkdir -p "$work/logs" "$work/done" "$work/ckpt" "$work/models"
+plan="$repo/models/plans/default-cpu.json"
+tasks=(wholebody chest headneck pathology)
+
+# ---- the default model's settings (scripts/train-default-model.sh) ------------------------------------------------
+phantom_size=96
+phantom_slices=4
+common=(--batch 2 --optimizer adamw --fg-fraction 0.67 --val-fraction 0.2 --no-augment --seed 12345 --lr 0.01)
+declare -A cases=([wholebody]=24 [chest]=16 [headneck]=16 [pathology]=16)
+declare -A seeds=([wholebody]=101 [chest]=202 [headneck]=303 [pathology]=404)
+declare -A epochs=([wholebody]=70 [chest]=60 [headneck]=60 [pathology]=60)
+declare -A iterations=([wholebody]=100 [chest]=50 [headneck]=50 [pathology]=50)
+# held-out test subjects: other seeds, whole volumes as DICOM series
+test_cases=3
+declare -A test_seeds=([wholebody]=9101 [chest]=9202 [headneck]=9303 [pathology]=9404)
+
+start=$(date +%s)
+stamp() { echo "[$(date -u +%H:%M:%S) +$(( $(date +%s) - start ))s] $*"; }
+finished() { [[ -e "$work/done/$1" ]]; }
+mark() { touch "$work/done/$1"; }
+# schedule TASK: the training schedule of a task
+schedule() { echo "--epochs ${epochs[$1]} --iterations ${iterations[$1]}"; }
+# checkpoint NAME: checkpoint arguments of a training run, with --resume once it holds one
+checkpoint() {
+    local dir="$work/ckpt/$1"
+    mkdir -p "$dir"
+    echo "--checkpoint $dir"
+    if [[ -n "$(ls -A "$dir")" ]]; then echo "--resume"; fi
+}
+# snapshot FROM TO: a copy of a model directory
+snapshot() { rm -rf "$2"; mkdir -p "$(dirname "$2")"; cp -r "$1" "$2"; }
+
+run_data() {
+    for task in "${tasks[@]}"; do
+        if ! finished "data-$task"; then
+            stamp "training data $task: ${cases[$task]} cases, seed ${seeds[$task]}"
+            rm -rf "$work/data/$task"
+            "${cseg[@]}" phantom --out "$work/data/$task" --task "$task" --cases "${cases[$task]}" --seed "${seeds[$task]}" \
+                --size "$phantom_size" --slice-spacing "$phantom_slices" > "$work/logs/data-$task.log"
+            mark "data-$task"
+        fi
+        if ! finished "test-$task"; then
+            stamp "test subjects $task: $test_cases cases, seed ${test_seeds[$task]}"
+            rm -rf "$work/test/$task"
+            "${cseg[@]}" phantom --out "$work/test/$task" --task "$task" --cases "$test_cases" --seed "${test_seeds[$task]}" \
+                --size "$phantom_size" --slice-spacing "$phantom_slices" --dicom > "$work/logs/test-$task.log"
+            mark "test-$task"
+        fi
+    done
+}
+
+# step 1 (shared by the sequential methods): general encoder + wholebody decoder
+run_base() {
+    finished "step1" && return 0
+    stamp "step 1: base on wholebody"
+    rm -rf "$work/models/base"
+    # shellcheck disable=SC2046 # schedule and checkpoint print separate words on purpose
+    "${cseg[@]}" train base --dataset "$work/data/wholebody" --out "$work/models/base" --plan "$plan" --decoder-id wholebody \
+        $(schedule wholebody) "${common[@]}" $(checkpoint base) >> "$work/logs/step1.log"
+    mark "step1"
+}
+
+# run_sequential METHOD MODE: steps 2-4 from the step-1 model, a snapshot after each
+run_sequential() {
+    local method=$1 mode=$2 model="$work/models/$1/current"
+    run_base
+    if ! finished "$method-step1"; then
+        snapshot "$work/models/base" "$work/models/$method/step1"
+        snapshot "$work/models/base" "$model"
+        mark "$method-step1"
+    fi
+    local k=1
+    for task in chest headneck pathology; do
+        k=$((k + 1))
+        finished "$method-step$k" && continue
+        stamp "$method step $k: $task (--mode $mode)"
+        # A step cut short resumes from its checkpoint on the model as it was before the step.
+        snapshot "$work/models/$method/step$((k - 1))" "$model"
+        # shellcheck disable=SC2046
+        "${cseg[@]}" train task --model "$model" --dataset "$work/data/$task" --decoder-id "$task" --mode "$mode" \
+            $(schedule "$task") "${common[@]}" $(checkpoint "$method-$task") >> "$work/logs/$method-$task.log"
+        snapshot "$model" "$work/models/$method/step$k"
+        mark "$method-step$k"
+    done
+}
+
+run_upper() {
+    for task in "${tasks[@]}"; do
+        finished "upper-$task" && continue
+        if [[ "$task" == wholebody ]]; then
+            # The full model on the first dataset is the step-1 model itself.
+            run_base
+            snapshot "$work/models/base" "$work/models/upper/$task"
+        else
+            stamp "upper bound: a full model on $task"
+            rm -rf "$work/models/upper/$task"
+            # shellcheck disable=SC2046
+            "${cseg[@]}" train base --dataset "$work/data/$task" --out "$work/models/upper/$task" --plan "$plan" --decoder-id "$task" \
+                $(schedule "$task") "${common[@]}" $(checkpoint "upper-$task") >> "$work/logs/upper-$task.log"
+        fi
+        mark "upper-$task"
+    done
+}
+
+# evaluate MODEL OUT TASK: the test subjects of TASK through the model, scored for TASK
+evaluate() {
+    local model=$1 out=$2 task=$3
+    [[ -e "$out/evaluation.json" ]] && return 0
+    rm -rf "$out"
+    mkdir -p "$out/pred"
+    for case in "$work/test/$task"/dicom/*/; do
+        local id
+        id=$(basename "$case")
+        "${cseg[@]}" segment --input "$case" --out "$out/$id" --model "$model" > "$out/$id.log" 2>&1
+        cp "$out/$id/seg.dcm" "$out/pred/$id.dcm"
+    done
+    "${cseg[@]}" evaluate --pred "$out/pred" --truth "$work/test/$task/labelsTr" --task "$task" --series "$work/test/$task/dicom" \
+        --json "$out/evaluation.json.part" > /dev/null
+    mv "$out/evaluation.json.part" "$out/evaluation.json"
+    if [[ -e "$out/evaluation.json.part.md" ]]; then mv "$out/evaluation.json.part.md" "$out/evaluation.md"; fi
+}
+
+run_eval() {
+    for method in continual finetune lwf; do
+        for k in 1 2 3 4; do
+            for ((t = 0; t < k; t++)); do
+                stamp "evaluate $method step $k on ${tasks[$t]}"
+                evaluate "$work/models/$method/step$k" "$work/eval/$method/step$k/${tasks[$t]}" "${tasks[$t]}"
+            done
+        done
+    done
+    for task in "${tasks[@]}"; do
+        stamp "evaluate upper on $task"
+        evaluate "$work/models/upper/$task" "$work/eval/upper/$task" "$task"
+    done
+}
+
+for step in $steps; do
+    case "$step" in
+        data) run_data ;;
+        continual) run_sequential continual continual ;;
+        upper) run_upper ;;
+        finetune) run_sequential finetune finetune ;;
+        lwf) run_sequential lwf lwf ;;
+        eval) run_eval ;;
+        *) echo "experiment: unknown step '$step'" >&2; exit 2 ;;
+    esac
+done
+stamp "done"
