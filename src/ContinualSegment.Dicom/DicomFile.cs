@@ -40,6 +40,9 @@ public sealed class DicomFile : IDisposable
     /// <summary>True when reading stopped at <see cref="DicomReadOptions.StopBeforeTag"/>.</summary>
     public bool IsPartial { get; private init; }
 
+    /// <summary>For a file that was read: the byte offset where its data set begins (after preamble and meta information); 0 otherwise.</summary>
+    public long DataSetOffset { get; private init; }
+
     /// <summary>
     /// Gives the buffers that the values read by <see cref="Open(Stream, DicomReadOptions?)"/> (or the path overload)
     /// are slices of back to the shared array pool, so that the next file read reuses them. Disposing is optional: a
@@ -192,6 +195,42 @@ public sealed class DicomFile : IDisposable
         return Parse(data, true, options);
     }
 
+    /// <summary>
+    /// Reads only the preamble and file meta information of the file at <paramref name="path"/>: the returned file has
+    /// the meta information, the transfer syntax it declares (or that the data set's first bytes suggest), an empty data
+    /// set, <see cref="IsPartial"/> set and <see cref="DataSetOffset"/>, where the data set's bytes begin. Cheap for any
+    /// transfer syntax, Deflated included (nothing is inflated).
+    /// </summary>
+    public static DicomFile OpenMetaInformation(string path, DicomReadOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        options ??= DicomReadOptions.Default;
+        options.Validate();
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.None);
+        var length = stream.Length;
+        long size = 4096;
+        while (true)
+        {
+            var buffer = new byte[(int)Math.Min(size, length)];
+            stream.Position = 0;
+            stream.ReadExactly(buffer);
+            var complete = buffer.Length == length;
+            try
+            {
+                var prefix = ParsePrefix(buffer, complete, options);
+                if (complete || buffer.Length - prefix.BodyStart >= 8)
+                {
+                    return new DicomFile(prefix.Meta, new DicomDataset(), prefix.TransferSyntax) { HadPreamble = prefix.HadPreamble, IsPartial = true, DataSetOffset = prefix.BodyStart };
+                }
+            }
+            catch (NeedMoreDataException) when (!complete)
+            {
+            }
+
+            size *= 4;
+        }
+    }
+
     /// <summary>Parses a whole file held in memory.</summary>
     public static DicomFile Open(ReadOnlyMemory<byte> data, DicomReadOptions? options = null)
     {
@@ -223,7 +262,7 @@ public sealed class DicomFile : IDisposable
         var dataset = NewDataset(prefix.Meta, options);
         var reader = new DicomDatasetReader(body, explicitVR, bigEndian, options, complete, baseOffset);
         reader.ReadTopLevel(dataset, body.Length, stopAtGroupChange: null);
-        return new DicomFile(prefix.Meta, dataset, ts) { HadPreamble = prefix.HadPreamble, IsPartial = reader.StoppedEarly };
+        return new DicomFile(prefix.Meta, dataset, ts) { HadPreamble = prefix.HadPreamble, IsPartial = reader.StoppedEarly, DataSetOffset = prefix.BodyStart };
     }
 
     /// <summary>
@@ -288,7 +327,7 @@ public sealed class DicomFile : IDisposable
             var deflatedSet = NewDataset(prefix.Meta, options);
             var deflatedReader = new DicomDatasetReader(inflated, deflatedEncoding.ExplicitVR, deflatedEncoding.BigEndian, options, true, 0);
             deflatedReader.ReadTopLevel(deflatedSet, inflated.Length, stopAtGroupChange: null);
-            return new DicomFile(prefix.Meta, deflatedSet, ts) { HadPreamble = prefix.HadPreamble, IsPartial = deflatedReader.StoppedEarly };
+            return new DicomFile(prefix.Meta, deflatedSet, ts) { HadPreamble = prefix.HadPreamble, IsPartial = deflatedReader.StoppedEarly, DataSetOffset = prefix.BodyStart };
         }
 
         var (explicitVR, bigEndian) = BodyEncoding(window.Span[(int)offset..], length - offset, ts, prefix.HasTransferSyntax);
@@ -335,7 +374,7 @@ public sealed class DicomFile : IDisposable
             offset += reader.Position;
         }
 
-        return new DicomFile(prefix.Meta, dataset, ts) { HadPreamble = prefix.HadPreamble, IsPartial = partial };
+        return new DicomFile(prefix.Meta, dataset, ts) { HadPreamble = prefix.HadPreamble, IsPartial = partial, DataSetOffset = prefix.BodyStart };
     }
 
     /// <summary>Preamble, "DICM" and the meta group of a file (or of its first bytes), and the transfer syntax they give.</summary>
@@ -515,6 +554,20 @@ public sealed class DicomFile : IDisposable
         ArgumentNullException.ThrowIfNull(path);
         using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
         Save(stream, options);
+    }
+
+    /// <summary>
+    /// Writes only the preamble and the file meta information (group 0002, naming the transfer syntax of
+    /// <paramref name="options"/> or of the file): for a writer that streams the data set itself after it, encoded in that
+    /// transfer syntax (for Deflated Explicit VR Little Endian: through a raw deflate stream it finishes).
+    /// </summary>
+    public void SaveFileMetaInformation(Stream stream, DicomWriteOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        options ??= DicomWriteOptions.Default;
+        var buffered = new BufferedStream(stream, 1 << 12);
+        DicomFileWriter.WriteHeader(buffered, this, options.TransferSyntax ?? TransferSyntax, options);
+        buffered.Flush();
     }
 
     public void Save(Stream stream, DicomWriteOptions? options = null)

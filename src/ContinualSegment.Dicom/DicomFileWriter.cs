@@ -13,11 +13,18 @@ internal static class DicomFileWriter
             throw new DicomException($"Encapsulated pixel data cannot be written as {ts}; decode or encode it first.");
         }
 
+        var buffered = new BufferedStream(stream, 1 << 16);
+        WriteHeader(buffered, file, ts, options);
+        DicomDatasetWriter.Write(buffered, file.Dataset, ts, options);
+        buffered.Flush();
+    }
+
+    /// <summary>Writes the preamble (when asked), "DICM" and group 0002 with its group length for <paramref name="ts"/>.</summary>
+    public static void WriteHeader(Stream buffered, DicomFile file, DicomTransferSyntax ts, DicomWriteOptions options)
+    {
         var meta = BuildMeta(file, ts);
         using var metaBytes = new MemoryStream();
         DicomDatasetWriter.WriteMeta(metaBytes, meta, options);
-
-        var buffered = new BufferedStream(stream, 1 << 16);
         if (options.WritePreamble)
         {
             buffered.Write(new byte[128]);
@@ -34,8 +41,6 @@ internal static class DicomFileWriter
         buffered.Write(groupLength);
         metaBytes.Position = 0;
         metaBytes.CopyTo(buffered);
-        DicomDatasetWriter.Write(buffered, file.Dataset, ts, options);
-        buffered.Flush();
     }
 
     private static DicomDataset BuildMeta(DicomFile file, DicomTransferSyntax ts)

@@ -201,10 +201,19 @@ public sealed class DicomClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Reads a Part 10 file and sends it with C-STORE.</summary>
+    /// <summary>
+    /// Sends a Part 10 file with C-STORE. When a context was accepted for the file's SOP class in the transfer syntax the
+    /// file is stored in, the data set's bytes are sent as they are on disk (not parsed and encoded again: a deflated
+    /// file is not inflated and deflated anew); otherwise the file is read and sent as <see cref="StoreAsync"/> does.
+    /// </summary>
     public async Task<DicomStoreResult> StoreFileAsync(string path, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(path);
+        if (AsStored(path) is { } stored)
+        {
+            return await SendStoreAsync(stored.Context, stored.SopClass, stored.SopInstance, stored.DataSet, path, cancellationToken).ConfigureAwait(false);
+        }
+
         DicomFile file;
         try
         {
@@ -284,6 +293,53 @@ public sealed class DicomClient : IAsyncDisposable
             return new DicomStoreResult(sourcePath, sopInstance, null, $"Cannot encode the instance in {context.TransferSyntax}: {ex.Message}", 0);
         }
 
+        return await SendStoreAsync(context, sopClass, sopInstance, dataSet, sourcePath, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The file's context, SOP class and instance, and its data set's bytes as stored, when a context was accepted for its
+    /// SOP class in its own transfer syntax and its meta information names both UIDs (for a file not deflated they are
+    /// checked against its data set); null when the file must be read and encoded (or cannot be read at all).
+    /// </summary>
+    private (AcceptedPresentationContext Context, string SopClass, string SopInstance, byte[] DataSet)? AsStored(string path)
+    {
+        try
+        {
+            using var meta = DicomFile.OpenMetaInformation(path);
+            var sopClass = meta.FileMetaInformation.GetStringOrDefault(DicomTags.MediaStorageSOPClassUID);
+            var sopInstance = meta.FileMetaInformation.GetStringOrDefault(DicomTags.MediaStorageSOPInstanceUID);
+            var syntax = meta.FileMetaInformation.GetStringOrDefault(DicomTags.TransferSyntaxUID);
+            var context = this.association.AcceptedContexts.FirstOrDefault(c => c.AbstractSyntax == sopClass && c.TransferSyntax == syntax);
+            if (context is null || !DicomUid.IsValid(sopClass) || !DicomUid.IsValid(sopInstance) || meta.TransferSyntax.Uid != syntax)
+            {
+                return null;
+            }
+
+            if (!meta.TransferSyntax.IsDeflated)
+            {
+                using var header = DicomFile.Open(path, new DicomReadOptions { StopBeforeTag = DicomTags.PixelData });
+                if (header.Dataset.GetStringOrDefault(DicomTags.SOPClassUID) != sopClass || header.Dataset.GetStringOrDefault(DicomTags.SOPInstanceUID) != sopInstance)
+                {
+                    return null;
+                }
+            }
+
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            stream.Position = meta.DataSetOffset;
+            var dataSet = GC.AllocateUninitializedArray<byte>(checked((int)(stream.Length - meta.DataSetOffset)));
+            stream.ReadExactly(dataSet);
+            return (context, sopClass, sopInstance, dataSet);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DicomException or OverflowException)
+        {
+            // Read and encoded the usual way, which reports what is wrong with the file.
+            return null;
+        }
+    }
+
+    /// <summary>C-STORE of an encoded data set on <paramref name="context"/>, retried as the options say.</summary>
+    private async Task<DicomStoreResult> SendStoreAsync(AcceptedPresentationContext context, string sopClass, string sopInstance, byte[] dataSet, string? sourcePath, CancellationToken cancellationToken)
+    {
         await operation.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {

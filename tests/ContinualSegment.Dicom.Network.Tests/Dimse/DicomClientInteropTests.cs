@@ -47,6 +47,47 @@ public sealed class DicomClientInteropTests
         }
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task DeflatedFileTravelsAsStoredWhereAcceptedAndInflatedElsewhere(bool peerAcceptsDeflate)
+    {
+        using var temp = new TempDirectory();
+        var output = temp.Sub("storescp");
+        var port = DimseTestSupport.FreePort();
+        // +B: storescp keeps the data set bit for bit as it arrived, so what we sent can be compared.
+        string[] acceptance = peerAcceptsDeflate ? ["+xd", "+B"] : ["+B"];
+        using var storescp = ExternalProcess.Start("storescp", [.. acceptance, "-od", output, port.ToString(CultureInfo.InvariantCulture)], DimseTestSupport.NoDelay);
+        await DimseTestSupport.WaitForListenerAsync(port, storescp);
+
+        // Deflated at the fastest level: encoding it again (at the default level) would give other bytes.
+        var original = DicomFile.Open(DimseTestSupport.TestFile("CT_small.dcm"));
+        var source = Path.Combine(temp.Path, "deflated.dcm");
+        new DicomFile(original.Dataset, DicomTransferSyntax.DeflatedExplicitVRLittleEndian).Save(source, new DicomWriteOptions { DeflateLevel = System.IO.Compression.CompressionLevel.Fastest });
+        var meta = DicomFile.OpenMetaInformation(source);
+        Assert.Equal(DicomUids.DeflatedExplicitVRLittleEndian, meta.TransferSyntax.Uid);
+
+        var results = await DicomClient.SendFilesAsync(Options(port, "ANY-SCP"), [source], null, CancellationToken.None);
+
+        Assert.True(Assert.Single(results).Succeeded, results[0].Error);
+        await Wait.UntilAsync(() => Directory.GetFiles(output).Length == 1, "storescp did not write the file", TimeSpan.FromSeconds(10));
+        var storedPath = Directory.GetFiles(output).Single();
+        var stored = DicomFile.Open(storedPath);
+        DimseTestSupport.AssertSameDataSet(original.Dataset, stored.Dataset);
+        if (peerAcceptsDeflate)
+        {
+            Assert.Equal(DicomUids.DeflatedExplicitVRLittleEndian, stored.TransferSyntax.Uid);
+            var storedMeta = DicomFile.OpenMetaInformation(storedPath);
+            var sent = await File.ReadAllBytesAsync(source);
+            var arrived = await File.ReadAllBytesAsync(storedPath);
+            Assert.Equal(sent[(int)meta.DataSetOffset..], arrived[(int)storedMeta.DataSetOffset..]);
+        }
+        else
+        {
+            Assert.Equal(DicomUids.ExplicitVRLittleEndian, stored.TransferSyntax.Uid);
+        }
+    }
+
     [Fact]
     public async Task StoreTranscodesWhenThePeerAcceptsOnlyImplicitLittleEndian()
     {
