@@ -105,7 +105,7 @@ public static class ResultsWriter
             async () =>
             {
                 var watch = Stopwatch.StartNew();
-                await SegmentationWriter.WriteAsync(segRequest, segPath, new SegmentationOptions { SeriesInstanceUid = Derived(options.UidSeed, "seg/series"), SopInstanceUid = Derived(options.UidSeed, "seg/instance"), SoftwareVersions = version, ContentDateTime = TimeZoneInfo.ConvertTime(now, options.TimeProvider.LocalTimeZone), LoggerFactory = options.LoggerFactory }, cancellationToken).ConfigureAwait(false);
+                await SegmentationWriter.WriteAsync(segRequest, segPath, new SegmentationOptions { SeriesInstanceUid = Derived(options.UidSeed, "seg/series"), SopInstanceUid = Derived(options.UidSeed, "seg/instance"), SoftwareVersions = version, ContentDateTime = TimeZoneInfo.ConvertTime(now, options.TimeProvider.LocalTimeZone), LoggerFactory = options.LoggerFactory, Deflate = options.DeflateSegmentation }, cancellationToken).ConfigureAwait(false);
                 return watch.Elapsed.TotalSeconds;
             },
             cancellationToken);

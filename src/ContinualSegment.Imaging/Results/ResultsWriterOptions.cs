@@ -19,4 +19,7 @@ public sealed class ResultsWriterOptions
     /// (<c>DicomUid.FromName</c>), so writing the same results again (a retried job) gives the same UIDs; when null they are new.
     /// </summary>
     public string? UidSeed { get; init; }
+
+    /// <summary>Writes seg.dcm in Deflated Explicit VR Little Endian (see <see cref="Segmentation.SegmentationOptions.Deflate"/>).</summary>
+    public bool DeflateSegmentation { get; init; }
 }

@@ -55,6 +55,13 @@ public sealed class SegmentationOptions
     /// </summary>
     public bool IncludeEmptySegments { get; init; } = true;
 
+    /// <summary>
+    /// Writes the file in Deflated Explicit VR Little Endian (fastest deflate level) instead of Explicit VR Little Endian:
+    /// the bit-packed masks of a whole-body CT shrink about a hundredfold, on disk and on the wire. Readers must support
+    /// that transfer syntax (a C-STORE sender converts for a peer that does not accept it).
+    /// </summary>
+    public bool Deflate { get; init; }
+
     /// <summary>Checks every value is writable.</summary>
     public void Validate()
     {

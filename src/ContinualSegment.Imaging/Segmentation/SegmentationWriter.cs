@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.IO.Compression;
 using ContinualSegment.Dicom;
 using Microsoft.Extensions.Logging;
 
@@ -43,7 +44,7 @@ public static class SegmentationWriter
         var (dataset, plan) = Prepare(request, ref options);
         await using (var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
         {
-            await WriteAsync(dataset, plan, stream, DefaultWindowBytes, cancellationToken).ConfigureAwait(false);
+            await WriteAsync(dataset, plan, stream, DefaultWindowBytes, options!.Deflate, cancellationToken).ConfigureAwait(false);
         }
 
         ILogger logger = Logger(options);
@@ -59,23 +60,56 @@ public static class SegmentationWriter
     {
         ArgumentNullException.ThrowIfNull(stream);
         var (dataset, plan) = Prepare(request, ref options);
-        await WriteAsync(dataset, plan, stream, windowBytes, cancellationToken).ConfigureAwait(false);
+        await WriteAsync(dataset, plan, stream, windowBytes, options!.Deflate, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task WriteAsync(DicomDataset ds, FramePlan plan, Stream stream, int windowBytes, CancellationToken cancellationToken)
+    private static async Task WriteAsync(DicomDataset ds, FramePlan plan, Stream stream, int windowBytes, bool deflate, CancellationToken cancellationToken)
     {
-        var syntax = DicomTransferSyntax.ExplicitVRLittleEndian;
+        var syntax = deflate ? DicomTransferSyntax.DeflatedExplicitVRLittleEndian : DicomTransferSyntax.ExplicitVRLittleEndian;
         if (ds.Any(static e => e.Tag.CompareTo(DicomTags.PixelData) > 0))
         {
             // Something sorts after Pixel Data (copied from the source): write it in memory, in tag order.
             ds.AddOrUpdate(new DicomElement(DicomTags.PixelData, DicomVR.OB, plan.PackAll()));
-            await new DicomFile(ds, syntax).SaveAsync(stream, null, cancellationToken).ConfigureAwait(false);
+            await new DicomFile(ds, syntax).SaveAsync(stream, new DicomWriteOptions { DeflateLevel = CompressionLevel.Fastest }, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (deflate)
+        {
+            // Meta information as it is, then the data set (header, Pixel Data element, frames) through one raw deflate stream.
+            using (var meta = new MemoryStream())
+            {
+                new DicomFile(ds, syntax).SaveFileMetaInformation(meta);
+                meta.Position = 0;
+                await meta.CopyToAsync(stream, cancellationToken).ConfigureAwait(false);
+            }
+
+            var deflater = new DeflateStream(stream, CompressionLevel.Fastest, leaveOpen: true);
+            await using (deflater.ConfigureAwait(false))
+            {
+                await WriteBodyAsync(ds, plan, deflater, windowBytes, cancellationToken).ConfigureAwait(false);
+            }
+
             return;
         }
 
         using (var header = new MemoryStream())
         {
-            new DicomFile(ds, syntax).Save(header);
+            new DicomFile(ds, syntax).SaveFileMetaInformation(header);
+            header.Position = 0;
+            await header.CopyToAsync(stream, cancellationToken).ConfigureAwait(false);
+        }
+
+        await WriteBodyAsync(ds, plan, stream, windowBytes, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The data set in Explicit VR Little Endian without Pixel Data, the Pixel Data element's header, then the frames.</summary>
+    private static async Task WriteBodyAsync(DicomDataset ds, FramePlan plan, Stream stream, int windowBytes, CancellationToken cancellationToken)
+    {
+        var syntax = DicomTransferSyntax.ExplicitVRLittleEndian;
+        using (var header = new MemoryStream())
+        {
+            DicomDatasetWriter.Write(header, ds, syntax);
             var element = new byte[DicomDatasetWriter.MaxElementHeaderLength];
             int length = DicomDatasetWriter.EncodeElementHeader(element, DicomTags.PixelData, DicomVR.OB, checked((uint)plan.PixelDataLength), syntax);
             header.Write(element, 0, length);

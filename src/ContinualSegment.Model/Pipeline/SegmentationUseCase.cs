@@ -201,7 +201,7 @@ public sealed class SegmentationUseCase
 
         if (anyStructure && prepared.Header is { } header)
         {
-            var results = await ResultsWriter.WriteAsync(header, runLabels, outDir, null, new SegmentAlgorithm(options.SoftwareName, options.SoftwareVersion), catalogue, new ResultsWriterOptions { TimeProvider = options.TimeProvider, LoggerFactory = options.LoggerFactory, UidSeed = uidSeed }, cancellationToken).ConfigureAwait(false);
+            var results = await ResultsWriter.WriteAsync(header, runLabels, outDir, null, new SegmentAlgorithm(options.SoftwareName, options.SoftwareVersion), catalogue, new ResultsWriterOptions { TimeProvider = options.TimeProvider, LoggerFactory = options.LoggerFactory, UidSeed = uidSeed, DeflateSegmentation = options.DeflateSegmentation }, cancellationToken).ConfigureAwait(false);
 
             // SEG and RTSTRUCT are written side by side: the phase is their wall time.
             timings["writeResults"] = Math.Round(results.TotalSeconds, 3);

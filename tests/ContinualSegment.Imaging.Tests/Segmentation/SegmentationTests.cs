@@ -390,4 +390,52 @@ print(json.dumps({"shape": list(arr.shape), "frames": frames, "segments": segmen
         await SegmentationWriter.WriteAsync(request, path, options, CancellationToken.None);
         Assert.Equal(inMemory.ToArray(), await File.ReadAllBytesAsync(path));
     }
+
+    [Theory]
+    [InlineData(13, 11, 6, 19)]
+    [InlineData(64, 48, 12, 1 << 20)]
+    public async Task A_deflated_segmentation_holds_the_same_data_set_in_fewer_bytes(int columns, int rows, int slices, int window)
+    {
+        using var tmp = new TempDirectory();
+        SeriesHeader h = SyntheticHeader(tmp, columns, rows, slices);
+        var request = new SegmentationRequest(h, MakeLayers(h, 9), MakeSegments());
+        var options = new SegmentationOptions
+        {
+            SopInstanceUid = DicomUid.Generate(),
+            SeriesInstanceUid = DicomUid.Generate(),
+            ContentDateTime = new DateTimeOffset(2025, 3, 4, 5, 6, 7, TimeSpan.Zero),
+        };
+        using var plain = new MemoryStream();
+        SegmentationWriter.BuildFile(request, options).Save(plain);
+        using var deflated = new MemoryStream();
+        var deflate = new SegmentationOptions { SopInstanceUid = options.SopInstanceUid, SeriesInstanceUid = options.SeriesInstanceUid, ContentDateTime = options.ContentDateTime, Deflate = true };
+        await SegmentationWriter.WriteAsync(request, deflated, deflate, window, CancellationToken.None);
+
+        using var read = DicomFile.Open(deflated.ToArray());
+        Assert.Equal(DicomUids.DeflatedExplicitVRLittleEndian, read.TransferSyntax.Uid);
+        Assert.Equal(DicomUids.DeflatedExplicitVRLittleEndian, read.FileMetaInformation.GetString(DicomTags.TransferSyntaxUID));
+
+        // Written again uncompressed, it is byte for byte the plain file: every element, pixel data included, survived.
+        using var again = new MemoryStream();
+        new DicomFile(read.Dataset, DicomTransferSyntax.ExplicitVRLittleEndian).Save(again);
+        Assert.Equal(plain.ToArray(), again.ToArray());
+        Assert.True(deflated.Length < plain.Length, $"{deflated.Length} bytes deflated, {plain.Length} plain");
+    }
+
+    [Fact]
+    public async Task Dcmtk_inflates_a_deflated_segmentation_that_dciodvfy_then_finds_no_errors_in()
+    {
+        using var tmp = new TempDirectory();
+        SeriesHeader h = SyntheticHeader(tmp);
+        string path = tmp.File("seg.dcm");
+        await SegmentationWriter.WriteAsync(new SegmentationRequest(h, MakeLayers(h, 3), MakeSegments()), path, new SegmentationOptions { Deflate = true }, CancellationToken.None);
+
+        // dcmtk reads the deflate stream (dicom3tools' dciodvfy does not): converted to Explicit VR Little Endian, validated.
+        Assert.Contains("=DeflatedLittleEndianExplicit", ExternalTool.Run("dcmdump", "-M", path), StringComparison.Ordinal);
+        string inflated = tmp.File("inflated.dcm");
+        ExternalTool.Run("dcmconv", "+te", path, inflated);
+        List<string> errors = DciodvfyErrors(inflated, out string output);
+
+        Assert.True(errors.Count == 0, output);
+    }
 }
