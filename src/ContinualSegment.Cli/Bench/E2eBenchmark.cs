@@ -14,7 +14,7 @@ namespace ContinualSegment.Cli.Bench;
 
 /// <summary>
 /// The node end to end: <c>cseg serve</c> (its own process, managed PostgreSQL unless a connection is given, the given
-/// model) with a dcmtk storescp as the PACS destination; dcmtk storescu sends a whole-body phantom study and the clock
+/// model) with a dcmtk storescp as the PACS destination (accepting Deflated Explicit VR Little Endian besides the uncompressed syntaxes); dcmtk storescu sends a whole-body phantom study and the clock
 /// runs from the first C-STORE until both SEG and RTSTRUCT are at the PACS. The stages come from the node's own records:
 /// receive (first to last instance stored), quiet period (last instance to the job queued: the configured quiet period
 /// plus the scheduler's tick), queue wait (queued to claimed), the job (reading, the model's computation — inference —,
@@ -56,7 +56,9 @@ public sealed partial class E2eBenchmark
         var pacs = Fresh(Path.Combine(work, "pacs"));
         var nodeDir = Fresh(Path.Combine(work, "node"));
         var pacsPort = LoopbackPort.Free();
-        using var storescp = Start("storescp", ["--aetitle", PacsAe, "--output-directory", pacs, pacsPort.ToString(CultureInfo.InvariantCulture)], null, null);
+        // The PACS accepts Deflated Explicit VR Little Endian (+xd), as Orthanc and most archives do, so the Segmentation
+        // travels as the node wrote it (Export:DeflateSegmentation).
+        using var storescp = Start("storescp", ["--aetitle", PacsAe, "+xd", "--output-directory", pacs, pacsPort.ToString(CultureInfo.InvariantCulture)], null, null);
         var settings = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["Node:Name"] = "bench-e2e",
@@ -148,10 +150,23 @@ public sealed partial class E2eBenchmark
         var series = await connection.QuerySingleAsync<(DateTime First, DateTime Last, long Job)>(new CommandDefinition(
             "select s.first_received_at, s.last_received_at, j.id from series s join jobs j on j.series_ref = s.id order by j.id limit 1",
             cancellationToken: cancellationToken)).ConfigureAwait(false);
-        var events = (await connection.QueryAsync<(DateTime At, string Stage, string Detail)>(new CommandDefinition(
-            "select at, stage, detail from job_events where job_ref = @job order by id",
-            new { job = series.Job },
-            cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+        // The PACS has both files a moment before the node records their delivery (after the PACS's answer).
+        var deliveredStage = $"delivery:{PacsAe}:delivered";
+        List<(DateTime At, string Stage, string Detail)> events;
+        for (var attempt = 0; ; attempt++)
+        {
+            events = (await connection.QueryAsync<(DateTime At, string Stage, string Detail)>(new CommandDefinition(
+                "select at, stage, detail from job_events where job_ref = @job order by id",
+                new { job = series.Job },
+                cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+            if (events.Any(e => e.Stage == deliveredStage) || attempt == 300)
+            {
+                break;
+            }
+
+            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+        }
+
         DateTimeOffset At(string stage) => events.FirstOrDefault(e => e.Stage == stage) is { Stage: not null } e
             ? new DateTimeOffset(DateTime.SpecifyKind(e.At, DateTimeKind.Utc))
             : throw new InvalidDataException($"the job's timeline has no '{stage}' event");
@@ -163,7 +178,7 @@ public sealed partial class E2eBenchmark
         var queued = At("queued");
         var claimed = At("claimed");
         var succeeded = At("succeeded");
-        var delivered = At($"delivery:{PacsAe}:delivered");
+        var delivered = At(deliveredStage);
         var job = (succeeded - claimed).TotalSeconds;
         var writing = phases.GetValueOrDefault("writeResults");
         var stages = new JsonObject

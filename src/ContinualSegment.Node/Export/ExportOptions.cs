@@ -26,4 +26,10 @@ public sealed class ExportOptions
 
     /// <summary>How long the association to a destination stays open after a delivery for the next one to reuse; zero opens one per delivery.</summary>
     public TimeSpan AssociationIdleTime { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Whether results' Segmentations are written (and offered) in Deflated Explicit VR Little Endian: the bit-packed masks
+    /// of a whole-body CT shrink from hundreds of MB to a few; a destination that does not accept it gets Explicit VR LE.
+    /// </summary>
+    public bool DeflateSegmentation { get; set; } = true;
 }

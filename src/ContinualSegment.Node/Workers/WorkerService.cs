@@ -5,6 +5,7 @@ using ContinualSegment.Imaging.Series;
 using ContinualSegment.Model.Pipeline;
 using ContinualSegment.Model.Plans;
 using ContinualSegment.Model.Runtime;
+using ContinualSegment.Node.Export;
 using ContinualSegment.Node.Hosting;
 using ContinualSegment.Node.Queue;
 using ContinualSegment.Node.Storage;
@@ -33,13 +34,15 @@ public sealed class WorkerService : BackgroundService
     private readonly WorkerOptions options;
     private readonly QueueOptions queueOptions;
     private readonly StorageOptions storage;
+    private readonly bool deflateSegmentation;
     private readonly TimeProvider time;
     private readonly ILoggerFactory loggers;
     private readonly ILogger logger;
 
     /// <summary>Creates the service.</summary>
-    public WorkerService(NodeDatabase database, IOptions<NodeOptions> node, IOptions<WorkerOptions> options, IOptions<QueueOptions> queueOptions, IOptions<StorageOptions> storage, TimeProvider time, ILoggerFactory loggers)
+    public WorkerService(NodeDatabase database, IOptions<NodeOptions> node, IOptions<WorkerOptions> options, IOptions<QueueOptions> queueOptions, IOptions<StorageOptions> storage, IOptions<ExportOptions> export, TimeProvider time, ILoggerFactory loggers)
     {
+        ArgumentNullException.ThrowIfNull(export);
         ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(queueOptions);
@@ -50,6 +53,7 @@ public sealed class WorkerService : BackgroundService
         this.options = options.Value;
         this.queueOptions = queueOptions.Value;
         this.storage = storage.Value;
+        deflateSegmentation = export.Value.DeflateSegmentation;
         this.time = time;
         this.loggers = loggers;
         logger = loggers.CreateLogger<WorkerService>();
@@ -63,7 +67,7 @@ public sealed class WorkerService : BackgroundService
         var catalogue = string.IsNullOrEmpty(options.Catalogue) ? StructureCatalogue.LoadDefault() : await StructureCatalogue.LoadAsync(options.Catalogue, stoppingToken).ConfigureAwait(false);
         using var model = new LiveModel(options.Directory, SegmentationPipeline.CatalogueFrom(catalogue), new SegmentationPipelineOptions { LoggerFactory = loggers }, loggers.CreateLogger<LiveModel>());
         await model.LoadAsync(stoppingToken).ConfigureAwait(false);
-        var useCaseOptions = new SegmentationUseCaseOptions { TimeProvider = time, LoggerFactory = loggers, SoftwareVersion = typeof(WorkerService).Assembly.GetName().Version?.ToString(3) ?? "0.0.0" };
+        var useCaseOptions = new SegmentationUseCaseOptions { TimeProvider = time, LoggerFactory = loggers, SoftwareVersion = typeof(WorkerService).Assembly.GetName().Version?.ToString(3) ?? "0.0.0", DeflateSegmentation = deflateSegmentation };
         var queue = new JobQueue(database.DataSource, queueOptions, time, loggers.CreateLogger<JobQueue>());
         var owner = node.EffectiveName;
         Log.WorkerReady(logger, owner, options.Directory, threads);
