@@ -34,7 +34,7 @@ public sealed class DicomDatasetWriter
         options ??= DicomWriteOptions.Default;
         if (transferSyntax.IsDeflated)
         {
-            using var deflate = new DeflateStream(output, options.DeflateLevel, leaveOpen: true);
+            using var deflate = new DeflatedDataSetStream(output, options.DeflateLevel);
             using var buffered = new BufferedStream(deflate, 1 << 16);
             new DicomDatasetWriter(buffered, true, false, options).WriteItems(dataset, skipGroupLengths: true);
             return;

@@ -73,6 +73,28 @@ public class DicomWriterTests
     }
 
     [Fact]
+    public void A_deflated_data_set_is_padded_to_an_even_length_and_still_reads_back()
+    {
+        // PS3.5 A.5: an odd deflated bit stream gets one trailing zero byte (peers refuse odd fragments on the network).
+        var lengths = new HashSet<int>();
+        for (var size = 0; size < 40; size++)
+        {
+            var ds = Minimal();
+            ds.AddOrUpdate(DicomTags.StudyDescription, new string('x', size) + size.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var bytes = DicomDatasetWriter.ToBytes(ds, DicomTransferSyntax.DeflatedExplicitVRLittleEndian);
+            Assert.True(bytes.Length % 2 == 0, $"{bytes.Length} bytes for size {size}");
+            lengths.Add(bytes.Length);
+
+            using var stream = new MemoryStream();
+            new DicomFile(ds, DicomTransferSyntax.DeflatedExplicitVRLittleEndian).Save(stream);
+            using var read = DicomFile.Open(stream.ToArray());
+            Assert.Equal(ds.GetString(DicomTags.StudyDescription), read.Dataset.GetString(DicomTags.StudyDescription));
+        }
+
+        Assert.True(lengths.Count > 1, "the data sets should deflate to different lengths");
+    }
+
+    [Fact]
     public async Task Deflated_files_are_read_by_dcmtk()
     {
         var dir = Directory.CreateTempSubdirectory("cseg-dicom-w-").FullName;

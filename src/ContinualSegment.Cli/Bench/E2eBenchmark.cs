@@ -14,7 +14,7 @@ namespace ContinualSegment.Cli.Bench;
 
 /// <summary>
 /// The node end to end: <c>cseg serve</c> (its own process, managed PostgreSQL unless a connection is given, the given
-/// model) with a dcmtk storescp as the PACS destination (accepting Deflated Explicit VR Little Endian besides the uncompressed syntaxes); dcmtk storescu sends a whole-body phantom study and the clock
+/// model) with a dcmtk storescp as the PACS destination (accepting Deflated Explicit VR Little Endian besides the uncompressed syntaxes, keeping data sets as received); dcmtk storescu sends a whole-body phantom study and the clock
 /// runs from the first C-STORE until both SEG and RTSTRUCT are at the PACS. The stages come from the node's own records:
 /// receive (first to last instance stored), quiet period (last instance to the job queued: the configured quiet period
 /// plus the scheduler's tick), queue wait (queued to claimed), the job (reading, the model's computation — inference —,
@@ -57,8 +57,9 @@ public sealed partial class E2eBenchmark
         var nodeDir = Fresh(Path.Combine(work, "node"));
         var pacsPort = LoopbackPort.Free();
         // The PACS accepts Deflated Explicit VR Little Endian (+xd), as Orthanc and most archives do, so the Segmentation
-        // travels as the node wrote it (Export:DeflateSegmentation).
-        using var storescp = Start("storescp", ["--aetitle", PacsAe, "+xd", "--output-directory", pacs, pacsPort.ToString(CultureInfo.InvariantCulture)], null, null);
+        // travels as the node wrote it (Export:DeflateSegmentation), and keeps what arrives bit for bit (+B), as an
+        // archive does, instead of decoding and encoding it again before it answers.
+        using var storescp = Start("storescp", ["--aetitle", PacsAe, "+xd", "+B", "--output-directory", pacs, pacsPort.ToString(CultureInfo.InvariantCulture)], null, null);
         var settings = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["Node:Name"] = "bench-e2e",

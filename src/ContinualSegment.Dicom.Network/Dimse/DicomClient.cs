@@ -530,6 +530,11 @@ public sealed class DicomClient : IAsyncDisposable
             await this.association.AbortAsync().ConfigureAwait(false);
             throw new TimeoutException($"No DIMSE response within {this.options.DimseTimeout}; the association was aborted.");
         }
+        catch (System.Threading.Channels.ChannelClosedException closed) when (closed.InnerException is AssociationAbortedException ended)
+        {
+            // The association ended while a response was awaited (the peer aborted, the connection dropped): said as such.
+            throw new AssociationAbortedException(ended.EndReason, ended.Abort);
+        }
 
         if (received.Message is not T response || response.MessageIdBeingRespondedTo != messageId)
         {

@@ -84,7 +84,7 @@ public static class SegmentationWriter
                 await meta.CopyToAsync(stream, cancellationToken).ConfigureAwait(false);
             }
 
-            var deflater = new DeflateStream(stream, CompressionLevel.Fastest, leaveOpen: true);
+            var deflater = new DeflatedDataSetStream(stream, CompressionLevel.Fastest);
             await using (deflater.ConfigureAwait(false))
             {
                 await WriteBodyAsync(ds, plan, deflater, windowBytes, cancellationToken).ConfigureAwait(false);

@@ -118,5 +118,11 @@ public sealed class ExportService : BackgroundService
         {
             await queue.FailedAsync(delivery, owner, "the exporter stopped during the send", CancellationToken.None).ConfigureAwait(false);
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Unforeseen: this delivery fails (retried as any other failure) and says why; the node goes on sending.
+            var state = await queue.FailedAsync(delivery, owner, $"unexpected {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}", CancellationToken.None).ConfigureAwait(false);
+            Log.DeliveryFailedUnexpectedly(logger, delivery.Id, delivery.Destination, delivery.Attempt, state, ex);
+        }
     }
 }

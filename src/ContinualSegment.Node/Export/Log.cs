@@ -13,4 +13,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 16002, Level = LogLevel.Warning, Message = "Could not look for work in the database; trying again shortly: {Reason}")]
     public static partial void ClaimFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 16003, Level = LogLevel.Error, Message = "Delivery {DeliveryId} to {Destination}, attempt {Attempt}, failed unexpectedly ({State})")]
+    public static partial void DeliveryFailedUnexpectedly(ILogger logger, long deliveryId, string destination, int attempt, string state, Exception exception);
 }
