@@ -1,0 +1,22 @@
+namespace ContinualSegment.Cli.Experiment;
+
+/// <summary>Everything an experiment's working directory holds so far, and what it lacks.</summary>
+/// <param name="Work">The working directory (full path).</param>
+/// <param name="Methods">Per method, in the order of <see cref="ExperimentLayout.Methods"/>.</param>
+/// <param name="Claims">The derived numbers with their goals.</param>
+/// <param name="Evaluations">Evaluation files read.</param>
+/// <param name="ExpectedEvaluations">Evaluation files a complete experiment has.</param>
+/// <param name="Missing">What a complete experiment has and this one lacks, relative to <paramref name="Work"/>.</param>
+public sealed record ExperimentResults(
+    string Work,
+    IReadOnlyList<MethodResults> Methods,
+    IReadOnlyList<ExperimentClaim> Claims,
+    int Evaluations,
+    int ExpectedEvaluations,
+    IReadOnlyList<string> Missing)
+{
+    /// <summary>The results of <paramref name="method"/>.</summary>
+    /// <exception cref="KeyNotFoundException">The method is not one of <see cref="ExperimentLayout.Methods"/>.</exception>
+    public MethodResults Method(string method)
+        => Methods.FirstOrDefault(m => string.Equals(m.Method, method, StringComparison.Ordinal)) ?? throw new KeyNotFoundException($"no method '{method}'");
+}
