@@ -13,10 +13,4 @@ public sealed record ExperimentResults(
     IReadOnlyList<ExperimentClaim> Claims,
     int Evaluations,
     int ExpectedEvaluations,
-    IReadOnlyList<string> Missing)
-{
-    /// <summary>The results of <paramref name="method"/>.</summary>
-    /// <exception cref="KeyNotFoundException">The method is not one of <see cref="ExperimentLayout.Methods"/>.</exception>
-    public MethodResults Method(string method)
-        => Methods.FirstOrDefault(m => string.Equals(m.Method, method, StringComparison.Ordinal)) ?? throw new KeyNotFoundException($"no method '{method}'");
-}
+    IReadOnlyList<string> Missing);
