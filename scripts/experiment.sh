@@ -16,6 +16,7 @@
 # continues where an interrupted run stopped (hours on two CPU cores).
 #
 # Usage: scripts/experiment.sh            (results: WORK/eval/<method>/step<k>/<task>/evaluation.json)
+# Report: cseg experiment report --work WORK --out DIR   (results.json, results.md and two SVG charts)
 # Environment:
 #   CSEG  how to run cseg (default: `cseg` on PATH)
 #   WORK  working directory (default: /var/tmp/cseg-experiment)

@@ -57,6 +57,7 @@ public static class CsegApp
         root.Subcommands.Add(DicomCommand.Create(output, error));
         root.Subcommands.Add(PhantomCommand.Create(output));
         root.Subcommands.Add(EvaluateCommand.Create(output));
+        root.Subcommands.Add(ExperimentCommand.Create(output));
         root.Subcommands.Add(ResultsCommand.Create(output));
         root.Subcommands.Add(TrainCommand.Create(output));
         root.Subcommands.Add(TrimCommand.Create(output));

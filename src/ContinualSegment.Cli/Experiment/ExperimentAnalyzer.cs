@@ -1,0 +1,173 @@
+using ContinualSegment.Model.Plans;
+
+namespace ContinualSegment.Cli.Experiment;
+
+/// <summary>
+/// Reads what an experiment's working directory (<see cref="ExperimentLayout"/>) holds so far: final scores per method
+/// and task, the forgetting matrices, parameter counts and the numbers the experiment is run for. Nothing missing is
+/// filled in: it stays null and is listed in <see cref="ExperimentResults.Missing"/>.
+/// </summary>
+public static class ExperimentAnalyzer
+{
+    /// <summary>Goal of the continual method's Dice relative to the upper bound, per task.</summary>
+    public const double DiceRatioGoal = 0.98;
+
+    /// <summary>Goal of the first task's Dice drop under naive fine-tuning (that the baseline forgets).</summary>
+    public const double FinetuneDropGoal = 0.3;
+
+    /// <summary>Reads the experiment in <paramref name="work"/>.</summary>
+    /// <param name="work">The experiment's working directory.</param>
+    /// <param name="cancellationToken">Cancels the reading.</param>
+    /// <exception cref="DirectoryNotFoundException">There is no such directory.</exception>
+    /// <exception cref="FileNotFoundException">The directory holds no evaluation at all.</exception>
+    /// <exception cref="InvalidDataException">An evaluation file is not one.</exception>
+    public static async Task<ExperimentResults> AnalyzeAsync(string work, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(work);
+        work = Path.GetFullPath(work);
+        if (!Directory.Exists(work))
+        {
+            throw new DirectoryNotFoundException($"experiment directory not found: {work}");
+        }
+
+        var reader = new Reader(work);
+        var methods = new List<MethodResults>();
+        foreach (string method in ExperimentLayout.Methods)
+        {
+            methods.Add(method == ExperimentLayout.Upper
+                ? await UpperAsync(reader, cancellationToken).ConfigureAwait(false)
+                : await SequentialAsync(reader, method, cancellationToken).ConfigureAwait(false));
+        }
+
+        if (reader.Found == 0)
+        {
+            throw new FileNotFoundException($"no evaluation in {Path.Combine(work, "eval")}: nothing to report (scripts/experiment.sh writes eval/<method>/…/evaluation.json)");
+        }
+
+        return new ExperimentResults(work, methods, Claims(methods), reader.Found, reader.Expected, reader.Missing);
+    }
+
+    private static async Task<MethodResults> UpperAsync(Reader reader, CancellationToken cancellationToken)
+    {
+        var final = new Dictionary<string, TaskScores>(StringComparer.Ordinal);
+        var models = new List<ModelParameters>();
+        foreach (string task in ExperimentLayout.Tasks)
+        {
+            if (await reader.ScoresAsync(ExperimentLayout.UpperEvaluation(task), task, cancellationToken).ConfigureAwait(false) is { } scores)
+            {
+                final[task] = scores;
+            }
+
+            if (reader.Parameters(ExperimentLayout.UpperModel(task)) is { } model)
+            {
+                models.Add(model);
+            }
+        }
+
+        long? total = models.Count == ExperimentLayout.Tasks.Count ? models.Sum(m => m.Total) : null;
+        return new MethodResults(ExperimentLayout.Upper, final, null, models, total);
+    }
+
+    private static async Task<MethodResults> SequentialAsync(Reader reader, string method, CancellationToken cancellationToken)
+    {
+        var final = new Dictionary<string, TaskScores>(StringComparer.Ordinal);
+        var rows = new List<IReadOnlyList<double?>>();
+        for (int step = 1; step <= ExperimentLayout.Steps; step++)
+        {
+            var row = new double?[ExperimentLayout.Tasks.Count];
+            for (int t = 0; t < step; t++)
+            {
+                string task = ExperimentLayout.Tasks[t];
+                TaskScores? scores = await reader.ScoresAsync(ExperimentLayout.SequentialEvaluation(method, step, task), task, cancellationToken).ConfigureAwait(false);
+                row[t] = scores?.Dice;
+                if (step == ExperimentLayout.Steps && scores is not null)
+                {
+                    final[task] = scores;
+                }
+            }
+
+            rows.Add(row);
+        }
+
+        ModelParameters? model = reader.Parameters(ExperimentLayout.SequentialModel(method, ExperimentLayout.Steps));
+        return new MethodResults(method, final, new ForgettingMatrix(method, rows), model is null ? [] : [model], model?.Total);
+    }
+
+    private static List<ExperimentClaim> Claims(IReadOnlyList<MethodResults> methods)
+    {
+        MethodResults Get(string method) => methods.First(m => m.Method == method);
+        var continual = Get(ExperimentLayout.Continual);
+        var upper = Get(ExperimentLayout.Upper);
+        var claims = new List<ExperimentClaim>();
+        foreach (string task in ExperimentLayout.Tasks)
+        {
+            double? ratio = continual.Final.GetValueOrDefault(task)?.Dice is { } c && upper.Final.GetValueOrDefault(task)?.Dice is { } u && u > 0 ? c / u : null;
+            claims.Add(new ExperimentClaim($"dice_ratio/{task}", $"Dice of continual / upper on {task}", ratio, DiceRatioGoal));
+        }
+
+        string first = ExperimentLayout.Tasks[0];
+        foreach (string method in new[] { ExperimentLayout.Finetune, ExperimentLayout.Lwf, ExperimentLayout.Continual })
+        {
+            ForgettingMatrix matrix = Get(method).Forgetting!;
+            double? drop = matrix.At(1, first) is { } before && matrix.At(ExperimentLayout.Steps, first) is { } after ? before - after : null;
+            claims.Add(new ExperimentClaim(
+                $"dice_drop/{method}",
+                $"Dice drop of {first} from step 1 to step {ExperimentLayout.Steps} ({method})",
+                drop,
+                method == ExperimentLayout.Finetune ? FinetuneDropGoal : null));
+        }
+
+        double? parameters = continual.Parameters is { } cp && upper.Parameters is { } up && up > 0 ? (double)cp / up : null;
+        claims.Add(new ExperimentClaim(
+            "parameter_ratio",
+            $"Parameters of continual (one encoder, {ExperimentLayout.Tasks.Count} decoders) / upper ({ExperimentLayout.Tasks.Count} full models)",
+            parameters,
+            null));
+        return claims;
+    }
+
+    // Reads the pieces of the layout and keeps account of what is there and what is not.
+    private sealed class Reader(string work)
+    {
+        public List<string> Missing { get; } = [];
+
+        public int Found { get; private set; }
+
+        public int Expected { get; private set; }
+
+        public async Task<TaskScores?> ScoresAsync(string relative, string task, CancellationToken cancellationToken)
+        {
+            Expected++;
+            string path = Path.Combine(work, relative);
+            if (!File.Exists(path))
+            {
+                Missing.Add(relative);
+                return null;
+            }
+
+            Found++;
+            return await EvaluationFile.ReadAsync(path, relative, task, cancellationToken).ConfigureAwait(false);
+        }
+
+        public ModelParameters? Parameters(string relative)
+        {
+            string path = Path.Combine(work, relative);
+            if (!Directory.Exists(path))
+            {
+                Missing.Add(relative);
+                return null;
+            }
+
+            try
+            {
+                return ModelParameterCounter.Count(path, relative);
+            }
+            catch (ModelPlanException ex)
+            {
+                // A model being copied into place or not yet complete: reported, not counted.
+                Missing.Add($"{relative} ({ex.Message.ReplaceLineEndings(" ")})");
+                return null;
+            }
+        }
+    }
+}

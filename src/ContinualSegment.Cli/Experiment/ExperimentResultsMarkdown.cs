@@ -1,0 +1,120 @@
+using System.Globalization;
+using System.Text;
+
+namespace ContinualSegment.Cli.Experiment;
+
+/// <summary>Writes <see cref="ExperimentResults"/> as <c>results.md</c>: tables, the claims and links to the pictures.</summary>
+public static class ExperimentResultsMarkdown
+{
+    /// <summary>The results as Markdown; <paramref name="diceChart"/> and <paramref name="forgettingChart"/> are the pictures' file names beside it.</summary>
+    public static string ToMarkdown(ExperimentResults results, ExperimentReportOptions options, string diceChart, string forgettingChart)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        ArgumentNullException.ThrowIfNull(options);
+        var sb = new StringBuilder();
+        var tasks = ExperimentLayout.Tasks;
+        sb.Append("# ").Append(options.Title).Append("\n\n");
+        sb.Append("Machine: ").Append(options.Machine ?? "not given").Append(". Command: ")
+            .Append(options.Command is null ? "not given" : $"`{options.Command}`").Append(".\n");
+        sb.Append(CultureInfo.InvariantCulture, $"Working directory `{results.Work}`: {results.Evaluations} of {results.ExpectedEvaluations} evaluations present.\n\n");
+        sb.Append(CultureInfo.InvariantCulture, $"![Mean Dice by method and task]({diceChart})\n\n");
+        sb.Append(CultureInfo.InvariantCulture, $"![Dice of {tasks[0]} after each step]({forgettingChart})\n\n");
+
+        sb.Append("## Final scores\n\n");
+        sb.Append("Final: ").Append(ExperimentDefinitions.Final).Append('\n');
+        sb.Append("Dice: ").Append(ExperimentDefinitions.Dice).Append("\n\n");
+        Header(sb, "method", tasks);
+        foreach (MethodResults m in results.Methods)
+        {
+            Row(sb, m.Method, tasks.Select(t => m.Final.GetValueOrDefault(t) is { } s ? Dice(s.Dice) : "missing"));
+        }
+
+        sb.Append("\nHD95: ").Append(ExperimentDefinitions.Hd95).Append("\n\n");
+        Header(sb, "method", tasks.Select(t => $"{t} HD95 (mm)"));
+        foreach (MethodResults m in results.Methods)
+        {
+            Row(sb, m.Method, tasks.Select(t => m.Final.GetValueOrDefault(t) is { } s
+                ? $"{Number(s.Hd95Mm, "0.00")}{(s.Hd95Undefined > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({s.Hd95Undefined} of {s.Structures} undefined)") : string.Empty)}"
+                : "missing"));
+        }
+
+        IReadOnlyList<double> tolerances = results.Methods.SelectMany(m => m.Final.Values).FirstOrDefault()?.TolerancesMm ?? [];
+        string at = string.Join(" / ", tolerances.Select(t => t.ToString("0.##", CultureInfo.InvariantCulture)));
+        sb.Append("\nNSD: ").Append(ExperimentDefinitions.SurfaceDice).Append("\n\n");
+        Header(sb, "method", tasks.Select(t => $"{t} NSD @ {at} mm"));
+        foreach (MethodResults m in results.Methods)
+        {
+            Row(sb, m.Method, tasks.Select(t => m.Final.GetValueOrDefault(t) is { } s ? string.Join(" / ", s.SurfaceDice.Select(Dice)) : "missing"));
+        }
+
+        sb.Append("\n## Forgetting\n\n");
+        sb.Append("Mean Dice of each task after each step (— not learnt yet).\n");
+        foreach (MethodResults m in results.Methods.Where(m => m.Forgetting is not null))
+        {
+            sb.Append("\n### ").Append(m.Method).Append("\n\n");
+            Header(sb, "after step", tasks);
+            for (int k = 1; k <= ExperimentLayout.Steps; k++)
+            {
+                int step = k;
+                Row(sb, string.Create(CultureInfo.InvariantCulture, $"{step} ({tasks[step - 1]})"), tasks.Select((t, i) => i >= step ? "—" : m.Forgetting!.At(step, t) is { } d ? Dice(d) : "missing"));
+            }
+        }
+
+        sb.Append("\n## Parameters\n\n");
+        sb.Append(ExperimentDefinitions.Parameters).Append("\n\n");
+        Header(sb, "method", ["models", "encoders", "decoders", "total"]);
+        foreach (MethodResults m in results.Methods)
+        {
+            string models = m.Models.Count == 0 ? "missing" : string.Join(", ", m.Models.Select(x => $"`{x.Directory}`"));
+            Row(sb, m.Method, m.Parameters is { } total
+                ? [models, Count(m.Models.Sum(x => x.Encoder)), Count(m.Models.Sum(x => x.Decoders.Sum(d => d.Value))), Count(total)]
+                : [models, "missing", "missing", "missing"]);
+        }
+
+        sb.Append("\n## Claims\n\n");
+        sb.Append("Dice drop: ").Append(ExperimentDefinitions.Drop).Append("\n\n");
+        Header(sb, "claim", ["value", "goal", "met"]);
+        foreach (ExperimentClaim c in results.Claims)
+        {
+            string goal = c.AtLeast is { } g ? $"≥ {g.ToString("0.###", CultureInfo.InvariantCulture)}" : "none (reported)";
+            string met = c.Value is null ? "missing" : c.Met switch { true => "met", false => "not met", null => "—" };
+            Row(sb, c.Description, [Number(c.Value, "0.0000"), goal, met]);
+        }
+
+        sb.Append("\n## Missing\n\n");
+        if (results.Missing.Count == 0)
+        {
+            sb.Append("Nothing is missing.\n");
+        }
+
+        foreach (string missing in results.Missing)
+        {
+            sb.Append("- `").Append(missing).Append("`\n");
+        }
+
+        return sb.ToString();
+    }
+
+    private static void Header(StringBuilder sb, string first, IEnumerable<string> columns)
+    {
+        var list = columns.ToArray();
+        sb.Append("| ").Append(first).Append(" |");
+        foreach (string c in list) { sb.Append(' ').Append(c).Append(" |"); }
+        sb.Append("\n| --- |");
+        foreach (string _ in list) { sb.Append(" ---: |"); }
+        sb.Append('\n');
+    }
+
+    private static void Row(StringBuilder sb, string first, IEnumerable<string> cells)
+    {
+        sb.Append("| ").Append(first).Append(" |");
+        foreach (string c in cells) { sb.Append(' ').Append(c).Append(" |"); }
+        sb.Append('\n');
+    }
+
+    private static string Dice(double? v) => Number(v, "0.0000");
+
+    private static string Number(double? v, string format) => v is { } x && double.IsFinite(x) ? x.ToString(format, CultureInfo.InvariantCulture) : "n/a";
+
+    private static string Count(long v) => v.ToString("#,0", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,222 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Xml.Linq;
+
+namespace ContinualSegment.Cli.Tests.Experiment;
+
+public sealed class ExperimentReportCommandTests(ExperimentWorkFixture fixture) : IClassFixture<ExperimentWorkFixture>
+{
+    private static readonly string[] Sequential = ["continual", "finetune", "lwf"];
+    private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
+
+    private JsonElement Results
+    {
+        get
+        {
+            Assert.True(fixture.ExitCode == 0, fixture.Error + fixture.Output);
+            return fixture.Json!.RootElement;
+        }
+    }
+
+    [Fact]
+    public void Final_scores_are_the_means_of_the_step_4_and_upper_evaluations()
+    {
+        var final = Results.GetProperty("final");
+        foreach (var method in Sequential)
+        {
+            for (var t = 0; t < 4; t++)
+            {
+                Assert.Equal(ExperimentWorkFixture.SequentialDice(method, 4, t)!.Value, final.GetProperty(method).GetProperty(ExperimentWorkFixture.Tasks[t]).GetProperty("dice").GetDouble(), 10);
+            }
+        }
+
+        for (var t = 0; t < 3; t++)
+        {
+            Assert.Equal(ExperimentWorkFixture.UpperDice(t)!.Value, final.GetProperty("upper").GetProperty(ExperimentWorkFixture.Tasks[t]).GetProperty("dice").GetDouble(), 10);
+        }
+
+        Assert.Equal(JsonValueKind.Null, final.GetProperty("upper").GetProperty("pathology").ValueKind);
+
+        // Continual, wholebody (mean Dice 0.70): HD95 10d, undefined, 20d, 30d; surface Dice d − 0.05 and d.
+        var wholebody = final.GetProperty("continual").GetProperty("wholebody");
+        Assert.Equal(20 * 0.70, wholebody.GetProperty("hd95_mm").GetDouble(), 10);
+        Assert.Equal(1, wholebody.GetProperty("hd95_undefined").GetInt32());
+        Assert.Equal(2, wholebody.GetProperty("cases").GetInt32());
+        Assert.Equal(4, wholebody.GetProperty("structures").GetInt32());
+        Assert.Equal("evaluate summary", wholebody.GetProperty("source").GetString());
+        var nsd = wholebody.GetProperty("nsd").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        Assert.Equal(2, nsd.Length);
+        Assert.Equal(0.65, nsd[0], 10);
+        Assert.Equal(0.70, nsd[1], 10);
+    }
+
+    [Fact]
+    public void Forgetting_matrices_hold_each_task_after_each_step_and_null_where_not_learnt_or_missing()
+    {
+        foreach (var method in Sequential)
+        {
+            var rows = Results.GetProperty("forgetting").GetProperty(method).GetProperty("dice").EnumerateArray().ToArray();
+            Assert.Equal(4, rows.Length);
+            for (var step = 1; step <= 4; step++)
+            {
+                var row = rows[step - 1].EnumerateArray().ToArray();
+                Assert.Equal(4, row.Length);
+                for (var t = 0; t < 4; t++)
+                {
+                    if (ExperimentWorkFixture.SequentialDice(method, step, t) is { } expected)
+                    {
+                        Assert.Equal(expected, row[t].GetDouble(), 10);
+                    }
+                    else
+                    {
+                        Assert.Equal(JsonValueKind.Null, row[t].ValueKind);
+                    }
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Claims_are_the_ratios_and_drops_of_the_hand_computed_scores()
+    {
+        var claims = Results.GetProperty("claims").EnumerateArray().ToDictionary(c => c.GetProperty("id").GetString()!);
+
+        AssertClaim(claims["dice_ratio/wholebody"], 0.70 / 0.70, met: true);
+        AssertClaim(claims["dice_ratio/chest"], 0.60 / 0.625, met: false);
+        AssertClaim(claims["dice_ratio/headneck"], 0.50 / 0.50, met: true);
+        Assert.Equal(JsonValueKind.Null, claims["dice_ratio/pathology"].GetProperty("value").ValueKind);
+        Assert.Equal(JsonValueKind.Null, claims["dice_ratio/pathology"].GetProperty("met").ValueKind);
+        Assert.Equal(0.98, claims["dice_ratio/chest"].GetProperty("goal_at_least").GetDouble());
+
+        AssertClaim(claims["dice_drop/finetune"], 0.70 - (0.70 - (3 * 0.15)), met: true);
+        Assert.Equal(0.3, claims["dice_drop/finetune"].GetProperty("goal_at_least").GetDouble());
+        AssertClaim(claims["dice_drop/lwf"], 3 * 0.05, met: null);
+        AssertClaim(claims["dice_drop/continual"], 0.0, met: null);
+
+        AssertClaim(claims["parameter_ratio"], (double)fixture.ContinualParameters / fixture.UpperParameters, met: null);
+    }
+
+    [Fact]
+    public void Parameters_count_the_model_directories_and_missing_models_stay_null()
+    {
+        var parameters = Results.GetProperty("parameters");
+        Assert.Equal(fixture.ContinualParameters, parameters.GetProperty("continual").GetProperty("total").GetInt64());
+        Assert.Equal(fixture.UpperParameters, parameters.GetProperty("upper").GetProperty("total").GetInt64());
+        Assert.Equal(4, parameters.GetProperty("upper").GetProperty("models").GetArrayLength());
+        var continual = parameters.GetProperty("continual").GetProperty("models")[0];
+        Assert.Equal(ExperimentWorkFixture.Tasks, continual.GetProperty("decoders").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(JsonValueKind.Null, parameters.GetProperty("finetune").GetProperty("total").ValueKind);
+        Assert.Equal(JsonValueKind.Null, parameters.GetProperty("lwf").GetProperty("total").ValueKind);
+
+        // One encoder and four decoders against four of each: the upper bound has three encoders more.
+        Assert.True(fixture.ContinualParameters < fixture.UpperParameters);
+    }
+
+    [Fact]
+    public void Missing_pieces_are_listed_and_counted()
+    {
+        string[] expected =
+        [
+            "eval/lwf/step2/wholebody/evaluation.json",
+            "eval/lwf/step3/headneck/evaluation.json",
+            "eval/upper/pathology/evaluation.json",
+            "models/finetune/step4",
+            "models/lwf/step4",
+        ];
+        Assert.Equal(expected.Order(StringComparer.Ordinal), Results.GetProperty("missing").EnumerateArray().Select(m => m.GetString()!).Order(StringComparer.Ordinal));
+        Assert.Equal(34, Results.GetProperty("expected_evaluations").GetInt32());
+        Assert.Equal(31, Results.GetProperty("evaluations").GetInt32());
+        Assert.Contains("31 of 34 evaluations, 5 missing piece(s)", fixture.Output, StringComparison.Ordinal);
+        Assert.Contains($"Dice of continual / upper on chest: {F(0.60 / 0.625)} (goal ≥ 0.98: not met)", fixture.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Markdown_has_the_rows_of_the_tables_and_the_claims()
+    {
+        Assert.True(fixture.ExitCode == 0, fixture.Error);
+        var md = fixture.Markdown!;
+        string Row(params string[] cells) => "| " + string.Join(" | ", cells) + " |";
+
+        Assert.Contains("Machine: test machine. Command: `scripts/experiment.sh`.", md, StringComparison.Ordinal);
+        Assert.Contains("](dice-by-method.svg)", md, StringComparison.Ordinal);
+        Assert.Contains("](forgetting.svg)", md, StringComparison.Ordinal);
+        Assert.Contains(Row("continual", F(0.70), F(0.60), F(0.50), F(0.40)), md, StringComparison.Ordinal);
+        Assert.Contains(Row("upper", F(0.70), F(0.625), F(0.50), "missing"), md, StringComparison.Ordinal);
+        Assert.Contains(Row(["finetune", .. Enumerable.Range(0, 4).Select(t => F(ExperimentWorkFixture.SequentialDice("finetune", 4, t)!.Value))]), md, StringComparison.Ordinal);
+        Assert.Contains(Row("2 (chest)", "missing", F(0.60), "—", "—"), md, StringComparison.Ordinal);
+        Assert.Contains(Row("4 (pathology)", F(0.70 - (3 * 0.15)), F(0.60 - (2 * 0.15)), F(0.50 - 0.15), F(0.40)), md, StringComparison.Ordinal);
+        Assert.Contains(Row("Dice of continual / upper on chest", F(0.60 / 0.625), "≥ 0.98", "not met"), md, StringComparison.Ordinal);
+        Assert.Contains(Row("Dice drop of wholebody from step 1 to step 4 (finetune)", F(0.45), "≥ 0.3", "met"), md, StringComparison.Ordinal);
+        Assert.Contains("(1 of 4 undefined)", md, StringComparison.Ordinal);
+        Assert.Contains("- `models/lwf/step4`", md, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Dice_chart_has_one_bar_per_present_score_with_its_height_in_proportion()
+    {
+        Assert.True(fixture.ExitCode == 0, fixture.Error);
+        var svg = fixture.DiceChart!.Root!;
+        Assert.Equal(Svg + "svg", svg.Name);
+        var bars = svg.Elements(Svg + "rect").Where(e => (string?)e.Attribute("class") == "bar").ToArray();
+        Assert.Equal(15, bars.Length);
+        Assert.Single(svg.Elements(Svg + "text"), e => (string?)e.Attribute("class") == "missing");
+        Assert.Equal(4, svg.Elements(Svg + "rect").Count(e => (string?)e.Attribute("class") == "legend"));
+        Assert.Equal(11, svg.Elements(Svg + "line").Count(e => (string?)e.Attribute("class") == "grid"));
+
+        var scale = new List<double>();
+        foreach (var bar in bars)
+        {
+            var method = (string)bar.Attribute("data-method")!;
+            var t = Array.IndexOf(ExperimentWorkFixture.Tasks, (string)bar.Attribute("data-task")!);
+            var expected = method == "upper" ? ExperimentWorkFixture.UpperDice(t)!.Value : ExperimentWorkFixture.SequentialDice(method, 4, t)!.Value;
+            Assert.Equal(expected, Number(bar, "data-value"), 10);
+            scale.Add(Number(bar, "height") / expected);
+        }
+
+        Assert.All(scale, s => Assert.Equal(scale[0], s, 1));
+        Assert.Equal(4, bars.Select(b => (string)b.Attribute("fill")!).Distinct().Count());
+    }
+
+    [Fact]
+    public void Forgetting_chart_has_a_point_per_present_step_and_a_broken_line_where_one_is_missing()
+    {
+        Assert.True(fixture.ExitCode == 0, fixture.Error);
+        var svg = fixture.ForgettingChart!.Root!;
+        var points = svg.Elements(Svg + "circle").Where(e => (string?)e.Attribute("class") == "point").ToArray();
+        Assert.Equal(4 + 4 + 3, points.Length);
+        foreach (var point in points)
+        {
+            var expected = ExperimentWorkFixture.SequentialDice((string)point.Attribute("data-method")!, int.Parse((string)point.Attribute("data-step")!, CultureInfo.InvariantCulture), 0);
+            Assert.Equal(expected!.Value, Number(point, "data-value"), 10);
+        }
+
+        // Higher Dice is drawn higher up: fine-tuning's points fall step by step.
+        var finetune = points.Where(p => (string)p.Attribute("data-method")! == "finetune").Select(p => Number(p, "cy")).ToArray();
+        Assert.Equal(finetune.Order(), finetune);
+
+        var lines = svg.Elements(Svg + "path").Where(e => (string?)e.Attribute("class") == "line").ToDictionary(e => (string)e.Attribute("data-method")!, e => (string)e.Attribute("d")!);
+        Assert.Equal(Sequential.Order(StringComparer.Ordinal), lines.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(1, lines["continual"].Count(c => c == 'M'));
+        Assert.Equal(3, lines["continual"].Count(c => c == 'L'));
+        Assert.Equal(2, lines["lwf"].Count(c => c == 'M'));
+        Assert.Equal(1, lines["lwf"].Count(c => c == 'L'));
+        Assert.Equal(3, svg.Elements(Svg + "path").Count(e => (string?)e.Attribute("class") == "task-line" && (string?)e.Attribute("data-task") == "chest"));
+    }
+
+    private static void AssertClaim(JsonElement claim, double value, bool? met)
+    {
+        Assert.Equal(value, claim.GetProperty("value").GetDouble(), 10);
+        if (met is { } m)
+        {
+            Assert.Equal(m, claim.GetProperty("met").GetBoolean());
+        }
+        else
+        {
+            Assert.Equal(JsonValueKind.Null, claim.GetProperty("met").ValueKind);
+        }
+    }
+
+    private static double Number(XElement e, string attribute) => double.Parse((string)e.Attribute(attribute)!, CultureInfo.InvariantCulture);
+
+    private static string F(double v) => v.ToString("0.0000", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,131 @@
+using System.Text.Json;
+using System.Xml.Linq;
+using ContinualSegment.Model.Networks;
+using ContinualSegment.Model.Persistence;
+using ContinualSegment.Model.Plans;
+using ContinualSegment.Model.Tests;
+
+namespace ContinualSegment.Cli.Tests.Experiment;
+
+/// <summary>
+/// A synthetic experiment working directory with hand-chosen scores, two evaluations and some models missing, and the
+/// report `cseg experiment report` writes of it (run once, shared by the tests).
+/// </summary>
+public sealed class ExperimentWorkFixture : IDisposable
+{
+    public static readonly string[] Tasks = ["wholebody", "chest", "headneck", "pathology"];
+
+    // Final Dice of each task's model; the upper bound's pathology evaluation is missing.
+    private static readonly double[] Base = [0.70, 0.60, 0.50, 0.40];
+    private static readonly double?[] Upper = [0.70, 0.625, 0.50, null];
+
+    public ExperimentWorkFixture()
+    {
+        Root = Directory.CreateTempSubdirectory("cseg-experiment-").FullName;
+        Work = Path.Combine(Root, "work");
+        Out = Path.Combine(Root, "report");
+        foreach (var method in new[] { "continual", "finetune", "lwf" })
+        {
+            for (var step = 1; step <= 4; step++)
+            {
+                for (var t = 0; t < step; t++)
+                {
+                    if (SequentialDice(method, step, t) is { } dice)
+                    {
+                        EvaluationJsonFile.Write(Path.Combine(Work, "eval", method, $"step{step}", Tasks[t], "evaluation.json"), Tasks[t], EvaluationJsonFile.AroundMean(Tasks[t], dice));
+                    }
+                }
+            }
+        }
+
+        for (var t = 0; t < Tasks.Length; t++)
+        {
+            if (UpperDice(t) is { } dice)
+            {
+                EvaluationJsonFile.Write(Path.Combine(Work, "eval", "upper", Tasks[t], "evaluation.json"), Tasks[t], EvaluationJsonFile.AroundMean(Tasks[t], dice));
+            }
+        }
+
+        // Models: the continual method's after step 4 (one with deep supervision) and the four upper-bound models; the
+        // fine-tuning and LwF models are missing.
+        ContinualParameters = SaveModel(Path.Combine(Work, "models", "continual", "step4"), Tasks.Select((t, i) => TinyPlans.Decoder(t, t, ["spleen", "liver"], deepSupervision: i == 1)).ToArray());
+        UpperParameters = Tasks.Sum(t => SaveModel(Path.Combine(Work, "models", "upper", t), TinyPlans.Decoder(t, t, ["spleen", "liver"])));
+
+        (ExitCode, Output, Error) = CsegRunner.RunAsync("experiment", "report", "--work", Work, "--out", Out, "--machine", "test machine", "--command", "scripts/experiment.sh").GetAwaiter().GetResult();
+        if (ExitCode == 0)
+        {
+            Json = JsonDocument.Parse(File.ReadAllText(Path.Combine(Out, "results.json")));
+            Markdown = File.ReadAllText(Path.Combine(Out, "results.md"));
+            DiceChart = XDocument.Parse(File.ReadAllText(Path.Combine(Out, "dice-by-method.svg")));
+            ForgettingChart = XDocument.Parse(File.ReadAllText(Path.Combine(Out, "forgetting.svg")));
+        }
+    }
+
+    public string Root { get; }
+
+    public string Work { get; }
+
+    public string Out { get; }
+
+    public int ExitCode { get; }
+
+    public string Output { get; }
+
+    public string Error { get; }
+
+    public JsonDocument? Json { get; }
+
+    public string? Markdown { get; }
+
+    public XDocument? DiceChart { get; }
+
+    public XDocument? ForgettingChart { get; }
+
+    /// <summary>Parameters of the continual model, counted here: encoder + decoders without deep-supervision heads.</summary>
+    public long ContinualParameters { get; }
+
+    /// <summary>Parameters of the four upper-bound models together.</summary>
+    public long UpperParameters { get; }
+
+    /// <summary>
+    /// The mean Dice written for task <paramref name="task"/> after step <paramref name="step"/>: constant for continual,
+    /// 0.15 lower per later step for fine-tuning, 0.05 for LwF; null where not learnt or left out (LwF: wholebody after
+    /// step 2, headneck after step 3).
+    /// </summary>
+    public static double? SequentialDice(string method, int step, int task)
+    {
+        if (task >= step || (method == "lwf" && ((step == 2 && task == 0) || (step == 3 && task == 2))))
+        {
+            return null;
+        }
+
+        var later = step - task - 1;
+        return method switch
+        {
+            "continual" => Base[task],
+            "finetune" => Base[task] - (0.15 * later),
+            "lwf" => Base[task] - (0.05 * later),
+            _ => throw new ArgumentOutOfRangeException(nameof(method)),
+        };
+    }
+
+    /// <summary>The mean Dice written for the upper bound's model of task <paramref name="task"/>; null: left out.</summary>
+    public static double? UpperDice(int task) => Upper[task];
+
+    public void Dispose()
+    {
+        Json?.Dispose();
+        Directory.Delete(Root, recursive: true);
+    }
+
+    // Saves a model with fresh weights and counts its parameters independently of the code under test.
+    private static long SaveModel(string directory, params DecoderPlan[] decoders)
+    {
+        var plan = TinyPlans.Plan(decoders);
+        using var bank = new DecoderBank(plan);
+        ModelStore.Save(bank, plan, directory);
+        var encoder = bank.Encoder.parameters().Sum(p => p.numel());
+        var heads = decoders.Sum(d => bank.GetDecoder(d.Id).named_parameters().Where(p => !p.name.StartsWith("aux_heads.", StringComparison.Ordinal)).Sum(p => p.parameter.numel()));
+        return encoder + heads;
+    }
+}
