@@ -96,6 +96,29 @@ public sealed class SeriesCompleter
         }
     }
 
+    /// <summary>When the earliest quiet period of a series still receiving ends (each sender's own period); null when none is receiving.</summary>
+    public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken)
+    {
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var latest = await connection.QueryAsync<(string CallingAe, DateTime Earliest)>(new CommandDefinition(
+                "select calling_ae, min(last_received_at) from series where state = 'receiving' group by calling_ae",
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            DateTimeOffset? due = null;
+            foreach (var (callingAe, earliest) in latest)
+            {
+                var at = new DateTimeOffset(DateTime.SpecifyKind(earliest, DateTimeKind.Utc)) + options.QuietPeriodFor(callingAe);
+                if (due is null || at < due)
+                {
+                    due = at;
+                }
+            }
+
+            return due;
+        }
+    }
+
     /// <summary>
     /// Removes the rows of <paramref name="series"/>' instances whose file is missing or shorter than recorded (a store cut
     /// short by a crash, never acknowledged), each with an audit event; returns how many processable images went.

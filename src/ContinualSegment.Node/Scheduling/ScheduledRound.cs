@@ -13,10 +13,10 @@ namespace ContinualSegment.Node.Scheduling;
 internal sealed class ScheduledRound : IJob
 {
     private readonly string name;
-    private readonly Func<CancellationToken, Task> round;
+    private readonly Func<IScheduler, CancellationToken, Task> round;
     private readonly ILogger logger;
 
-    public ScheduledRound(string name, Func<CancellationToken, Task> round, ILogger logger)
+    public ScheduledRound(string name, Func<IScheduler, CancellationToken, Task> round, ILogger logger)
     {
         this.name = name;
         this.round = round;
@@ -27,7 +27,7 @@ internal sealed class ScheduledRound : IJob
     {
         try
         {
-            await round(cancellationToken).ConfigureAwait(false);
+            await round(context.Scheduler, cancellationToken).ConfigureAwait(false);
         }
         catch (IOException ex)
         {

@@ -80,13 +80,14 @@ public sealed class SchedulerService : BackgroundService
         var sweep = new JobKey("retention", JobGroup);
         var rounds = new Dictionary<JobKey, ScheduledRound>
         {
-            [series] = new("series completion", async ct =>
+            [series] = new("series completion", async (scheduler, ct) =>
             {
                 await completer.CompleteQuietSeriesAsync(ct).ConfigureAwait(false);
                 await queue.RequeueExpiredAsync(ct).ConfigureAwait(false);
+                await ScheduleNextDueAsync(scheduler, series, await completer.NextDueAsync(ct).ConfigureAwait(false), ct).ConfigureAwait(false);
             }, logger),
-            [retries] = new("retry timing", async ct => await waker.WakeAsync(ct).ConfigureAwait(false), logger),
-            [sweep] = new("retention", async ct => await retention.SweepAsync(ct).ConfigureAwait(false), logger),
+            [retries] = new("retry timing", async (_, ct) => await waker.WakeAsync(ct).ConfigureAwait(false), logger),
+            [sweep] = new("retention", async (_, ct) => await retention.SweepAsync(ct).ConfigureAwait(false), logger),
         };
 
         var jobFactory = new NodeJobFactory(rounds);
@@ -124,6 +125,35 @@ public sealed class SchedulerService : BackgroundService
         {
             await scheduler.Shutdown(waitForJobsToComplete: true, CancellationToken.None).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The one-shot trigger that completes the next series when its quiet period ends, between two regular rounds.</summary>
+    public const string SeriesDueTrigger = "series-due";
+
+    /// <summary>
+    /// Fires the series round once more when the earliest quiet period ends, if that is before the next regular round: a
+    /// series is completed when its quiet period is over, not up to a whole interval later. The trigger is replaced by
+    /// every round (an instance arriving meanwhile moves the due time; a firing that finds nothing quiet yet sets the next).
+    /// </summary>
+    private async Task ScheduleNextDueAsync(IScheduler scheduler, JobKey series, DateTimeOffset? due, CancellationToken cancellationToken)
+    {
+        var key = new TriggerKey(SeriesDueTrigger, JobGroup);
+        var now = time.GetUtcNow();
+        if (due is not { } at || at >= now + options.Interval)
+        {
+            return;
+        }
+
+        // A little after the due time: the last instance's row is committed before its time is read.
+        var fireAt = (at > now ? at : now) + TimeSpan.FromMilliseconds(20);
+        var trigger = TriggerBuilder.Create()
+            .WithIdentity(key)
+            .ForJob(series)
+            .StartAt(fireAt)
+            .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
+            .Build();
+        var job = JobBuilder.Create<ScheduledRound>().WithIdentity(series).StoreDurably().Build();
+        await scheduler.ScheduleJob(job, [trigger], ScheduleJobOptions.Replacing, cancellationToken).ConfigureAwait(false);
     }
 
     // Every process schedules the same jobs and replaces what the store holds, so a changed interval takes effect;

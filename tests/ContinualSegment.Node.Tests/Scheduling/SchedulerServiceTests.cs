@@ -103,6 +103,87 @@ public sealed class SchedulerServiceTests : IAsyncLifetime, IDisposable
         Assert.True(service.ExecuteTask!.IsCompletedSuccessfully, "the scheduler stops cleanly");
     }
 
+    [Fact]
+    public async Task A_series_is_completed_when_its_quiet_period_ends_not_at_the_next_regular_round()
+    {
+        // Regular rounds every 5 s (at 0, 5, 10 s), a quiet period of 6 s, the series arriving at about 0.5 s: due at
+        // about 6.5 s. The round at 5 s sees it coming and fires the series round once more then, not at 10 s.
+        var service = await StartAsync(new SchedulerOptions { Interval = TimeSpan.FromSeconds(5), ClusterCheckInInterval = TimeSpan.FromSeconds(1) }, quietPeriodSeconds: 6);
+        try
+        {
+            await Task.Delay(500);
+            await RecordSeriesAsync("1.7.2", 3);
+            var recorded = DateTime.UtcNow;
+            var deadline = recorded.AddSeconds(20);
+            while (await ScalarAsync<int>("select count(*) from jobs") == 0 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+
+            var waited = DateTime.UtcNow - recorded;
+            Assert.Equal(1, await ScalarAsync<int>("select count(*) from jobs"));
+            Assert.InRange(waited.TotalSeconds, 5.9, 8.5);
+        }
+        finally
+        {
+            await service.StopAsync(CancellationToken.None);
+            service.Dispose();
+            await node!.DisposeAsync();
+        }
+    }
+
+    private NodeDatabase? node;
+
+    private async Task<SchedulerService> StartAsync(SchedulerOptions scheduler, int quietPeriodSeconds)
+    {
+        var routing = new RoutingOptions { QuietPeriodSeconds = quietPeriodSeconds };
+        routing.Default.Destinations.Add("PACS");
+        var destinations = new Dictionary<string, DestinationOptions>(StringComparer.Ordinal)
+        {
+            ["PACS"] = new() { AeTitle = "PACS", Host = "127.0.0.1", Port = 104 },
+        };
+        node = new NodeDatabase(new DatabaseOptions { Mode = DatabaseMode.External, ConnectionString = database.ConnectionString }, TimeProvider.System);
+        await node.StartAsync(CancellationToken.None);
+        var service = new SchedulerService(
+            node,
+            Options.Create(new NodeOptions { Name = "scheduler" }),
+            Options.Create(routing),
+            destinations,
+            Options.Create(new QueueOptions()),
+            Options.Create(scheduler),
+            Options.Create(new StorageOptions { Root = root }),
+            TimeProvider.System,
+            NullLoggerFactory.Instance);
+        await service.StartAsync(CancellationToken.None);
+        return service;
+    }
+
+    private async Task RecordSeriesAsync(string series, int count)
+    {
+        await using var recorder = new InstanceRecorder(database.DataSource, new IngestOptions(), TimeProvider.System);
+        for (var i = 1; i <= count; i++)
+        {
+            Directory.CreateDirectory(Path.Combine(root, series));
+            await File.WriteAllBytesAsync(Path.Combine(root, series, $"{i}.dcm"), [1, 2, 3]);
+            await recorder.RecordAsync(
+                new ReceivedInstance
+                {
+                    SopInstanceUid = $"{series}.{i}",
+                    SopClassUid = "1.2.840.10008.5.1.4.1.1.2",
+                    SeriesInstanceUid = series,
+                    StudyInstanceUid = series + ".0",
+                    Modality = "CT",
+                    TransferSyntaxUid = "1.2.840.10008.1.2.1",
+                    RelativePath = $"{series}/{i}.dcm",
+                    SizeBytes = 3,
+                    Processable = true,
+                    CallingAeTitle = "CT01",
+                    CalledAeTitle = "CSEG",
+                },
+                CancellationToken.None);
+        }
+    }
+
     private async Task<T> ScalarAsync<T>(string sql)
     {
         await using NpgsqlConnection connection = await database.DataSource.OpenConnectionAsync();
