@@ -106,15 +106,15 @@ public sealed class SchedulerServiceTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task A_series_is_completed_when_its_quiet_period_ends_not_at_the_next_regular_round()
     {
-        // Regular rounds every 5 s (at 0, 5, 10 s), a quiet period of 6 s, the series arriving at about 0.5 s: due at
-        // about 6.5 s. The round at 5 s sees it coming and fires the series round once more then, not at 10 s.
-        var service = await StartAsync(new SchedulerOptions { Interval = TimeSpan.FromSeconds(5), ClusterCheckInInterval = TimeSpan.FromSeconds(1) }, quietPeriodSeconds: 6);
+        // Regular rounds every 8 s (at 0, 8, 16 s), a quiet period of 9 s, the series arriving at about 0.5 s: due at
+        // about 9.5 s. The round at 8 s sees it coming and fires the series round once more then, not at 16 s.
+        var service = await StartAsync(new SchedulerOptions { Interval = TimeSpan.FromSeconds(8), ClusterCheckInInterval = TimeSpan.FromSeconds(1) }, quietPeriodSeconds: 9);
         try
         {
             await Task.Delay(500);
             await RecordSeriesAsync("1.7.2", 3);
             var recorded = DateTime.UtcNow;
-            var deadline = recorded.AddSeconds(20);
+            var deadline = recorded.AddSeconds(30);
             while (await ScalarAsync<int>("select count(*) from jobs") == 0 && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(50);
@@ -122,7 +122,7 @@ public sealed class SchedulerServiceTests : IAsyncLifetime, IDisposable
 
             var waited = DateTime.UtcNow - recorded;
             Assert.Equal(1, await ScalarAsync<int>("select count(*) from jobs"));
-            Assert.InRange(waited.TotalSeconds, 5.9, 8.5);
+            Assert.InRange(waited.TotalSeconds, 8.5, 13);
         }
         finally
         {
