@@ -65,6 +65,7 @@ public sealed class BenchCommandTests : IDisposable
         var (code, output, error) = await CsegRunner.RunAsync("bench", "e2e", "--work", work, "--size", "48", "--slices", "60", "--quiet-period", "1", "--threads", "1", "--connection", database.ConnectionString);
 
         Assert.True(code == 0, error + output);
+        Assert.Matches(@"warm-up study \(128×128×64, untimed\) through the node in [0-9.]+ s", output);
         Assert.Matches(@"first C-STORE to SEG \+ RTSTRUCT at the PACS: [0-9.]+ s = receive [0-9.]+ s, quiet period [0-9.]+ s \(configured 1 s\), queue wait [0-9.]+ s, job [0-9.]+ s \(inference [0-9.]+ s", output);
         Assert.Matches(@"node overhead \(all but the configured quiet period and inference\): [0-9.]+ s = [0-9.]+ % of inference", output);
 

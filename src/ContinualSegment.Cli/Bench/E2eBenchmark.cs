@@ -25,6 +25,8 @@ public sealed partial class E2eBenchmark
 {
     private const string NodeAe = "CSEG";
     private const string PacsAe = "PACS";
+    private const int WarmUpSize = 128;
+    private const int WarmUpSlices = 64;
 
     /// <summary>The phases of the model's own computation (<see cref="Model.Pipeline.PhaseTiming"/>), together "inference".</summary>
     private static readonly string[] ModelPhases = ["resample", "normalise", "bodypart", "inference", "merge", "labels"];
@@ -51,6 +53,12 @@ public sealed partial class E2eBenchmark
         var seriesDir = Path.Combine(work, "ct");
         await output.WriteLineAsync(await InferenceBenchmark.EnsureStudyAsync(seriesDir, Path.Combine(work, "truth.nii.gz"), options.Size, options.Slices, options.Seed, catalogue, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         var files = Directory.GetFiles(seriesDir, "*.dcm");
+        var warmUpDir = Path.Combine(work, "warm-up-ct");
+        if (options.WarmUp)
+        {
+            await output.WriteLineAsync(await InferenceBenchmark.EnsureStudyAsync(warmUpDir, Path.Combine(work, "warm-up-truth.nii.gz"), WarmUpSize, WarmUpSlices, options.Seed + 1, catalogue, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+        }
+
         await output.WriteLineAsync($"model: {model}").ConfigureAwait(false);
 
         var pacs = Fresh(Path.Combine(work, "pacs"));
@@ -99,35 +107,20 @@ public sealed partial class E2eBenchmark
             var port = await listening.Task.ConfigureAwait(false);
             await output.WriteLineAsync($"node: cseg serve listening on port {port} ({(options.ConnectionString is null ? "managed PostgreSQL" : "external PostgreSQL")}, quiet period {options.QuietPeriodSeconds} s); PACS: storescp on port {pacsPort}").ConfigureAwait(false);
 
+            if (options.WarmUp)
+            {
+                var warm = Stopwatch.StartNew();
+                await SendAndWaitAsync(warmUpDir, port, pacs, node, log, cancellationToken).ConfigureAwait(false);
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"warm-up study ({WarmUpSize}×{WarmUpSize}×{WarmUpSlices}, untimed) through the node in {warm.Elapsed.TotalSeconds:0.0} s")).ConfigureAwait(false);
+                foreach (var received in Directory.GetFiles(pacs))
+                {
+                    File.Delete(received);
+                }
+            }
+
             var clock = Stopwatch.StartNew();
             var firstStore = DateTimeOffset.UtcNow;
-            using (var storescu = Start("storescu", ["--aetitle", "MODALITY", "--call", NodeAe, "127.0.0.1", port.ToString(CultureInfo.InvariantCulture), "+sd", seriesDir], null, null))
-            {
-                await storescu.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-                if (storescu.ExitCode != 0)
-                {
-                    throw new IOException($"storescu exited with {storescu.ExitCode}: {(await storescu.StandardError.ReadToEndAsync(cancellationToken).ConfigureAwait(false)).Trim()}");
-                }
-            }
-
-            var sent = clock.Elapsed.TotalSeconds;
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"sent {files.Length} instances in {sent:0.0} s; waiting for SEG and RTSTRUCT at the PACS")).ConfigureAwait(false);
-            var deadline = TimeSpan.FromMinutes(30);
-            while (!(Directory.EnumerateFiles(pacs, "SG*").Any() && Directory.EnumerateFiles(pacs, "RS*").Any()))
-            {
-                if (node.HasExited)
-                {
-                    throw new IOException($"cseg serve stopped:{Environment.NewLine}{Text(log)}");
-                }
-
-                if (clock.Elapsed > deadline)
-                {
-                    throw new TimeoutException($"no SEG and RTSTRUCT at the PACS after {deadline}:{Environment.NewLine}{Text(log)}");
-                }
-
-                await Task.Delay(100, cancellationToken).ConfigureAwait(false);
-            }
-
+            await SendAndWaitAsync(seriesDir, port, pacs, node, log, cancellationToken).ConfigureAwait(false);
             var total = clock.Elapsed.TotalSeconds;
             var connection = options.ConnectionString ?? NodeConnection.For(new DatabaseOptions { Mode = DatabaseMode.Managed, DataDirectory = settings["Database:DataDirectory"] });
             var stages = await StagesAsync(connection, firstStore, total, cancellationToken).ConfigureAwait(false);
@@ -144,12 +137,44 @@ public sealed partial class E2eBenchmark
         }
     }
 
+    /// <summary>Sends a series with storescu and waits until a SEG and an RTSTRUCT are at the PACS.</summary>
+    private async Task SendAndWaitAsync(string seriesDir, int port, string pacs, Process node, StringBuilder log, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        using (var storescu = Start("storescu", ["--aetitle", "MODALITY", "--call", NodeAe, "127.0.0.1", port.ToString(CultureInfo.InvariantCulture), "+sd", seriesDir], null, null))
+        {
+            await storescu.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            if (storescu.ExitCode != 0)
+            {
+                throw new IOException($"storescu exited with {storescu.ExitCode}: {(await storescu.StandardError.ReadToEndAsync(cancellationToken).ConfigureAwait(false)).Trim()}");
+            }
+        }
+
+        var sent = clock.Elapsed.TotalSeconds;
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"sent {Directory.GetFiles(seriesDir, "*.dcm").Length} instances in {sent:0.0} s; waiting for SEG and RTSTRUCT at the PACS")).ConfigureAwait(false);
+        var deadline = TimeSpan.FromMinutes(30);
+        while (!(Directory.EnumerateFiles(pacs, "SG*").Any() && Directory.EnumerateFiles(pacs, "RS*").Any()))
+        {
+            if (node.HasExited)
+            {
+                throw new IOException($"cseg serve stopped:{Environment.NewLine}{Text(log)}");
+            }
+
+            if (clock.Elapsed > deadline)
+            {
+                throw new TimeoutException($"no SEG and RTSTRUCT at the PACS after {deadline}:{Environment.NewLine}{Text(log)}");
+            }
+
+            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     private async Task<JsonObject> StagesAsync(string connectionString, DateTimeOffset firstStore, double total, CancellationToken cancellationToken)
     {
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var series = await connection.QuerySingleAsync<(DateTime First, DateTime Last, long Job)>(new CommandDefinition(
-            "select s.first_received_at, s.last_received_at, j.id from series s join jobs j on j.series_ref = s.id order by j.id limit 1",
+            "select s.first_received_at, s.last_received_at, j.id from series s join jobs j on j.series_ref = s.id order by j.id desc limit 1",
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         // The PACS has both files a moment before the node records their delivery (after the PACS's answer).
         var deliveredStage = $"delivery:{PacsAe}:delivered";

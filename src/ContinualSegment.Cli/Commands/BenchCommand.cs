@@ -40,16 +40,17 @@ public static class BenchCommand
         var quiet = new Option<int>("--quiet-period") { Description = "The node's quiet period in seconds.", DefaultValueFactory = _ => 5 };
         var connection = new Option<string?>("--connection") { Description = "The node's database (default: a managed PostgreSQL cluster under --work)." };
         var threads = new Option<int>("--threads") { Description = "The node's libtorch threads (Node:TorchThreads; 0: one less than the processors).", DefaultValueFactory = _ => 0 };
+        var cold = new Option<bool>("--cold") { Description = "Time the first study after the node's start (default: a small untimed study goes through first, so the timed one meets the node in its steady state)." };
         var command = new Command("e2e", "cseg serve end to end: first C-STORE of a phantom study to SEG + RTSTRUCT at a storescp PACS, split by stage from the node's records; the node's overhead against inference (goal ≤ 5 %).")
         {
-            model, work, size, slices, seed, quiet, connection, threads,
+            model, work, size, slices, seed, quiet, connection, threads, cold,
         };
         command.SetAction(async (parse, ct) =>
         {
             E2eBenchmarkOptions options;
             try
             {
-                options = new E2eBenchmarkOptions(parse.GetValue(model), parse.GetValue(work)!, parse.GetValue(size), parse.GetValue(slices), parse.GetValue(seed), parse.GetValue(quiet), parse.GetValue(connection), parse.GetValue(threads));
+                options = new E2eBenchmarkOptions(parse.GetValue(model), parse.GetValue(work)!, parse.GetValue(size), parse.GetValue(slices), parse.GetValue(seed), parse.GetValue(quiet), parse.GetValue(connection), parse.GetValue(threads), !parse.GetValue(cold));
                 options.Validate();
             }
             catch (ArgumentException ex)
