@@ -27,55 +27,10 @@ public sealed class SchedulerServiceTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task The_clustered_scheduler_completes_a_quiet_series_and_records_itself_in_the_job_store()
     {
-        await using (var recorder = new InstanceRecorder(database.DataSource, new IngestOptions(), TimeProvider.System))
-        {
-            for (var i = 1; i <= 3; i++)
-            {
-                // Series completion checks that each instance's file is there.
-                Directory.CreateDirectory(Path.Combine(root, "1.7.1"));
-                await File.WriteAllBytesAsync(Path.Combine(root, "1.7.1", $"{i}.dcm"), [1, 2, 3]);
-                await recorder.RecordAsync(
-                    new ReceivedInstance
-                    {
-                        SopInstanceUid = $"1.7.1.{i}",
-                        SopClassUid = "1.2.840.10008.5.1.4.1.1.2",
-                        SeriesInstanceUid = "1.7.1",
-                        StudyInstanceUid = "1.7.1.0",
-                        Modality = "CT",
-                        TransferSyntaxUid = "1.2.840.10008.1.2.1",
-                        RelativePath = $"1.7.1/{i}.dcm",
-                        SizeBytes = 3,
-                        Processable = true,
-                        CallingAeTitle = "CT01",
-                        CalledAeTitle = "CSEG",
-                    },
-                    CancellationToken.None);
-            }
-        }
-
-        var routing = new RoutingOptions { QuietPeriodSeconds = 1 };
-        routing.Default.Destinations.Add("PACS");
-        var destinations = new Dictionary<string, DestinationOptions>(StringComparer.Ordinal)
-        {
-            ["PACS"] = new() { AeTitle = "PACS", Host = "127.0.0.1", Port = 104 },
-        };
-        await using var node = new NodeDatabase(new DatabaseOptions { Mode = DatabaseMode.External, ConnectionString = database.ConnectionString }, TimeProvider.System);
-        await node.StartAsync(CancellationToken.None);
-        using var service = new SchedulerService(
-            node,
-            Options.Create(new NodeOptions { Name = "scheduler" }),
-            Options.Create(routing),
-            destinations,
-            Options.Create(new QueueOptions()),
-            Options.Create(new SchedulerOptions { Interval = TimeSpan.FromMilliseconds(500), ClusterCheckInInterval = TimeSpan.FromSeconds(1) }),
-            Options.Create(new StorageOptions { Root = root }),
-            TimeProvider.System,
-            NullLoggerFactory.Instance);
-
-        await service.StartAsync(CancellationToken.None);
+        await RecordSeriesAsync("1.7.1", 3);
+        var service = await StartAsync(new SchedulerOptions { Interval = TimeSpan.FromMilliseconds(500), ClusterCheckInInterval = TimeSpan.FromSeconds(1) }, quietPeriodSeconds: 1);
         try
         {
-
             var deadline = DateTime.UtcNow.AddSeconds(60);
             while (await ScalarAsync<int>("select count(*) from jobs") == 0 && DateTime.UtcNow < deadline)
             {
@@ -101,6 +56,8 @@ public sealed class SchedulerServiceTests : IAsyncLifetime, IDisposable
         }
 
         Assert.True(service.ExecuteTask!.IsCompletedSuccessfully, "the scheduler stops cleanly");
+        service.Dispose();
+        await node!.DisposeAsync();
     }
 
     [Fact]
