@@ -21,6 +21,7 @@
 #   CSEG  how to run cseg (default: `cseg` on PATH)
 #   WORK  working directory (default: /var/tmp/cseg-experiment)
 #   STEPS which parts to run, in order (default: "data continual upper finetune lwf eval")
+#   METHODS which methods `eval` scores (default: "continual finetune lwf upper")
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -155,7 +156,11 @@ evaluate() {
 }
 
 run_eval() {
-    for method in continual finetune lwf; do
+    local sequential=() method
+    for method in ${METHODS:-continual finetune lwf upper}; do
+        [[ "$method" != upper ]] && sequential+=("$method")
+    done
+    for method in "${sequential[@]}"; do
         for k in 1 2 3 4; do
             for ((t = 0; t < k; t++)); do
                 stamp "evaluate $method step $k on ${tasks[$t]}"
@@ -163,6 +168,7 @@ run_eval() {
             done
         done
     done
+    [[ " ${METHODS:-upper} " == *" upper "* ]] || return 0
     for task in "${tasks[@]}"; do
         stamp "evaluate upper on $task"
         evaluate "$work/models/upper/$task" "$work/eval/upper/$task" "$task"
