@@ -7,7 +7,9 @@ namespace ContinualSegment.Dicom.Network.Tests;
 /// <summary>A scripted peer on a raw TCP socket: writes hand-made PDU bytes and reads whatever comes back.</summary>
 internal sealed class RawPeer : IDisposable
 {
-    public static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(5);
+    // How long something expected may take to arrive: normally milliseconds, but a loaded CI machine stalled a test
+    // process for over 4 s once (an abort followed by the ARTIM close, 1 s, was not seen within 5 s).
+    public static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(10);
 
     private readonly TcpClient _client;
     private readonly NetworkStream _stream;
