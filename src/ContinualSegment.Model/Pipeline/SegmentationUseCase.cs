@@ -189,15 +189,21 @@ public sealed class SegmentationUseCase
         CancellationToken cancellationToken)
     {
         var labelsPath = Path.Combine(outDir, LabelsFileName);
-        await NiftiWriter.WriteAsync(inputLabels, labelsPath, cancellationToken, "cseg labels (catalogue values)").ConfigureAwait(false);
-        lap("writeLabels");
+        if (options.WriteLabels)
+        {
+            await NiftiWriter.WriteAsync(inputLabels, labelsPath, cancellationToken, "cseg labels (catalogue values)").ConfigureAwait(false);
+            lap("writeLabels");
+        }
 
-        var colours = catalogue.Structures.ToDictionary(s => s.GlobalIndex, s => (s.Color.R, s.Color.G, s.Color.B));
-        var ct = prepared.Volume;
-        var png = PreviewRenderer.RenderPng(ct.Data, runLabels.Data, (ct.SizeX, ct.SizeY, ct.SizeZ), (ct.Spacing.X, ct.Spacing.Y, ct.Spacing.Z), colours, options.Preview);
         var previewPath = Path.Combine(outDir, PreviewFileName);
-        await File.WriteAllBytesAsync(previewPath, png, cancellationToken).ConfigureAwait(false);
-        lap("writePreview");
+        if (options.WritePreview)
+        {
+            var colours = catalogue.Structures.ToDictionary(s => s.GlobalIndex, s => (s.Color.R, s.Color.G, s.Color.B));
+            var ct = prepared.Volume;
+            var png = PreviewRenderer.RenderPng(ct.Data, runLabels.Data, (ct.SizeX, ct.SizeY, ct.SizeZ), (ct.Spacing.X, ct.Spacing.Y, ct.Spacing.Z), colours, options.Preview);
+            await File.WriteAllBytesAsync(previewPath, png, cancellationToken).ConfigureAwait(false);
+            lap("writePreview");
+        }
 
         if (anyStructure && prepared.Header is { } header)
         {
@@ -210,8 +216,15 @@ public sealed class SegmentationUseCase
             written.Add(results.StructureSetPath);
         }
 
-        written.Add(labelsPath);
-        written.Add(previewPath);
+        if (options.WriteLabels)
+        {
+            written.Add(labelsPath);
+        }
+
+        if (options.WritePreview)
+        {
+            written.Add(previewPath);
+        }
     }
 
     private SegmentationReport Report(

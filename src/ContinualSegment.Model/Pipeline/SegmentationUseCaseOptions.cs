@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace ContinualSegment.Model.Pipeline;
 
 /// <summary>Settings of <see cref="SegmentationUseCase"/>.</summary>
-public sealed class SegmentationUseCaseOptions
+public sealed record SegmentationUseCaseOptions
 {
     /// <summary>The software named in the report and as the SEG's algorithm.</summary>
     public string SoftwareName { get; init; } = "ContinualSegment";
@@ -27,4 +27,10 @@ public sealed class SegmentationUseCaseOptions
 
     /// <summary>Writes seg.dcm in Deflated Explicit VR Little Endian: about a hundredfold smaller for a whole-body CT; readers must support it.</summary>
     public bool DeflateSegmentation { get; init; }
+
+    /// <summary>Whether labels.nii.gz (the label map on the input grid) is written; a node route that sends only DICOM skips it.</summary>
+    public bool WriteLabels { get; init; } = true;
+
+    /// <summary>Whether preview.png is written.</summary>
+    public bool WritePreview { get; init; } = true;
 }

@@ -90,7 +90,12 @@ public sealed class WorkerService : BackgroundService
     {
         // The job's model: a reload while it runs swaps in a new one for the next job, this one stays until the job ends.
         using var lease = model.Acquire();
-        var useCase = new SegmentationUseCase(lease.Pipeline, catalogue, useCaseOptions);
+        // Only what the route asks for besides SEG and RTSTRUCT: the label map and the preview cost time nobody uses otherwise.
+        var useCase = new SegmentationUseCase(lease.Pipeline, catalogue, useCaseOptions with
+        {
+            WriteLabels = job.Outputs.Contains("labels", StringComparer.Ordinal),
+            WritePreview = job.Outputs.Contains("preview", StringComparer.Ordinal),
+        });
         using var heartbeatStop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         using var lost = new CancellationTokenSource();
         var heartbeat = HeartbeatAsync(queue, job, lost, heartbeatStop.Token);

@@ -61,6 +61,36 @@ public sealed class SegmentationUseCaseTests : IDisposable
         Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("model").GetProperty("sliceScoreRange").ValueKind);
     }
 
+    [Theory]
+    [InlineData(true, true)]
+    [InlineData(false, true)]
+    [InlineData(false, false)]
+    public async Task The_label_map_and_the_preview_are_written_only_when_asked_for(bool labels, bool preview)
+    {
+        torch.manual_seed(13);
+        var model = Path.Combine(dir.FullName, "model");
+        var plan = TinyPlans.Plan(TinyPlans.Decoder("near", "wholebody", ["spleen", "liver"]));
+        using (var bank = new DecoderBank(plan))
+        {
+            ModelStore.Save(bank, plan, model);
+        }
+
+        var path = Path.Combine(dir.FullName, "ct.nii.gz");
+        await NiftiWriter.WriteAsync(SegmentationPipelineTests.Phantom(), path, CancellationToken.None);
+        using var pipeline = await SegmentationPipeline.LoadAsync(model, SegmentationPipeline.CatalogueFrom(Catalogue), null, CancellationToken.None);
+        var options = new SegmentationUseCaseOptions { SoftwareVersion = "9.9" } with { WriteLabels = labels, WritePreview = preview };
+        var outDir = Path.Combine(dir.FullName, "out");
+
+        var outcome = await new SegmentationUseCase(pipeline, Catalogue, options).RunAsync(SegmentationInput.FromPath(path), outDir, CancellationToken.None);
+
+        Assert.Equal(labels, File.Exists(Path.Combine(outDir, SegmentationUseCase.LabelsFileName)));
+        Assert.Equal(preview, File.Exists(Path.Combine(outDir, SegmentationUseCase.PreviewFileName)));
+        Assert.Equal(labels, outcome.WrittenFiles.Any(f => Path.GetFileName(f) == SegmentationUseCase.LabelsFileName));
+        Assert.Equal(preview, outcome.WrittenFiles.Any(f => Path.GetFileName(f) == SegmentationUseCase.PreviewFileName));
+        Assert.True(File.Exists(Path.Combine(outDir, SegmentationUseCase.ReportFileName)));
+        Assert.Equal(labels, outcome.Report.TimingsSeconds.ContainsKey("writeLabels"));
+    }
+
     [Fact]
     public async Task A_sheared_affine_is_refused_with_one_line()
     {
