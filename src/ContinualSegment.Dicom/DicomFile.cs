@@ -207,27 +207,24 @@ public sealed class DicomFile : IDisposable
         options ??= DicomReadOptions.Default;
         options.Validate();
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.None);
-        var length = stream.Length;
-        long size = 4096;
-        while (true)
+        var source = new FileWindowSource(stream, stream.Length);
+        try
         {
-            var buffer = new byte[(int)Math.Min(size, length)];
-            stream.Position = 0;
-            stream.ReadExactly(buffer);
-            var complete = buffer.Length == length;
-            try
+            var (prefix, _) = ReadPrefix(source, options);
+
+            // The meta information's values are slices of the window buffers: they go with the file, as for a parsed one.
+            var file = new DicomFile(prefix.Meta, new DicomDataset(), prefix.TransferSyntax) { HadPreamble = prefix.HadPreamble, IsPartial = true, DataSetOffset = prefix.BodyStart };
+            file.buffers = [.. source.Buffers];
+            return file;
+        }
+        catch
+        {
+            foreach (var buffer in source.Buffers)
             {
-                var prefix = ParsePrefix(buffer, complete, options);
-                if (complete || buffer.Length - prefix.BodyStart >= 8)
-                {
-                    return new DicomFile(prefix.Meta, new DicomDataset(), prefix.TransferSyntax) { HadPreamble = prefix.HadPreamble, IsPartial = true, DataSetOffset = prefix.BodyStart };
-                }
-            }
-            catch (NeedMoreDataException) when (!complete)
-            {
+                ((IDisposable)buffer).Dispose();
             }
 
-            size *= 4;
+            throw;
         }
     }
 
@@ -293,30 +290,7 @@ public sealed class DicomFile : IDisposable
     private static DicomFile ParseWindowed(FileWindowSource source, DicomReadOptions options)
     {
         var length = source.Length;
-
-        // Preamble and meta information from the first window, grown until the meta group fits.
-        long size = FileWindowSource.InitialWindow;
-        ReadOnlyMemory<byte> window;
-        FilePrefix prefix;
-        while (true)
-        {
-            window = source.Window(0, size);
-            var complete = window.Length == length;
-            try
-            {
-                prefix = ParsePrefix(window, complete, options);
-                if (complete || window.Length - prefix.BodyStart >= 8)
-                {
-                    break;
-                }
-            }
-            catch (NeedMoreDataException) when (!complete)
-            {
-            }
-
-            size *= 4;
-        }
-
+        var (prefix, window) = ReadPrefix(source, options);
         var ts = prefix.TransferSyntax;
         long offset = prefix.BodyStart;
         if (ts.IsDeflated)
@@ -332,7 +306,7 @@ public sealed class DicomFile : IDisposable
 
         var (explicitVR, bigEndian) = BodyEncoding(window.Span[(int)offset..], length - offset, ts, prefix.HasTransferSyntax);
         var dataset = NewDataset(prefix.Meta, options);
-        size = FileWindowSource.InitialWindow;
+        long size = FileWindowSource.InitialWindow;
         var partial = false;
         window = window[(int)offset..]; // the data set starts in the window that held the meta information
         var fresh = true;
@@ -375,6 +349,33 @@ public sealed class DicomFile : IDisposable
         }
 
         return new DicomFile(prefix.Meta, dataset, ts) { HadPreamble = prefix.HadPreamble, IsPartial = partial, DataSetOffset = prefix.BodyStart };
+    }
+
+    /// <summary>
+    /// Preamble and meta information from the first window of <paramref name="source"/>, grown until the meta group fits
+    /// with the data set's first bytes; the prefix and the window that holds it.
+    /// </summary>
+    private static (FilePrefix Prefix, ReadOnlyMemory<byte> Window) ReadPrefix(FileWindowSource source, DicomReadOptions options)
+    {
+        long size = FileWindowSource.InitialWindow;
+        while (true)
+        {
+            var window = source.Window(0, size);
+            var complete = window.Length == source.Length;
+            try
+            {
+                var prefix = ParsePrefix(window, complete, options);
+                if (complete || window.Length - prefix.BodyStart >= 8)
+                {
+                    return (prefix, window);
+                }
+            }
+            catch (NeedMoreDataException) when (!complete)
+            {
+            }
+
+            size *= 4;
+        }
     }
 
     /// <summary>Preamble, "DICM" and the meta group of a file (or of its first bytes), and the transfer syntax they give.</summary>

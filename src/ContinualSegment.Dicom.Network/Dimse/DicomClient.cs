@@ -317,7 +317,8 @@ public sealed class DicomClient : IAsyncDisposable
 
             if (!meta.TransferSyntax.IsDeflated)
             {
-                using var header = DicomFile.Open(path, new DicomReadOptions { StopBeforeTag = DicomTags.PixelData });
+                // Only as far as the SOP Instance UID (0008,0018): Study Date (0008,0020) follows it in every data set.
+                using var header = DicomFile.Open(path, new DicomReadOptions { StopBeforeTag = DicomTags.StudyDate });
                 if (header.Dataset.GetStringOrDefault(DicomTags.SOPClassUID) != sopClass || header.Dataset.GetStringOrDefault(DicomTags.SOPInstanceUID) != sopInstance)
                 {
                     return null;

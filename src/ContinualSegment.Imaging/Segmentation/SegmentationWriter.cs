@@ -74,33 +74,25 @@ public static class SegmentationWriter
             return;
         }
 
-        if (deflate)
+        using (var meta = new MemoryStream())
         {
-            // Meta information as it is, then the data set (header, Pixel Data element, frames) through one raw deflate stream.
-            using (var meta = new MemoryStream())
-            {
-                new DicomFile(ds, syntax).SaveFileMetaInformation(meta);
-                meta.Position = 0;
-                await meta.CopyToAsync(stream, cancellationToken).ConfigureAwait(false);
-            }
+            new DicomFile(ds, syntax).SaveFileMetaInformation(meta);
+            meta.Position = 0;
+            await meta.CopyToAsync(stream, cancellationToken).ConfigureAwait(false);
+        }
 
-            var deflater = new DeflatedDataSetStream(stream, CompressionLevel.Fastest);
-            await using (deflater.ConfigureAwait(false))
-            {
-                await WriteBodyAsync(ds, plan, deflater, windowBytes, cancellationToken).ConfigureAwait(false);
-            }
-
+        if (!deflate)
+        {
+            await WriteBodyAsync(ds, plan, stream, windowBytes, cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        using (var header = new MemoryStream())
+        // Deflated: the whole data set (header, Pixel Data element, frames) through one raw deflate stream.
+        var deflater = new DeflatedDataSetStream(stream, CompressionLevel.Fastest);
+        await using (deflater.ConfigureAwait(false))
         {
-            new DicomFile(ds, syntax).SaveFileMetaInformation(header);
-            header.Position = 0;
-            await header.CopyToAsync(stream, cancellationToken).ConfigureAwait(false);
+            await WriteBodyAsync(ds, plan, deflater, windowBytes, cancellationToken).ConfigureAwait(false);
         }
-
-        await WriteBodyAsync(ds, plan, stream, windowBytes, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The data set in Explicit VR Little Endian without Pixel Data, the Pixel Data element's header, then the frames.</summary>

@@ -109,7 +109,7 @@ public sealed class IngestStoreHandler : IDicomStoreHandler
         // (SeriesCompleter). A file that replaces one already there (the same instance again) is flushed before it takes
         // the name, so a complete earlier copy is never replaced by a part.
         var flushAfterNaming = options.Fsync && !existed;
-        Publish(context.File, finalPath, flushToDisk: options.Fsync && existed);
+        Publish(context.File, finalPath, directory, flushToDisk: options.Fsync && existed);
         var recording = RecordAsync(instance, cancellationToken);
         IOException? flushFailure = null;
         if (flushAfterNaming)
@@ -155,9 +155,8 @@ public sealed class IngestStoreHandler : IDicomStoreHandler
         await recorder.RecordAsync(instance, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Gives the received file its final name; a directory removed since this handler made it is made again.</summary>
-    private void Publish(ReceivedFile file, string finalPath, bool flushToDisk)
+    private void Publish(ReceivedFile file, string finalPath, string directory, bool flushToDisk)
     {
-        var directory = Path.GetDirectoryName(finalPath)!;
         try
         {
             file.Publish(finalPath, flushToDisk);

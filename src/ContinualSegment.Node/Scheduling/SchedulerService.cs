@@ -152,15 +152,14 @@ public sealed class SchedulerService : BackgroundService
             .StartAt(fireAt)
             .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
             .Build();
-        var job = JobBuilder.Create<ScheduledRound>().WithIdentity(series).StoreDurably().Build();
-        await scheduler.ScheduleJob(job, [trigger], ScheduleJobOptions.Replacing, cancellationToken).ConfigureAwait(false);
+        await scheduler.ScheduleJob(RoundJob(series), [trigger], ScheduleJobOptions.Replacing, cancellationToken).ConfigureAwait(false);
     }
 
     // Every process schedules the same jobs and replaces what the store holds, so a changed interval takes effect;
     // the store's locks make concurrent starts safe. A round missed while no process ran is not made up for.
     private static async Task ScheduleAsync(IScheduler scheduler, JobKey key, TimeSpan every, CancellationToken cancellationToken)
     {
-        var job = JobBuilder.Create<ScheduledRound>().WithIdentity(key).StoreDurably().Build();
+        var job = RoundJob(key);
         var trigger = TriggerBuilder.Create()
             .WithIdentity(key.Name, key.Group)
             .ForJob(job)
@@ -169,4 +168,7 @@ public sealed class SchedulerService : BackgroundService
             .Build();
         await scheduler.ScheduleJob(job, [trigger], ScheduleJobOptions.Replacing, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The stored (durable) job of a scheduled round; its triggers say when it runs.</summary>
+    private static IJobDetail RoundJob(JobKey key) => JobBuilder.Create<ScheduledRound>().WithIdentity(key).StoreDurably().Build();
 }

@@ -374,12 +374,7 @@ print(json.dumps({"shape": list(arr.shape), "frames": frames, "segments": segmen
         using var tmp = new TempDirectory();
         SeriesHeader h = SyntheticHeader(tmp, columns, rows, slices);
         var request = new SegmentationRequest(h, MakeLayers(h, 9), MakeSegments());
-        var options = new SegmentationOptions
-        {
-            SopInstanceUid = DicomUid.Generate(),
-            SeriesInstanceUid = DicomUid.Generate(),
-            ContentDateTime = new DateTimeOffset(2025, 3, 4, 5, 6, 7, TimeSpan.Zero),
-        };
+        var options = FixedOptions(DicomUid.Generate(), DicomUid.Generate());
         using var inMemory = new MemoryStream();
         SegmentationWriter.BuildFile(request, options).Save(inMemory);
         using var streamed = new MemoryStream();
@@ -399,17 +394,11 @@ print(json.dumps({"shape": list(arr.shape), "frames": frames, "segments": segmen
         using var tmp = new TempDirectory();
         SeriesHeader h = SyntheticHeader(tmp, columns, rows, slices);
         var request = new SegmentationRequest(h, MakeLayers(h, 9), MakeSegments());
-        var options = new SegmentationOptions
-        {
-            SopInstanceUid = DicomUid.Generate(),
-            SeriesInstanceUid = DicomUid.Generate(),
-            ContentDateTime = new DateTimeOffset(2025, 3, 4, 5, 6, 7, TimeSpan.Zero),
-        };
+        string sop = DicomUid.Generate(), series = DicomUid.Generate();
         using var plain = new MemoryStream();
-        SegmentationWriter.BuildFile(request, options).Save(plain);
+        SegmentationWriter.BuildFile(request, FixedOptions(sop, series)).Save(plain);
         using var deflated = new MemoryStream();
-        var deflate = new SegmentationOptions { SopInstanceUid = options.SopInstanceUid, SeriesInstanceUid = options.SeriesInstanceUid, ContentDateTime = options.ContentDateTime, Deflate = true };
-        await SegmentationWriter.WriteAsync(request, deflated, deflate, window, CancellationToken.None);
+        await SegmentationWriter.WriteAsync(request, deflated, FixedOptions(sop, series, deflate: true), window, CancellationToken.None);
 
         using var read = DicomFile.Open(deflated.ToArray());
         Assert.Equal(DicomUids.DeflatedExplicitVRLittleEndian, read.TransferSyntax.Uid);
@@ -438,4 +427,13 @@ print(json.dumps({"shape": list(arr.shape), "frames": frames, "segments": segmen
 
         Assert.True(errors.Count == 0, output);
     }
+
+    /// <summary>Options that make the writer's output a function of the request: given UIDs, a fixed content time.</summary>
+    private static SegmentationOptions FixedOptions(string sopInstanceUid, string seriesInstanceUid, bool deflate = false) => new()
+    {
+        SopInstanceUid = sopInstanceUid,
+        SeriesInstanceUid = seriesInstanceUid,
+        ContentDateTime = new DateTimeOffset(2025, 3, 4, 5, 6, 7, TimeSpan.Zero),
+        Deflate = deflate,
+    };
 }
