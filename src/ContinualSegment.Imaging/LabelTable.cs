@@ -17,6 +17,14 @@ public sealed class LabelTable
     /// <summary>Maps every non-zero value of <paramref name="labels"/>.</summary>
     /// <exception cref="ArgumentException">A value is no structure of the catalogue (or task).</exception>
     public static LabelTable FromLabelMap(Volume<ushort> labels, StructureCatalogue catalogue, string? task = null)
+        => FromLabelMap(labels, null, catalogue, task);
+
+    /// <summary>
+    /// Maps every non-zero value of <paramref name="labels"/> and every structure <paramref name="overlaps"/> hides
+    /// beneath it (a structure can be present only there, e.g. a brain the brainstem covers on every slice it shows).
+    /// </summary>
+    /// <exception cref="ArgumentException">A value is no structure of the catalogue (or task).</exception>
+    public static LabelTable FromLabelMap(Volume<ushort> labels, StructureOverlaps? overlaps, StructureCatalogue catalogue, string? task = null)
     {
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(catalogue);
@@ -29,6 +37,11 @@ public sealed class LabelTable
             present[v] = true;
             var run = data[i..].IndexOfAnyExcept(v);
             i = run < 0 ? data.Length : i + run;
+        }
+
+        foreach (var value in overlaps?.Hidden.Keys ?? Enumerable.Empty<ushort>())
+        {
+            present[value] = true;
         }
 
         var byValue = new SortedDictionary<ushort, StructureInfo>();

@@ -94,6 +94,10 @@ public sealed class PredictionMergerTests
         Assert.False(merged.Contains(Index("liver_tumor"), 0, 0, 1));
         Assert.Equal([(byte)Index("liver_tumor"), (byte)Index("liver"), 0], merged.LabelMap);
         Assert.Equal(2, merged.VoxelCount(Index("liver")));
+
+        // What the label map hides: the liver under its tumour, and nothing else.
+        Assert.Equal([Index("liver")], merged.HiddenVoxels.Keys);
+        Assert.Equal([0], merged.HiddenVoxels[Index("liver")]);
     }
 
     [Fact]
@@ -113,6 +117,8 @@ public sealed class PredictionMergerTests
         Assert.True(merged.Contains(Index("lung_upper_lobe_left"), 0, 0, 1));
         Assert.False(merged.Contains(Index("lung_lower_lobe_left"), 0, 0, 1));
         Assert.All(merged.LabelMap, v => Assert.Equal((byte)Index("lung_tumor"), v));
+        Assert.Equal([0], merged.HiddenVoxels[Index("lung_lower_lobe_left")]);
+        Assert.Equal([1], merged.HiddenVoxels[Index("lung_upper_lobe_left")]);
     }
 
     [Fact]
@@ -135,6 +141,9 @@ public sealed class PredictionMergerTests
         Assert.True(merged.Contains(Index("face"), 0, 0, 1));
         Assert.True(merged.Contains(Index("eye_left"), 0, 0, 1));
         Assert.Equal([(byte)Index("brainstem"), (byte)Index("eye_left"), (byte)Index("brain")], merged.LabelMap);
+        Assert.Equal(new[] { Index("brain"), Index("face") }.Order(), merged.HiddenVoxels.Keys.Order());
+        Assert.Equal([0], merged.HiddenVoxels[Index("brain")]);
+        Assert.Equal([1], merged.HiddenVoxels[Index("face")]);
     }
 
     [Fact]

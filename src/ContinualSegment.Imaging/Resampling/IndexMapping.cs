@@ -65,6 +65,21 @@ public sealed class IndexMapping
             (m[4] * i) + (m[5] * j) + (m[6] * k) + m[7],
             (m[8] * i) + (m[9] * j) + (m[10] * k) + m[11]);
 
+    /// <summary>The mapping the other way: target index of source voxel (x, y, z).</summary>
+    /// <exception cref="InvalidOperationException">The mapping is singular.</exception>
+    public IndexMapping Inverse()
+    {
+        double[] full = [.. m, 0, 0, 0, 1];
+        try
+        {
+            return new IndexMapping(InvertAffine(full)[..12]);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidOperationException("the index mapping is singular", e);
+        }
+    }
+
     /// <summary>How the source index moves per step of target i.</summary>
     public (double X, double Y, double Z) StepI => (m[0], m[4], m[8]);
 

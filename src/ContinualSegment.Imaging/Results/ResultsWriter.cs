@@ -66,9 +66,26 @@ public static class ResultsWriter
     /// As <see cref="WriteAsync(SeriesHeader, Volume{ushort}, string, string?, SegmentAlgorithm, StructureCatalogue, CancellationToken)"/>,
     /// with the clock that dates both objects and the logging given.
     /// </summary>
+    public static Task<ResultsOutput> WriteAsync(
+        SeriesHeader series,
+        Volume<ushort> labels,
+        string outputDirectory,
+        string? task,
+        SegmentAlgorithm algorithm,
+        StructureCatalogue catalogue,
+        ResultsWriterOptions? options,
+        CancellationToken cancellationToken) =>
+        WriteAsync(series, labels, null, outputDirectory, task, algorithm, catalogue, options, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="WriteAsync(SeriesHeader, Volume{ushort}, string, string?, SegmentAlgorithm, StructureCatalogue, ResultsWriterOptions?, CancellationToken)"/>,
+    /// with the structures the label map hides (<paramref name="overlaps"/>, on the map's grid): each segment and ROI is then
+    /// the structure's own mask, overlaps included, instead of its label plus the lesions the catalogue places in it.
+    /// </summary>
     public static async Task<ResultsOutput> WriteAsync(
         SeriesHeader series,
         Volume<ushort> labels,
+        StructureOverlaps? overlaps,
         string outputDirectory,
         string? task,
         SegmentAlgorithm algorithm,
@@ -87,6 +104,11 @@ public static class ResultsWriter
         if (resampled)
         {
             Log.LabelsResampled(logger, series.SizeX, series.SizeY, series.SizeZ);
+            if (overlaps is { IsEmpty: false })
+            {
+                var mapping = IndexMapping.Between(series.Geometry.ToMatrix4x4(), labels.Geometry.ToMatrix4x4());
+                overlaps = overlaps.Resample(labels.Data, onGrid.Data, new GridSize(series.SizeX, series.SizeY, series.SizeZ), mapping);
+            }
         }
 
         Directory.CreateDirectory(outputDirectory);
@@ -95,9 +117,10 @@ public static class ResultsWriter
         var version = algorithm.Version;
         var clock = Stopwatch.StartNew();
         var now = options.TimeProvider.GetUtcNow();
-        var table = LabelTable.FromLabelMap(onGrid, catalogue, task);
-        var segRequest = SegmentationRequest.FromLabelMap(series, onGrid, table, algorithm);
-        var rtRequest = RtStructRequest.FromLabelMap(series, onGrid, table);
+        var table = LabelTable.FromLabelMap(onGrid, overlaps, catalogue, task);
+        var regions = RegionMap.Build(onGrid, table, overlaps);
+        var segRequest = SegmentationRequest.FromRegions(series, regions, table, algorithm);
+        var rtRequest = RtStructRequest.FromRegions(series, regions, table);
 
         // The two objects only read the label map and the series, so they are written side by side: the structure
         // set's contouring fills the cores while the Segmentation packs and streams its frames.

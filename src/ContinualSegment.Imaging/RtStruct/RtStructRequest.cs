@@ -36,15 +36,26 @@ public sealed record RtStructRequest(
     /// <summary>As <see cref="FromLabelMap(SeriesHeader, Volume{ushort}, StructureCatalogue, string?)"/>, with the map's label table already made.</summary>
     public static RtStructRequest FromLabelMap(SeriesHeader source, Volume<ushort> labels, LabelTable table)
     {
-        ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(table);
+        return FromRegions(source, RegionMap.Build(labels, table, null), table);
+    }
+
+    /// <summary>
+    /// One ROI per structure of <paramref name="table"/>, each contoured from its own mask in <paramref name="regions"/>
+    /// (overlaps included: an organ's contours enclose its lesion, the brain's the brainstem).
+    /// </summary>
+    public static RtStructRequest FromRegions(SeriesHeader source, RegionMap regions, LabelTable table)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(regions);
         ArgumentNullException.ThrowIfNull(table);
         var attributes = source.PatientStudyAttributes.Clone();
         attributes.AddOrUpdate(DicomTags.SeriesInstanceUID, DicomVR.UI, source.SeriesInstanceUid);
         var rois = table.Structures.Select((entry, index) =>
         {
             var (value, structure) = (entry.Key, entry.Value);
-            var lesions = table.LesionsIn(value);
+            var also = regions.AlsoLabels(value);
             return new RtRoi(
                 index + 1,
                 structure.Tg263Name is { Length: > 0 } tg263 ? tg263 : structure.Name,
@@ -54,11 +65,11 @@ public sealed record RtStructRequest(
                 value,
                 structure.Type,
                 structure.DisplayName,
-                lesions.Count == 0 ? null : lesions);
+                also);
         }).ToList();
         var images = source.Slices
             .Select(static s => s.Source is { } i ? new RtReferencedImage(i.SopClassUid, i.SopInstanceUid, i.FrameNumber) : null)
             .ToList();
-        return new RtStructRequest(attributes, images, source.FrameOfReferenceUid, [labels], rois);
+        return new RtStructRequest(attributes, images, source.FrameOfReferenceUid, [regions.Map], rois);
     }
 }

@@ -29,17 +29,27 @@ public sealed record SegmentationRequest(SeriesHeader Source, IReadOnlyList<Volu
     /// <summary>As <see cref="FromLabelMap(SeriesHeader, Volume{ushort}, StructureCatalogue, SegmentAlgorithm, string?)"/>, with the map's label table already made.</summary>
     public static SegmentationRequest FromLabelMap(SeriesHeader source, Volume<ushort> labels, LabelTable table, SegmentAlgorithm algorithm)
     {
-        ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(table);
+        return FromRegions(source, RegionMap.Build(labels, table, null), table, algorithm);
+    }
+
+    /// <summary>
+    /// One segment per structure of <paramref name="table"/>, each read from <paramref name="regions"/> with its own
+    /// overlaps: segments may overlap (an organ and its lesion, a structure and the one nested in it).
+    /// </summary>
+    public static SegmentationRequest FromRegions(SeriesHeader source, RegionMap regions, LabelTable table, SegmentAlgorithm algorithm)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(regions);
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(algorithm);
         var segments = new List<SegmentInput>(table.Structures.Count);
         foreach ((ushort value, StructureInfo structure) in table.Structures)
         {
-            IReadOnlyList<ushort> lesions = table.LesionsIn(value);
-            segments.Add(new SegmentInput(SegmentDescription.FromStructure(structure, algorithm), 0, value, lesions.Count == 0 ? null : lesions));
+            segments.Add(new SegmentInput(SegmentDescription.FromStructure(structure, algorithm), 0, value, regions.AlsoLabels(value)));
         }
 
-        return new SegmentationRequest(source, [labels], segments);
+        return new SegmentationRequest(source, [regions.Map], segments);
     }
 }

@@ -11,8 +11,9 @@ public sealed class MergedSegmentation
 {
     private readonly byte[] labels;
 
-    internal MergedSegmentation(int depth, int height, int width, byte[] labelMap, Dictionary<int, BitArray> masks)
+    internal MergedSegmentation(int depth, int height, int width, byte[] labelMap, Dictionary<int, BitArray> masks, Dictionary<int, int[]> hiddenVoxels)
     {
+        HiddenVoxels = hiddenVoxels;
         labels = labelMap;
         Depth = depth;
         Height = height;
@@ -38,6 +39,13 @@ public sealed class MergedSegmentation
 
     /// <summary>Binary masks of the structures present, by global index; bit i = flat voxel i.</summary>
     public IReadOnlyDictionary<int, BitArray> Masks { get; }
+
+    /// <summary>
+    /// Per structure (global index), the flat voxels where the label map shows a structure nested in it, or a lesion
+    /// it hosts (ascending); only structures with any. Other overlaps of <see cref="Masks"/> (decoders disagreeing)
+    /// are not listed: the label map settles them.
+    /// </summary>
+    public IReadOnlyDictionary<int, int[]> HiddenVoxels { get; }
 
     /// <summary>Whether structure <paramref name="globalIndex"/> covers voxel (z, y, x).</summary>
     public bool Contains(int globalIndex, int z, int y, int x)

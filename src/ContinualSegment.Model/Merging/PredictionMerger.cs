@@ -16,7 +16,9 @@ namespace ContinualSegment.Model.Merging;
 /// several hosts (lung lobes) to the host with the highest calibrated probability at that voxel. The
 /// lesion stays its own segment. Hosts no decoder segments are not created.</item>
 /// <item>Nested structures (<see cref="StructureNesting"/>) and any other overlaps stay overlapping
-/// masks.</item>
+/// masks; the voxels where a structure lies beneath the label map's structure (the structures it is
+/// nested in, the host chosen for a lesion) are listed (<see cref="MergedSegmentation.HiddenVoxels"/>)
+/// so that these overlaps survive the label map.</item>
 /// <item>Label map: the present structure with the highest <see cref="MergeCatalogue.Precedence"/>
 /// (lesions, then inner before outer); ties by confidence, then lower global index.</item>
 /// </list>
@@ -86,6 +88,13 @@ public sealed class PredictionMerger
             return m;
         }
 
+        // Voxels where a structure lies beneath the label map's structure, by structure (ascending): the structures the
+        // shown one is nested in, and the host organ chosen for a shown lesion. Other structures that decoders also
+        // claim there are disagreements, which the label map settles.
+        var outersOf = byIndex.Values.ToDictionary(s => s.GlobalIndex, s => Outers(s.Name));
+        var hidden = new Dictionary<int, List<int>>();
+        var covered = new List<int>(4);
+        var hostOfShown = 0;
         var label = new int[decoders];
         var confidence = new float[decoders];
         var valid = new bool[decoders];
@@ -172,15 +181,20 @@ public sealed class PredictionMerger
                 var flat = (z0 * plane) + v;
                 var top = 0;
                 var topKey = (Precedence: int.MinValue, Confidence: float.MinValue);
+                covered.Clear();
+                hostOfShown = 0;
                 foreach (var (s, conf) in present)
                 {
                     Mask(s)[flat] = true;
+                    covered.Add(s);
+                    var host = 0;
                     if (hostsOf.TryGetValue(s, out var hosts) && hosts.Length > 0)
                     {
-                        var host = hosts.Length == 1 ? hosts[0] : BestHost(hosts, claimants, slabs, slabVoxels, v, valid);
+                        host = hosts.Length == 1 ? hosts[0] : BestHost(hosts, claimants, slabs, slabVoxels, v, valid);
                         if (host > 0)
                         {
                             Mask(host)[flat] = true;
+                            covered.Add(host);
                         }
                     }
 
@@ -189,14 +203,55 @@ public sealed class PredictionMerger
                     {
                         topKey = key;
                         top = s;
+                        hostOfShown = host;
                     }
                 }
 
                 labelMap[flat] = (byte)top;
+                if (covered.Count > 1)
+                {
+                    var outers = outersOf[top];
+                    foreach (var s in covered)
+                    {
+                        if (s == top || (s != hostOfShown && Array.IndexOf(outers, s) < 0))
+                        {
+                            continue;
+                        }
+
+                        if (!hidden.TryGetValue(s, out var list))
+                        {
+                            hidden[s] = list = [];
+                        }
+
+                        // A host can be claimed twice at one voxel (by itself and through its lesion): once is enough.
+                        if (list.Count == 0 || list[^1] != flat)
+                        {
+                            list.Add(flat);
+                        }
+                    }
+                }
             }
         }
 
-        return new MergedSegmentation(depth, height, width, labelMap, masks);
+        return new MergedSegmentation(depth, height, width, labelMap, masks, hidden.ToDictionary(static h => h.Key, static h => h.Value.ToArray()));
+    }
+
+    // The structures a structure is nested in, innermost first (global indices).
+    private int[] Outers(string name)
+    {
+        var outers = new List<int>();
+        var current = name;
+        while (catalogue.Nesting.TryGetValue(current, out var outer) && outers.Count < catalogue.Structures.Count)
+        {
+            if (catalogue.Find(outer) is { } s)
+            {
+                outers.Add(s.GlobalIndex);
+            }
+
+            current = outer;
+        }
+
+        return [.. outers];
     }
 
     private static int BestHost(int[] hosts, Dictionary<int, List<(int Decoder, int Channel)>> claimants, float[][] slabs, int slabVoxels, int v, bool[] valid)

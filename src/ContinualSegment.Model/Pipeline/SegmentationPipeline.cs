@@ -20,7 +20,8 @@ namespace ContinualSegment.Model.Pipeline;
 /// does not reach are skipped and the others are trusted only inside their range (plus a margin); the shared
 /// encoder and the remaining decoders run as a sliding window, chunk by chunk along z; the decoders' outputs
 /// are merged with their calibration temperatures into catalogue structures on the model grid; and the merged
-/// label map (never the class probabilities) is resampled label-aware back to the input's grid.
+/// label map (never the class probabilities) is resampled label-aware back to the input's grid, with the voxels
+/// where a structure lies beneath the map's structure (its overlaps) carried along.
 /// </summary>
 public sealed class SegmentationPipeline : IDisposable
 {
@@ -197,6 +198,7 @@ public sealed class SegmentationPipeline : IDisposable
         var labels = new ushort[checked((int)grid.Count)];
         double inferenceSeconds = 0, mergeSeconds = 0;
         var ranIn = new HashSet<string>(StringComparer.Ordinal);
+        var hidden = new Dictionary<ushort, List<int>>();
         if (run.Length > 0)
         {
             // Whatever loading the input left behind (decoded frames, file buffers) goes before the first chunk.
@@ -227,6 +229,16 @@ public sealed class SegmentationPipeline : IDisposable
                     labels[offset + i] = chunkLabels[i];
                 }
 
+                foreach (var (structure, voxels) in merged.HiddenVoxels)
+                {
+                    if (!hidden.TryGetValue((ushort)structure, out var list))
+                    {
+                        hidden[(ushort)structure] = list = [];
+                    }
+
+                    list.AddRange(voxels.Select(v => offset + v));
+                }
+
                 ranIn.UnionWith(ids);
 
                 // The chunk's tensors are disposed by now: libtorch freed them into the C heap and the merge left its
@@ -245,13 +257,21 @@ public sealed class SegmentationPipeline : IDisposable
         var result = Resampler.LabelAware(labels, grid, inputSize, back);
         Lap("labels");
 
+        // 6. What the label map hides (organs under their lesions, structures under the ones nested in them), on the input grid.
+        var overlaps = new StructureOverlaps(grid, hidden.ToDictionary(static h => h.Key, static h => h.Value.ToArray()))
+            .Resample(labels, result, inputSize, back);
+        Lap("overlaps");
+
         return new SegmentationResult(
             new Volume<ushort>(hu.SizeX, hu.SizeY, hu.SizeZ, hu.Geometry, result),
             (grid.X, grid.Y, grid.Z),
             (gridGeometry.Spacing.X, gridGeometry.Spacing.Y, gridGeometry.Spacing.Z),
             scores ?? [],
             Decide(decisions, ranIn, scores, grid.Z),
-            timings);
+            timings)
+        {
+            Overlaps = overlaps,
+        };
     }
 
     /// <inheritdoc/>

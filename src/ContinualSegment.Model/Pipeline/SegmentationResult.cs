@@ -15,4 +15,11 @@ public sealed record SegmentationResult(
     (double X, double Y, double Z) ModelGridSpacing,
     IReadOnlyList<double> SliceScores,
     IReadOnlyList<DecoderDecision> Decisions,
-    IReadOnlyList<PhaseTiming> Timings);
+    IReadOnlyList<PhaseTiming> Timings)
+{
+    /// <summary>
+    /// Where structures lie beneath the structure <see cref="Labels"/> shows (on its grid, catalogue values): an organ
+    /// under its lesion, the brain under the brainstem. Empty when nothing overlaps.
+    /// </summary>
+    public StructureOverlaps? Overlaps { get; init; }
+}

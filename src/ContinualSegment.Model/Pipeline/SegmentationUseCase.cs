@@ -93,11 +93,12 @@ public sealed class SegmentationUseCase
             ? NiftiInputReader.ToInputGrid(result.Labels, prepared.Volume.Geometry, prepared.InputGeometry, prepared.SlicesReversed)
             : result.Labels;
         var stats = LabelMapStatistics.Compute(result.Labels);
-        var present = stats.PresentLabels.ToArray();
+        // A structure counts as found when the label map shows it or it lies wholly beneath another (its overlaps).
+        var present = stats.PresentLabels.Union(result.Overlaps?.Hidden.Keys.Select(static k => (int)k) ?? []).Order().ToArray();
         var written = new List<string>();
         if (outDir is not null)
         {
-            await WriteOutputsAsync(prepared, result.Labels, labels, present.Length > 0, outDir, resultUidSeed, written, timings, Lap, cancellationToken).ConfigureAwait(false);
+            await WriteOutputsAsync(prepared, result.Labels, result.Overlaps, labels, present.Length > 0, outDir, resultUidSeed, written, timings, Lap, cancellationToken).ConfigureAwait(false);
         }
 
         var outputs = written.Select(f => Path.GetFileName(f)).Concat(outDir is null ? [] : [ReportFileName]).ToList();
@@ -179,6 +180,7 @@ public sealed class SegmentationUseCase
     private async Task WriteOutputsAsync(
         PreparedInput prepared,
         Volume<ushort> runLabels,
+        StructureOverlaps? overlaps,
         Volume<ushort> inputLabels,
         bool anyStructure,
         string outDir,
@@ -207,7 +209,7 @@ public sealed class SegmentationUseCase
 
         if (anyStructure && prepared.Header is { } header)
         {
-            var results = await ResultsWriter.WriteAsync(header, runLabels, outDir, null, new SegmentAlgorithm(options.SoftwareName, options.SoftwareVersion), catalogue, new ResultsWriterOptions { TimeProvider = options.TimeProvider, LoggerFactory = options.LoggerFactory, UidSeed = uidSeed, DeflateSegmentation = options.DeflateSegmentation }, cancellationToken).ConfigureAwait(false);
+            var results = await ResultsWriter.WriteAsync(header, runLabels, overlaps, outDir, null, new SegmentAlgorithm(options.SoftwareName, options.SoftwareVersion), catalogue, new ResultsWriterOptions { TimeProvider = options.TimeProvider, LoggerFactory = options.LoggerFactory, UidSeed = uidSeed, DeflateSegmentation = options.DeflateSegmentation }, cancellationToken).ConfigureAwait(false);
 
             // SEG and RTSTRUCT are written side by side: the phase is their wall time.
             timings["writeResults"] = Math.Round(results.TotalSeconds, 3);
@@ -271,7 +273,8 @@ public sealed class SegmentationUseCase
         var structures = present.Select(label =>
         {
             var s = catalogue.ByGlobalIndex(label);
-            return new SegmentationReportStructure(label, s.Name, s.Task, stats.Count(label), Math.Round(stats.VolumeCm3(label), 3));
+            long voxels = stats.Count(label) + (result.Overlaps is { } o && o.Hidden.TryGetValue((ushort)label, out var beneath) ? beneath.Length : 0);
+            return new SegmentationReportStructure(label, s.Name, s.Task, voxels, Math.Round(voxels * stats.VoxelVolumeMm3 / 1000.0, 3));
         }).ToList();
         var pipelineSeconds = result.Timings.Sum(t => t.Seconds);
         return new SegmentationReport(

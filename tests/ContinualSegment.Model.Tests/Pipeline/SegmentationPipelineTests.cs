@@ -97,7 +97,7 @@ public sealed class SegmentationPipelineTests : IDisposable
         var far = Assert.Single(result.Decisions, d => d.DecoderId == "far");
         Assert.False(far.Ran);
         Assert.Contains("body-part range", far.Reason, StringComparison.Ordinal);
-        Assert.Equal(["resample", "bodypart", "normalise", "inference", "merge", "labels"], result.Timings.Select(t => t.Phase));
+        Assert.Equal(["resample", "bodypart", "normalise", "inference", "merge", "labels", "overlaps"], result.Timings.Select(t => t.Phase));
     }
 
     [Fact]

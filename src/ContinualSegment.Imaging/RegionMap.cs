@@ -1,0 +1,122 @@
+namespace ContinualSegment.Imaging;
+
+/// <summary>
+/// One label map from which every structure's own mask can be read, overlaps included: the structures' values where
+/// one structure is present, and a further value (a region code) for each combination of structures that share voxels.
+/// A structure's segment or ROI is its value plus <see cref="AlsoLabels"/>. Both the Segmentation and the structure set
+/// are written from it, so that a liver holds its tumour and the brain holds the brainstem in both.
+/// </summary>
+public sealed class RegionMap
+{
+    private readonly Dictionary<ushort, ushort[]> also;
+
+    private RegionMap(Volume<ushort> map, Dictionary<ushort, ushort[]> also, int combinations)
+    {
+        Map = map;
+        this.also = also;
+        Combinations = combinations;
+    }
+
+    /// <summary>The map to read segments from (the label map itself when nothing overlaps).</summary>
+    public Volume<ushort> Map { get; }
+
+    /// <summary>How many region codes the map holds (combinations of overlapping structures).</summary>
+    public int Combinations { get; }
+
+    /// <summary>
+    /// The region map of <paramref name="labels"/>. With <paramref name="overlaps"/> (on the map's grid) each structure
+    /// covers exactly its own voxels and its hidden ones. Without them (a label map alone) an organ covers every present
+    /// lesion the catalogue places in it, as <see cref="LabelTable.LesionsIn"/> says.
+    /// </summary>
+    /// <exception cref="ArgumentException">The overlaps are on another grid, or name a structure the table lacks, or there are more combinations than values left.</exception>
+    public static RegionMap Build(Volume<ushort> labels, LabelTable table, StructureOverlaps? overlaps)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(table);
+        if (overlaps is null || overlaps.IsEmpty)
+        {
+            var lesions = new Dictionary<ushort, ushort[]>();
+            foreach (var value in table.Structures.Keys)
+            {
+                if (table.LesionsIn(value) is { Count: > 0 } inside)
+                {
+                    lesions[value] = [.. inside];
+                }
+            }
+
+            return new RegionMap(labels, lesions, 0);
+        }
+
+        if (overlaps.Size.X != labels.SizeX || overlaps.Size.Y != labels.SizeY || overlaps.Size.Z != labels.SizeZ)
+        {
+            throw new ArgumentException($"overlaps on a {overlaps.Size.X}×{overlaps.Size.Y}×{overlaps.Size.Z} grid for a {labels.SizeX}×{labels.SizeY}×{labels.SizeZ} label map", nameof(overlaps));
+        }
+
+        foreach (var value in overlaps.Hidden.Keys)
+        {
+            if (!table.Structures.ContainsKey(value))
+            {
+                throw new ArgumentException($"overlap value {value} is not in the label table", nameof(overlaps));
+            }
+        }
+
+        // Every voxel with hidden structures: the set (shown value first, then the hidden ones in value order).
+        var sets = new Dictionary<int, List<ushort>>();
+        foreach (var (value, voxels) in overlaps.Hidden)
+        {
+            foreach (var v in voxels)
+            {
+                if (!sets.TryGetValue(v, out var set))
+                {
+                    sets[v] = set = labels.Data[v] == 0 ? [] : [labels.Data[v]];
+                }
+
+                set.Add(value);
+            }
+        }
+
+        var data = (ushort[])labels.Data.Clone();
+        var next = table.Structures.Count == 0 ? 1 : table.Structures.Keys.Max() + 1;
+        var codes = new Dictionary<string, ushort>(StringComparer.Ordinal);
+        var members = new Dictionary<ushort, ushort[]>();
+        foreach (var (voxel, set) in sets)
+        {
+            ushort[] sorted = [.. set.Distinct().Order()];
+            if (sorted.Length == 1)
+            {
+                data[voxel] = sorted[0];
+                continue;
+            }
+
+            var key = string.Join(',', sorted);
+            if (!codes.TryGetValue(key, out var code))
+            {
+                if (next > ushort.MaxValue)
+                {
+                    throw new ArgumentException("more combinations of overlapping structures than label values left", nameof(overlaps));
+                }
+
+                code = (ushort)next++;
+                codes[key] = code;
+                members[code] = sorted;
+            }
+
+            data[voxel] = code;
+        }
+
+        var also = new Dictionary<ushort, ushort[]>();
+        foreach (var value in table.Structures.Keys)
+        {
+            ushort[] containing = [.. members.Where(m => m.Value.Contains(value)).Select(static m => m.Key).Order()];
+            if (containing.Length > 0)
+            {
+                also[value] = containing;
+            }
+        }
+
+        return new RegionMap(new Volume<ushort>(labels.SizeX, labels.SizeY, labels.SizeZ, labels.Geometry, data), also, codes.Count);
+    }
+
+    /// <summary>The further values of the map that belong to structure <paramref name="value"/>; null when none.</summary>
+    public IReadOnlyList<ushort>? AlsoLabels(ushort value) => also.TryGetValue(value, out var more) ? more : null;
+}
