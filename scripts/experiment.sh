@@ -16,11 +16,14 @@
 # continues where an interrupted run stopped (hours on two CPU cores).
 #
 # Usage: scripts/experiment.sh            (results: WORK/eval/<method>/step<k>/<task>/evaluation.json)
+# Inference time: the `timing` step runs `cseg bench methods` (the continual model after step 4 against the four upper
+# models, one 512×512×300 phantom CT, one process) into WORK/timing/bench-methods.json.
 # Report: cseg experiment report --work WORK --out DIR   (results.json, results.md and two SVG charts)
 # Environment:
 #   CSEG  how to run cseg (default: `cseg` on PATH)
 #   WORK  working directory (default: /var/tmp/cseg-experiment)
-#   STEPS which parts to run, in order (default: "data continual upper finetune lwf eval")
+#   STEPS which parts to run, in order (default: "data continual upper finetune lwf eval timing")
+#   TIMING_THREADS libtorch threads of the timing step (default 1)
 #   METHODS which methods `eval` scores (default: "continual finetune lwf upper")
 set -euo pipefail
 
@@ -32,7 +35,7 @@ if ! command -v "${cseg[0]}" > /dev/null; then
 fi
 
 work="${WORK:-/var/tmp/cseg-experiment}"
-steps="${STEPS:-data continual upper finetune lwf eval}"
+steps="${STEPS:-data continual upper finetune lwf eval timing}"
 mkdir -p "$work/logs" "$work/done" "$work/ckpt" "$work/models"
 plan="$repo/models/plans/default-cpu.json"
 tasks=(wholebody chest headneck pathology)
@@ -175,6 +178,18 @@ run_eval() {
     done
 }
 
+run_timing() {
+    finished timing && return 0
+    stamp "inference time: continual after step 4 against the four upper models"
+    local separate=() task
+    for task in "${tasks[@]}"; do
+        separate+=(--separate "$work/models/upper/$task")
+    done
+    "${cseg[@]}" bench methods --model "$work/models/continual/step4" "${separate[@]}" --work "$work/timing" \
+        --threads "${TIMING_THREADS:-1}" >> "$work/logs/timing.log"
+    mark timing
+}
+
 for step in $steps; do
     case "$step" in
         data) run_data ;;
@@ -183,6 +198,7 @@ for step in $steps; do
         finetune) run_sequential finetune finetune ;;
         lwf) run_sequential lwf lwf ;;
         eval) run_eval ;;
+        timing) run_timing ;;
         *) echo "experiment: unknown step '$step'" >&2; exit 2 ;;
     esac
 done

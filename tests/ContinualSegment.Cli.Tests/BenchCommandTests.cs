@@ -79,4 +79,13 @@ public sealed class BenchCommandTests : IDisposable
         Assert.Single(Directory.GetFiles(Path.Combine(work, "pacs"), "SG*"));
         Assert.Single(Directory.GetFiles(Path.Combine(work, "pacs"), "RS*"));
     }
+
+    [Fact]
+    public async Task Methods_bench_without_separate_models_is_a_one_line_failure()
+    {
+        var (code, _, error) = await CsegRunner.RunAsync("bench", "methods", "--model", Path.Combine(dir.FullName, "none"), "--work", Path.Combine(dir.FullName, "m"));
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("--separate", error, StringComparison.Ordinal);
+    }
 }

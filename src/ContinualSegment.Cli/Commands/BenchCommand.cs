@@ -27,6 +27,41 @@ public static class BenchCommand
         command.Subcommands.Add(ingest);
         command.Subcommands.Add(Inference(output));
         command.Subcommands.Add(EndToEnd(output));
+        command.Subcommands.Add(Methods(output));
+        return command;
+    }
+
+    private static Command Methods(TextWriter output)
+    {
+        var model = new Option<string>("--model") { Description = "The continual model: one encoder and every task's decoder.", Required = true };
+        var separate = new Option<string[]>("--separate") { Description = "A separate full model to compare with (give it once per model, e.g. one per task).", Required = true, AllowMultipleArgumentsPerToken = false };
+        var work = new Option<string>("--work") { Description = "Working directory: the phantom study (reused when present) and bench-methods.json.", DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "cseg-bench-methods") };
+        var size = new Option<int>("--size") { Description = "In-plane matrix of the study.", DefaultValueFactory = _ => 512 };
+        var slices = new Option<int>("--slices") { Description = "Slices of the study.", DefaultValueFactory = _ => 300 };
+        var seed = new Option<int>("--seed") { Description = "Phantom seed.", DefaultValueFactory = _ => 1 };
+        var threads = new Option<int?>("--threads") { Description = "CPU threads for the networks (default: the runtime's choice)." };
+        var repeats = new Option<int>("--repeats") { Description = "Timed runs of every model (median).", DefaultValueFactory = _ => 1 };
+        var ctSeries = new Option<string?>("--series") { Description = "A CT series directory to run on (default: a generated whole-body phantom study, --size × --size × --slices)." };
+        var command = new Command("methods", "The continual model against the separate full models it replaces, on one whole-body phantom CT in one process: inference time and parameters, continual / separate (goal ≤ 0.4 each).")
+        {
+            model, separate, work, size, slices, seed, threads, repeats, ctSeries,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            MethodsBenchmarkOptions options;
+            try
+            {
+                options = new MethodsBenchmarkOptions(parse.GetValue(model)!, parse.GetValue(separate) ?? [], parse.GetValue(work)!, parse.GetValue(size), parse.GetValue(slices), parse.GetValue(seed), parse.GetValue(threads), parse.GetValue(repeats), parse.GetValue(ctSeries));
+                options.Validate();
+            }
+            catch (ArgumentException ex)
+            {
+                throw new InvalidDataException(ex.Message, ex);
+            }
+
+            await new MethodsBenchmark(options, output).RunAsync(ct).ConfigureAwait(false);
+            return CsegApp.Success;
+        });
         return command;
     }
 

@@ -28,7 +28,7 @@ public static class ExperimentCommand
             foreach (ExperimentClaim claim in results.Claims)
             {
                 string value = claim.Value is { } v ? v.ToString("0.0000", CultureInfo.InvariantCulture) : "missing";
-                string goal = claim.AtLeast is { } g ? string.Create(CultureInfo.InvariantCulture, $" (goal ≥ {g:0.###}: {(claim.Met is true ? "met" : claim.Met is false ? "not met" : "unknown")})") : string.Empty;
+                string goal = claim.Goal is { } g ? $" (goal {g}: {(claim.Met is true ? "met" : claim.Met is false ? "not met" : "unknown")})" : string.Empty;
                 await output.WriteLineAsync($"{claim.Description}: {value}{goal}").ConfigureAwait(false);
             }
 

@@ -12,6 +12,9 @@ public static class ExperimentAnalyzer
     /// <summary>Goal of the continual method's Dice relative to the upper bound, per task.</summary>
     public const double DiceRatioGoal = 0.98;
 
+    /// <summary>Goal of the continual model's parameters and inference time relative to the separate full models (at most).</summary>
+    public const double SeparateModelsGoal = 0.4;
+
     /// <summary>Goal of the first task's Dice drop under naive fine-tuning (that the baseline forgets).</summary>
     public const double FinetuneDropGoal = 0.3;
 
@@ -44,7 +47,18 @@ public static class ExperimentAnalyzer
             throw new FileNotFoundException($"no evaluation in {Path.Combine(work, "eval")}: nothing to report (scripts/experiment.sh writes eval/<method>/…/evaluation.json)");
         }
 
-        return new ExperimentResults(work, methods, Claims(methods), reader.Found, reader.Expected, reader.Missing);
+        ExperimentTiming? timing = null;
+        string timingPath = Path.Combine(work, ExperimentLayout.Timing);
+        if (File.Exists(timingPath))
+        {
+            timing = await ExperimentTiming.ReadAsync(timingPath, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            reader.Missing.Add(ExperimentLayout.Timing);
+        }
+
+        return new ExperimentResults(work, methods, Claims(methods, timing), reader.Found, reader.Expected, reader.Missing) { Timing = timing };
     }
 
     private static async Task<MethodResults> UpperAsync(Reader reader, CancellationToken cancellationToken)
@@ -93,7 +107,7 @@ public static class ExperimentAnalyzer
         return new MethodResults(method, final, new ForgettingMatrix(method, rows), model is null ? [] : [model], model?.Total);
     }
 
-    private static List<ExperimentClaim> Claims(IReadOnlyList<MethodResults> methods)
+    private static List<ExperimentClaim> Claims(IReadOnlyList<MethodResults> methods, ExperimentTiming? timing)
     {
         MethodResults Get(string method) => methods.First(m => m.Method == method);
         var continual = Get(ExperimentLayout.Continual);
@@ -122,7 +136,14 @@ public static class ExperimentAnalyzer
             "parameter_ratio",
             $"Parameters of continual (one encoder, {ExperimentLayout.Tasks.Count} decoders) / upper ({ExperimentLayout.Tasks.Count} full models)",
             parameters,
-            null));
+            null,
+            SeparateModelsGoal));
+        claims.Add(new ExperimentClaim(
+            "time_ratio",
+            $"Inference time of continual (encoder once, {ExperimentLayout.Tasks.Count} decoders) / upper ({ExperimentLayout.Tasks.Count} full models), one CT, one process",
+            timing?.TimeRatio,
+            null,
+            SeparateModelsGoal));
         return claims;
     }
 

@@ -42,5 +42,8 @@ public static class ExperimentLayout
     /// <summary>The upper bound's model of <paramref name="task"/>, relative to the working directory.</summary>
     public static string UpperModel(string task) => Path.Combine("models", Upper, task);
 
+    /// <summary>The inference-time comparison (<c>cseg bench methods</c>), relative to the working directory.</summary>
+    public static string Timing => Path.Combine("timing", "bench-methods.json");
+
     private static string Step(int step) => FormattableString.Invariant($"step{step}");
 }

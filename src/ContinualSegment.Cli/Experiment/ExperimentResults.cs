@@ -13,4 +13,8 @@ public sealed record ExperimentResults(
     IReadOnlyList<ExperimentClaim> Claims,
     int Evaluations,
     int ExpectedEvaluations,
-    IReadOnlyList<string> Missing);
+    IReadOnlyList<string> Missing)
+{
+    /// <summary>The inference-time comparison, when the experiment has run it.</summary>
+    public ExperimentTiming? Timing { get; init; }
+}

@@ -102,6 +102,7 @@ public static class ExperimentResultsJson
                 w.WriteString("description", c.Description);
                 Value(w, "value", c.Value);
                 Value(w, "goal_at_least", c.AtLeast);
+                Value(w, "goal_at_most", c.AtMost);
                 w.WritePropertyName("met");
                 if (c.Met is { } met) { w.WriteBooleanValue(met); } else { w.WriteNullValue(); }
                 w.WriteEndObject();

@@ -71,12 +71,29 @@ public static class ExperimentResultsMarkdown
                 : [models, "missing", "missing", "missing"]);
         }
 
+        sb.Append("\n## Inference time\n\n");
+        if (results.Timing is { } timing)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"`cseg bench methods`: {timing.Study}; every model in one process, {timing.Threads} thread(s), median of {timing.Repeats} run(s) after an untimed one; the whole pipeline (resampling, body-part gating, networks, merge, labels back on the CT grid).\n\n");
+            Header(sb, "model", ["seconds", "parameters"]);
+            foreach (var (model, seconds, parameters) in timing.Models)
+            {
+                Row(sb, $"`{model}`", [Number(seconds, "0.00"), Count(parameters)]);
+            }
+
+            Row(sb, "separate models together", [Number(timing.Models.Skip(1).Sum(m => m.Seconds), "0.00"), Count(timing.Models.Skip(1).Sum(m => m.Parameters))]);
+        }
+        else
+        {
+            sb.Append("Not measured yet (`cseg bench methods`, the experiment's `timing` step).\n");
+        }
+
         sb.Append("\n## Claims\n\n");
         sb.Append("Dice drop: ").Append(ExperimentDefinitions.Drop).Append("\n\n");
         Header(sb, "claim", ["value", "goal", "met"]);
         foreach (ExperimentClaim c in results.Claims)
         {
-            string goal = c.AtLeast is { } g ? $"≥ {g.ToString("0.###", CultureInfo.InvariantCulture)}" : "none (reported)";
+            string goal = c.Goal ?? "none (reported)";
             string met = c.Value is null ? "missing" : c.Met switch { true => "met", false => "not met", null => "—" };
             Row(sb, c.Description, [Number(c.Value, "0.0000"), goal, met]);
         }

@@ -93,7 +93,12 @@ public sealed class ExperimentReportCommandTests(ExperimentWorkFixture fixture) 
         AssertClaim(claims["dice_drop/lwf"], 3 * 0.05, met: null);
         AssertClaim(claims["dice_drop/continual"], 0.0, met: null);
 
-        AssertClaim(claims["parameter_ratio"], (double)fixture.ContinualParameters / fixture.UpperParameters, met: null);
+        var parameterRatio = (double)fixture.ContinualParameters / fixture.UpperParameters;
+        AssertClaim(claims["parameter_ratio"], parameterRatio, met: parameterRatio <= 0.4);
+        Assert.Equal(0.4, claims["parameter_ratio"].GetProperty("goal_at_most").GetDouble());
+        AssertClaim(claims["time_ratio"], 0.7, met: false);
+        Assert.Equal(0.4, claims["time_ratio"].GetProperty("goal_at_most").GetDouble());
+        Assert.Equal(JsonValueKind.Null, claims["time_ratio"].GetProperty("goal_at_least").ValueKind);
     }
 
     [Fact]
@@ -149,6 +154,10 @@ public sealed class ExperimentReportCommandTests(ExperimentWorkFixture fixture) 
         Assert.Contains(Row("Dice drop of wholebody from step 1 to step 4 (finetune)", F(0.45), "≥ 0.3", "met"), md, StringComparison.Ordinal);
         Assert.Contains("(1 of 4 undefined)", md, StringComparison.Ordinal);
         Assert.Contains("- `models/lwf/step4`", md, StringComparison.Ordinal);
+        Assert.Contains("whole-body phantom 64×64×40; every model in one process, 1 thread(s), median of 2 run(s)", md, StringComparison.Ordinal);
+        Assert.Contains(Row("`/w/models/upper/chest`", "5.00", "400"), md, StringComparison.Ordinal);
+        Assert.Contains(Row("separate models together", "10.00", "800"), md, StringComparison.Ordinal);
+        Assert.Contains(Row("Inference time of continual (encoder once, 4 decoders) / upper (4 full models), one CT, one process", F(0.7), "≤ 0.4", "not met"), md, StringComparison.Ordinal);
     }
 
     [Fact]

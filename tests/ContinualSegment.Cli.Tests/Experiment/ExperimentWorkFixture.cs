@@ -51,6 +51,26 @@ public sealed class ExperimentWorkFixture : IDisposable
         ContinualParameters = SaveModel(Path.Combine(Work, "models", "continual", "step4"), Tasks.Select((t, i) => TinyPlans.Decoder(t, t, ["spleen", "liver"], deepSupervision: i == 1)).ToArray());
         UpperParameters = Tasks.Sum(t => SaveModel(Path.Combine(Work, "models", "upper", t), TinyPlans.Decoder(t, t, ["spleen", "liver"])));
 
+        // The inference-time comparison, as `cseg bench methods` writes it.
+        Directory.CreateDirectory(Path.Combine(Work, "timing"));
+        File.WriteAllText(Path.Combine(Work, "timing", "bench-methods.json"), """
+            {
+              "study": "whole-body phantom 64×64×40",
+              "threads": 1,
+              "repeats": 2,
+              "continual": { "model": "/w/models/continual/step4", "parameters": 700, "seconds": 7.0, "inferenceSeconds": 6.0, "runs": [7.0, 7.0], "decodersRun": ["wholebody"] },
+              "separate": [
+                { "model": "/w/models/upper/wholebody", "parameters": 400, "seconds": 5.0, "inferenceSeconds": 4.5, "runs": [5.0, 5.0], "decodersRun": ["wholebody"] },
+                { "model": "/w/models/upper/chest", "parameters": 400, "seconds": 5.0, "inferenceSeconds": 4.5, "runs": [5.0, 5.0], "decodersRun": ["chest"] }
+              ],
+              "separateSeconds": 10.0,
+              "separateParameters": 800,
+              "timeRatio": 0.7,
+              "parameterRatio": 0.875,
+              "goal": 0.4
+            }
+            """);
+
         (ExitCode, Output, Error) = CsegRunner.RunAsync("experiment", "report", "--work", Work, "--out", Out, "--machine", "test machine", "--command", "scripts/experiment.sh").GetAwaiter().GetResult();
         if (ExitCode == 0)
         {
