@@ -26,8 +26,17 @@ public sealed record DecoderCalibrationResult
     /// <summary>Scores at the fitted temperature.</summary>
     public required CalibrationScore After { get; init; }
 
+    /// <summary>Scores without calibration over the foreground samples (true or arg-max class not background); null when there are none.</summary>
+    public CalibrationScore? ForegroundBefore { get; init; }
+
+    /// <summary>Scores at the fitted temperature over the foreground samples; null when there are none.</summary>
+    public CalibrationScore? ForegroundAfter { get; init; }
+
     /// <summary>Voxels sampled and used.</summary>
     public required int Voxels { get; init; }
+
+    /// <summary>Of <see cref="Voxels"/>, those whose true or arg-max class is not background.</summary>
+    public int ForegroundVoxels { get; init; }
 
     /// <summary>Voxels of the validation cases on the model grid (what the weighted sample stands for).</summary>
     public required long VoxelsRepresented { get; init; }

@@ -26,6 +26,9 @@ namespace ContinualSegment.Model.Calibration;
 /// likelihood and the calibration error are estimates over every validation voxel, while small structures are still seen.</item>
 /// <item>The logits are log p of the window's averaged probabilities p, so that the fitted T is the one the merger's
 /// q ∝ p^(1/T) needs; T minimises the negative log-likelihood (<see cref="TemperatureScaling.Fit"/>).</item>
+/// <item>The scores are reported over every voxel and, at the same temperature, over the foreground (voxels whose true
+/// or arg-max class is not background), where the merger's confidence comparisons matter and background does not
+/// dominate.</item>
 /// </list>
 /// Nothing is written: <see cref="ModelDirectory.SetCalibrationTemperatureAsync"/> stores the result.
 /// </summary>
@@ -82,6 +85,7 @@ public static class DecoderCalibrator
 
         var logger = options.LoggerFactory.CreateLogger(typeof(DecoderCalibrator));
         var samples = new CalibrationSamples(decoderPlan.OutputChannels, Math.Min(options.VoxelsPerCase, 1 << 16));
+        var foreground = new CalibrationSamples(decoderPlan.OutputChannels);
         var random = new Random(options.SampleSeed);
         long represented = 0;
         using (var predictor = new SlidingWindowPredictor(model.Bank, model.Plan.PatchSize, options.SlidingWindow))
@@ -91,7 +95,7 @@ public static class DecoderCalibrator
                 cancellationToken.ThrowIfCancellationRequested();
                 var preprocessed = await CasePreprocessor.LoadAsync(split.Validation[i], model.Plan, dataset.Classes.Count, cancellationToken).ConfigureAwait(false);
                 var (indexes, weights) = StratifiedVoxelSampler.Sample(preprocessed.Labels, decoderPlan.OutputChannels, options.VoxelsPerCase, random);
-                Collect(predictor, decoderPlan, preprocessed, indexes, weights, options.ChunkDepth, model.Plan.PatchSize[0], samples, cancellationToken);
+                Collect(predictor, decoderPlan, preprocessed, indexes, weights, options.ChunkDepth, model.Plan.PatchSize[0], samples, foreground, cancellationToken);
                 represented += preprocessed.VoxelCount;
                 Log.CaseSampled(logger, decoderId, i + 1, split.Validation.Count, indexes.Length, preprocessed.VoxelCount);
             }
@@ -100,6 +104,8 @@ public static class DecoderCalibrator
         var fit = TemperatureScaling.Fit(samples, options.MinTemperature, options.MaxTemperature);
         var before = TemperatureScaling.Score(samples, 1.0, options.Bins);
         var after = TemperatureScaling.Score(samples, fit.Temperature, options.Bins);
+        var foregroundBefore = foreground.Count == 0 ? null : TemperatureScaling.Score(foreground, 1.0, options.Bins);
+        var foregroundAfter = foreground.Count == 0 ? null : TemperatureScaling.Score(foreground, fit.Temperature, options.Bins);
         if (fit.AtBound)
         {
             warnings.Add(string.Create(CultureInfo.InvariantCulture, $"the likelihood kept falling towards the search bound {fit.Temperature:0.####}; the temperature is that bound"));
@@ -115,7 +121,10 @@ public static class DecoderCalibrator
             AtBound = fit.AtBound,
             Before = before,
             After = after,
+            ForegroundBefore = foregroundBefore,
+            ForegroundAfter = foregroundAfter,
             Voxels = samples.Count,
+            ForegroundVoxels = foreground.Count,
             VoxelsRepresented = represented,
             ValidationCases = split.Validation.Select(c => c.Id).ToArray(),
             ValidationFraction = fraction,
@@ -187,6 +196,7 @@ public static class DecoderCalibrator
         int chunkDepth,
         int patchDepth,
         CalibrationSamples samples,
+        CalibrationSamples foreground,
         CancellationToken cancellationToken)
     {
         var plane = (long)preprocessed.Height * preprocessed.Width;
@@ -231,13 +241,20 @@ public static class DecoderCalibrator
                 .ToArray();
             for (var j = 0; j < local.Length; j++)
             {
+                var argmax = 0;
                 for (var k = 0; k < classes; k++)
                 {
                     // The merger floors probabilities at 1e-30 before it takes their logarithm; so does the fit.
                     row[k] = MathF.Log(MathF.Max(picked[(j * classes) + k], 1e-30f));
+                    argmax = row[k] > row[argmax] ? k : argmax;
                 }
 
-                samples.Add(row, preprocessed.Labels[indexes[first + j]], weights[first + j]);
+                var label = preprocessed.Labels[indexes[first + j]];
+                samples.Add(row, label, weights[first + j]);
+                if (label != 0 || argmax != 0)
+                {
+                    foreground.Add(row, label, weights[first + j]);
+                }
             }
         }
     }

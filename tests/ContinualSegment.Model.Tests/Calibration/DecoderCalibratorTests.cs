@@ -39,6 +39,8 @@ public sealed class DecoderCalibratorTests(TrainedBaseFixture fixture) : IClassF
         Assert.Equal(result.Before.Accuracy, result.After.Accuracy, 9);
         Assert.InRange(result.Voxels, 1, 2_000 * result.ValidationCases.Count);
         Assert.True(result.VoxelsRepresented >= result.Voxels);
+        Assert.InRange(result.ForegroundVoxels, 1, result.Voxels - 1);
+        Assert.Equal(result.ForegroundBefore!.Accuracy, result.ForegroundAfter!.Accuracy, 9);
         Assert.Equal(planBefore, await File.ReadAllBytesAsync(Path.Combine(model, ModelStore.PlanFileName)));
 
         var again = await DecoderCalibrator.CalibrateAsync(model, fixture.ChestDir, "chest", Options(), CancellationToken.None);
