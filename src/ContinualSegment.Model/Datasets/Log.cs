@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace ContinualSegment.Model.Datasets;
 
 /// <summary>
-/// Log messages of training on datasets. Model's event-id blocks: Pipeline 4000–4099, Packages 4100–4199, Datasets 4200–4299.
+/// Log messages of training on datasets. Model's event-id blocks: Pipeline 4000–4099, Packages 4100–4199, Datasets 4200–4299, Calibration 4300–4399.
 /// </summary>
 internal static partial class Log
 {

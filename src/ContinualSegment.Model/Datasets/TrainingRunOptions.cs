@@ -7,6 +7,9 @@ namespace ContinualSegment.Model.Datasets;
 /// <summary>Settings of a dataset training run (<see cref="TrainingRunner"/>).</summary>
 public sealed class TrainingRunOptions
 {
+    /// <summary>The share of cases held out for validation unless another is set.</summary>
+    public const double DefaultValidationFraction = 0.2;
+
     /// <summary>Optimiser, schedule, epochs, batch size and seed.</summary>
     public TrainingOptions Training { get; set; } = new();
 
@@ -20,7 +23,7 @@ public sealed class TrainingRunOptions
     public AugmentationOptions Augmentation { get; set; } = new();
 
     /// <summary>Share of cases held out for validation (0 = none).</summary>
-    public double ValidationFraction { get; set; } = 0.2;
+    public double ValidationFraction { get; set; } = DefaultValidationFraction;
 
     /// <summary>Patches drawn (foreground-centred, fixed seed) per validation case.</summary>
     public int ValidationPatchesPerCase { get; set; } = 2;

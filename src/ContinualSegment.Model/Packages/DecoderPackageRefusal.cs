@@ -50,4 +50,10 @@ public enum DecoderPackageRefusal
 
     /// <summary>The decoder's provenance is not recorded and was not given.</summary>
     ProvenanceUnknown,
+
+    /// <summary>
+    /// The change would rewrite an installed package, whose manifest and payload are fixed (checksummed, and signed by
+    /// its publisher); a new package version carries the change instead.
+    /// </summary>
+    InstalledPackageIsFixed,
 }

@@ -49,4 +49,31 @@ public sealed record InstalledDecoder
 
     /// <summary>The validation metrics (empty when unknown).</summary>
     public IReadOnlyDictionary<string, double> Metrics => Record?.Metrics ?? Manifest?.Metrics ?? new Dictionary<string, double>();
+
+    /// <summary>
+    /// Its plan entry as a <see cref="Networks.DecoderBank"/> takes it, for an encoder of <paramref name="encoderStages"/> stages:
+    /// a decoder of the plan as the plan has it; a package's plan fragment from its manifest, with the package's id, encoder
+    /// fingerprint, body-part range and calibration temperature (the manifest's values, not the fragment's).
+    /// </summary>
+    /// <exception cref="ModelPlanException">Its manifest cannot be read, or its plan fragment does not fit the encoder.</exception>
+    public DecoderPlan ToDecoderPlan(int encoderStages)
+    {
+        if (Plan is { } plan)
+        {
+            return plan;
+        }
+
+        if (Manifest is not { } manifest)
+        {
+            throw new ModelPlanException($"decoder '{Id}': {Problem ?? "its manifest cannot be read"}");
+        }
+
+        return ModelPlanSerializer.ParseDecoder(manifest.Plan.GetRawText(), encoderStages) with
+        {
+            Id = Id,
+            EncoderFingerprint = manifest.EncoderFingerprint,
+            BodyPartRange = new BodyPartRange { Min = manifest.BodyPartRange.Min, Max = manifest.BodyPartRange.Max },
+            Temperature = manifest.CalibrationTemperature,
+        };
+    }
 }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace ContinualSegment.Model.Packages;
 
 /// <summary>
-/// Log messages of decoder packages. Model's event-id blocks: Pipeline 4000–4099, Packages 4100–4199, Datasets 4200–4299.
+/// Log messages of decoder packages. Model's event-id blocks: Pipeline 4000–4099, Packages 4100–4199, Datasets 4200–4299, Calibration 4300–4399.
 /// </summary>
 internal static partial class Log
 {
@@ -15,4 +15,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4102, Level = LogLevel.Information, Message = "Decoder {DecoderId} removed from {ModelDirectory}")]
     public static partial void DecoderRemoved(ILogger logger, string decoderId, string modelDirectory);
+
+    [LoggerMessage(EventId = 4103, Level = LogLevel.Information, Message = "Decoder {DecoderId} in {ModelDirectory}: calibration temperature {Previous} -> {Temperature}")]
+    public static partial void CalibrationTemperatureSet(ILogger logger, string decoderId, string modelDirectory, double previous, double temperature);
 }

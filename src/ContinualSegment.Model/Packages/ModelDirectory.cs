@@ -295,6 +295,45 @@ public sealed class ModelDirectory
     }
 
     /// <summary>
+    /// Stores the calibration temperature of decoder <paramref name="id"/> (what the merger tempers its probabilities
+    /// with): in <c>plan.json</c>'s entry for a decoder trained into the model, under the directory's lock, so that a
+    /// running node sees the change by the directory's stamp. An installed package is refused: its manifest lists its files'
+    /// checksums, may be signed by its publisher, and stays as published; calibrate the decoder in the model it was trained
+    /// in before exporting it (the export carries the plan's temperature into the manifest's <c>calibrationTemperature</c>).
+    /// </summary>
+    /// <returns>The temperature it had before.</returns>
+    /// <exception cref="DecoderPackageException">
+    /// <see cref="DecoderPackageRefusal.UnknownDecoder"/> or <see cref="DecoderPackageRefusal.InstalledPackageIsFixed"/>.
+    /// </exception>
+    /// <exception cref="ModelPlanException">The temperature is not positive and finite.</exception>
+    public async Task<double> SetCalibrationTemperatureAsync(string id, double temperature, CancellationToken cancellationToken)
+    {
+        if (!double.IsFinite(temperature) || temperature <= 0)
+        {
+            throw new ModelPlanException($"decoder '{id}': a calibration temperature must be positive and finite, not {temperature}");
+        }
+
+        using (await AcquireLockAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var decoder = RequireTemperatureWritable(await ListAsync(cancellationToken).ConfigureAwait(false), id);
+            var previous = decoder.Plan!.Temperature;
+            ModelStore.SetTemperature(Root, id, temperature);
+            Log.CalibrationTemperatureSet(logger, id, Root, previous, temperature);
+            return previous;
+        }
+    }
+
+    /// <summary>
+    /// Checks, without changing anything, that <see cref="SetCalibrationTemperatureAsync"/> would accept decoder
+    /// <paramref name="id"/>: it exists and was trained into the model.
+    /// </summary>
+    /// <exception cref="DecoderPackageException">
+    /// <see cref="DecoderPackageRefusal.UnknownDecoder"/> or <see cref="DecoderPackageRefusal.InstalledPackageIsFixed"/>.
+    /// </exception>
+    public async Task EnsureTemperatureWritableAsync(string id, CancellationToken cancellationToken)
+        => RequireTemperatureWritable(await ListAsync(cancellationToken).ConfigureAwait(false), id);
+
+    /// <summary>
     /// Writes an installable package of decoder <paramref name="id"/> to <paramref name="outputPath"/>. A package is
     /// exported with its own manifest (and a new version when one is given); a decoder trained into the model gets a
     /// manifest filled from the model: its classes with the catalogue's codes, the encoder fingerprint, its body-part
@@ -481,6 +520,19 @@ public sealed class ModelDirectory
         {
             File.Delete(file);
         }
+    }
+
+    private static InstalledDecoder RequireTemperatureWritable(IReadOnlyList<InstalledDecoder> decoders, string id)
+    {
+        var decoder = RequireKnown(decoders, id);
+        if (decoder.Origin != DecoderOrigin.Model || decoder.Plan is null)
+        {
+            throw new DecoderPackageException(
+                DecoderPackageRefusal.InstalledPackageIsFixed,
+                $"decoder '{id}' was installed from a package, whose manifest (and its signature) stays as published; store its temperature in the model it was trained in and export it again, then install that package with upgrade");
+        }
+
+        return decoder;
     }
 
     private static InstalledDecoder RequireKnown(IReadOnlyList<InstalledDecoder> decoders, string id)

@@ -315,6 +315,30 @@ public static class ModelStore
         return updated;
     }
 
+    /// <summary>
+    /// Sets the calibration temperature of decoder <paramref name="decoderId"/> in the plan of <paramref name="directory"/>
+    /// (<see cref="DecoderPlan.Temperature"/>); weights and other entries are not touched. Changes to a model the node
+    /// serves go through <see cref="Packages.ModelDirectory.SetCalibrationTemperatureAsync"/>, which holds the directory's lock.
+    /// </summary>
+    /// <returns>The plan as written.</returns>
+    /// <exception cref="ModelPlanException">The plan has no such decoder, or the temperature is not positive and finite.</exception>
+    public static ModelPlan SetTemperature(string directory, string decoderId, double temperature)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        ArgumentException.ThrowIfNullOrEmpty(decoderId);
+        var planPath = Path.Combine(directory, PlanFileName);
+        var plan = ModelPlanSerializer.Load(planPath);
+        if (plan.FindDecoder(decoderId) is null)
+        {
+            throw new ModelPlanException($"{planPath} has no decoder '{decoderId}'");
+        }
+
+        var updated = plan with { Decoders = plan.Decoders.Select(d => string.Equals(d.Id, decoderId, StringComparison.Ordinal) ? d with { Temperature = temperature } : d).ToArray() };
+        ModelPlanSerializer.Validate(updated);
+        ModelPlanSerializer.Save(updated, planPath);
+        return updated;
+    }
+
     /// <summary>The weights file of decoder <paramref name="id"/> in <paramref name="directory"/>.</summary>
     public static string DecoderPath(string directory, string id) => Path.Combine(directory, DecoderFolderName, id + ".bin");
 

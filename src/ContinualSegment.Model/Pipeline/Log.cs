@@ -4,7 +4,7 @@ namespace ContinualSegment.Model.Pipeline;
 
 /// <summary>
 /// Log messages of the inference pipeline and the segmentation use case. Model's event-id blocks:
-/// Pipeline 4000–4099, Packages 4100–4199, Datasets 4200–4299.
+/// Pipeline 4000–4099, Packages 4100–4199, Datasets 4200–4299, Calibration 4300–4399.
 /// </summary>
 internal static partial class Log
 {

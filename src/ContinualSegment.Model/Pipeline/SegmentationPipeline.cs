@@ -322,13 +322,7 @@ public sealed class SegmentationPipeline : IDisposable
 
             try
             {
-                var plan = ModelPlanSerializer.ParseDecoder(manifest.Plan.GetRawText(), model.Plan.Encoder.Stages.Count) with
-                {
-                    Id = package.Id,
-                    EncoderFingerprint = manifest.EncoderFingerprint,
-                    BodyPartRange = new BodyPartRange { Min = manifest.BodyPartRange.Min, Max = manifest.BodyPartRange.Max },
-                    Temperature = manifest.CalibrationTemperature,
-                };
+                var plan = package.ToDecoderPlan(model.Plan.Encoder.Stages.Count);
                 var path = Path.Combine(package.Directory, weights[0].Replace('/', Path.DirectorySeparatorChar));
                 ModelStore.InstallDecoder(model.Bank, plan, path);
                 runnable.Add(plan);

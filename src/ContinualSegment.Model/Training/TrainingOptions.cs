@@ -3,6 +3,9 @@ namespace ContinualSegment.Model.Training;
 /// <summary>Settings of one training run.</summary>
 public sealed class TrainingOptions
 {
+    /// <summary>The seed of a run that sets none.</summary>
+    public const int DefaultSeed = 12345;
+
     /// <summary>Passes over the training patches.</summary>
     public int Epochs { get; set; } = 50;
 
@@ -25,7 +28,7 @@ public sealed class TrainingOptions
     public double WeightDecay { get; set; } = 3e-5;
 
     /// <summary>Seed of the weight initialisation-independent randomness (torch and the shuffling).</summary>
-    public int Seed { get; set; } = 12345;
+    public int Seed { get; set; } = DefaultSeed;
 
     /// <summary>Float32 (default) or mixed precision (float16 autocast with loss scaling on CUDA, bfloat16 autocast on the CPU).</summary>
     public TrainingPrecision Precision { get; set; } = TrainingPrecision.Float32;
