@@ -17,13 +17,25 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Equal(0, (await CsegRunner.RunAsync("phantom", "--out", chest, "--task", "chest", "--cases", "2", "--seed", "3", "--size", "48", "--slice-spacing", "8")).ExitCode);
         Assert.Equal(0, (await CsegRunner.RunAsync("phantom", "--out", headneck, "--task", "headneck", "--cases", "2", "--seed", "4", "--size", "48", "--slice-spacing", "8")).ExitCode);
 
-        var (code, output, error) = await CsegRunner.RunAsync("train", "base", "--dataset", chest, "--out", model, "--epochs", "1", "--iterations", "2", "--val-fraction", "0.5", "--decoder-id", "chest");
+        var checkpoint = Path.Combine(dir.FullName, "ckpt");
+        var (code, output, error) = await CsegRunner.RunAsync("train", "base", "--dataset", chest, "--out", model, "--epochs", "2", "--iterations", "2", "--val-fraction", "0.5", "--decoder-id", "chest", "--checkpoint", checkpoint);
         Assert.True(code == 0, error);
-        Assert.Contains("epoch 1/1", output, StringComparison.Ordinal);
+        Assert.Contains("epoch 2/2", output, StringComparison.Ordinal);
+
+        // The learning curve is kept beside the checkpoint: one row per epoch, and the picture has each validation point.
+        var rows = (await File.ReadAllLinesAsync(Path.Combine(checkpoint, "learning-curve.csv"))).ToArray();
+        Assert.Equal("epoch,training_loss,validation_dice,learning_rate", rows[0]);
+        Assert.Equal(["1", "2"], rows.Skip(1).Select(r => r.Split(',')[0]));
+        Assert.All(rows.Skip(1), r => Assert.InRange(double.Parse(r.Split(',')[2], System.Globalization.CultureInfo.InvariantCulture), 0, 1));
+        var svg = System.Xml.Linq.XDocument.Load(Path.Combine(checkpoint, "learning-curve.svg"));
+        Assert.Equal(2, svg.Descendants().Count(e => (string?)e.Attribute("class") == "dice-point"));
         var encoder = await File.ReadAllBytesAsync(Path.Combine(model, "encoder.bin"));
 
-        (code, output, error) = await CsegRunner.RunAsync("train", "task", "--model", model, "--dataset", headneck, "--decoder-id", "headneck", "--epochs", "1", "--iterations", "2", "--val-fraction", "0.5");
+        var curve = Path.Combine(dir.FullName, "curve");
+        (code, output, error) = await CsegRunner.RunAsync("train", "task", "--model", model, "--dataset", headneck, "--decoder-id", "headneck", "--epochs", "1", "--iterations", "2", "--val-fraction", "0.5", "--curve", curve);
         Assert.True(code == 0, error);
+        Assert.Equal(2, (await File.ReadAllLinesAsync(Path.Combine(curve, "learning-curve.csv"))).Length);
+        Assert.Contains("cseg train task: headneck (continual)", await File.ReadAllTextAsync(Path.Combine(curve, "learning-curve.svg")), StringComparison.Ordinal);
         Assert.Contains("decoders chest, headneck", output, StringComparison.Ordinal);
         Assert.Equal(encoder, await File.ReadAllBytesAsync(Path.Combine(model, "encoder.bin")));
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using ContinualSegment.Cli.Training;
 using ContinualSegment.Imaging;
 using ContinualSegment.Model.BodyPart;
 using ContinualSegment.Model.Datasets;
@@ -78,7 +79,7 @@ public static class TrainCommand
     private sealed record CommonOptions(
         Option<string> Dataset, Option<int> Epochs, Option<int> Iterations, Option<int> Batch, Option<string> Optimizer, Option<double> LearningRate,
         Option<int> Seed, Option<double> ForegroundFraction, Option<double> ValidationFraction, Option<bool> NoAugment, Option<string?> Checkpoint,
-        Option<bool> Resume, Option<string?> BodyPartModel, PrecisionOptions Hardware)
+        Option<bool> Resume, Option<string?> BodyPartModel, Option<string?> Curve, PrecisionOptions Hardware)
     {
         public static CommonOptions Create() => new(
             new Option<string>("--dataset") { Description = "nnU-Net-format dataset directory (dataset.json, imagesTr, labelsTr).", Required = true },
@@ -94,17 +95,21 @@ public static class TrainCommand
             new Option<string?>("--checkpoint") { Description = "Checkpoint directory (one checkpoint per epoch)." },
             new Option<bool>("--resume") { Description = "Continue from the checkpoint." },
             new Option<string?>("--bodypart-model") { Description = "Body-part regressor weights; sets the decoder's body-part range from its training labels." },
+            new Option<string?>("--curve") { Description = "Directory to write the learning curve to after every epoch (learning-curve.csv and .svg; default: the checkpoint directory, if any)." },
             PrecisionOptions.Create());
 
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { Dataset, Epochs, Iterations, Batch, Optimizer, LearningRate, Seed, ForegroundFraction, ValidationFraction, NoAugment, Checkpoint, Resume, BodyPartModel })
+            foreach (var option in new Option[] { Dataset, Epochs, Iterations, Batch, Optimizer, LearningRate, Seed, ForegroundFraction, ValidationFraction, NoAugment, Checkpoint, Resume, BodyPartModel, Curve })
             {
                 command.Options.Add(option);
             }
 
             Hardware.AddTo(command);
         }
+
+        /// <summary>Where the learning curve goes: --curve, else the checkpoint directory, else nowhere.</summary>
+        public string? CurveDirectory(ParseResult parse) => parse.GetValue(Curve) ?? parse.GetValue(Checkpoint);
 
         /// <param name="parse">The parsed command line.</param>
         /// <param name="configure">Sets a command's own options before everything is validated.</param>
@@ -181,7 +186,7 @@ public static class TrainCommand
             var options = common.ToOptions(parse);
             options.DecoderId = parse.GetValue(decoderId);
             var written = await TrainingRunner.TrainBaseAsync(
-                Path.GetFullPath(parse.GetValue(common.Dataset)!), ModelPlanSerializer.Load(planPath), Path.GetFullPath(parse.GetValue(outDir)!), options, new ConsoleProgress(output), ct).ConfigureAwait(false);
+                Path.GetFullPath(parse.GetValue(common.Dataset)!), ModelPlanSerializer.Load(planPath), Path.GetFullPath(parse.GetValue(outDir)!), options, new ConsoleProgress(output, common.CurveDirectory(parse), $"cseg train base: {options.DecoderId ?? "base"}"), ct).ConfigureAwait(false);
             await output.WriteLineAsync($"wrote model {parse.GetValue(outDir)}: encoder {written.EncoderFingerprint[..12]}…, decoders {string.Join(", ", written.Decoders.Select(d => d.Id))}").ConfigureAwait(false);
             return CsegApp.Success;
         });
@@ -226,7 +231,7 @@ public static class TrainCommand
             });
             var modelDir = parse.GetValue(model)!;
             var written = await TrainingRunner.TrainContinualAsync(
-                Path.GetFullPath(modelDir), Path.GetFullPath(parse.GetValue(common.Dataset)!), parse.GetValue(decoderId)!, options, new ConsoleProgress(output), ct).ConfigureAwait(false);
+                Path.GetFullPath(modelDir), Path.GetFullPath(parse.GetValue(common.Dataset)!), parse.GetValue(decoderId)!, options, new ConsoleProgress(output, common.CurveDirectory(parse), $"cseg train task: {parse.GetValue(decoderId)} ({name})"), ct).ConfigureAwait(false);
             var how = chosen == ContinualTrainingMode.Continual ? string.Empty : $" ({name}: encoder retrained, now {written.EncoderFingerprint[..12]}…)";
             await output.WriteLineAsync($"added decoder {parse.GetValue(decoderId)} to {modelDir}{how}: decoders {string.Join(", ", written.Decoders.Select(d => d.Id))}").ConfigureAwait(false);
             return CsegApp.Success;
@@ -302,8 +307,16 @@ public static class TrainCommand
         public void Report(string value) => output.WriteLine(value);
     }
 
-    private sealed class ConsoleProgress(TextWriter output) : IProgress<TrainingProgress>
+    // One line per epoch, and the learning curve rewritten when there is a directory for it.
+    private sealed class ConsoleProgress(TextWriter output, string? curveDirectory, string title) : IProgress<TrainingProgress>
     {
-        public void Report(TrainingProgress value) => output.WriteLine(value.ToConsoleLine());
+        public void Report(TrainingProgress value)
+        {
+            output.WriteLine(value.ToConsoleLine());
+            if (curveDirectory is not null)
+            {
+                LearningCurve.Write(curveDirectory, value.History, value.TotalEpochs, title);
+            }
+        }
     }
 }

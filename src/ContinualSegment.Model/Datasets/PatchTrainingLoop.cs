@@ -196,7 +196,7 @@ public sealed class PatchTrainingLoop
             Log.EpochCompleted(logger, decoderId, report.Epoch, t.Epochs, report.TrainingLoss, report.ValidationDice, report.LearningRate);
             var done = epoch + 1 - start;
             var perEpoch = clock.Elapsed / done;
-            progress?.Report(new TrainingProgress(report, t.Epochs, clock.Elapsed, perEpoch * (t.Epochs - epoch - 1)));
+            progress?.Report(new TrainingProgress(report, t.Epochs, clock.Elapsed, perEpoch * (t.Epochs - epoch - 1)) { History = [.. reports] });
         }
 
         bank.eval();

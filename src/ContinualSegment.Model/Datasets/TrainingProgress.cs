@@ -10,6 +10,9 @@ namespace ContinualSegment.Model.Datasets;
 /// <param name="Remaining">Estimated time to finish.</param>
 public sealed record TrainingProgress(EpochReport Report, int TotalEpochs, TimeSpan Elapsed, TimeSpan Remaining)
 {
+    /// <summary>Every epoch of the run so far, this one included (also those before a resume, from the checkpoint).</summary>
+    public IReadOnlyList<EpochReport> History { get; init; } = [Report];
+
     /// <summary>A one-line summary for a console.</summary>
     public string ToConsoleLine()
     {

@@ -35,8 +35,11 @@ public sealed class LossScalerCheckpointTests : IDisposable
         Assert.NotEqual(InitialScale, saved.LossScaler!.Scale);
         Assert.NotEqual(0, saved.LossScaler.GoodSteps);
 
-        var resumed = Train(checkpoint, resume: true, stopAfterEpoch: null);
+        var histories = new List<int[]>();
+        var resumed = Train(checkpoint, resume: true, stopAfterEpoch: null, p => histories.Add([.. p.History.Select(r => r.Epoch)]));
 
+        // The resumed run reports its whole history, the epoch before the interruption included (the learning curve).
+        Assert.Equal([1, 2], Assert.Single(histories));
         Assert.Equal(Replay(2 * StepsPerEpoch), straight);
         Assert.Equal(straight, resumed);
         Assert.Equal(straight, TrainingCheckpoint.Load(checkpoint).LossScaler);
@@ -90,7 +93,7 @@ public sealed class LossScalerCheckpointTests : IDisposable
     }
 
     /// <summary>Two epochs of the patch loop with a loss scaler; returns the scaler's state at the end.</summary>
-    private static LossScalerState Train(string checkpoint, bool resume, int? stopAfterEpoch)
+    private static LossScalerState Train(string checkpoint, bool resume, int? stopAfterEpoch, Action<TrainingProgress>? seen = null)
     {
         torch.manual_seed(5);
         using var bank = new DecoderBank(TinyPlans.Plan());
@@ -107,6 +110,7 @@ public sealed class LossScalerCheckpointTests : IDisposable
         using var cts = new CancellationTokenSource();
         var progress = new Progress(p =>
         {
+            seen?.Invoke(p);
             if (p.Report.Epoch == stopAfterEpoch)
             {
                 cts.Cancel();
