@@ -60,35 +60,59 @@ public sealed class RegionMap
             }
         }
 
-        // Every voxel with hidden structures: the set (shown value first, then the hidden ones in value order).
-        var sets = new Dictionary<int, List<ushort>>();
+        // Every (voxel, hidden structure) pair as one number, sorted: the pairs of a voxel come together, values ascending.
+        var pairs = new long[overlaps.Hidden.Values.Sum(static v => (long)v.Length)];
+        var n = 0;
         foreach (var (value, voxels) in overlaps.Hidden)
         {
             foreach (var v in voxels)
             {
-                if (!sets.TryGetValue(v, out var set))
-                {
-                    sets[v] = set = labels.Data[v] == 0 ? [] : [labels.Data[v]];
-                }
-
-                set.Add(value);
+                pairs[n++] = ((long)v << 16) | value;
             }
         }
 
+        Array.Sort(pairs);
         var data = (ushort[])labels.Data.Clone();
         var next = table.Structures.Count == 0 ? 1 : table.Structures.Keys.Max() + 1;
         var codes = new Dictionary<string, ushort>(StringComparer.Ordinal);
         var members = new Dictionary<ushort, ushort[]>();
-        foreach (var (voxel, set) in sets)
+        var set = new List<ushort>(4);
+        ushort[]? last = null;
+        ushort lastCode = 0;
+        for (var i = 0; i < pairs.Length;)
         {
-            ushort[] sorted = [.. set.Distinct().Order()];
-            if (sorted.Length == 1)
+            var voxel = (int)(pairs[i] >> 16);
+            set.Clear();
+            if (labels.Data[voxel] != 0)
             {
-                data[voxel] = sorted[0];
+                set.Add(labels.Data[voxel]);
+            }
+
+            for (; i < pairs.Length && (int)(pairs[i] >> 16) == voxel; i++)
+            {
+                var value = (ushort)(pairs[i] & 0xFFFF);
+                if (!set.Contains(value))
+                {
+                    set.Add(value);
+                }
+            }
+
+            if (set.Count == 1)
+            {
+                data[voxel] = set[0];
                 continue;
             }
 
-            var key = string.Join(',', sorted);
+            set.Sort();
+
+            // Neighbouring voxels mostly share their combination: its code is looked up again only when it changes.
+            if (last is not null && set.SequenceEqual(last))
+            {
+                data[voxel] = lastCode;
+                continue;
+            }
+
+            var key = string.Join(',', set);
             if (!codes.TryGetValue(key, out var code))
             {
                 if (next > ushort.MaxValue)
@@ -98,10 +122,11 @@ public sealed class RegionMap
 
                 code = (ushort)next++;
                 codes[key] = code;
-                members[code] = sorted;
+                members[code] = [.. set];
             }
 
             data[voxel] = code;
+            (last, lastCode) = (members[code], code);
         }
 
         var also = new Dictionary<ushort, ushort[]>();
