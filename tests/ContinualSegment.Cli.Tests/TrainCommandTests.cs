@@ -41,10 +41,20 @@ public sealed class TrainCommandTests : IDisposable
 
         // Trimming reports the decoder's size before and after; a dry run writes nothing.
         var planBefore = await File.ReadAllTextAsync(Path.Combine(model, "plan.json"));
-        (code, output, error) = await CsegRunner.RunAsync("trim", "--model", model, "--decoder", "chest", "--dataset", chest, "--candidates", "2", "--search-steps", "2", "--steps", "2", "--patches-per-case", "1", "--val-fraction", "0.5", "--dry-run");
+        var table = Path.Combine(dir.FullName, "trim.md");
+        (code, output, error) = await CsegRunner.RunAsync("trim", "--model", model, "--decoder", "chest", "--dataset", chest, "--candidates", "2", "--search-steps", "2", "--steps", "2", "--patches-per-case", "1", "--val-fraction", "0.5", "--dry-run", "--table", table);
         Assert.True(code == 0, error);
         Assert.Matches(@"before: \d+ parameters", output);
         Assert.Matches(@"after: +\d+ parameters", output);
+        Assert.Contains("warning: one validation case", output, StringComparison.Ordinal);
+
+        // The search as a table: one row per candidate, the finalists, the time spent.
+        var markdown = await File.ReadAllTextAsync(table);
+        Assert.Contains("# Trimming decoder `chest`", markdown, StringComparison.Ordinal);
+        Assert.Contains("(the same patches: one validation case only)", markdown, StringComparison.Ordinal);
+        Assert.Matches(@"- Time: caching [0-9.]+ s, search [0-9.]+ s \(2 candidates\), finalists [0-9.]+ s, total [0-9.]+ s\.", markdown);
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(markdown, @"\n\| 2 \| [^|\n]+ \| [0-9.]+ \| [0-9,]+ \| [0-9.]+ \| (?:[0-9.]+|—) \| [0-9.]+ \| -?[0-9.]+ \|\n"), markdown);
+        Assert.DoesNotMatch(@"\n\| 3 \|", markdown);
         Assert.Equal(planBefore, await File.ReadAllTextAsync(Path.Combine(model, "plan.json")));
 
         // A baseline step retrains the encoder and says so; the model still loads with every decoder.

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using ContinualSegment.Cli.Training;
 using ContinualSegment.Model.Datasets;
 using ContinualSegment.Model.Plans;
 using ContinualSegment.Model.Trimming;
@@ -24,10 +25,11 @@ public static class TrimCommand
         var penalty = new Option<string>("--penalty") { Description = "Cost in the search's fitness: parameters, flops or latency.", DefaultValueFactory = _ => "parameters" };
         var seed = new Option<int>("--seed") { Description = "Seed of the search.", DefaultValueFactory = _ => 12345 };
         var dryRun = new Option<bool>("--dry-run") { Description = "Report only; do not write the student." };
+        var table = new Option<string?>("--table") { Description = "Write the search as a Markdown table (every candidate: genotype, search Dice, parameters, FLOPs, latency, fitness; the finalists' acceptance Dice; the time spent)." };
         var hardware = TrainCommand.PrecisionOptions.Create();
         var command = new Command("trim", "Search a smaller decoder architecture, distil it from the full decoder, keep it if Dice drops at most 2 %.")
         {
-            model, decoder, dataset, studentId, maxDrop, candidates, searchSteps, steps, patches, valFraction, penalty, seed, dryRun,
+            model, decoder, dataset, studentId, maxDrop, candidates, searchSteps, steps, patches, valFraction, penalty, seed, dryRun, table,
         };
         hardware.AddTo(command);
         command.SetAction(async (parse, ct) =>
@@ -67,16 +69,24 @@ public static class TrimCommand
                 throw new InvalidDataException(ex.Message, ex);
             }
 
-            var (training, validation) = await TrainingRunner.PatchSetsAsync(
+            var sets = await TrainingRunner.TrimPatchSetsAsync(
                 Path.GetFullPath(parse.GetValue(dataset)!), plan, parse.GetValue(valFraction), parse.GetValue(patches), parse.GetValue(seed), ct).ConfigureAwait(false);
+            await output.WriteLineAsync(sets.Separate
+                ? $"search on validation cases {string.Join(", ", sets.SearchCases)}; acceptance on {string.Join(", ", sets.AcceptanceCases)}"
+                : $"warning: one validation case ({string.Join(", ", sets.SearchCases)}): candidates are ranked and accepted on the same patches; a larger --val-fraction separates them").ConfigureAwait(false);
             using var outcome = await DecoderTrimmer.TrimAsync(
-                modelDir, parse.GetValue(decoder)!, training, validation, options, p => output.WriteLine($"{p.Phase}: {p.Completed}/{p.Total} {p.Message}"), ct).ConfigureAwait(false);
+                modelDir, parse.GetValue(decoder)!, sets.Training, sets.Search, sets.Acceptance, options, p => output.WriteLine($"{p.Phase}: {p.Completed}/{p.Total} {p.Message}"), ct).ConfigureAwait(false);
             var r = outcome.Result;
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"before: {r.Before.Parameters} parameters, {r.Before.Flops / 1e9:0.000} GFLOP/patch, {r.Before.LatencyMilliseconds:0.0} ms; Dice {r.TeacherDice:0.0000} ({DecoderTrimmer.Describe(r.TeacherGenotype)})")).ConfigureAwait(false);
+                $"before: {r.Before.Parameters} parameters, {r.Before.Flops / 1e9:0.000} GFLOP/patch, {r.Before.LatencyMilliseconds:0.0} ms; Dice {r.TeacherDice:0.0000} on the acceptance patches, {r.SearchTeacherDice:0.0000} on the search's ({DecoderTrimmer.Describe(r.TeacherGenotype)})")).ConfigureAwait(false);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"after:  {r.After.Parameters} parameters, {r.After.Flops / 1e9:0.000} GFLOP/patch, {r.After.LatencyMilliseconds:0.0} ms; Dice {r.StudentDice:0.0000} ({DecoderTrimmer.Describe(r.Genotype)})")).ConfigureAwait(false);
             await output.WriteLineAsync(r.Message).ConfigureAwait(false);
+            if (parse.GetValue(table) is { } tablePath)
+            {
+                await File.WriteAllTextAsync(tablePath, TrimTable.Markdown(r, sets.SearchCases, sets.AcceptanceCases), ct).ConfigureAwait(false);
+                await output.WriteLineAsync($"wrote the search table {tablePath}").ConfigureAwait(false);
+            }
             if (r.Accepted && !parse.GetValue(dryRun))
             {
                 DecoderTrimmer.SaveStudent(modelDir, outcome);

@@ -378,6 +378,43 @@ public static class TrainingRunner
         return (training, validation);
     }
 
+    /// <summary>
+    /// The patch sets of a trimming run: training patches from the training cases, and the validation cases (the split
+    /// of <see cref="PatchSetsAsync"/>) divided in turn between the search (ranking candidates) and the acceptance of the
+    /// finalists, so that the two never share a case. With a single validation case both use its patches.
+    /// </summary>
+    public static async Task<TrimPatchSets> TrimPatchSetsAsync(
+        string datasetDir, ModelPlan plan, double validationFraction, int patchesPerCase, int seed, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(datasetDir);
+        ArgumentNullException.ThrowIfNull(plan);
+        var dataset = await NnUnetDataset.OpenAsync(datasetDir, StructureCatalogue.LoadDefault(), cancellationToken).ConfigureAwait(false);
+        var split = dataset.Split(validationFraction, seed);
+        var training = new List<TrainingSample>();
+        foreach (var c in split.Training)
+        {
+            var pc = await CasePreprocessor.LoadAsync(c, plan, dataset.Classes.Count, cancellationToken).ConfigureAwait(false);
+            training.AddRange(FixedPatches(pc, plan, patchesPerCase, seed));
+        }
+
+        var search = new List<TrainingSample>();
+        var acceptance = new List<TrainingSample>();
+        var searchCases = new List<string>();
+        var acceptanceCases = new List<string>();
+        for (var i = 0; i < split.Validation.Count; i++)
+        {
+            var c = split.Validation[i];
+            var pc = await CasePreprocessor.LoadAsync(c, plan, dataset.Classes.Count, cancellationToken).ConfigureAwait(false);
+            var toSearch = i % 2 == 0;
+            (toSearch ? search : acceptance).AddRange(FixedPatches(pc, plan, patchesPerCase, seed + 1));
+            (toSearch ? searchCases : acceptanceCases).Add(c.Id);
+        }
+
+        return acceptance.Count == 0
+            ? new TrimPatchSets(training, search, search, searchCases, searchCases)
+            : new TrimPatchSets(training, search, acceptance, searchCases, acceptanceCases);
+    }
+
     private static async Task RefuseInstalledPackagesAsync(string modelDir, ContinualTrainingMode mode, CancellationToken cancellationToken)
     {
         var packages = (await new ModelDirectory(modelDir).ListAsync(cancellationToken).ConfigureAwait(false))

@@ -13,8 +13,9 @@ namespace ContinualSegment.Model.Trimming;
 /// <summary>
 /// Trims a trained decoder: a regularised-evolution search over per-stage genotypes (each candidate
 /// briefly distilled from the full decoder on cached encoder features, fitness = validation Dice −
-/// λ·cost ratio), then a full teacher–student distillation of the fittest smaller candidates until one
-/// loses at most <see cref="TrimOptions.MaxRelativeDiceDrop"/> of the teacher's validation Dice.
+/// λ·cost ratio, on the search patches), then a full teacher–student distillation of the fittest smaller candidates
+/// until one loses at most <see cref="TrimOptions.MaxRelativeDiceDrop"/> of the teacher's Dice on the acceptance
+/// patches (other validation cases than the search's, where the caller gives them).
 /// The encoder and the teacher are never changed. When no student passes, the full decoder is kept.
 /// Every distillation step runs in <see cref="TrimOptions.Precision"/> on the device of the bank's parameters.
 /// </summary>
@@ -29,18 +30,48 @@ public static class DecoderTrimmer
         TrimOptions options,
         Action<TrimProgress>? progress = null,
         CancellationToken cancellationToken = default)
-        => Task.Run(() => Trim(bank, decoderId, training, validation, options, progress, cancellationToken), cancellationToken);
+        => Task.Run(() => Trim(bank, decoderId, training, validation, validation, options, progress, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// Trims decoder <paramref name="decoderId"/> of <paramref name="bank"/> (run on a worker thread), ranking the search's
+    /// candidates on <paramref name="search"/> and deciding acceptance on <paramref name="acceptance"/> (other cases).
+    /// </summary>
+    public static Task<TrimOutcome> TrimAsync(
+        DecoderBank bank,
+        string decoderId,
+        IReadOnlyList<TrainingSample> training,
+        IReadOnlyList<TrainingSample> search,
+        IReadOnlyList<TrainingSample> acceptance,
+        TrimOptions options,
+        Action<TrimProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+        => Task.Run(() => Trim(bank, decoderId, training, search, acceptance, options, progress, cancellationToken), cancellationToken);
 
     /// <summary>
     /// Loads the model in <paramref name="modelDirectory"/> onto <see cref="TrimOptions.Device"/> and trims its decoder
     /// <paramref name="decoderId"/>; the directory is not changed and the accepted student comes back on the CPU.
     /// </summary>
     /// <exception cref="NotSupportedException">The device or the precision cannot run in this process; the message says why.</exception>
-    public static async Task<TrimOutcome> TrimAsync(
+    public static Task<TrimOutcome> TrimAsync(
         string modelDirectory,
         string decoderId,
         IReadOnlyList<TrainingSample> training,
         IReadOnlyList<TrainingSample> validation,
+        TrimOptions options,
+        Action<TrimProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+        => TrimAsync(modelDirectory, decoderId, training, validation, validation, options, progress, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="TrimAsync(string, string, IReadOnlyList{TrainingSample}, IReadOnlyList{TrainingSample}, TrimOptions, Action{TrimProgress}?, CancellationToken)"/>,
+    /// ranking on <paramref name="search"/> and accepting on <paramref name="acceptance"/>.
+    /// </summary>
+    public static async Task<TrimOutcome> TrimAsync(
+        string modelDirectory,
+        string decoderId,
+        IReadOnlyList<TrainingSample> training,
+        IReadOnlyList<TrainingSample> search,
+        IReadOnlyList<TrainingSample> acceptance,
         TrimOptions options,
         Action<TrimProgress>? progress = null,
         CancellationToken cancellationToken = default)
@@ -56,7 +87,7 @@ public static class DecoderTrimmer
             model.Bank.to(device);
         }
 
-        var outcome = await TrimAsync(model.Bank, decoderId, training, validation, options, progress, cancellationToken).ConfigureAwait(false);
+        var outcome = await TrimAsync(model.Bank, decoderId, training, search, acceptance, options, progress, cancellationToken).ConfigureAwait(false);
         if (device.type != DeviceType.CPU)
         {
             outcome.Student?.to(CPU);
@@ -114,33 +145,69 @@ public static class DecoderTrimmer
         TrimOptions options,
         Action<TrimProgress>? progress = null,
         CancellationToken cancellationToken = default)
+        => Trim(bank, decoderId, training, validation, validation, options, progress, cancellationToken);
+
+    /// <summary>
+    /// Trims with the search's candidates ranked on <paramref name="search"/> and the finalists accepted or refused on
+    /// <paramref name="acceptance"/>, patches of other validation cases, so that the rule is not judged on the data the
+    /// ranking favoured. (The same list for both is allowed; <see cref="TrimResult.SeparateAcceptance"/> then says so.)
+    /// </summary>
+    /// <exception cref="NotSupportedException"><see cref="TrimOptions.Precision"/> cannot run on the bank's device; the message says why.</exception>
+    public static TrimOutcome Trim(
+        DecoderBank bank,
+        string decoderId,
+        IReadOnlyList<TrainingSample> training,
+        IReadOnlyList<TrainingSample> search,
+        IReadOnlyList<TrainingSample> acceptance,
+        TrimOptions options,
+        Action<TrimProgress>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(bank);
         ArgumentNullException.ThrowIfNull(training);
-        ArgumentNullException.ThrowIfNull(validation);
+        ArgumentNullException.ThrowIfNull(search);
+        ArgumentNullException.ThrowIfNull(acceptance);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _ = PrecisionContext.Create(options.Precision, PrecisionContext.DeviceOf(bank).type);
         var teacher = bank.GetDecoder(decoderId);
         CheckSamples(bank, teacher, training, nameof(training), requireAny: true);
-        CheckSamples(bank, teacher, validation, nameof(validation), requireAny: true);
+        CheckSamples(bank, teacher, search, nameof(search), requireAny: true);
+        CheckSamples(bank, teacher, acceptance, nameof(acceptance), requireAny: true);
+        var separate = !ReferenceEquals(search, acceptance);
         var studentId = options.StudentId ?? teacher.Plan.Id;
         var template = teacher.Plan with { Id = studentId, DeepSupervision = false };
         ModelPlanSerializer.ValidateDecoder(template, bank.EncoderPlan.Stages.Count);
 
-        progress?.Invoke(new TrimProgress(TrimPhase.Caching, 0, training.Count + validation.Count, "caching encoder features and teacher logits"));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        progress?.Invoke(new TrimProgress(TrimPhase.Caching, 0, training.Count + search.Count + (separate ? acceptance.Count : 0), "caching encoder features and teacher logits"));
         using var trainCache = FeatureCache.Build(bank.Encoder, teacher, training, options.MaxCacheBytes, cancellationToken);
-        using var validationCache = FeatureCache.Build(bank.Encoder, teacher, validation, options.MaxCacheBytes, cancellationToken);
-        var teacherDice = Distiller.Evaluate(teacher, validationCache, useTeacherLogits: true);
-        if (double.IsNaN(teacherDice))
+        using var searchCache = FeatureCache.Build(bank.Encoder, teacher, search, options.MaxCacheBytes, cancellationToken);
+        using var separateCache = separate ? FeatureCache.Build(bank.Encoder, teacher, acceptance, options.MaxCacheBytes, cancellationToken) : null;
+        var acceptanceCache = separateCache ?? searchCache;
+        var searchTeacherDice = Distiller.Evaluate(teacher, searchCache, useTeacherLogits: true);
+        if (double.IsNaN(searchTeacherDice))
         {
-            throw new ArgumentException("the validation patches hold no foreground label; the Dice rule cannot be applied", nameof(validation));
+            throw new ArgumentException("the search patches hold no foreground label; candidates cannot be ranked by Dice", nameof(search));
         }
 
-        var skips = validationCache.Skips(0);
+        var teacherDice = separate ? Distiller.Evaluate(teacher, acceptanceCache, useTeacherLogits: true) : searchTeacherDice;
+        if (double.IsNaN(teacherDice))
+        {
+            throw new ArgumentException("the acceptance patches hold no foreground label; the Dice rule cannot be applied", nameof(acceptance));
+        }
+
+        var skips = searchCache.Skips(0);
         var before = DecoderCostMeter.Measure(teacher, bank.EncoderPlan, skips, options.LatencyWarmup, options.LatencyRepeats);
-        var search = new GenotypeSearch(bank.EncoderPlan, template, options, before, trainCache, validationCache, progress, cancellationToken);
-        var candidates = search.Run();
+        var cachingSeconds = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        var evolution = new GenotypeSearch(bank.EncoderPlan, template, options, before, trainCache, searchCache, progress, cancellationToken);
+        var candidates = evolution.Run();
+        var searchSeconds = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        var judged = new List<FinalistEvaluation>();
+        TimeSpan Seconds(double s) => TimeSpan.FromSeconds(s);
+        TrimTimings Timings() => new(Seconds(cachingSeconds), Seconds(searchSeconds), clock.Elapsed);
 
         var finalists = candidates
             .GroupBy(c => Key(c.Genotype))
@@ -161,13 +228,14 @@ public static class DecoderTrimmer
             try
             {
                 new Distiller(options.Distillation, options.Precision).Distill(student, trainCache, cancellationToken);
-                var dice = Distiller.Evaluate(student, validationCache);
+                var dice = Distiller.Evaluate(student, acceptanceCache);
                 var drop = RelativeDrop(teacherDice, dice);
                 if (double.IsNaN(bestDice) || dice > bestDice)
                 {
                     bestDice = dice;
                 }
 
+                judged.Add(new FinalistEvaluation(plan.Genotype, finalists[k].ValidationDice, dice, drop, drop <= options.MaxRelativeDiceDrop));
                 if (drop <= options.MaxRelativeDiceDrop)
                 {
                     var after = DecoderCostMeter.Measure(student, bank.EncoderPlan, skips, options.LatencyWarmup, options.LatencyRepeats);
@@ -184,6 +252,10 @@ public static class DecoderTrimmer
                         TeacherGenotype = teacher.Plan.Genotype,
                         Genotype = plan.Genotype,
                         Candidates = candidates,
+                        Finalists = judged,
+                        SearchTeacherDice = searchTeacherDice,
+                        SeparateAcceptance = separate,
+                        Timings = Timings(),
                         Message = string.Create(CultureInfo.InvariantCulture, $"accepted {Describe(plan.Genotype)}: Dice {dice:F4} vs {teacherDice:F4} (drop {drop:P2} ≤ {options.MaxRelativeDiceDrop:P2}); parameters {before.Parameters} → {after.Parameters}, FLOPs {before.Flops} → {after.Flops}, latency {before.LatencyMilliseconds:F2} ms → {after.LatencyMilliseconds:F2} ms"),
                     };
                     progress?.Invoke(new TrimProgress(TrimPhase.Done, finalists.Length, finalists.Length, result.Message));
@@ -212,6 +284,10 @@ public static class DecoderTrimmer
             TeacherGenotype = teacher.Plan.Genotype,
             Genotype = teacher.Plan.Genotype,
             Candidates = candidates,
+            Finalists = judged,
+            SearchTeacherDice = searchTeacherDice,
+            SeparateAcceptance = separate,
+            Timings = Timings(),
             Message = finalists.Length == 0
                 ? "no candidate was smaller than the full decoder; the full decoder is kept"
                 : string.Create(CultureInfo.InvariantCulture, $"no student kept the Dice within {options.MaxRelativeDiceDrop:P2} of {teacherDice:F4} (best {bestDice:F4}); the full decoder is kept"),

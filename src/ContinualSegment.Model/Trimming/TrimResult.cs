@@ -11,10 +11,10 @@ public sealed record TrimResult
     /// <summary>Whether a student passed the Dice rule (otherwise the full decoder is kept).</summary>
     public required bool Accepted { get; init; }
 
-    /// <summary>The full decoder's mean foreground validation Dice.</summary>
+    /// <summary>The full decoder's mean foreground Dice on the acceptance patches.</summary>
     public required double TeacherDice { get; init; }
 
-    /// <summary>The best finalist's validation Dice (the accepted one's when accepted; NaN when no finalist was smaller).</summary>
+    /// <summary>The best finalist's Dice on the acceptance patches (the accepted one's when accepted; NaN when no finalist was smaller).</summary>
     public required double StudentDice { get; init; }
 
     /// <summary>(TeacherDice − StudentDice) / TeacherDice; negative when the student is better.</summary>
@@ -37,6 +37,18 @@ public sealed record TrimResult
 
     /// <summary>Every search candidate in evaluation order.</summary>
     public required IReadOnlyList<CandidateEvaluation> Candidates { get; init; }
+
+    /// <summary>The finalists in the order they were distilled, each with its acceptance Dice and the decision.</summary>
+    public IReadOnlyList<FinalistEvaluation> Finalists { get; init; } = [];
+
+    /// <summary>The full decoder's Dice on the search patches (what the candidates' <see cref="CandidateEvaluation.ValidationDice"/> compare with).</summary>
+    public double SearchTeacherDice { get; init; } = double.NaN;
+
+    /// <summary>Whether acceptance was decided on other patches than the ranking (<see cref="TeacherDice"/> and <see cref="StudentDice"/> are on those).</summary>
+    public bool SeparateAcceptance { get; init; }
+
+    /// <summary>Time spent caching, searching and distilling the finalists.</summary>
+    public TrimTimings Timings { get; init; } = new(TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
 
     /// <summary>A one-line explanation of the decision.</summary>
     public required string Message { get; init; }

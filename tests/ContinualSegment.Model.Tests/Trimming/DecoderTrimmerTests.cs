@@ -117,6 +117,47 @@ public sealed class DecoderTrimmerTests(TrimFixture fixture, ITestOutputHelper o
         Assert.Contains("full decoder is kept", outcome.Result.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Candidates_are_ranked_on_the_search_patches_and_finalists_judged_on_the_acceptance_patches()
+    {
+        var options = new TrimOptions
+        {
+            Population = 3,
+            Candidates = 4,
+            TournamentSize = 2,
+            SearchSteps = 4,
+            Finalists = 2,
+            MaxRelativeDiceDrop = 1,
+            LatencyRepeats = 1,
+            LatencyWarmup = 0,
+            Seed = 21,
+            Distillation = new DistillationOptions { Steps = 4, Seed = 5 },
+        };
+        var search = fixture.Validation.Take(1).ToList();
+        var acceptance = fixture.Validation.Skip(1).ToList();
+
+        using var outcome = DecoderTrimmer.Trim(fixture.Bank, "dark", fixture.Training.Take(2).ToList(), search, acceptance, options);
+
+        var r = outcome.Result;
+        Assert.True(r.SeparateAcceptance);
+        Assert.Equal(Trainer.Evaluate(fixture.Bank, "dark", search), r.SearchTeacherDice, 9);
+        Assert.Equal(Trainer.Evaluate(fixture.Bank, "dark", acceptance), r.TeacherDice, 9);
+
+        // The first finalist passes the (lax) rule and is the one kept; its acceptance Dice is the result's student Dice.
+        var finalist = Assert.Single(r.Finalists);
+        Assert.True(finalist.Accepted);
+        Assert.Equal(r.StudentDice, finalist.AcceptanceDice);
+        Assert.Equal(DecoderTrimmer.Describe(r.Genotype), DecoderTrimmer.Describe(finalist.Genotype));
+        Assert.Contains(r.Candidates, c => c.ValidationDice == finalist.SearchDice && DecoderTrimmer.Describe(c.Genotype) == DecoderTrimmer.Describe(finalist.Genotype));
+        Assert.True(r.Timings.Search > TimeSpan.Zero && r.Timings.Finalists > TimeSpan.Zero && r.Timings.Caching > TimeSpan.Zero);
+        Assert.Equal(r.Timings.Caching + r.Timings.Search + r.Timings.Finalists, r.Timings.Total);
+
+        // The four-list form ranks and accepts on the same patches and says so.
+        using var same = DecoderTrimmer.Trim(fixture.Bank, "dark", fixture.Training.Take(2).ToList(), search, options);
+        Assert.False(same.Result.SeparateAcceptance);
+        Assert.Equal(same.Result.SearchTeacherDice, same.Result.TeacherDice);
+    }
+
     private double StudentDice(Decoder student)
     {
         using var noGrad = no_grad();
