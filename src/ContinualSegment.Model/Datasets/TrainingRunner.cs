@@ -361,20 +361,8 @@ public static class TrainingRunner
         ArgumentNullException.ThrowIfNull(plan);
         var dataset = await NnUnetDataset.OpenAsync(datasetDir, StructureCatalogue.LoadDefault(), cancellationToken).ConfigureAwait(false);
         var split = dataset.Split(validationFraction, seed);
-        var training = new List<TrainingSample>();
-        foreach (var c in split.Training)
-        {
-            var pc = await CasePreprocessor.LoadAsync(c, plan, dataset.Classes.Count, cancellationToken).ConfigureAwait(false);
-            training.AddRange(FixedPatches(pc, plan, patchesPerCase, seed));
-        }
-
-        var validation = new List<TrainingSample>();
-        foreach (var c in split.Validation)
-        {
-            var pc = await CasePreprocessor.LoadAsync(c, plan, dataset.Classes.Count, cancellationToken).ConfigureAwait(false);
-            validation.AddRange(FixedPatches(pc, plan, patchesPerCase, seed + 1));
-        }
-
+        var training = await CasePatchesAsync(split.Training, dataset, plan, patchesPerCase, seed, cancellationToken).ConfigureAwait(false);
+        var validation = await CasePatchesAsync(split.Validation, dataset, plan, patchesPerCase, seed + 1, cancellationToken).ConfigureAwait(false);
         return (training, validation);
     }
 
@@ -390,29 +378,28 @@ public static class TrainingRunner
         ArgumentNullException.ThrowIfNull(plan);
         var dataset = await NnUnetDataset.OpenAsync(datasetDir, StructureCatalogue.LoadDefault(), cancellationToken).ConfigureAwait(false);
         var split = dataset.Split(validationFraction, seed);
-        var training = new List<TrainingSample>();
-        foreach (var c in split.Training)
-        {
-            var pc = await CasePreprocessor.LoadAsync(c, plan, dataset.Classes.Count, cancellationToken).ConfigureAwait(false);
-            training.AddRange(FixedPatches(pc, plan, patchesPerCase, seed));
-        }
-
-        var search = new List<TrainingSample>();
-        var acceptance = new List<TrainingSample>();
-        var searchCases = new List<string>();
-        var acceptanceCases = new List<string>();
-        for (var i = 0; i < split.Validation.Count; i++)
-        {
-            var c = split.Validation[i];
-            var pc = await CasePreprocessor.LoadAsync(c, plan, dataset.Classes.Count, cancellationToken).ConfigureAwait(false);
-            var toSearch = i % 2 == 0;
-            (toSearch ? search : acceptance).AddRange(FixedPatches(pc, plan, patchesPerCase, seed + 1));
-            (toSearch ? searchCases : acceptanceCases).Add(c.Id);
-        }
-
+        var training = await CasePatchesAsync(split.Training, dataset, plan, patchesPerCase, seed, cancellationToken).ConfigureAwait(false);
+        var searchCases = split.Validation.Where((_, i) => i % 2 == 0).ToArray();
+        var acceptanceCases = split.Validation.Where((_, i) => i % 2 == 1).ToArray();
+        var search = await CasePatchesAsync(searchCases, dataset, plan, patchesPerCase, seed + 1, cancellationToken).ConfigureAwait(false);
+        var acceptance = await CasePatchesAsync(acceptanceCases, dataset, plan, patchesPerCase, seed + 1, cancellationToken).ConfigureAwait(false);
+        string[] Ids(NnUnetCase[] cases) => [.. cases.Select(static c => c.Id)];
         return acceptance.Count == 0
-            ? new TrimPatchSets(training, search, search, searchCases, searchCases)
-            : new TrimPatchSets(training, search, acceptance, searchCases, acceptanceCases);
+            ? new TrimPatchSets(training, search, search, Ids(searchCases), Ids(searchCases))
+            : new TrimPatchSets(training, search, acceptance, Ids(searchCases), Ids(acceptanceCases));
+    }
+
+    // The fixed patches of some cases of a dataset, case after case.
+    private static async Task<List<TrainingSample>> CasePatchesAsync(IEnumerable<NnUnetCase> cases, NnUnetDataset dataset, ModelPlan plan, int patchesPerCase, int seed, CancellationToken cancellationToken)
+    {
+        var patches = new List<TrainingSample>();
+        foreach (var c in cases)
+        {
+            var pc = await CasePreprocessor.LoadAsync(c, plan, dataset.Classes.Count, cancellationToken).ConfigureAwait(false);
+            patches.AddRange(FixedPatches(pc, plan, patchesPerCase, seed));
+        }
+
+        return patches;
     }
 
     private static async Task RefuseInstalledPackagesAsync(string modelDir, ContinualTrainingMode mode, CancellationToken cancellationToken)
