@@ -18,6 +18,7 @@
 # Usage: scripts/experiment.sh            (results: WORK/eval/<method>/step<k>/<task>/evaluation.json)
 # Inference time: the `timing` step runs `cseg bench methods` (the continual model after step 4 against the four upper
 # models, one 512×512×300 phantom CT, one process) into WORK/timing/bench-methods.json.
+# Wall time: every finished step and each method's evaluation append "name<TAB>seconds" to WORK/durations.tsv.
 # Report: cseg experiment report --work WORK --out DIR   (results.json, results.md and two SVG charts)
 # Environment:
 #   CSEG  how to run cseg (default: `cseg` on PATH)
@@ -55,7 +56,17 @@ declare -A test_seeds=([wholebody]=9101 [chest]=9202 [headneck]=9303 [pathology]
 start=$(date +%s)
 stamp() { echo "[$(date -u +%H:%M:%S) +$(( $(date +%s) - start ))s] $*"; }
 finished() { [[ -e "$work/done/$1" ]]; }
-mark() { touch "$work/done/$1"; }
+# mark NAME: the step is done; its wall time (since the previous mark of this process, or its start) goes to
+# WORK/durations.tsv, which the report sums (a step resumed from a checkpoint counts from its resumption)
+last_mark=$start
+record() { printf '%s\t%s\n' "$1" "$2" >> "$work/durations.tsv"; }
+mark() {
+    local now
+    now=$(date +%s)
+    touch "$work/done/$1"
+    record "$1" "$(( now - last_mark ))"
+    last_mark=$now
+}
 # schedule TASK: the training schedule of a task
 schedule() { echo "--epochs ${epochs[$1]} --iterations ${iterations[$1]}"; }
 # checkpoint NAME: checkpoint arguments of a training run, with --resume once it holds one
@@ -163,19 +174,26 @@ run_eval() {
     for method in ${METHODS:-continual finetune lwf upper}; do
         [[ "$method" != upper ]] && sequential+=("$method")
     done
+    local began
     for method in "${sequential[@]}"; do
+        began=$(date +%s)
         for k in 1 2 3 4; do
             for ((t = 0; t < k; t++)); do
                 stamp "evaluate $method step $k on ${tasks[$t]}"
                 evaluate "$work/models/$method/step$k" "$work/eval/$method/step$k/${tasks[$t]}" "${tasks[$t]}"
             done
         done
+        record "eval-$method" "$(( $(date +%s) - began ))"
     done
+    last_mark=$(date +%s)
     [[ " ${METHODS:-upper} " == *" upper "* ]] || return 0
+    began=$(date +%s)
     for task in "${tasks[@]}"; do
         stamp "evaluate upper on $task"
         evaluate "$work/models/upper/$task" "$work/eval/upper/$task" "$task"
     done
+    record "eval-upper" "$(( $(date +%s) - began ))"
+    last_mark=$(date +%s)
 }
 
 run_timing() {

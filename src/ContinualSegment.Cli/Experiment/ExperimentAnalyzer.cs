@@ -58,7 +58,9 @@ public static class ExperimentAnalyzer
             reader.Missing.Add(ExperimentLayout.Timing);
         }
 
-        return new ExperimentResults(work, methods, Claims(methods, timing), reader.Found, reader.Expected, reader.Missing) { Timing = timing };
+        string durationsPath = Path.Combine(work, ExperimentDurations.FileName);
+        ExperimentDurations? durations = File.Exists(durationsPath) ? await ExperimentDurations.ReadAsync(durationsPath, cancellationToken).ConfigureAwait(false) : null;
+        return new ExperimentResults(work, methods, Claims(methods, timing), reader.Found, reader.Expected, reader.Missing) { Timing = timing, Durations = durations };
     }
 
     private static async Task<MethodResults> UpperAsync(Reader reader, CancellationToken cancellationToken)

@@ -94,6 +94,22 @@ public static class ExperimentResultsJson
 
             w.WriteEndObject();
 
+            w.WritePropertyName("durations_seconds");
+            if (results.Durations is { } durations)
+            {
+                w.WriteStartObject();
+                foreach (var (step, seconds) in durations.Steps)
+                {
+                    w.WriteNumber(step, seconds);
+                }
+
+                w.WriteEndObject();
+            }
+            else
+            {
+                w.WriteNullValue();
+            }
+
             w.WriteStartArray("claims");
             foreach (ExperimentClaim c in results.Claims)
             {

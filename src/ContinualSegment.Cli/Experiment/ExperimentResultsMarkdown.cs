@@ -88,6 +88,21 @@ public static class ExperimentResultsMarkdown
             sb.Append("Not measured yet (`cseg bench methods`, the experiment's `timing` step).\n");
         }
 
+        sb.Append("\n## Time\n\n");
+        if (results.Durations is { } durations)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"Wall time of the steps recorded in `{ExperimentDurations.FileName}`: {Hours(durations.TotalSeconds)} in all (a step resumed from a checkpoint counts from its resumption).\n\n");
+            Header(sb, "part", ["wall time"]);
+            foreach (var (part, seconds) in durations.Parts)
+            {
+                Row(sb, part, [Hours(seconds)]);
+            }
+        }
+        else
+        {
+            sb.Append("Not recorded (scripts/experiment.sh writes durations.tsv).\n");
+        }
+
         sb.Append("\n## Claims\n\n");
         sb.Append("Dice drop: ").Append(ExperimentDefinitions.Drop).Append("\n\n");
         Header(sb, "claim", ["value", "goal", "met"]);
@@ -132,6 +147,10 @@ public static class ExperimentResultsMarkdown
     private static string Dice(double? v) => Number(v, "0.0000");
 
     private static string Number(double? v, string format) => v is { } x && double.IsFinite(x) ? x.ToString(format, CultureInfo.InvariantCulture) : "n/a";
+
+    private static string Hours(double seconds) => seconds >= 3600
+        ? string.Create(CultureInfo.InvariantCulture, $"{(int)(seconds / 3600)} h {(int)(seconds % 3600 / 60):D2} min")
+        : string.Create(CultureInfo.InvariantCulture, $"{seconds / 60:0.0} min");
 
     private static string Count(long v) => v.ToString("#,0", CultureInfo.InvariantCulture);
 }

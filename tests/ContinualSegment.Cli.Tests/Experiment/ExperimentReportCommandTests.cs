@@ -102,6 +102,20 @@ public sealed class ExperimentReportCommandTests(ExperimentWorkFixture fixture) 
     }
 
     [Fact]
+    public void Durations_are_summed_per_step_and_per_part()
+    {
+        var durations = Results.GetProperty("durations_seconds");
+        Assert.Equal(360, durations.GetProperty("eval-continual").GetDouble());
+        Assert.Equal(3600, durations.GetProperty("step1").GetDouble());
+        var md = fixture.Markdown!;
+        Assert.Contains("`durations.tsv`: 1 h 19 min in all", md, StringComparison.Ordinal);
+        Assert.Contains("| continual | 1 h 10 min |", md, StringComparison.Ordinal);
+        Assert.Contains("| data | 1.0 min |", md, StringComparison.Ordinal);
+        Assert.Contains("| evaluation | 6.0 min |", md, StringComparison.Ordinal);
+        Assert.Contains("| timing | 2.0 min |", md, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parameters_count_the_model_directories_and_missing_models_stay_null()
     {
         var parameters = Results.GetProperty("parameters");

@@ -115,4 +115,18 @@ public sealed class ExperimentReportEdgeTests : IDisposable
         var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains(file, line, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_durations_line_that_is_not_name_and_seconds_is_a_one_line_failure_naming_it()
+    {
+        var work = Path.Combine(dir.FullName, "work");
+        EvaluationJsonFile.Write(Path.Combine(work, "eval", "upper", "chest", "evaluation.json"), "chest", EvaluationJsonFile.AroundMean("chest", 0.5));
+        await File.WriteAllTextAsync(Path.Combine(work, "durations.tsv"), "step1\t60\nlwf-step2 ten minutes\n");
+
+        var (code, _, error) = await CsegRunner.RunAsync("experiment", "report", "--work", work, "--out", Path.Combine(dir.FullName, "out"));
+
+        Assert.Equal(1, code);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("durations.tsv line 2", line, StringComparison.Ordinal);
+    }
 }

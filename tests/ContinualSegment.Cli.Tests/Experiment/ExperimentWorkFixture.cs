@@ -51,6 +51,9 @@ public sealed class ExperimentWorkFixture : IDisposable
         ContinualParameters = SaveModel(Path.Combine(Work, "models", "continual", "step4"), Tasks.Select((t, i) => TinyPlans.Decoder(t, t, ["spleen", "liver"], deepSupervision: i == 1)).ToArray());
         UpperParameters = Tasks.Sum(t => SaveModel(Path.Combine(Work, "models", "upper", t), TinyPlans.Decoder(t, t, ["spleen", "liver"])));
 
+        // The wall time of the steps, as scripts/experiment.sh appends it (an evaluation run twice is summed).
+        File.WriteAllText(Path.Combine(Work, "durations.tsv"), "data-wholebody\t60\nstep1\t3600\ncontinual-step2\t600\neval-continual\t300\neval-continual\t60\ntiming\t120\n");
+
         // The inference-time comparison, as `cseg bench methods` writes it.
         Directory.CreateDirectory(Path.Combine(Work, "timing"));
         File.WriteAllText(Path.Combine(Work, "timing", "bench-methods.json"), """
