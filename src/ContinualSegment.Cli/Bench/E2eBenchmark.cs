@@ -29,7 +29,7 @@ public sealed partial class E2eBenchmark
     private const int WarmUpSlices = 64;
 
     /// <summary>The phases of the model's own computation (<see cref="Model.Pipeline.PhaseTiming"/>), together "inference".</summary>
-    private static readonly string[] ModelPhases = ["resample", "normalise", "bodypart", "inference", "merge", "labels"];
+    private static readonly string[] ModelPhases = ["resample", "normalise", "bodypart", "inference", "merge", "labels", "overlaps"];
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     private readonly E2eBenchmarkOptions options;
