@@ -62,6 +62,7 @@ public static class CsegApp
         root.Subcommands.Add(TrainCommand.Create(output));
         root.Subcommands.Add(TrimCommand.Create(output));
         root.Subcommands.Add(CalibrateCommand.Create(output));
+        root.Subcommands.Add(BodyPartCommand.Create(output));
         root.Subcommands.Add(PackageCommand.Create(output, error));
         root.Subcommands.Add(DecodersCommand.Create(output, error));
         root.Subcommands.Add(BenchCommand.Create(output));

@@ -70,6 +70,66 @@ public sealed class TrainBodyPartCommandTests : IDisposable
         Assert.NotNull(regressor);
         using var loaded = ModelStore.Load(model);
         Assert.Equal(2, loaded.Bank.DecoderIds.Count);
+        Assert.Equal(500, written.BodyPart.FieldOfViewMm);
+
+        // The evaluation prints ρ and one row per held-out scan with each decoder's share of slices, and writes JSON.
+        var json = Path.Combine(dir.FullName, "bodypart.json");
+        (code, output, error) = await CsegRunner.RunAsync("bodypart", "evaluate", "--model", model, "--dataset", chest, "--json", json);
+        Assert.True(code == 0, error + output);
+        Assert.Contains("Spearman rho (score vs world z): all slices ", output, StringComparison.Ordinal);
+        Assert.Contains("| chest | chest_0000 |", output, StringComparison.Ordinal);
+        Assert.Contains("| chest | chest_0001 |", output, StringComparison.Ordinal);
+        Assert.Contains("| lungs | head |", output, StringComparison.Ordinal);
+        var evaluation = await File.ReadAllTextAsync(json);
+        Assert.Contains("\"pooledSpearman\"", evaluation, StringComparison.Ordinal);
+        Assert.Contains("\"caseId\": \"chest_0001\"", evaluation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_recipe_and_the_slice_window_are_options_and_bad_values_are_refused()
+    {
+        var chest = Path.Combine(dir.FullName, "chest");
+        Assert.Equal(0, (await CsegRunner.RunAsync("phantom", "--out", chest, "--task", "chest", "--cases", "1", "--seed", "6", "--size", "32", "--slice-spacing", "8")).ExitCode);
+        var model = Path.Combine(dir.FullName, "model");
+        torch.manual_seed(3);
+        var plan = TinyPlan(Decoder("lungs", "chest", "spinal_cord"));
+        using (var bank = new DecoderBank(plan))
+        {
+            ModelStore.Save(bank, plan, model);
+        }
+
+        var (code, output, error) = await CsegRunner.RunAsync(
+            "train", "bodypart", "--model", model, "--dataset", chest, "--epochs", "1", "--steps-per-epoch", "2",
+            "--field-of-view", "0", "--width", "4", "--lr", "0.001", "--volumes-per-step", "2", "--slices-per-volume", "4", "--max-gap", "2", "--max-zoom", "1", "--distance-weight", "0.5");
+        Assert.True(code == 0, error + output);
+        var written = ModelPlanSerializer.Load(Path.Combine(model, ModelStore.PlanFileName));
+        Assert.Null(written.BodyPart!.FieldOfViewMm);
+        Assert.Equal(4, written.BodyPart.Width);
+
+        (code, _, error) = await CsegRunner.RunAsync("train", "bodypart", "--model", model, "--dataset", chest, "--field-of-view", "20");
+        Assert.Equal(1, code);
+        Assert.Contains("FieldOfViewMm", error, StringComparison.Ordinal);
+        (code, _, error) = await CsegRunner.RunAsync("train", "bodypart", "--model", model, "--dataset", chest, "--slices-per-volume", "2");
+        Assert.Equal(1, code);
+        Assert.Contains("SlicesPerVolume", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Evaluating_a_model_without_a_regressor_is_refused_with_one_line()
+    {
+        var model = Path.Combine(dir.FullName, "model");
+        torch.manual_seed(3);
+        var plan = TinyPlan(Decoder("lungs", "chest", "spinal_cord"));
+        using (var bank = new DecoderBank(plan))
+        {
+            ModelStore.Save(bank, plan, model);
+        }
+
+        var (code, _, error) = await CsegRunner.RunAsync("bodypart", "evaluate", "--model", model, "--dataset", dir.FullName);
+
+        Assert.Equal(1, code);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("no body-part regressor", error, StringComparison.Ordinal);
     }
 
     [Fact]

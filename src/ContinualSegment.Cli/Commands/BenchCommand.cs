@@ -28,6 +28,39 @@ public static class BenchCommand
         command.Subcommands.Add(Inference(output));
         command.Subcommands.Add(EndToEnd(output));
         command.Subcommands.Add(Methods(output));
+        command.Subcommands.Add(Gating(output));
+        return command;
+    }
+
+    private static Command Gating(TextWriter output)
+    {
+        var model = new Option<string?>("--model") { Description = "The model, with its body-part regressor (default: models/default)." };
+        var work = new Option<string>("--work") { Description = "Working directory: the phantom study (reused when present), bench-gating.json and bench-gating.md.", DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "cseg-bench-gating") };
+        var size = new Option<int>("--size") { Description = "In-plane matrix of the whole-body study the partial scans are cut from.", DefaultValueFactory = _ => 512 };
+        var slices = new Option<int>("--slices") { Description = "Slices of that study.", DefaultValueFactory = _ => 300 };
+        var seed = new Option<int>("--seed") { Description = "Phantom seed.", DefaultValueFactory = _ => 1 };
+        var threads = new Option<int?>("--threads") { Description = "CPU threads for the networks (default: the runtime's choice)." };
+        var repeats = new Option<int>("--repeats") { Description = "Timed runs of every scan with and without gating (median).", DefaultValueFactory = _ => 1 };
+        var command = new Command("gating", "What body-part gating saves on partial fields of view: head and neck, head, chest, abdomen and pelvis and whole-body scans cut from one phantom study, each segmented with gating and with every decoder on every slice; decoders run and skipped, time saved, mean Dice either way.")
+        {
+            model, work, size, slices, seed, threads, repeats,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            GatingBenchmarkOptions options;
+            try
+            {
+                options = new GatingBenchmarkOptions(parse.GetValue(model) ?? SegmentCommand.DefaultModelDirectory(), parse.GetValue(work)!, parse.GetValue(size), parse.GetValue(slices), parse.GetValue(seed), parse.GetValue(threads), parse.GetValue(repeats));
+                options.Validate();
+            }
+            catch (ArgumentException ex)
+            {
+                throw new InvalidDataException(ex.Message, ex);
+            }
+
+            await new GatingBenchmark(options, output).RunAsync(ct).ConfigureAwait(false);
+            return CsegApp.Success;
+        });
         return command;
     }
 

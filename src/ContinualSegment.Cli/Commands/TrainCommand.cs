@@ -248,9 +248,18 @@ public static class TrainCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the weights and the slice draws.", DefaultValueFactory = _ => 1 };
         var spacing = new Option<double?>("--slice-spacing") { Description = "Slice spacing (mm) volumes are resampled to for training (default: the plan's target z spacing)." };
         var margin = new Option<double>("--margin") { Description = "Margin (score units) added to each decoder's range.", DefaultValueFactory = _ => 0.5 };
+        var recipe = new BodyPartTrainingOptions();
+        var lr = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => recipe.LearningRate };
+        var volumesPerStep = new Option<int>("--volumes-per-step") { Description = "Volumes drawn per optimiser step.", DefaultValueFactory = _ => recipe.VolumesPerStep };
+        var slicesPerVolume = new Option<int>("--slices-per-volume") { Description = "Equidistant slices drawn from each volume.", DefaultValueFactory = _ => recipe.SlicesPerVolume };
+        var maxGap = new Option<int>("--max-gap") { Description = "Largest gap (slices) between consecutive drawn slices.", DefaultValueFactory = _ => recipe.MaxSliceGap };
+        var zoom = new Option<double>("--max-zoom") { Description = "Largest random zoom-in of a draw (1 = none).", DefaultValueFactory = _ => recipe.MaxZoom };
+        var distance = new Option<double>("--distance-weight") { Description = "Weight of the equal-step (distance) loss.", DefaultValueFactory = _ => recipe.DistanceWeight };
+        var width = new Option<int>("--width") { Description = "First-layer channel count of the regressor.", DefaultValueFactory = _ => new BodyPartModelOptions().Width };
+        var field = new Option<double>("--field-of-view") { Description = "Edge (mm) of the fixed window every slice is sampled into, centred on the slice, so the regressor sees the body at one scale whatever the scan's field of view; 0 stretches each slice's own field of view to the square (the original format).", DefaultValueFactory = _ => BodyPartSliceFormat.DefaultFieldOfViewMm };
         var command = new Command("bodypart", "Train the self-supervised body-part regressor of a model and record each decoder's body-part range from its task's training labels.")
         {
-            model, datasets, epochs, steps, seed, spacing, margin,
+            model, datasets, epochs, steps, seed, spacing, margin, lr, volumesPerStep, slicesPerVolume, maxGap, zoom, distance, width, field,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -261,6 +270,17 @@ public static class TrainCommand
                 Seed = parse.GetValue(seed),
                 SliceSpacingMm = parse.GetValue(spacing),
                 RangeMargin = parse.GetValue(margin),
+                Width = parse.GetValue(width),
+                FieldOfViewMm = parse.GetValue(field) is var f && f == 0 ? null : f,
+                Training = new BodyPartTrainingOptions
+                {
+                    LearningRate = parse.GetValue(lr),
+                    VolumesPerStep = parse.GetValue(volumesPerStep),
+                    SlicesPerVolume = parse.GetValue(slicesPerVolume),
+                    MaxSliceGap = parse.GetValue(maxGap),
+                    MaxZoom = parse.GetValue(zoom),
+                    DistanceWeight = parse.GetValue(distance),
+                },
             };
             try
             {

@@ -58,10 +58,22 @@ public static class BodyPartModelBuilder
         torch.manual_seed(options.Seed);
         using var regressor = new BodyPartRegressor(options.Width);
         IReadOnlyList<double> losses;
-        var volumes = await BodyPartVolumes.LoadAsync(cases.Select(c => c.ImagePaths[0]), spacing, options.SliceSize, cancellationToken).ConfigureAwait(false);
+        var format = new BodyPartSliceFormat(options.SliceSize, options.FieldOfViewMm);
+        var volumes = await BodyPartVolumes.LoadAsync(cases.Select(c => c.ImagePaths[0]), spacing, format, cancellationToken).ConfigureAwait(false);
         try
         {
-            var training = new BodyPartTrainingOptions { Steps = options.Epochs * options.StepsPerEpoch, Seed = options.Seed };
+            var recipe = options.Training;
+            var training = new BodyPartTrainingOptions
+            {
+                Steps = options.Epochs * options.StepsPerEpoch,
+                Seed = options.Seed,
+                VolumesPerStep = recipe.VolumesPerStep,
+                SlicesPerVolume = recipe.SlicesPerVolume,
+                MaxSliceGap = recipe.MaxSliceGap,
+                MaxZoom = recipe.MaxZoom,
+                DistanceWeight = recipe.DistanceWeight,
+                LearningRate = recipe.LearningRate,
+            };
             if (volumes.All(v => v.shape[0] < training.SlicesPerVolume))
             {
                 throw new InvalidDataException($"no CT volume has {training.SlicesPerVolume} slices at {spacing} mm; body-part regression needs longer scans");
@@ -78,7 +90,7 @@ public static class BodyPartModelBuilder
             }
         }
 
-        var written = ModelStore.SaveBodyPart(modelDirectory, regressor, options.SliceSize, spacing);
+        var written = ModelStore.SaveBodyPart(modelDirectory, regressor, options.SliceSize, spacing, options.FieldOfViewMm);
 
         var ranges = new Dictionary<string, BodyPartRange>(StringComparer.Ordinal);
         var untouched = new List<string>();
@@ -101,7 +113,7 @@ public static class BodyPartModelBuilder
                     throw new InvalidDataException($"case {c.Id}: labels have {labels.SizeZ} slices, the image {image.SizeZ}");
                 }
 
-                using var slices = BodyPartSlices.Prepare(image.Data, image.SizeZ, image.SizeY, image.SizeX, options.SliceSize);
+                using var slices = format.Prepare(image.Data, image.SizeZ, image.SizeY, image.SizeX, image.Spacing.Y, image.Spacing.X);
                 perCase.Add((BodyPartScorer.ScoreMonotonic(regressor, slices), BodyPartRangeCalculator.SlicesWithForeground(labels.Data, labels.SizeZ)));
             }
 

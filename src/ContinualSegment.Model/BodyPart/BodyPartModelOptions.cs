@@ -21,8 +21,17 @@ public sealed class BodyPartModelOptions
     /// <summary>Slice spacing (mm) the training volumes are resampled to along z; null = the plan's target z spacing.</summary>
     public double? SliceSpacingMm { get; set; }
 
+    /// <summary>
+    /// Edge (mm) of the fixed physical window slices are sampled into (<see cref="BodyPartSliceFormat"/>); null stretches
+    /// each slice's own field of view to the square, as regressors before it did.
+    /// </summary>
+    public double? FieldOfViewMm { get; set; } = BodyPartSliceFormat.DefaultFieldOfViewMm;
+
     /// <summary>Margin (score units) added on both sides of every decoder's range.</summary>
     public double RangeMargin { get; set; } = 0.5;
+
+    /// <summary>The training recipe (learning rate, draws per step, zoom, loss weights); its seed is replaced by <see cref="Seed"/>.</summary>
+    public BodyPartTrainingOptions Training { get; set; } = new();
 
     /// <summary>Throws when a setting is out of range.</summary>
     public void Validate()
@@ -56,5 +65,13 @@ public sealed class BodyPartModelOptions
         {
             throw new ArgumentOutOfRangeException(nameof(RangeMargin), RangeMargin, "must be ≥ 0");
         }
+
+        if (FieldOfViewMm is { } f && (!double.IsFinite(f) || f is < 50 or > 2000))
+        {
+            throw new ArgumentOutOfRangeException(nameof(FieldOfViewMm), f, "must be in 50..2000 mm");
+        }
+
+        ArgumentNullException.ThrowIfNull(Training);
+        Training.Validate();
     }
 }

@@ -42,10 +42,11 @@ public static class BodyPartScorer
         => FitMonotonic(Smooth(Score(regressor, slices), window));
 
     /// <summary>Raw per-slice scores of a CT volume in HU (one per z slice of <paramref name="volume"/>).</summary>
-    public static double[] ScoreVolume(BodyPartRegressor regressor, ContinualSegment.Imaging.Volume<float> volume, bool monotonic = true, int sliceSize = BodyPartSlices.DefaultSize)
+    public static double[] ScoreVolume(BodyPartRegressor regressor, ContinualSegment.Imaging.Volume<float> volume, BodyPartSliceFormat format, bool monotonic = true)
     {
         ArgumentNullException.ThrowIfNull(volume);
-        using var slices = BodyPartSlices.Prepare(volume.Data, volume.SizeZ, volume.SizeY, volume.SizeX, sliceSize);
+        ArgumentNullException.ThrowIfNull(format);
+        using var slices = format.Prepare(volume.Data, volume.SizeZ, volume.SizeY, volume.SizeX, volume.Spacing.Y, volume.Spacing.X);
         return monotonic ? ScoreMonotonic(regressor, slices) : Score(regressor, slices);
     }
 

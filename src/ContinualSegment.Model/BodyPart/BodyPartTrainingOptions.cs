@@ -21,8 +21,12 @@ public sealed class BodyPartTrainingOptions
     /// </summary>
     public double MaxZoom { get; set; } = 1.3;
 
-    /// <summary>Weight of the distance (equal-step) loss.</summary>
-    public double DistanceWeight { get; set; } = 1.0;
+    /// <summary>
+    /// Weight of the distance (equal-step) loss. It fights the order loss, which wants ever larger steps: at 1 the
+    /// regressor learnt almost nothing (slice-order loss 0.69 → 0.65, pooled ρ 0.52 on held-out phantoms); at 0.1 it
+    /// orders held-out scans (ρ 0.98) and keeps the score scale moderate.
+    /// </summary>
+    public double DistanceWeight { get; set; } = 0.1;
 
     /// <summary>Adam learning rate.</summary>
     public double LearningRate { get; set; } = 3e-3;

@@ -421,17 +421,33 @@ public static class TrainingRunner
             return decoder;
         }
 
-        using var regressor = BodyPartRegressor.LoadWeights(options.BodyPartRegressorPath);
+        // The weights' own model directory says how they were trained (width, slice format); bare weights are the
+        // original format (width 8, whole slices stretched to 64 × 64).
+        var section = BodyPartSectionBeside(options.BodyPartRegressorPath);
+        using var regressor = BodyPartRegressor.LoadWeights(options.BodyPartRegressorPath, section?.Width ?? 8);
+        var format = section is null ? new BodyPartSliceFormat(BodyPartSlices.DefaultSize, null) : BodyPartSliceFormat.Of(section);
         var perCase = new List<(IReadOnlyList<double>, IReadOnlyList<bool>)>();
         foreach (var c in cases)
         {
             var image = await NiftiReader.ReadFloatAsync(c.ImagePaths[0], cancellationToken).ConfigureAwait(false);
             var labels = await NiftiReader.ReadLabelsAsync(c.LabelPath, cancellationToken).ConfigureAwait(false);
-            using var slices = BodyPartSlices.Prepare(image.Data, image.SizeZ, image.SizeY, image.SizeX);
+            using var slices = format.Prepare(image.Data, image.SizeZ, image.SizeY, image.SizeX, image.Spacing.Y, image.Spacing.X);
             perCase.Add((BodyPartScorer.ScoreMonotonic(regressor, slices), BodyPartRangeCalculator.SlicesWithForeground(labels.Data, labels.SizeZ)));
         }
 
         return decoder with { BodyPartRange = BodyPartRangeCalculator.Compute(perCase, options.BodyPartMargin) };
+    }
+
+    private static BodyPartModelPlan? BodyPartSectionBeside(string weightsPath)
+    {
+        var full = Path.GetFullPath(weightsPath);
+        var plan = Path.Combine(Path.GetDirectoryName(full) ?? ".", ModelStore.PlanFileName);
+        if (!string.Equals(Path.GetFileName(full), ModelStore.BodyPartFileName, StringComparison.Ordinal) || !File.Exists(plan))
+        {
+            return null;
+        }
+
+        return ModelPlanSerializer.Load(plan).BodyPart;
     }
 
     /// <summary>The torch device of a <see cref="TrainingDevice"/>; CUDA is refused where the build or machine has none.</summary>

@@ -82,6 +82,16 @@ public sealed class SlidingWindowPredictor : IDisposable
     /// (default: the bank's enabled ones). Decoders not named are not run at all.
     /// </summary>
     public SlidingWindowPrediction Predict(Tensor image, IReadOnlyCollection<string>? decoderIds = null, CancellationToken cancellationToken = default)
+        => Predict(image, decoderIds, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="Predict(Tensor, IReadOnlyCollection{string}?, CancellationToken)"/>, but a decoder given in
+    /// <paramref name="wantedSlices"/> (one flag per slice of the image) runs only on the windows that hold at least one
+    /// wanted slice, and a window no decoder wants does not run the encoder either. Every window that holds a wanted
+    /// slice still runs, so the probabilities there are exactly those of a full prediction; elsewhere they are partial
+    /// sums (or 0) and meant to be ignored, as the body-part gate ignores a decoder outside its range.
+    /// </summary>
+    public SlidingWindowPrediction Predict(Tensor image, IReadOnlyCollection<string>? decoderIds, IReadOnlyDictionary<string, IReadOnlyList<bool>>? wantedSlices, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(image);
         if (image.dim() != 4 || image.shape[0] != bank.InputChannels)
@@ -92,6 +102,17 @@ public sealed class SlidingWindowPredictor : IDisposable
         var ids = (decoderIds ?? bank.EnabledDecoderIds).ToArray();
         var channels = ids.ToDictionary(id => id, id => (long)bank.GetDecoder(id).Plan.OutputChannels, StringComparer.Ordinal);
         long[] size = [image.shape[1], image.shape[2], image.shape[3]];
+        if (wantedSlices is not null)
+        {
+            foreach (var (id, flags) in wantedSlices)
+            {
+                if (flags.Count != size[0])
+                {
+                    throw new ArgumentException($"decoder '{id}': {flags.Count} slice flags for {size[0]} slices", nameof(wantedSlices));
+                }
+            }
+        }
+
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         if (ids.Length == 0)
         {
@@ -128,13 +149,26 @@ public sealed class SlidingWindowPredictor : IDisposable
                 cancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 var batch = windows.Skip(start).Take(options.BatchSize).ToArray();
+                foreach (var w in batch)
+                {
+                    Window(weights, w).add_(importanceCpu);
+                }
+
+                var active = wantedSlices is null
+                    ? ids
+                    : ids.Where(id => !wantedSlices.TryGetValue(id, out var flags) || batch.Any(w => Holds(flags, w.Z - before[0], patch[0]))).ToArray();
+                if (active.Length == 0)
+                {
+                    continue;
+                }
+
                 var patches = stack(batch.Select(w => Window(input, w)).ToArray()).to(device);
                 var sums = new Dictionary<string, Tensor>(StringComparer.Ordinal);
                 foreach (var flip in flips)
                 {
                     var x = flip.Length == 0 ? patches : patches.flip(flip);
-                    var logits = bank.RunDecoders(x, ids);
-                    foreach (var id in ids)
+                    var logits = bank.RunDecoders(x, active);
+                    foreach (var id in active)
                     {
                         var p = nn.functional.softmax(logits[id], 1);
                         if (flip.Length > 0)
@@ -146,18 +180,13 @@ public sealed class SlidingWindowPredictor : IDisposable
                     }
                 }
 
-                foreach (var id in ids)
+                foreach (var id in active)
                 {
                     var weighted = (sums[id] * (importance / flips.Count)).cpu();
                     for (var b = 0; b < batch.Length; b++)
                     {
                         Window(accumulators[id], batch[b]).add_(weighted[b]);
                     }
-                }
-
-                foreach (var w in batch)
-                {
-                    Window(weights, w).add_(importanceCpu);
                 }
             }
 
@@ -198,6 +227,21 @@ public sealed class SlidingWindowPredictor : IDisposable
 
     /// <inheritdoc/>
     public void Dispose() => importance.Dispose();
+
+    // Whether slices [first, first + depth) of the image (clipped to it) hold a wanted one.
+    private static bool Holds(IReadOnlyList<bool> flags, long first, long depth)
+    {
+        var end = Math.Min(flags.Count, first + depth);
+        for (var z = Math.Max(0, first); z < end; z++)
+        {
+            if (flags[(int)z])
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private Tensor Window(Tensor volume, (long Z, long Y, long X) w)
     {

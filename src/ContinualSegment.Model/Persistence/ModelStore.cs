@@ -231,11 +231,11 @@ public static class ModelStore
 
     /// <summary>
     /// Writes <paramref name="regressor"/> as <c>bodypart.bin</c> into the existing model <paramref name="directory"/>
-    /// and records its width, slice size, slice spacing and fingerprint in the plan's <c>bodyPart</c> section.
+    /// and records its width, slice size, slice spacing, field of view and fingerprint in the plan's <c>bodyPart</c> section.
     /// Nothing else of the plan changes.
     /// </summary>
     /// <returns>The plan as written.</returns>
-    public static ModelPlan SaveBodyPart(string directory, BodyPartRegressor regressor, int sliceSize, double sliceSpacingMm)
+    public static ModelPlan SaveBodyPart(string directory, BodyPartRegressor regressor, int sliceSize, double sliceSpacingMm, double? fieldOfViewMm = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         ArgumentNullException.ThrowIfNull(regressor);
@@ -246,6 +246,7 @@ public static class ModelStore
             Width = regressor.Width,
             SliceSize = sliceSize,
             SliceSpacingMm = sliceSpacingMm,
+            FieldOfViewMm = fieldOfViewMm,
             Fingerprint = ModelFingerprint.Compute(regressor),
         };
         var updated = plan with { BodyPart = section };

@@ -184,13 +184,15 @@ public sealed class SegmentationPipeline : IDisposable
         Lap("resample");
 
         // 2. Body-part scores per model-grid slice (on HU), then normalisation.
-        var scores = ScoreSlices(onGrid, grid);
+        var scores = ScoreSlices(onGrid, grid, gridGeometry.Spacing);
         Lap("bodypart");
         Plan.Normalization.Apply(onGrid);
         Lap("normalise");
 
         // 3. Gate.
-        var decisions = BodyPartGate.Evaluate(runnable, (IReadOnlyList<double>?)scores ?? Enumerable.Repeat(double.NaN, grid.Z).ToArray(), options.BodyPartMargin);
+        // Without gating every slice counts as unscored, which the gate trusts for every decoder.
+        var gateScores = options.BodyPartGating && scores is not null ? scores : Enumerable.Repeat(double.NaN, grid.Z).ToArray();
+        var decisions = BodyPartGate.Evaluate(runnable, gateScores, options.BodyPartMargin);
         var run = runnable.Where(d => !decisions.First(x => x.DecoderId == d.Id).Skip).ToArray();
 
         // 4. Sliding window and merge, chunk by chunk.
@@ -351,7 +353,13 @@ public sealed class SegmentationPipeline : IDisposable
         var (c0, c1) = own;
         using var scope = NewDisposeScope();
         var chunk = image.narrow(1, a0, a1 - a0);
-        using var prediction = predictor.Predict(chunk, ids, cancellationToken);
+
+        // Each decoder runs on the windows that hold a slice it is trusted on (context slices included).
+        var wanted = ids.ToDictionary(
+            id => id,
+            id => (IReadOnlyList<bool>)decisions.First(x => x.DecoderId == id).ValidSlices.Skip(a0).Take(a1 - a0).ToArray(),
+            StringComparer.Ordinal);
+        using var prediction = predictor.Predict(chunk, ids, wanted, cancellationToken);
         inferenceSeconds += watch.Elapsed.TotalSeconds;
         watch.Restart();
         var inputs = run.Where(d => ids.Contains(d.Id)).Select(d => new DecoderProbabilities(
@@ -371,15 +379,14 @@ public sealed class SegmentationPipeline : IDisposable
         NativeHeap.Trim();
     }
 
-    private double[]? ScoreSlices(float[] hu, GridSize grid)
+    private double[]? ScoreSlices(float[] hu, GridSize grid, Vec3 spacing)
     {
-        if (bodyPart is null)
+        if (bodyPart is null || Plan.BodyPart is not { } section)
         {
             return null;
         }
 
-        var size = Plan.BodyPart?.SliceSize ?? BodyPartSlices.DefaultSize;
-        using var slices = BodyPartSlices.Prepare(hu, grid.Z, grid.Y, grid.X, size);
+        using var slices = BodyPartSliceFormat.Of(section).Prepare(hu, grid.Z, grid.Y, grid.X, spacing.Y, spacing.X);
         return BodyPartScorer.ScoreMonotonic(bodyPart, slices);
     }
 
@@ -414,6 +421,10 @@ public sealed class SegmentationPipeline : IDisposable
             else if (scores is null)
             {
                 (ran, reason) = (true, "ran on every slice (no body-part model)");
+            }
+            else if (!options.BodyPartGating)
+            {
+                (ran, reason) = (true, "ran on every slice (body-part gating off)");
             }
             else
             {

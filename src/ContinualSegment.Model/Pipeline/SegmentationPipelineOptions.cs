@@ -7,6 +7,13 @@ namespace ContinualSegment.Model.Pipeline;
 /// <summary>Settings of <see cref="SegmentationPipeline"/>.</summary>
 public sealed class SegmentationPipelineOptions
 {
+    /// <summary>
+    /// Whether decoders run only where the body-part regressor places the scan within their range (the default). Off,
+    /// every enabled decoder runs on every slice and the scores are still computed and reported: for measuring what
+    /// gating saves, and for scans the regressor misplaces.
+    /// </summary>
+    public bool BodyPartGating { get; set; } = true;
+
     /// <summary>Extra margin (score units) added on both sides of every decoder's body-part range.</summary>
     public double BodyPartMargin { get; set; } = 0.25;
 

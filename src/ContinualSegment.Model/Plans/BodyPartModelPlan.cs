@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace ContinualSegment.Model.Plans;
 
 /// <summary>
@@ -14,6 +16,14 @@ public sealed record BodyPartModelPlan
 
     /// <summary>Slice spacing (mm) the training volumes were resampled to along z.</summary>
     public double SliceSpacingMm { get; init; } = 4;
+
+    /// <summary>
+    /// Width and height (mm) of the square window every slice is sampled into, centred on the slice's centre, so
+    /// that one pixel covers the same millimetres whatever the scan's reconstruction field of view; null (regressors
+    /// trained before this existed) stretches each slice's whole matrix to the square.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? FieldOfViewMm { get; init; }
 
     /// <summary>SHA-256 (64 lower-case hex digits) over the regressor's state dict.</summary>
     public string Fingerprint { get; init; } = string.Empty;

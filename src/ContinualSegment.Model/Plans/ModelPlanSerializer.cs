@@ -141,6 +141,7 @@ public static partial class ModelPlanSerializer
             Require(bodyPart.Width is > 0 and <= 256, "bodyPart.width must be in 1..256");
             Require(bodyPart.SliceSize is >= 16 and <= 512, "bodyPart.sliceSize must be in 16..512");
             Require(double.IsFinite(bodyPart.SliceSpacingMm) && bodyPart.SliceSpacingMm > 0, "bodyPart.sliceSpacingMm must be positive");
+            Require(bodyPart.FieldOfViewMm is null || (double.IsFinite(bodyPart.FieldOfViewMm.Value) && bodyPart.FieldOfViewMm.Value is >= 50 and <= 2000), "bodyPart.fieldOfViewMm must be in 50..2000 mm");
             Require(IsFingerprint(bodyPart.Fingerprint), "bodyPart.fingerprint must be 64 lower-case hex digits");
         }
 

@@ -30,7 +30,7 @@ public sealed class BodyPartRegressionTests
         using var bodySlices = Slices(heldOutBody);
         var body = BodyPartScorer.Score(regressor, bodySlices);
         Assert.Equal(heldOutBody.Image.SizeZ, body.Length);
-        var rho = Spearman(body, Enumerable.Range(0, body.Length).Select(i => (double)i).ToArray());
+        var rho = BodyPartEvaluator.Spearman(body, Enumerable.Range(0, body.Length).Select(i => (double)i).ToArray());
         Assert.True(rho > 0.9, $"Spearman ρ = {rho:F3}");
 
         using var headSlices = Slices(heldOutHead);
@@ -132,29 +132,5 @@ public sealed class BodyPartRegressionTests
     {
         var hu = c.Image.Data.Select(v => (float)v).ToArray();
         return BodyPartSlices.Prepare(hu, c.Image.SizeZ, c.Image.SizeY, c.Image.SizeX, SliceSize);
-    }
-
-    private static double Spearman(double[] a, double[] b)
-    {
-        var ra = Ranks(a);
-        var rb = Ranks(b);
-        var ma = ra.Average();
-        var mb = rb.Average();
-        var cov = ra.Zip(rb).Sum(p => (p.First - ma) * (p.Second - mb));
-        var va = Math.Sqrt(ra.Sum(v => (v - ma) * (v - ma)));
-        var vb = Math.Sqrt(rb.Sum(v => (v - mb) * (v - mb)));
-        return cov / (va * vb);
-    }
-
-    private static double[] Ranks(double[] values)
-    {
-        var order = Enumerable.Range(0, values.Length).OrderBy(i => values[i]).ToArray();
-        var ranks = new double[values.Length];
-        for (var r = 0; r < order.Length; r++)
-        {
-            ranks[order[r]] = r;
-        }
-
-        return ranks;
     }
 }

@@ -102,4 +102,26 @@ public sealed class BodyPartPersistenceTests : IDisposable
         Assert.Equal(TinyPlans.Decoder("a", "wholebody", ["spleen"]).BodyPartRange, plan.FindDecoder("a")!.BodyPartRange);
         Assert.Throws<ModelPlanException>(() => ModelStore.SetBodyPartRanges(model, new Dictionary<string, BodyPartRange> { ["nope"] = range }));
     }
+
+    [Fact]
+    public void The_slice_window_is_recorded_and_checked_and_absent_in_older_plans()
+    {
+        var model = SaveModel();
+        torch.manual_seed(9);
+        using var regressor = new BodyPartRegressor(4);
+        var written = ModelStore.SaveBodyPart(model, regressor, 32, 8.0, 500);
+        Assert.Equal(500, written.BodyPart!.FieldOfViewMm);
+        var path = Path.Combine(model, ModelStore.PlanFileName);
+        var json = File.ReadAllText(path);
+        Assert.Contains("\"fieldOfViewMm\": 500", json, StringComparison.Ordinal);
+        Assert.Equal(500, ModelPlanSerializer.Load(path).BodyPart!.FieldOfViewMm);
+        Assert.Equal(new BodyPartSliceFormat(32, 500), BodyPartSliceFormat.Of(written.BodyPart));
+
+        var tooSmall = Assert.Throws<ModelPlanException>(() => ModelPlanSerializer.Parse(json.Replace("\"fieldOfViewMm\": 500", "\"fieldOfViewMm\": 10", StringComparison.Ordinal)));
+        Assert.Contains("fieldOfViewMm", tooSmall.Message, StringComparison.Ordinal);
+
+        ModelStore.SaveBodyPart(model, regressor, 32, 8.0);
+        Assert.Null(ModelPlanSerializer.Load(path).BodyPart!.FieldOfViewMm);
+        Assert.DoesNotContain("fieldOfViewMm", File.ReadAllText(path), StringComparison.Ordinal);
+    }
 }
