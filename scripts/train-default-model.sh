@@ -94,7 +94,7 @@ done
 
 # ---- 4. body-part regression ------------------------------------------------------------------
 stamp "train bodypart on the four datasets"
-"${cseg[@]}" train bodypart --model "$model" --seed "$train_seed" --epochs 150 \
+"${cseg[@]}" train bodypart --model "$model" --seed "$train_seed" --epochs 600 \
     --dataset "$work/data/wholebody" --dataset "$work/data/chest" \
     --dataset "$work/data/headneck" --dataset "$work/data/pathology" | tee "$work/logs/train-bodypart.log"
 
