@@ -18,12 +18,15 @@
 # Usage: scripts/experiment.sh            (results: WORK/eval/<method>/step<k>/<task>/evaluation.json)
 # Inference time: the `timing` step runs `cseg bench methods` (the continual model after step 4 against the four upper
 # models, one 512×512×300 phantom CT, one process) into WORK/timing/bench-methods.json.
+# Body-part gating: the `gating` step trains the body-part regressor of a copy of the continual model after step 4 on
+# the training datasets' images (labels set each decoder's range), scores the test subjects with `cseg bodypart
+# evaluate` (Spearman rho) and runs `cseg bench gating` (partial fields of view, time saved) into WORK/gating/.
 # Wall time: every finished step and each method's evaluation append "name<TAB>seconds" to WORK/durations.tsv.
 # Report: cseg experiment report --work WORK --out DIR   (results.json, results.md and two SVG charts)
 # Environment:
 #   CSEG  how to run cseg (default: `cseg` on PATH)
 #   WORK  working directory (default: /var/tmp/cseg-experiment)
-#   STEPS which parts to run, in order (default: "data continual upper finetune lwf eval timing")
+#   STEPS which parts to run, in order (default: "data continual upper finetune lwf eval timing gating")
 #   TIMING_THREADS libtorch threads of the timing step (default 1)
 #   METHODS which methods `eval` scores (default: "continual finetune lwf upper")
 set -euo pipefail
@@ -36,7 +39,7 @@ if ! command -v "${cseg[0]}" > /dev/null; then
 fi
 
 work="${WORK:-/var/tmp/cseg-experiment}"
-steps="${STEPS:-data continual upper finetune lwf eval timing}"
+steps="${STEPS:-data continual upper finetune lwf eval timing gating}"
 mkdir -p "$work/logs" "$work/done" "$work/ckpt" "$work/models"
 plan="$repo/models/plans/default-cpu.json"
 tasks=(wholebody chest headneck pathology)
@@ -208,6 +211,23 @@ run_timing() {
     mark timing
 }
 
+run_gating() {
+    finished gating && return 0
+    stamp "body-part gating: regressor of the continual model, rho on the test subjects, partial fields of view"
+    local model="$work/gating/model" task train=() test=()
+    rm -rf "$model"
+    mkdir -p "$work/gating"
+    cp -r "$work/models/continual/step4" "$model"
+    for task in "${tasks[@]}"; do
+        train+=(--dataset "$work/data/$task")
+        test+=(--dataset "$work/test/$task")
+    done
+    "${cseg[@]}" train bodypart --model "$model" --seed 12345 --epochs 600 "${train[@]}" >> "$work/logs/gating.log"
+    "${cseg[@]}" bodypart evaluate --model "$model" "${test[@]}" --json "$work/gating/bodypart.json" >> "$work/logs/gating.log"
+    "${cseg[@]}" bench gating --model "$model" --work "$work/gating" --threads "${TIMING_THREADS:-1}" --repeats 3 >> "$work/logs/gating.log"
+    mark gating
+}
+
 for step in $steps; do
     case "$step" in
         data) run_data ;;
@@ -217,6 +237,7 @@ for step in $steps; do
         lwf) run_sequential lwf lwf ;;
         eval) run_eval ;;
         timing) run_timing ;;
+        gating) run_gating ;;
         *) echo "experiment: unknown step '$step'" >&2; exit 2 ;;
     esac
 done

@@ -77,6 +77,7 @@ public sealed class GatingBenchmark
         }
 
         var ct = series[0].Volume;
+        study = string.Create(CultureInfo.InvariantCulture, $"whole-body phantom study {ct.SizeX}×{ct.SizeY}×{ct.SizeZ}, {ct.Spacing.X:0.###}×{ct.Spacing.Y:0.###}×{ct.Spacing.Z:0.###} mm, seed {options.Seed}");
         var truth = await NiftiReader.ReadLabelsAsync(truthPath, cancellationToken).ConfigureAwait(false);
         if (truth.SizeX != ct.SizeX || truth.SizeY != ct.SizeY || truth.SizeZ != ct.SizeZ)
         {
@@ -98,7 +99,7 @@ public sealed class GatingBenchmark
 
         var rows = new JsonArray();
         var table = new StringBuilder();
-        table.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Model {model}; {study.Replace("study: ", string.Empty, StringComparison.Ordinal)}; {torch.get_num_threads()} thread(s), median of {options.Repeats} run(s) each."));
+        table.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Model {model}; {study}; {torch.get_num_threads()} thread(s), median of {options.Repeats} run(s) each."));
         table.AppendLine();
         table.AppendLine("| scan | slices | decoders run (gated) | skipped | gated s | all decoders s | time saved | mean Dice gated | mean Dice all |");
         table.AppendLine("| --- | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |");

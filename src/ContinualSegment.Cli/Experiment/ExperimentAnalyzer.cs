@@ -60,7 +60,8 @@ public static class ExperimentAnalyzer
 
         string durationsPath = Path.Combine(work, ExperimentDurations.FileName);
         ExperimentDurations? durations = File.Exists(durationsPath) ? await ExperimentDurations.ReadAsync(durationsPath, cancellationToken).ConfigureAwait(false) : null;
-        return new ExperimentResults(work, methods, Claims(methods, timing), reader.Found, reader.Expected, reader.Missing) { Timing = timing, Durations = durations };
+        var gating = await ExperimentGating.ReadAsync(work, cancellationToken).ConfigureAwait(false);
+        return new ExperimentResults(work, methods, Claims(methods, timing), reader.Found, reader.Expected, reader.Missing) { Timing = timing, Durations = durations, Gating = gating };
     }
 
     private static async Task<MethodResults> UpperAsync(Reader reader, CancellationToken cancellationToken)

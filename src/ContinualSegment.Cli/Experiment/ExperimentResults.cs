@@ -18,6 +18,9 @@ public sealed record ExperimentResults(
     /// <summary>The inference-time comparison, when the experiment has run it.</summary>
     public ExperimentTiming? Timing { get; init; }
 
+    /// <summary>The body-part gating measurements, when the experiment has run its gating step.</summary>
+    public ExperimentGating? Gating { get; init; }
+
     /// <summary>The wall time of the steps, when the run recorded it.</summary>
     public ExperimentDurations? Durations { get; init; }
 }

@@ -110,6 +110,21 @@ public static class ExperimentResultsJson
                 w.WriteNullValue();
             }
 
+            w.WritePropertyName("gating");
+            if (results.Gating is { } gating)
+            {
+                w.WriteStartObject();
+                w.WritePropertyName("bodypart_evaluation");
+                if (gating.Evaluation is { } e) { e.WriteTo(w); } else { w.WriteNullValue(); }
+                w.WritePropertyName("partial_fields_of_view");
+                if (gating.Bench is { } b) { b.WriteTo(w); } else { w.WriteNullValue(); }
+                w.WriteEndObject();
+            }
+            else
+            {
+                w.WriteNullValue();
+            }
+
             w.WriteStartArray("claims");
             foreach (ExperimentClaim c in results.Claims)
             {

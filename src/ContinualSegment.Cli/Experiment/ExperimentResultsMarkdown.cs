@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json.Nodes;
 
 namespace ContinualSegment.Cli.Experiment;
 
@@ -88,6 +89,9 @@ public static class ExperimentResultsMarkdown
             sb.Append("Not measured yet (`cseg bench methods`, the experiment's `timing` step).\n");
         }
 
+        sb.Append("\n## Body-part gating\n\n");
+        AppendGating(sb, results.Gating);
+
         sb.Append("\n## Time\n\n");
         if (results.Durations is { } durations)
         {
@@ -126,6 +130,50 @@ public static class ExperimentResultsMarkdown
 
         return sb.ToString();
     }
+
+    private static void AppendGating(StringBuilder sb, ExperimentGating? gating)
+    {
+        if (gating is null)
+        {
+            sb.Append("Not measured yet (`cseg bodypart evaluate` and `cseg bench gating`, the experiment's `gating` step).\n");
+            return;
+        }
+
+        if (gating.Evaluation is { } evaluation)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"`cseg bodypart evaluate` on the test subjects (the continual model's regressor, trained on the training datasets' images only): Spearman's ρ of slice score against world z over all slices of all scans together **{Number(gating.PooledSpearman, "0.000")}**, mean per scan {Number(gating.MeanScanSpearman, "0.000")}. Share of each scan's slices on which the gate trusts each decoder:\n\n");
+            var scans = evaluation["scans"]?.AsArray().OfType<JsonObject>().ToArray() ?? [];
+            var decoders = scans.SelectMany(s => s["decoders"]?.AsObject().Select(kv => kv.Key) ?? []).Distinct(StringComparer.Ordinal).ToArray();
+            Header(sb, "scan", ["ρ", .. decoders]);
+            foreach (var scan in scans)
+            {
+                var shares = decoders.Select(d => scan["decoders"]?[d] is JsonValue v && v.TryGetValue<double>(out var f) ? (f == 0 ? "skipped" : f.ToString("P0", CultureInfo.InvariantCulture)) : "n/a");
+                Row(sb, $"{scan["dataset"]} {scan["caseId"]}", [Number(Value(scan["spearman"]), "0.000"), .. shares]);
+            }
+
+            sb.Append('\n');
+        }
+
+        if (gating.Bench is { } bench)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"`cseg bench gating`: {bench["study"]}; scans cut from it as the phantom's protocols frame them, each segmented with gating and with every decoder on every slice, {bench["threads"]} thread(s), median of {bench["repeats"]} run(s).\n\n");
+            Header(sb, "scan", ["slices", "decoders skipped", "seconds with gating", "every decoder", "time saved", "mean Dice with / without gating"]);
+            foreach (var scan in bench["scans"]?.AsArray().OfType<JsonObject>() ?? [])
+            {
+                var skipped = scan["decodersSkipped"]?.AsArray().Select(n => n?.ToString()).ToArray() ?? [];
+                Row(sb, scan["scan"]?.ToString() ?? "?", [
+                    scan["slices"]?.ToString() ?? "?",
+                    skipped.Length == 0 ? "none" : string.Join(", ", skipped),
+                    Number(Value(scan["gatedSeconds"]), "0.00"),
+                    Number(Value(scan["allDecodersSeconds"]), "0.00"),
+                    Value(scan["timeSaved"]) is { } saved ? saved.ToString("P0", CultureInfo.InvariantCulture) : "n/a",
+                    $"{Number(Value(scan["meanDiceGated"]), "0.000")} / {Number(Value(scan["meanDiceAllDecoders"]), "0.000")}",
+                ]);
+            }
+        }
+    }
+
+    private static double? Value(JsonNode? node) => node is JsonValue v && v.TryGetValue<double>(out var d) ? d : null;
 
     private static void Header(StringBuilder sb, string first, IEnumerable<string> columns)
     {

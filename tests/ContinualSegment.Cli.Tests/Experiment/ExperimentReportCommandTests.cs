@@ -226,6 +226,21 @@ public sealed class ExperimentReportCommandTests(ExperimentWorkFixture fixture) 
         Assert.Equal(3, svg.Elements(Svg + "path").Count(e => (string?)e.Attribute("class") == "task-line" && (string?)e.Attribute("data-task") == "chest"));
     }
 
+    [Fact]
+    public void The_gating_step_is_reported_with_rho_coverage_and_time_saved()
+    {
+        Assert.True(fixture.ExitCode == 0, fixture.Error);
+        var markdown = fixture.Markdown!;
+        Assert.Contains("## Body-part gating", markdown, StringComparison.Ordinal);
+        Assert.Contains("all slices of all scans together **0.981**, mean per scan 0.997", markdown, StringComparison.Ordinal);
+        Assert.Contains("| headneck headneck_0000 | 0.998 | 93 % | skipped |", markdown, StringComparison.Ordinal);
+        Assert.Contains("`cseg bench gating`: whole-body phantom study 64×64×100;", markdown, StringComparison.Ordinal);
+        Assert.Contains("| head | 18 | pathology | 1.50 | 2.00 | 25 % | 0.800 / n/a |", markdown, StringComparison.Ordinal);
+        var gating = Results.GetProperty("gating");
+        Assert.Equal(0.9812, gating.GetProperty("bodypart_evaluation").GetProperty("pooledSpearman").GetDouble(), 10);
+        Assert.Equal(0.25, gating.GetProperty("partial_fields_of_view").GetProperty("scans")[0].GetProperty("timeSaved").GetDouble(), 10);
+    }
+
     private static void AssertClaim(JsonElement claim, double value, bool? met)
     {
         Assert.Equal(value, claim.GetProperty("value").GetDouble(), 10);

@@ -41,6 +41,8 @@ public sealed class ExperimentReportEdgeTests : IDisposable
         var markdown = await File.ReadAllTextAsync(Path.Combine(output, "results.md"));
         Assert.Contains("| 1 (wholebody) | 0.3500 | — | — | — |", markdown, StringComparison.Ordinal);
         Assert.Contains("Machine: not given. Command: not given.", markdown, StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("gating").ValueKind);
+        Assert.Contains("Not measured yet (`cseg bodypart evaluate` and `cseg bench gating`", markdown, StringComparison.Ordinal);
     }
 
     [Fact]

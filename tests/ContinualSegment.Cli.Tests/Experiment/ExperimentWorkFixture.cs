@@ -74,6 +74,29 @@ public sealed class ExperimentWorkFixture : IDisposable
             }
             """);
 
+        // The gating step's files, as `cseg bodypart evaluate` and `cseg bench gating` write them.
+        Directory.CreateDirectory(Path.Combine(Work, "gating"));
+        File.WriteAllText(Path.Combine(Work, "gating", "bodypart.json"), """
+            {
+              "pooledSpearman": 0.9812,
+              "meanScanSpearman": 0.9971,
+              "scans": [
+                { "dataset": "headneck", "caseId": "headneck_0000", "slices": 40, "scoreMin": 9.7, "scoreMax": 38, "spearman": 0.998, "decoders": { "wholebody": 0.93, "pathology": 0 } }
+              ]
+            }
+            """);
+        File.WriteAllText(Path.Combine(Work, "gating", "bench-gating.json"), """
+            {
+              "model": "/w/gating/model",
+              "study": "whole-body phantom study 64×64×100",
+              "threads": 1,
+              "repeats": 3,
+              "scans": [
+                { "scan": "head", "slices": 18, "decodersRun": ["wholebody"], "decodersSkipped": ["pathology"], "gatedSeconds": 1.5, "allDecodersSeconds": 2.0, "timeSaved": 0.25, "meanDiceGated": 0.8, "meanDiceAllDecoders": null }
+              ]
+            }
+            """);
+
         (ExitCode, Output, Error) = CsegRunner.RunAsync("experiment", "report", "--work", Work, "--out", Out, "--machine", "test machine", "--command", "scripts/experiment.sh").GetAwaiter().GetResult();
         if (ExitCode == 0)
         {
