@@ -203,6 +203,11 @@ public static class NodeOptionsRules
             yield return $"Model:Catalogue '{o.Catalogue}' does not exist";
         }
 
+        if (!double.IsFinite(o.BodyPartMargin) || o.BodyPartMargin < 0)
+        {
+            yield return $"Model:BodyPartMargin must be a number ≥ 0, not {o.BodyPartMargin.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        }
+
         if (o.PollInterval < TimeSpan.FromMilliseconds(100))
         {
             yield return $"Model:PollInterval must be at least 00:00:00.1, not {o.PollInterval}";

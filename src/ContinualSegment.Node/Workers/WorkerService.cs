@@ -65,7 +65,7 @@ public sealed class WorkerService : BackgroundService
         var threads = node.TorchThreads > 0 ? node.TorchThreads : Math.Max(1, Environment.ProcessorCount - 1);
         TorchRuntime.Configure(new TorchRuntimeOptions { Threads = threads });
         var catalogue = string.IsNullOrEmpty(options.Catalogue) ? StructureCatalogue.LoadDefault() : await StructureCatalogue.LoadAsync(options.Catalogue, stoppingToken).ConfigureAwait(false);
-        using var model = new LiveModel(options.Directory, SegmentationPipeline.CatalogueFrom(catalogue), new SegmentationPipelineOptions { LoggerFactory = loggers }, loggers.CreateLogger<LiveModel>());
+        using var model = new LiveModel(options.Directory, SegmentationPipeline.CatalogueFrom(catalogue), new SegmentationPipelineOptions { LoggerFactory = loggers, BodyPartGating = options.BodyPartGating, BodyPartMargin = options.BodyPartMargin }, loggers.CreateLogger<LiveModel>());
         await model.LoadAsync(stoppingToken).ConfigureAwait(false);
         var useCaseOptions = new SegmentationUseCaseOptions { TimeProvider = time, LoggerFactory = loggers, SoftwareVersion = typeof(WorkerService).Assembly.GetName().Version?.ToString(3) ?? "0.0.0", DeflateSegmentation = deflateSegmentation };
         var queue = new JobQueue(database.DataSource, queueOptions, time, loggers.CreateLogger<JobQueue>());

@@ -57,6 +57,7 @@ public sealed class NodeHostTests
             ["Routing:Default:Destinations:0"] = "NOWHERE",
             ["Queue:MaxAttempts"] = "0",
             ["Model:Directory"] = "/no/such/model",
+            ["Model:BodyPartMargin"] = "-1",
         }).Build();
 
         var error = Assert.Throws<NodeConfigurationException>(() => NodeHost.Check(NodeHost.Bind(configuration)));
@@ -68,6 +69,7 @@ public sealed class NodeHostTests
         Assert.Contains(error.Problems, p => p.Contains("'NOWHERE'", StringComparison.Ordinal));
         Assert.Contains(error.Problems, p => p.StartsWith("Queue:MaxAttempts", StringComparison.Ordinal));
         Assert.Contains(error.Problems, p => p.StartsWith("Model:Directory", StringComparison.Ordinal));
+        Assert.Contains(error.Problems, p => p.StartsWith("Model:BodyPartMargin must be a number ≥ 0, not -1", StringComparison.Ordinal));
     }
 
     [Fact]
