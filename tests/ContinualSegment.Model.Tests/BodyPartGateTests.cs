@@ -33,18 +33,8 @@ public sealed class BodyPartGateTests
             TinyPlans.Decoder("abdomen", "wholebody", ["liver", "spleen"]) with { BodyPartRange = new BodyPartRange { Min = -1, Max = 1 } },
             TinyPlans.Decoder("head", "headneck", ["brainstem"]) with { BodyPartRange = new BodyPartRange { Min = 10, Max = 12 } });
         using var bank = new DecoderBank(plan);
-        var headCalls = 0;
-        var abdomenCalls = 0;
-        var headHook = bank.GetDecoder("head").register_forward_hook((_, _, o) =>
-        {
-            headCalls++;
-            return o;
-        });
-        var abdomenHook = bank.GetDecoder("abdomen").register_forward_hook((_, _, o) =>
-        {
-            abdomenCalls++;
-            return o;
-        });
+        using var headCounter = new CallCounter(bank, "head");
+        using var abdomenCounter = new CallCounter(bank, "abdomen");
         using var predictor = new SlidingWindowPredictor(bank, plan.PatchSize);
         using var scope = NewDisposeScope();
         var image = randn(new long[] { 1, 16, 16, 16 });
@@ -52,8 +42,8 @@ public sealed class BodyPartGateTests
 
         using var gated = GatedInference.Predict(predictor, plan, bank.EnabledDecoderIds, image, scores);
 
-        Assert.Equal(0, headCalls);
-        Assert.True(abdomenCalls > 0);
+        Assert.Equal(0, headCounter.Calls);
+        Assert.True(abdomenCounter.Calls > 0);
         Assert.True(gated.Decisions.Single(d => d.DecoderId == "head").Skip);
         Assert.Equal(["abdomen"], gated.Prediction.Probabilities.Keys);
         var inputs = gated.ToMergeInputs();
@@ -72,8 +62,6 @@ public sealed class BodyPartGateTests
             }
         }
 
-        headHook.remove();
-        abdomenHook.remove();
     }
 
     [Fact]
@@ -84,48 +72,56 @@ public sealed class BodyPartGateTests
             TinyPlans.Decoder("abdomen", "wholebody", ["liver", "spleen"]),
             TinyPlans.Decoder("head", "headneck", ["brainstem"]));
         using var bank = new DecoderBank(plan);
-        var headCalls = 0;
-        var abdomenCalls = 0;
-        var headHook = bank.GetDecoder("head").register_forward_hook((_, _, o) =>
-        {
-            headCalls++;
-            return o;
-        });
-        var abdomenHook = bank.GetDecoder("abdomen").register_forward_hook((_, _, o) =>
-        {
-            abdomenCalls++;
-            return o;
-        });
+        using var headCounter = new CallCounter(bank, "head");
+        using var abdomenCounter = new CallCounter(bank, "abdomen");
         using var predictor = new SlidingWindowPredictor(bank, plan.PatchSize, new SlidingWindowOptions { BatchSize = 1, Mirroring = false, AccumulateInHalf = false });
         using var scope = NewDisposeScope();
         var image = randn(new long[] { 1, 48, 16, 16 });
         string[] ids = ["abdomen", "head"];
 
         using var full = predictor.Predict(image, ids);
-        var fullHead = headCalls;
-        var fullAbdomen = abdomenCalls;
-        (headCalls, abdomenCalls) = (0, 0);
+        var fullHead = headCounter.Calls;
+        var fullAbdomen = abdomenCounter.Calls;
+        headCounter.Calls = abdomenCounter.Calls = 0;
 
         // The head decoder is trusted on the top 6 slices only, the abdomen decoder everywhere.
         var headSlices = Enumerable.Range(0, 48).Select(z => z >= 42).ToArray();
         var wanted = new Dictionary<string, IReadOnlyList<bool>> { ["head"] = headSlices, ["abdomen"] = Enumerable.Repeat(true, 48).ToArray() };
         using var gated = predictor.Predict(image, ids, wanted);
 
-        Assert.Equal(fullAbdomen, abdomenCalls);
-        Assert.True(headCalls > 0 && headCalls < fullHead, $"head decoder ran on {headCalls} of {fullHead} windows");
+        Assert.Equal(fullAbdomen, abdomenCounter.Calls);
+        Assert.True(headCounter.Calls > 0 && headCounter.Calls < fullHead, $"head decoder ran on {headCounter.Calls} of {fullHead} windows");
         Assert.Equal(0f, (gated.Probabilities["abdomen"] - full.Probabilities["abdomen"]).abs().max().item<float>());
         var top = gated.Probabilities["head"].narrow(1, 42, 6);
         Assert.Equal(0f, (top - full.Probabilities["head"].narrow(1, 42, 6)).abs().max().item<float>());
 
         // A window that no decoder wants runs nothing, not even the encoder: nothing wanted, nothing called.
-        (headCalls, abdomenCalls) = (0, 0);
+        headCounter.Calls = abdomenCounter.Calls = 0;
         var none = Enumerable.Repeat(false, 48).ToArray();
         using var nothing = predictor.Predict(image, ids, new Dictionary<string, IReadOnlyList<bool>> { ["head"] = none, ["abdomen"] = none });
-        Assert.Equal(0, headCalls + abdomenCalls);
+        Assert.Equal(0, headCounter.Calls + abdomenCounter.Calls);
         Assert.Equal(0f, nothing.Probabilities["head"].abs().max().item<float>());
 
         Assert.Throws<ArgumentException>(() => predictor.Predict(image, ids, new Dictionary<string, IReadOnlyList<bool>> { ["head"] = new bool[47] }));
-        headHook.remove();
-        abdomenHook.remove();
+    }
+
+    // Counts the forward calls of one decoder of a bank while it lives.
+    private sealed class CallCounter : IDisposable
+    {
+        private readonly Action remove;
+
+        public CallCounter(DecoderBank bank, string id)
+        {
+            var hook = bank.GetDecoder(id).register_forward_hook((_, _, o) =>
+            {
+                Calls++;
+                return o;
+            });
+            remove = hook.remove;
+        }
+
+        public int Calls { get; set; }
+
+        public void Dispose() => remove();
     }
 }
