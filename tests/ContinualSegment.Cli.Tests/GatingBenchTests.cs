@@ -20,7 +20,7 @@ public sealed class GatingBenchTests : IDisposable
         Assert.True(code == 0, error + output);
         var result = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(work, "bench-gating.json")))!.AsObject();
         var scans = result["scans"]!.AsArray().Select(s => s!.AsObject()).ToDictionary(s => s["scan"]!.GetValue<string>());
-        Assert.Equal(5, scans.Count);
+        Assert.Equal(6, scans.Count);
         Assert.Equal(100, scans["whole body"]["slices"]!.GetValue<int>());
         static string[] Names(JsonObject scan, string key) => [.. scan[key]!.AsArray().Select(d => d!.GetValue<string>())];
 

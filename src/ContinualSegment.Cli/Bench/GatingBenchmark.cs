@@ -13,9 +13,9 @@ namespace ContinualSegment.Cli.Bench;
 
 /// <summary>
 /// What body-part gating saves on partial fields of view: scans cut from one whole-body phantom study the way the
-/// phantom's own protocols frame them (head and neck, head alone, chest, abdomen and pelvis) and the whole study, each
-/// segmented by the same model with gating and without (every decoder on every slice) in one process, taking turns:
-/// the decoders run and skipped, the time, and the mean Dice against the phantom's truth either way.
+/// phantom's own protocols frame them (head and neck, chest, abdomen and pelvis), a head and a thorax alone, and the
+/// whole study, each segmented by the same model with gating and without (every decoder on every slice) in one
+/// process, taking turns: the decoders run and skipped, the time, and the mean Dice against the phantom's truth.
 /// </summary>
 public sealed class GatingBenchmark
 {
@@ -37,6 +37,7 @@ public sealed class GatingBenchmark
         ("head and neck (C7 to vertex)", 590, 895),
         ("head", 700, 895),
         ("chest (lower neck to upper abdomen)", 330, 690),
+        ("thorax (lung bases to apices)", 430, 610),
         ("abdomen and pelvis", StudyLow, 330),
         ("whole body", StudyLow, StudyHigh),
     ];
