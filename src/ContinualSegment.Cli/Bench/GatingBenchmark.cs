@@ -71,13 +71,7 @@ public sealed class GatingBenchmark
 
         var study = await InferenceBenchmark.EnsureStudyAsync(seriesDir, truthPath, options.Size, options.Slices, options.Seed, catalogue, cancellationToken).ConfigureAwait(false);
         await output.WriteLineAsync(study).ConfigureAwait(false);
-        var series = SeriesLoader.LoadDirectory(seriesDir, null, cancellationToken);
-        if (series.Count != 1)
-        {
-            throw new InvalidDataException($"{seriesDir} holds {series.Count} series, expected one");
-        }
-
-        var ct = series[0].Volume;
+        var ct = InferenceBenchmark.Single(SeriesLoader.LoadDirectory(seriesDir, null, cancellationToken), seriesDir).Volume;
         study = string.Create(CultureInfo.InvariantCulture, $"whole-body phantom study {ct.SizeX}×{ct.SizeY}×{ct.SizeZ}, {ct.Spacing.X:0.###}×{ct.Spacing.Y:0.###}×{ct.Spacing.Z:0.###} mm, seed {options.Seed}");
         var truth = await NiftiReader.ReadLabelsAsync(truthPath, cancellationToken).ConfigureAwait(false);
         if (truth.SizeX != ct.SizeX || truth.SizeY != ct.SizeY || truth.SizeZ != ct.SizeZ)
@@ -88,11 +82,6 @@ public sealed class GatingBenchmark
         var mergeCatalogue = SegmentationPipeline.CatalogueFrom(catalogue);
         using var gated = await SegmentationPipeline.LoadAsync(model, mergeCatalogue, new SegmentationPipelineOptions(), cancellationToken).ConfigureAwait(false);
         using var ungated = await SegmentationPipeline.LoadAsync(model, mergeCatalogue, new SegmentationPipelineOptions { BodyPartGating = false }, cancellationToken).ConfigureAwait(false);
-        if (!gated.HasBodyPartModel)
-        {
-            throw new InvalidDataException($"{model} has no body-part regressor: there is nothing to gate with (cseg train bodypart)");
-        }
-
         // Both run once untimed first: the runtime compiles its code in tiers.
         var (warmCt, _) = Cut(ct, truth, 0, Math.Min(ct.SizeZ, 24));
         _ = gated.Run(warmCt, cancellationToken);

@@ -53,14 +53,9 @@ public sealed class InferenceBenchmark
         using var pipeline = await SegmentationPipeline.LoadAsync(modelDirectory, SegmentationPipeline.CatalogueFrom(StructureCatalogue.LoadDefault()), null, cancellationToken).ConfigureAwait(false);
         var loadModel = clock.Elapsed.TotalSeconds;
         clock.Restart();
-        var series = SeriesLoader.LoadDirectory(seriesDirectory, null, cancellationToken);
-        if (series.Count != 1)
-        {
-            throw new InvalidDataException($"{seriesDirectory} holds {series.Count} series, expected one");
-        }
-
+        var series = Single(SeriesLoader.LoadDirectory(seriesDirectory, null, cancellationToken), seriesDirectory);
         var loadSeries = clock.Elapsed.TotalSeconds;
-        var result = pipeline.Run(series[0].Volume, cancellationToken);
+        var result = pipeline.Run(series.Volume, cancellationToken);
         var timings = new JsonObject();
         foreach (var t in result.Timings)
         {
@@ -113,7 +108,7 @@ public sealed class InferenceBenchmark
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"inference: {inferenceSeconds:0.0} s ({phases}; decoders {inference["decodersRun"]!.ToJsonString()}; {inference["threads"]} threads), peak memory {Gb(inferencePeak)} GB")).ConfigureAwait(false);
 
         // 2. SEG and RTSTRUCT of the ground truth, timed one by one in this process.
-        var header = Assert1(SeriesLoader.LoadHeadersFromDirectory(seriesDir, null, cancellationToken), seriesDir);
+        var header = Single(SeriesLoader.LoadHeadersFromDirectory(seriesDir, null, cancellationToken), seriesDir);
         var truth = await NiftiReader.ReadLabelsAsync(truthPath, cancellationToken).ConfigureAwait(false);
         var version = PrintVersionAction.Version;
         var inproc = Path.Combine(work, "results-inprocess");
@@ -159,8 +154,9 @@ public sealed class InferenceBenchmark
         return summary;
     }
 
-    private static SeriesHeader Assert1(IReadOnlyList<SeriesHeader> headers, string dir)
-        => headers.Count == 1 ? headers[0] : throw new InvalidDataException($"{dir} holds {headers.Count} series, expected one");
+    /// <summary>The one series (or series header) a benchmark's directory holds; anything else is an error naming the directory.</summary>
+    internal static T Single<T>(IReadOnlyList<T> series, string dir)
+        => series.Count == 1 ? series[0] : throw new InvalidDataException($"{dir} holds {series.Count} series, expected one");
 
     private static string Gb(long bytes) => (bytes / 1e9).ToString("0.00", CultureInfo.InvariantCulture);
 

@@ -56,13 +56,7 @@ public sealed class MethodsBenchmark
             study = await InferenceBenchmark.EnsureStudyAsync(seriesDir, Path.Combine(work, "truth.nii.gz"), options.Size, options.Slices, options.Seed, catalogue, cancellationToken).ConfigureAwait(false);
         }
 
-        var series = SeriesLoader.LoadDirectory(seriesDir, null, cancellationToken);
-        if (series.Count != 1)
-        {
-            throw new InvalidDataException($"{seriesDir} holds {series.Count} series, expected one");
-        }
-
-        var ct = series[0].Volume;
+        var ct = InferenceBenchmark.Single(SeriesLoader.LoadDirectory(seriesDir, null, cancellationToken), seriesDir).Volume;
         if (options.Series is not null)
         {
             study += $" ({ct.SizeX}×{ct.SizeY}×{ct.SizeZ})";

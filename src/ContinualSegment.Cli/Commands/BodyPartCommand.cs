@@ -64,9 +64,7 @@ public static class BodyPartCommand
                     throw new InvalidDataException($"dataset {dir}: {ex.Message}", ex);
                 }
 
-                var name = dataset.Classes.Count > 0 && catalogue.TryGet(dataset.Classes[0], out var s) && s is not null
-                    ? s.Task
-                    : Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir)));
+                var name = dataset.CatalogueTask(catalogue) ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir)));
                 sets.Add((name, dataset));
             }
 

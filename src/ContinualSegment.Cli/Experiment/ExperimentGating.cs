@@ -18,13 +18,10 @@ public sealed record ExperimentGating(JsonObject? Evaluation, JsonObject? Bench)
     public static string BenchFile => Path.Combine("gating", "bench-gating.json");
 
     /// <summary>Pooled Spearman ρ of the test subjects (NaN when not measured).</summary>
-    public double PooledSpearman => Number(Evaluation?["pooledSpearman"]);
+    public double PooledSpearman => Value(Evaluation?["pooledSpearman"]) ?? double.NaN;
 
     /// <summary>Mean per-scan Spearman ρ (NaN when not measured).</summary>
-    public double MeanScanSpearman => Number(Evaluation?["meanScanSpearman"]);
-
-    /// <summary>Time saved on the whole-body scan of the benchmark (NaN when not measured).</summary>
-    public double WholeBodyTimeSaved => Number(Bench?["scans"]?.AsArray().LastOrDefault()?["timeSaved"]);
+    public double MeanScanSpearman => Value(Evaluation?["meanScanSpearman"]) ?? double.NaN;
 
     /// <summary>Reads whichever of the two files exist under <paramref name="work"/>; null when neither does.</summary>
     /// <exception cref="InvalidDataException">A file is not JSON of the expected shape.</exception>
@@ -59,5 +56,6 @@ public sealed record ExperimentGating(JsonObject? Evaluation, JsonObject? Bench)
         }
     }
 
-    private static double Number(JsonNode? node) => node is JsonValue v && v.TryGetValue<double>(out var d) ? d : double.NaN;
+    /// <summary>A number of the files, or null where it is missing or not a number.</summary>
+    internal static double? Value(JsonNode? node) => node is JsonValue v && v.TryGetValue<double>(out var d) ? d : null;
 }

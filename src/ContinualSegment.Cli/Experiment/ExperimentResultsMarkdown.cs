@@ -147,8 +147,8 @@ public static class ExperimentResultsMarkdown
             Header(sb, "scan", ["ρ", .. decoders]);
             foreach (var scan in scans)
             {
-                var shares = decoders.Select(d => scan["decoders"]?[d] is JsonValue v && v.TryGetValue<double>(out var f) ? (f == 0 ? "skipped" : f.ToString("P0", CultureInfo.InvariantCulture)) : "n/a");
-                Row(sb, $"{scan["dataset"]} {scan["caseId"]}", [Number(Value(scan["spearman"]), "0.000"), .. shares]);
+                var shares = decoders.Select(d => ExperimentGating.Value(scan["decoders"]?[d]) is { } f ? (f == 0 ? "skipped" : f.ToString("P0", CultureInfo.InvariantCulture)) : "n/a");
+                Row(sb, $"{scan["dataset"]} {scan["caseId"]}", [Number(ExperimentGating.Value(scan["spearman"]), "0.000"), .. shares]);
             }
 
             sb.Append('\n');
@@ -164,16 +164,14 @@ public static class ExperimentResultsMarkdown
                 Row(sb, scan["scan"]?.ToString() ?? "?", [
                     scan["slices"]?.ToString() ?? "?",
                     skipped.Length == 0 ? "none" : string.Join(", ", skipped),
-                    Number(Value(scan["gatedSeconds"]), "0.00"),
-                    Number(Value(scan["allDecodersSeconds"]), "0.00"),
-                    Value(scan["timeSaved"]) is { } saved ? saved.ToString("P0", CultureInfo.InvariantCulture) : "n/a",
-                    $"{Number(Value(scan["meanDiceGated"]), "0.000")} / {Number(Value(scan["meanDiceAllDecoders"]), "0.000")}",
+                    Number(ExperimentGating.Value(scan["gatedSeconds"]), "0.00"),
+                    Number(ExperimentGating.Value(scan["allDecodersSeconds"]), "0.00"),
+                    ExperimentGating.Value(scan["timeSaved"]) is { } saved ? saved.ToString("P0", CultureInfo.InvariantCulture) : "n/a",
+                    $"{Number(ExperimentGating.Value(scan["meanDiceGated"]), "0.000")} / {Number(ExperimentGating.Value(scan["meanDiceAllDecoders"]), "0.000")}",
                 ]);
             }
         }
     }
-
-    private static double? Value(JsonNode? node) => node is JsonValue v && v.TryGetValue<double>(out var d) ? d : null;
 
     private static void Header(StringBuilder sb, string first, IEnumerable<string> columns)
     {

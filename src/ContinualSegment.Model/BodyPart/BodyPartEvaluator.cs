@@ -44,7 +44,7 @@ public static class BodyPartEvaluator
                 var z = Enumerable.Range(0, raw.Length).Select(k => volume.IndexToWorld(0, 0, k * step).Z).ToArray();
                 pooledScores.AddRange(raw);
                 pooledZ.AddRange(z);
-                var gated = BodyPartScorer.FitMonotonic(BodyPartScorer.Smooth(raw, 3));
+                var gated = BodyPartScorer.Monotonic(raw);
                 var decoders = new Dictionary<string, double>(StringComparer.Ordinal);
                 foreach (var decision in BodyPartGate.Evaluate(plan.Decoders, gated, margin))
                 {

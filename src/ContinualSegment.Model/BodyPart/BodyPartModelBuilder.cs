@@ -50,7 +50,7 @@ public static class BodyPartModelBuilder
                 throw new InvalidDataException($"dataset {dir}: {ex.Message}", ex);
             }
 
-            var task = dataset.Classes.Count > 0 && catalogue.TryGet(dataset.Classes[0], out var s) && s is not null ? s.Task : "custom";
+            var task = dataset.CatalogueTask(catalogue) ?? "custom";
             datasets.Add((dataset, task));
         }
 
@@ -62,18 +62,7 @@ public static class BodyPartModelBuilder
         var volumes = await BodyPartVolumes.LoadAsync(cases.Select(c => c.ImagePaths[0]), spacing, format, cancellationToken).ConfigureAwait(false);
         try
         {
-            var recipe = options.Training;
-            var training = new BodyPartTrainingOptions
-            {
-                Steps = options.Epochs * options.StepsPerEpoch,
-                Seed = options.Seed,
-                VolumesPerStep = recipe.VolumesPerStep,
-                SlicesPerVolume = recipe.SlicesPerVolume,
-                MaxSliceGap = recipe.MaxSliceGap,
-                MaxZoom = recipe.MaxZoom,
-                DistanceWeight = recipe.DistanceWeight,
-                LearningRate = recipe.LearningRate,
-            };
+            var training = options.Training with { Steps = options.Epochs * options.StepsPerEpoch, Seed = options.Seed };
             if (volumes.All(v => v.shape[0] < training.SlicesPerVolume))
             {
                 throw new InvalidDataException($"no CT volume has {training.SlicesPerVolume} slices at {spacing} mm; body-part regression needs longer scans");

@@ -30,7 +30,7 @@ public sealed class BodyPartModelOptions
     /// <summary>Margin (score units) added on both sides of every decoder's range.</summary>
     public double RangeMargin { get; set; } = 0.5;
 
-    /// <summary>The training recipe (learning rate, draws per step, zoom, loss weights); its seed is replaced by <see cref="Seed"/>.</summary>
+    /// <summary>The training recipe (learning rate, draws per step, zoom, loss weights); its steps and seed are replaced by <see cref="Epochs"/> × <see cref="StepsPerEpoch"/> and <see cref="Seed"/>.</summary>
     public BodyPartTrainingOptions Training { get; set; } = new();
 
     /// <summary>Throws when a setting is out of range.</summary>

@@ -39,7 +39,10 @@ public static class BodyPartScorer
     /// to head), else non-increasing (slices stored head to feet).
     /// </summary>
     public static double[] ScoreMonotonic(BodyPartRegressor regressor, Tensor slices, int window = 3)
-        => FitMonotonic(Smooth(Score(regressor, slices), window));
+        => Monotonic(Score(regressor, slices), window);
+
+    /// <summary>Raw scores as <see cref="ScoreMonotonic"/> makes them: smoothed over <paramref name="window"/> slices, then fitted monotonically.</summary>
+    public static double[] Monotonic(IReadOnlyList<double> raw, int window = 3) => FitMonotonic(Smooth(raw, window));
 
     /// <summary>Raw per-slice scores of a CT volume in HU (one per z slice of <paramref name="volume"/>).</summary>
     public static double[] ScoreVolume(BodyPartRegressor regressor, ContinualSegment.Imaging.Volume<float> volume, BodyPartSliceFormat format, bool monotonic = true)

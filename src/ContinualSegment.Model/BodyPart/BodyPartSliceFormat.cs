@@ -31,12 +31,7 @@ public sealed record BodyPartSliceFormat(int Size, double? FieldOfViewMm)
             return BodyPartSlices.Prepare(hu, depth, height, width, Size);
         }
 
-        ArgumentNullException.ThrowIfNull(hu);
-        if (depth < 1 || height < 1 || width < 1 || (long)depth * height * width != hu.LongLength)
-        {
-            throw new ArgumentException($"{hu.Length} voxels do not fit {depth}×{height}×{width}");
-        }
-
+        BodyPartSlices.CheckInput(hu, depth, height, width, Size);
         if (!double.IsFinite(spacingXMm) || !double.IsFinite(spacingYMm) || spacingXMm <= 0 || spacingYMm <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(spacingXMm), $"pixel spacing {spacingYMm}×{spacingXMm} mm must be positive");
@@ -47,8 +42,6 @@ public sealed record BodyPartSliceFormat(int Size, double? FieldOfViewMm)
             throw new InvalidOperationException($"field of view {field} mm must be positive");
         }
 
-        ArgumentOutOfRangeException.ThrowIfLessThan(Size, 16);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(Size, 512);
         using var scope = NewDisposeScope();
 
         // Shifted so that air is 0: the window's part outside the scan is padded with zeros, i.e. air.

@@ -14,6 +14,16 @@ public static class BodyPartSlices
     /// <summary>Slices [D, 1, size, size] of a volume given as voxels.</summary>
     public static Tensor Prepare(float[] hu, int depth, int height, int width, int size = DefaultSize)
     {
+        CheckInput(hu, depth, height, width, size);
+        using var scope = NewDisposeScope();
+        var volume = tensor(hu).reshape(depth, 1, height, width).clamp(-1000, 1000) / 1000;
+        var resized = nn.functional.interpolate(volume, [size, size], mode: InterpolationMode.Bilinear, align_corners: false);
+        return resized.contiguous().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Throws unless <paramref name="hu"/> fills depth × height × width voxels and <paramref name="size"/> is in 16..512.</summary>
+    internal static void CheckInput(float[] hu, int depth, int height, int width, int size)
+    {
         ArgumentNullException.ThrowIfNull(hu);
         if (depth < 1 || height < 1 || width < 1 || (long)depth * height * width != hu.LongLength)
         {
@@ -22,9 +32,5 @@ public static class BodyPartSlices
 
         ArgumentOutOfRangeException.ThrowIfLessThan(size, 16);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(size, 512);
-        using var scope = NewDisposeScope();
-        var volume = tensor(hu).reshape(depth, 1, height, width).clamp(-1000, 1000) / 1000;
-        var resized = nn.functional.interpolate(volume, [size, size], mode: InterpolationMode.Bilinear, align_corners: false);
-        return resized.contiguous().MoveToOuterDisposeScope();
     }
 }

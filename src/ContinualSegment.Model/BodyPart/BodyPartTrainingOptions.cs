@@ -1,7 +1,7 @@
 namespace ContinualSegment.Model.BodyPart;
 
 /// <summary>Settings of the self-supervised body-part regression training.</summary>
-public sealed class BodyPartTrainingOptions
+public sealed record BodyPartTrainingOptions
 {
     /// <summary>Optimiser steps.</summary>
     public int Steps { get; set; } = 300;

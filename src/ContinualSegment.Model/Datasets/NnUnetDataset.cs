@@ -37,6 +37,13 @@ public sealed class NnUnetDataset
     /// <summary>The training cases, ordered by id.</summary>
     public IReadOnlyList<NnUnetCase> Cases { get; }
 
+    /// <summary>The catalogue task of the dataset's first class (its task, for a dataset of one task's labels); null when it has none or the class is not in <paramref name="catalogue"/>.</summary>
+    public string? CatalogueTask(StructureCatalogue catalogue)
+    {
+        ArgumentNullException.ThrowIfNull(catalogue);
+        return Classes.Count > 0 && catalogue.TryGet(Classes[0], out var s) && s is not null ? s.Task : null;
+    }
+
     /// <summary>
     /// Reads <paramref name="directory"/>. Labels must be 0 (background) and 1..n without gaps; every
     /// class name must exist in <paramref name="catalogue"/> when one is given.

@@ -300,7 +300,7 @@ public static class TrainingRunner
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(catalogue);
-        var task = options.Task ?? (catalogue.TryGet(dataset.Classes[0], out var s) && s is not null ? s.Task : "custom");
+        var task = options.Task ?? dataset.CatalogueTask(catalogue) ?? "custom";
         var decoder = new DecoderPlan
         {
             Id = id,

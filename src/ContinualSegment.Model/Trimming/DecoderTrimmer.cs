@@ -30,7 +30,7 @@ public static class DecoderTrimmer
         TrimOptions options,
         Action<TrimProgress>? progress = null,
         CancellationToken cancellationToken = default)
-        => Task.Run(() => Trim(bank, decoderId, training, validation, validation, options, progress, cancellationToken), cancellationToken);
+        => TrimAsync(bank, decoderId, training, validation, validation, options, progress, cancellationToken);
 
     /// <summary>
     /// Trims decoder <paramref name="decoderId"/> of <paramref name="bank"/> (run on a worker thread), ranking the search's
