@@ -41,9 +41,32 @@ public sealed class PhantomCase
     /// The label map of any task on this case's grid: a voxel gets the task-local label of its structure,
     /// or of the nearest enclosing (parent) structure that belongs to the task.
     /// </summary>
-    public Volume<byte> CreateLabelMap(string task)
+    public Volume<byte> CreateLabelMap(string task) => CreateLabelMap(Catalogue.ForTask(task));
+
+    /// <summary>
+    /// A label map of the given structures on this case's grid: structure i has label i + 1; a voxel gets the label
+    /// of its structure or of the nearest enclosing (parent) structure in the list, so a lesion listed before its
+    /// host organ keeps its own label inside the organ.
+    /// </summary>
+    /// <exception cref="ArgumentException">More than 255 structures, or one twice.</exception>
+    public Volume<byte> CreateLabelMap(IReadOnlyList<StructureInfo> structures)
     {
-        byte[] lut = LabelLookup(s => s.Task == task ? s.TaskLabel : 0);
+        ArgumentNullException.ThrowIfNull(structures);
+        if (structures.Count > byte.MaxValue)
+        {
+            throw new ArgumentException($"A byte label map holds at most {byte.MaxValue} structures; {structures.Count} were given.", nameof(structures));
+        }
+
+        var labelOf = new Dictionary<int, int>();
+        for (int i = 0; i < structures.Count; i++)
+        {
+            if (!labelOf.TryAdd(structures[i].GlobalIndex, i + 1))
+            {
+                throw new ArgumentException($"Structure '{structures[i].Name}' is listed twice.", nameof(structures));
+            }
+        }
+
+        byte[] lut = LabelLookup(s => labelOf.GetValueOrDefault(s.GlobalIndex));
         Volume<byte> v = StructureMap.CreateLike<byte>();
         ushort[] src = StructureMap.Data;
         byte[] dst = v.Data;

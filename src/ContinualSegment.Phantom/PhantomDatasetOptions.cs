@@ -21,6 +21,13 @@ public sealed record PhantomDatasetOptions
     /// <summary>Also write one DICOM CT series per case (needs an <see cref="IPhantomCaseSink"/>).</summary>
     public bool Dicom { get; init; }
 
+    /// <summary>
+    /// Also label the host organs of the task's lesions (the liver with a liver tumour, the lung lobes, the oesophagus),
+    /// after the task's own labels, as a lesion dataset that outlines its organs does; the lesion keeps its own label
+    /// inside its host. Only for a task with lesions (pathology).
+    /// </summary>
+    public bool HostOrgans { get; init; }
+
     /// <summary>Cases generated at once (each case also uses threads inside).</summary>
     public int MaxParallelCases { get; init; } = Math.Max(1, Environment.ProcessorCount / 2);
 

@@ -36,6 +36,7 @@ public sealed class PhantomDatasetWriter
             throw new InvalidOperationException("DICOM output was requested but no DICOM case writer is configured.");
         }
 
+        IReadOnlyList<StructureInfo> classes = DatasetClasses(options.Task, options.HostOrgans);
         string root = options.OutputDirectory;
         Directory.CreateDirectory(Path.Combine(root, "imagesTr"));
         Directory.CreateDirectory(Path.Combine(root, "labelsTr"));
@@ -54,7 +55,8 @@ public sealed class PhantomDatasetWriter
             PhantomCase c = generator.Generate(options.Task, options.Seed, index, ct);
             ids[index] = c.CaseId;
             await NiftiWriter.WriteAsync(c.Image, Path.Combine(root, "imagesTr", c.CaseId + "_0000.nii.gz"), ct, c.Metadata.SeriesDescription).ConfigureAwait(false);
-            await NiftiWriter.WriteAsync(c.Labels, Path.Combine(root, "labelsTr", c.CaseId + ".nii.gz"), ct, options.Task + " labels").ConfigureAwait(false);
+            Volume<byte> labels = options.HostOrgans ? c.CreateLabelMap(classes) : c.Labels;
+            await NiftiWriter.WriteAsync(labels, Path.Combine(root, "labelsTr", c.CaseId + ".nii.gz"), ct, options.Task + (options.HostOrgans ? " labels with host organs" : " labels")).ConfigureAwait(false);
             if (options.Dicom && sink is not null)
             {
                 await sink.WriteAsync(c, root, ct).ConfigureAwait(false);
@@ -66,13 +68,39 @@ public sealed class PhantomDatasetWriter
 
         Log.DatasetWritten(logger, options.Task, options.Cases, root);
 
-        await File.WriteAllTextAsync(Path.Combine(root, "dataset.json"), DatasetJson(options.Task, options.Cases), new UTF8Encoding(false), cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(Path.Combine(root, "dataset.json"), DatasetJson(options.Task, options.Cases, classes), new UTF8Encoding(false), cancellationToken).ConfigureAwait(false);
         return ids;
     }
 
-    /// <summary>The nnU-Net v2 dataset.json of a task.</summary>
-    public string DatasetJson(string task, int cases)
+    /// <summary>
+    /// The classes of a dataset in label order: the task's structures, then, with <paramref name="hostOrgans"/>, the
+    /// host organs of its lesions in catalogue order.
+    /// </summary>
+    /// <exception cref="ArgumentException">Host organs asked of a task without lesions.</exception>
+    public IReadOnlyList<StructureInfo> DatasetClasses(string task, bool hostOrgans)
     {
+        IReadOnlyList<StructureInfo> own = catalogue.ForTask(task);
+        if (!hostOrgans)
+        {
+            return own;
+        }
+
+        if (!own.Any(static s => s.IsLesion))
+        {
+            throw new ArgumentException($"Task '{task}' has no lesions, so no host organs to label.", nameof(task));
+        }
+
+        HashSet<string> hosts = own.SelectMany(static s => s.Hosts).ToHashSet(StringComparer.Ordinal);
+        return [.. own, .. catalogue.Structures.Where(s => hosts.Contains(s.Name))];
+    }
+
+    /// <summary>The nnU-Net v2 dataset.json of a task.</summary>
+    public string DatasetJson(string task, int cases) => DatasetJson(task, cases, catalogue.ForTask(task));
+
+    /// <summary>The nnU-Net v2 dataset.json of a task whose label maps hold <paramref name="classes"/> (label i + 1 for class i).</summary>
+    public static string DatasetJson(string task, int cases, IReadOnlyList<StructureInfo> classes)
+    {
+        ArgumentNullException.ThrowIfNull(classes);
         using var ms = new MemoryStream();
         using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
         {
@@ -82,16 +110,16 @@ public sealed class PhantomDatasetWriter
             w.WriteEndObject();
             w.WriteStartObject("labels");
             w.WriteNumber("background", 0);
-            foreach (StructureInfo s in catalogue.ForTask(task))
+            for (int i = 0; i < classes.Count; i++)
             {
-                w.WriteNumber(s.Name, s.TaskLabel);
+                w.WriteNumber(classes[i].Name, i + 1);
             }
 
             w.WriteEndObject();
             w.WriteNumber("numTraining", cases);
             w.WriteString("file_ending", ".nii.gz");
             w.WriteString("name", "Phantom_" + task);
-            w.WriteString("description", "Procedural whole-body CT phantom, task " + task);
+            w.WriteString("description", "Procedural whole-body CT phantom, task " + task + (classes.Any(s => s.Task != task) ? ", with the host organs of its lesions" : string.Empty));
             w.WriteEndObject();
         }
 

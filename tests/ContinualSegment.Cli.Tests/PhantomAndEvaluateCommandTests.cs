@@ -80,4 +80,34 @@ public sealed class PhantomAndEvaluateCommandTests : IDisposable
         Assert.Equal(2, code);
         Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
+
+    [Fact]
+    public async Task Host_organs_are_labelled_on_request_and_evaluate_scores_the_dataset_s_classes()
+    {
+        var data = Path.Combine(dir.FullName, "hosts");
+        var (code, _, error) = await CsegRunner.RunAsync("phantom", "--out", data, "--task", "pathology", "--host-organs", "--cases", "1", "--seed", "5", "--size", "40", "--slice-spacing", "8", "--preview");
+        Assert.True(code == 0, error);
+        Assert.True(File.Exists(Path.Combine(data, "previews", "pathology_0000.png")));
+
+        var truth = Path.Combine(data, "labelsTr");
+        var json = Path.Combine(dir.FullName, "hosts.json");
+        (code, _, error) = await CsegRunner.RunAsync("evaluate", "--pred", truth, "--truth", truth, "--labels", data, "--json", json);
+        Assert.True(code == 0, error);
+        using (var report = JsonDocument.Parse(await File.ReadAllTextAsync(json)))
+        {
+            var names = report.RootElement.GetProperty("structures").EnumerateArray().Select(s => s.GetProperty("name").GetString()).ToList();
+            Assert.Equal(10, names.Count);
+            Assert.Contains("liver", names);
+            Assert.Contains("lung_tumor", names);
+        }
+
+        (code, _, error) = await CsegRunner.RunAsync("evaluate", "--pred", truth, "--truth", truth, "--labels", data, "--task", "pathology");
+        Assert.Equal(2, code);
+        Assert.Contains("not both", error, StringComparison.Ordinal);
+
+        (code, _, error) = await CsegRunner.RunAsync("phantom", "--out", Path.Combine(dir.FullName, "chest"), "--task", "chest", "--host-organs");
+        Assert.Equal(2, code);
+        Assert.Contains("--host-organs", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(dir.FullName, "chest")));
+    }
 }

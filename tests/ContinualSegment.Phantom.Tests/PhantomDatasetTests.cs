@@ -75,6 +75,54 @@ public sealed class PhantomDatasetTests : IDisposable
     }
 
     [Fact]
+    public async Task Host_organs_are_labelled_after_the_lesions_which_keep_their_own_label_inside_them()
+    {
+        var writer = new PhantomDatasetWriter(_catalogue);
+        string dir = Path.Combine(_root, "hosts");
+        IReadOnlyList<string> ids = await writer.WriteAsync(new PhantomDatasetOptions
+        {
+            Task = "pathology", Cases = 2, Seed = 5, OutputDirectory = dir, Size = 40, SliceSpacingMm = 6, HostOrgans = true,
+        }, default);
+
+        using JsonDocument doc = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "dataset.json")));
+        string[] names = doc.RootElement.GetProperty("labels").EnumerateObject().OrderBy(p => p.Value.GetInt32()).Select(p => p.Name).ToArray();
+        Assert.Equal(
+            ["background", "liver_tumor", "lung_tumor", "esophageal_tumor", "liver", "lung_upper_lobe_left", "lung_lower_lobe_left",
+             "lung_upper_lobe_right", "lung_middle_lobe_right", "lung_lower_lobe_right", "esophagus"],
+            names);
+
+        var generator = new PhantomGenerator(_catalogue, new PhantomGeneratorOptions { InPlaneSize = 40, SliceSpacingMm = 6 });
+        int lesionVoxels = 0;
+        for (int c = 0; c < ids.Count; c++)
+        {
+            Volume<ushort> written = await NiftiReader.ReadLabelsAsync(Path.Combine(dir, "labelsTr", ids[c] + ".nii.gz"), default);
+            PhantomCase phantom = generator.Generate("pathology", 5, c);
+            byte[] lesions = phantom.Labels.Data, wholebody = phantom.CreateLabelMap("wholebody").Data;
+            for (int i = 0; i < written.Data.Length; i++)
+            {
+                int v = written.Data[i];
+
+                // The lesions exactly as the dataset without host organs has them.
+                Assert.Equal(lesions[i], v <= 3 ? v : 0);
+
+                // Each host organ with its lesions is the organ of the whole-body labels (which know no lesions).
+                for (int h = 4; h <= 10; h++)
+                {
+                    string host = names[h];
+                    bool inHost = v == h || (v is >= 1 and <= 3 && _catalogue[names[v]].Hosts.Contains(host) && wholebody[i] == _catalogue[host].TaskLabel);
+                    Assert.Equal(wholebody[i] == _catalogue[host].TaskLabel, inHost);
+                }
+            }
+
+            lesionVoxels += written.Data.Count(v => v is >= 1 and <= 3);
+            Assert.Contains(written.Data, v => v == 4);
+            Assert.Contains(written.Data, v => v == 10);
+        }
+
+        Assert.True(lesionVoxels > 0, "no lesion in the cases");
+    }
+
+    [Fact]
     public async Task Bad_options_are_rejected()
     {
         var writer = new PhantomDatasetWriter(_catalogue);
@@ -83,6 +131,9 @@ public sealed class PhantomDatasetTests : IDisposable
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => writer.WriteAsync(ok with { Cases = 0 }, default));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => writer.WriteAsync(ok with { Size = 8 }, default));
         await Assert.ThrowsAsync<InvalidOperationException>(() => writer.WriteAsync(ok with { Dicom = true }, default));
+        ArgumentException noLesions = await Assert.ThrowsAsync<ArgumentException>(() => writer.WriteAsync(ok with { HostOrgans = true }, default));
+        Assert.Contains("no lesions", noLesions.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_root, "labelsTr")));
         Assert.Throws<ArgumentOutOfRangeException>(() => new PhantomGenerator(_catalogue, new PhantomGeneratorOptions { MinSliceSpacingMm = 3, MaxSliceSpacingMm = 2 }));
     }
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ContinualSegment.Imaging;
 using ContinualSegment.Imaging.Evaluation;
+using ContinualSegment.Model.Datasets;
 
 namespace ContinualSegment.Cli.Commands;
 
@@ -13,11 +14,19 @@ public static class EvaluateCommand
         var truth = new Option<string>("--truth") { Description = "Directory of ground truth with the same case names (NIfTI label maps or DICOM-SEG).", Required = true };
         var series = new Option<string?>("--series") { Description = "Directory of the CT series (one folder per case, as cseg phantom --dicom writes them): SEG objects are read on their referenced series' grid and matched to cases by it." };
         var task = new Option<string?>("--task") { Description = "Task whose local labels the maps hold (default: catalogue indices 1–143)." };
+        var labels = new Option<string?>("--labels") { Description = "An nnU-Net dataset folder (its dataset.json) whose label values the NIfTI maps hold, e.g. one cseg phantom --host-organs wrote; only its classes are scored, an organ with the lesions inside it." };
         var json = new Option<string?>("--json") { Description = "Where to write the JSON report (default: PRED/evaluation.json; Markdown beside it)." };
         var command = new Command("evaluate", "Score predicted label maps or DICOM-SEG objects: per-structure Dice, HD95, surface Dice at 1 and 2 mm, per-task means.")
         {
-            pred, truth, task, json, series,
+            pred, truth, task, json, series, labels,
         };
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(labels) is not null && r.GetValue(task) is not null)
+            {
+                r.AddError("give --task or --labels, not both");
+            }
+        });
         command.SetAction(async (parse, cancellationToken) =>
         {
             var predDir = Path.GetFullPath(parse.GetValue(pred)!);
@@ -31,7 +40,9 @@ public static class EvaluateCommand
                 }
             }
 
-            var report = await DirectoryEvaluator.EvaluateAsync(predDir, truthDir, StructureCatalogue.LoadDefault(), parse.GetValue(task), cancellationToken, null, seriesDir).ConfigureAwait(false);
+            var catalogue = StructureCatalogue.LoadDefault();
+            var classes = parse.GetValue(labels) is { } l ? (await NnUnetDataset.OpenAsync(Path.GetFullPath(l), catalogue, cancellationToken).ConfigureAwait(false)).Classes : null;
+            var report = await DirectoryEvaluator.EvaluateAsync(predDir, truthDir, catalogue, parse.GetValue(task), cancellationToken, null, seriesDir, classes).ConfigureAwait(false);
             var jsonPath = Path.GetFullPath(parse.GetValue(json) ?? Path.Combine(predDir, "evaluation.json"));
             await File.WriteAllTextAsync(jsonPath, EvaluationReportWriter.ToJson(report), cancellationToken).ConfigureAwait(false);
             var markdown = EvaluationReportWriter.ToMarkdown(report);

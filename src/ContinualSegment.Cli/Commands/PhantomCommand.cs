@@ -35,10 +35,18 @@ public static class PhantomCommand
         });
         var spacing = new Option<double?>("--slice-spacing") { Description = "Slice spacing in mm (default: drawn from 1.5–3 mm per case)." };
         var preview = new Option<bool>("--preview") { Description = "Also write previews/<case>.png (mid-slices with the labels)." };
+        var hostOrgans = new Option<bool>("--host-organs") { Description = "Also label the lesions' host organs (liver, lung lobes, oesophagus) after the task's own labels, the lesion keeping its own label inside its host; pathology only." };
         var command = new Command("phantom", "Write a procedural whole-body CT phantom dataset (nnU-Net format) with exact labels.")
         {
-            outDir, task, cases, seed, dicom, size, spacing, preview,
+            outDir, task, cases, seed, dicom, size, spacing, preview, hostOrgans,
         };
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(hostOrgans) && r.GetValue(task) is { } t && t != "pathology")
+            {
+                r.AddError($"--host-organs needs a task with lesions (pathology), not '{t}'");
+            }
+        });
         command.SetAction(async (parse, cancellationToken) =>
         {
             var catalogue = StructureCatalogue.LoadDefault();
@@ -51,16 +59,18 @@ public static class PhantomCommand
                 Size = parse.GetValue(size),
                 SliceSpacingMm = parse.GetValue(spacing),
                 Dicom = parse.GetValue(dicom),
+                HostOrgans = parse.GetValue(hostOrgans),
             };
             var started = DateTime.UtcNow;
-            var written = await new PhantomDatasetWriter(catalogue, options.Dicom ? new PhantomDicomSink() : null)
-                .WriteAsync(options, cancellationToken).ConfigureAwait(false);
+            var writer = new PhantomDatasetWriter(catalogue, options.Dicom ? new PhantomDicomSink() : null);
+            var written = await writer.WriteAsync(options, cancellationToken).ConfigureAwait(false);
+            var classes = writer.DatasetClasses(options.Task, options.HostOrgans);
             await output.WriteLineAsync($"wrote {written.Count} case(s) of task {options.Task} to {options.OutputDirectory} in {(DateTime.UtcNow - started).TotalSeconds:0.0} s").ConfigureAwait(false);
             if (parse.GetValue(preview))
             {
                 foreach (var caseId in written)
                 {
-                    var png = await RenderPreviewAsync(catalogue, options.Task, options.OutputDirectory, caseId, cancellationToken).ConfigureAwait(false);
+                    var png = await RenderPreviewAsync(classes, options.OutputDirectory, caseId, cancellationToken).ConfigureAwait(false);
                     await output.WriteLineAsync($"preview {png}").ConfigureAwait(false);
                 }
             }
@@ -70,13 +80,13 @@ public static class PhantomCommand
         return command;
     }
 
-    /// <summary>Renders previews/&lt;case&gt;.png from a case's image and task labels.</summary>
-    public static async Task<string> RenderPreviewAsync(StructureCatalogue catalogue, string task, string root, string caseId, CancellationToken cancellationToken)
+    /// <summary>Renders previews/&lt;case&gt;.png from a case's image and labels (label i + 1 is <paramref name="classes"/>[i]).</summary>
+    public static async Task<string> RenderPreviewAsync(IReadOnlyList<StructureInfo> classes, string root, string caseId, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(catalogue);
+        ArgumentNullException.ThrowIfNull(classes);
         var image = await NiftiReader.ReadFloatAsync(Path.Combine(root, "imagesTr", $"{caseId}_0000.nii.gz"), cancellationToken).ConfigureAwait(false);
         var labels = await NiftiReader.ReadLabelsAsync(Path.Combine(root, "labelsTr", $"{caseId}.nii.gz"), cancellationToken).ConfigureAwait(false);
-        var colours = catalogue.ForTask(task).ToDictionary(s => s.TaskLabel, s => (s.Color.R, s.Color.G, s.Color.B));
+        var colours = classes.Select((s, i) => (Label: i + 1, s.Color)).ToDictionary(c => c.Label, c => (c.Color.R, c.Color.G, c.Color.B));
         var png = PreviewRenderer.RenderPng(
             image.Data,
             labels.Data,

@@ -12,7 +12,8 @@ namespace ContinualSegment.Imaging.Evaluation;
 /// the Segmentation that references the case's series (<c>SERIES/CASE/</c>). A Segmentation is read onto its
 /// referenced series' grid when the series directory holds it, else onto the other side's NIfTI grid by plane position,
 /// and its segments become catalogue values (see <see cref="SegmentationLabelMap"/>). With a task, labels are
-/// task-local; without one, values are catalogue global indices.
+/// task-local; with a dataset's classes, NIfTI label value i + 1 is class i and only those classes are scored; with
+/// neither, values are catalogue global indices. Without a task, an organ is scored with the lesions inside it.
 /// </summary>
 public static class DirectoryEvaluator
 {
@@ -23,7 +24,8 @@ public static class DirectoryEvaluator
         string? task,
         CancellationToken cancellationToken,
         IReadOnlyList<double>? tolerancesMm = null,
-        string? seriesDirectory = null)
+        string? seriesDirectory = null,
+        IReadOnlyList<string>? classes = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(predictionDirectory);
         ArgumentException.ThrowIfNullOrEmpty(truthDirectory);
@@ -31,6 +33,17 @@ public static class DirectoryEvaluator
         if (task is not null)
         {
             _ = catalogue.ForTask(task);
+        }
+
+        ushort[]? globalOf = null;
+        if (classes is not null)
+        {
+            if (task is not null)
+            {
+                throw new ArgumentException("Give a task or a dataset's classes, not both.", nameof(classes));
+            }
+
+            globalOf = GlobalIndices(classes, catalogue);
         }
 
         if (seriesDirectory is not null && !Directory.Exists(seriesDirectory))
@@ -63,8 +76,8 @@ public static class DirectoryEvaluator
                 throw new FileNotFoundException($"No prediction for '{caseId}' in '{predictionDirectory}'.", Path.Combine(predictionDirectory, caseId));
             }
 
-            Volume<ushort>? truth = truthSource.Nifti is { } tn ? await NiftiReader.ReadLabelsAsync(tn, cancellationToken).ConfigureAwait(false) : null;
-            Volume<ushort>? pred = predSource.Nifti is { } pn ? await NiftiReader.ReadLabelsAsync(pn, cancellationToken).ConfigureAwait(false) : null;
+            Volume<ushort>? truth = truthSource.Nifti is { } tn ? ToGlobal(await NiftiReader.ReadLabelsAsync(tn, cancellationToken).ConfigureAwait(false), globalOf, tn) : null;
+            Volume<ushort>? pred = predSource.Nifti is { } pn ? ToGlobal(await NiftiReader.ReadLabelsAsync(pn, cancellationToken).ConfigureAwait(false), globalOf, pn) : null;
             truth ??= ReadSegmentation(caseId, truthSource.Segmentation!, pred, series, catalogue, task);
             pred ??= ReadSegmentation(caseId, predSource.Segmentation!, truth, series, catalogue, task);
             if (!truth.SameGrid(pred))
@@ -73,11 +86,52 @@ public static class DirectoryEvaluator
             }
 
             scores.AddRange(task is null
-                ? SegmentationEvaluator.EvaluateMerged(caseId, truth, pred, catalogue, tol)
+                ? SegmentationEvaluator.EvaluateMerged(caseId, truth, pred, catalogue, tol, classes)
                 : SegmentationEvaluator.EvaluateTask(caseId, truth, pred, catalogue, task, tol));
         }
 
         return EvaluationReport.Create(tol, scores);
+    }
+
+    private static ushort[] GlobalIndices(IReadOnlyList<string> classes, StructureCatalogue catalogue)
+    {
+        if (classes.Count == 0)
+        {
+            throw new ArgumentException("The dataset names no classes.", nameof(classes));
+        }
+
+        var globalOf = new ushort[classes.Count + 1];
+        for (int i = 0; i < classes.Count; i++)
+        {
+            globalOf[i + 1] = catalogue.TryGet(classes[i], out StructureInfo? s) && s is not null
+                ? (ushort)s.GlobalIndex
+                : throw new ArgumentException($"Class '{classes[i]}' is no structure of the catalogue.", nameof(classes));
+        }
+
+        return globalOf;
+    }
+
+    // A label map of a dataset's classes, its values made catalogue indices.
+    private static Volume<ushort> ToGlobal(Volume<ushort> labels, ushort[]? globalOf, string path)
+    {
+        if (globalOf is null)
+        {
+            return labels;
+        }
+
+        ushort[] data = labels.Data;
+        for (int i = 0; i < data.Length; i++)
+        {
+            ushort v = data[i];
+            if (v >= globalOf.Length)
+            {
+                throw new InvalidDataException($"{path}: label value {v} is not one of the dataset's {globalOf.Length - 1} classes.");
+            }
+
+            data[i] = globalOf[v];
+        }
+
+        return labels;
     }
 
     // A Segmentation becomes a label map on its series' grid (when known), then on the other side's grid.

@@ -46,4 +46,59 @@ public class DirectoryEvaluatorTests
         File.Delete(Path.Combine(predDir, "case1.nii.gz"));
         await Assert.ThrowsAsync<FileNotFoundException>(() => DirectoryEvaluator.EvaluateAsync(predDir, truthDir, cat, "pathology", default));
     }
+
+    [Fact]
+    public async Task A_dataset_s_classes_are_scored_alone_each_organ_with_the_lesions_inside_it()
+    {
+        using var dir = new TempDirectory();
+        string truthDir = Path.Combine(dir.Path, "truth"), predDir = Path.Combine(dir.Path, "pred");
+        Directory.CreateDirectory(truthDir);
+        Directory.CreateDirectory(predDir);
+        var g = Affine3D.Axial(Vec3.Zero, new Vec3(1, 1, 1));
+        var truth = new Volume<byte>(12, 12, 12, g);
+        var pred = new Volume<byte>(12, 12, 12, g);
+        for (int z = 2; z < 10; z++)
+        {
+            for (int y = 2; y < 10; y++)
+            {
+                for (int x = 2; x < 10; x++)
+                {
+                    bool tumour = x is >= 4 and < 6 && y is >= 4 and < 6 && z is >= 4 and < 6;
+                    truth[x, y, z] = tumour ? (byte)1 : (byte)2; // 1 liver_tumor inside 2 liver
+                    pred[x, y, z] = 2; // the organ with its lesion, the lesion itself missed
+                }
+            }
+        }
+
+        await NiftiWriter.WriteAsync(truth, Path.Combine(truthDir, "case1.nii.gz"), default);
+        await NiftiWriter.WriteAsync(pred, Path.Combine(predDir, "case1.nii.gz"), default);
+        var cat = StructureCatalogue.LoadDefault();
+        string[] classes = ["liver_tumor", "liver"];
+        EvaluationReport r = await DirectoryEvaluator.EvaluateAsync(predDir, truthDir, cat, null, default, classes: classes);
+        Assert.Equal(["liver", "liver_tumor"], r.Scores.Select(s => s.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(1.0, r.Scores.Single(s => s.Name == "liver").Scores.Dice, 12);
+        Assert.Equal(0.0, r.Scores.Single(s => s.Name == "liver_tumor").Scores.Dice);
+        Assert.Equal(cat["liver"].GlobalIndex, r.Scores.Single(s => s.Name == "liver").Label);
+
+        // The same maps in catalogue indices: the organ is scored with its lesion there too.
+        var globalTruth = new Volume<ushort>(12, 12, 12, g, [.. truth.Data.Select(v => (ushort)(v == 0 ? 0 : cat[classes[v - 1]].GlobalIndex))]);
+        var globalPred = new Volume<ushort>(12, 12, 12, g, [.. pred.Data.Select(v => (ushort)(v == 0 ? 0 : cat[classes[v - 1]].GlobalIndex))]);
+        IReadOnlyList<StructureScore> merged = SegmentationEvaluator.EvaluateMerged("case1", globalTruth, globalPred, cat);
+        Assert.Equal(1.0, merged.Single(s => s.Name == "liver").Scores.Dice, 12);
+
+        // Without the lesion the organ loses it: 8 of 512 voxels.
+        for (int i = 0; i < truth.Data.Length; i++)
+        {
+            pred.Data[i] = truth.Data[i] == 2 ? (byte)2 : (byte)0;
+        }
+
+        await NiftiWriter.WriteAsync(pred, Path.Combine(predDir, "case1.nii.gz"), default);
+        r = await DirectoryEvaluator.EvaluateAsync(predDir, truthDir, cat, null, default, classes: classes);
+        Assert.Equal(2.0 * 504 / (512 + 504), r.Scores.Single(s => s.Name == "liver").Scores.Dice, 12);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => DirectoryEvaluator.EvaluateAsync(predDir, truthDir, cat, "pathology", default, classes: classes));
+        await Assert.ThrowsAsync<ArgumentException>(() => DirectoryEvaluator.EvaluateAsync(predDir, truthDir, cat, null, default, classes: ["liver", "kneecap"]));
+        InvalidDataException outside = await Assert.ThrowsAsync<InvalidDataException>(() => DirectoryEvaluator.EvaluateAsync(predDir, truthDir, cat, null, default, classes: ["liver"]));
+        Assert.Contains("label value 2", outside.Message, StringComparison.Ordinal);
+    }
 }
