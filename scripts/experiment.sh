@@ -21,12 +21,18 @@
 # Body-part gating: the `gating` step trains the body-part regressor of a copy of the continual model after step 4 on
 # the training datasets' images (labels set each decoder's range), scores the test subjects with `cseg bodypart
 # evaluate` (Spearman rho) and runs `cseg bench gating` (partial fields of view, time saved) into WORK/gating/.
+# Overlapping label sets: the `overlaps` step labels the pathology subjects' host organs too (`cseg phantom
+# --host-organs`: the same seeds, so the same images), trains a decoder on lesions and organs together on a copy of the
+# continual model (after the gating step: with its regressor; OVERLAPS_MODEL names another, e.g. models/default) with
+# the pathology schedule, and segments the test subjects with the whole-body decoder alone, the new decoder alone and
+# both merged: host organs (organ ∪ lesion) on the pathology subjects, the same organs on the healthy whole-body ones,
+# into WORK/overlaps/<variant>/<task>/evaluation.json.
 # Wall time: every finished step and each method's evaluation append "name<TAB>seconds" to WORK/durations.tsv.
 # Report: cseg experiment report --work WORK --out DIR   (results.json, results.md and two SVG charts)
 # Environment:
 #   CSEG  how to run cseg (default: `cseg` on PATH)
 #   WORK  working directory (default: /var/tmp/cseg-experiment)
-#   STEPS which parts to run, in order (default: "data continual upper finetune lwf eval timing gating")
+#   STEPS which parts to run, in order (default: "data continual upper finetune lwf eval timing gating overlaps")
 #   TIMING_THREADS libtorch threads of the timing step (default 1)
 #   METHODS which methods `eval` scores (default: "continual finetune lwf upper")
 set -euo pipefail
@@ -39,7 +45,7 @@ if ! command -v "${cseg[0]}" > /dev/null; then
 fi
 
 work="${WORK:-/var/tmp/cseg-experiment}"
-steps="${STEPS:-data continual upper finetune lwf eval timing gating}"
+steps="${STEPS:-data continual upper finetune lwf eval timing gating overlaps}"
 mkdir -p "$work/logs" "$work/done" "$work/ckpt" "$work/models"
 plan="$repo/models/plans/default-cpu.json"
 tasks=(wholebody chest headneck pathology)
@@ -154,19 +160,22 @@ run_upper() {
     done
 }
 
-# evaluate MODEL OUT TASK: the test subjects of TASK through the model, scored for TASK
+# evaluate MODEL OUT TASK [TEST [SCORING...]]: the test subjects of TASK (or those in the folder TEST) through the
+# model, scored for TASK (or as the `cseg evaluate` options SCORING say)
 evaluate() {
-    local model=$1 out=$2 task=$3
+    local model=$1 out=$2 task=$3 test="${4:-$work/test/$3}"
+    local scoring=("${@:5}")
+    [[ ${#scoring[@]} -gt 0 ]] || scoring=(--task "$task")
     [[ -e "$out/evaluation.json" ]] && return 0
     rm -rf "$out"
     mkdir -p "$out/pred"
-    for case in "$work/test/$task"/dicom/*/; do
+    for case in "$test"/dicom/*/; do
         local id
         id=$(basename "$case")
         "${cseg[@]}" segment --input "$case" --out "$out/$id" --model "$model" > "$out/$id.log" 2>&1
         cp "$out/$id/seg.dcm" "$out/pred/$id.dcm"
     done
-    "${cseg[@]}" evaluate --pred "$out/pred" --truth "$work/test/$task/labelsTr" --task "$task" --series "$work/test/$task/dicom" \
+    "${cseg[@]}" evaluate --pred "$out/pred" --truth "$test/labelsTr" "${scoring[@]}" --series "$test/dicom" \
         --json "$out/evaluation.json.part" > /dev/null
     mv "$out/evaluation.json.part" "$out/evaluation.json"
     if [[ -e "$out/evaluation.json.part.md" ]]; then mv "$out/evaluation.json.part.md" "$out/evaluation.md"; fi
@@ -228,6 +237,58 @@ run_gating() {
     mark gating
 }
 
+# hosts_data DIR SEED CASES [--dicom]: pathology subjects with their lesions' host organs labelled too
+hosts_data() {
+    local dir=$1 seed=$2 n=$3
+    rm -rf "$dir"
+    "${cseg[@]}" phantom --out "$dir" --task pathology --host-organs --cases "$n" --seed "$seed" \
+        --size "$phantom_size" --slice-spacing "$phantom_slices" "${@:4}" >> "$work/logs/overlaps.log"
+}
+
+run_overlaps() {
+    finished overlaps && return 0
+    local source="${OVERLAPS_MODEL:-$work/gating/model}" dir="$work/overlaps" variant id
+    local trained="$dir/model" train="$work/data/pathology-hosts" test="$work/test/pathology-hosts"
+    mkdir -p "$dir"
+    if ! finished data-pathology-hosts; then
+        stamp "pathology subjects with host organs: ${cases[pathology]} training cases, $test_cases test cases"
+        hosts_data "$train" "${seeds[pathology]}" "${cases[pathology]}"
+        hosts_data "$test" "${test_seeds[pathology]}" "$test_cases" --dicom
+        mark data-pathology-hosts
+    fi
+    if ! finished overlaps-train; then
+        stamp "a decoder of lesions and host organs on the frozen encoder of $source"
+        snapshot "$source" "$trained"
+        local range=()
+        [[ -e "$trained/bodypart.bin" ]] && range=(--bodypart-model "$trained/bodypart.bin")
+        # shellcheck disable=SC2046
+        "${cseg[@]}" train task --model "$trained" --dataset "$train" --decoder-id pathology_hosts \
+            $(schedule pathology) "${common[@]}" "${range[@]}" $(checkpoint overlaps) >> "$work/logs/overlaps.log"
+        mark overlaps-train
+    fi
+    # Three ways to find a host organ: the whole-body decoder alone, the new decoder alone, both merged.
+    declare -A keep=([wholebody]="wholebody" [hosts]="pathology_hosts" [merged]="wholebody pathology_hosts")
+    for variant in wholebody hosts merged; do
+        local model="$dir/$variant/model"
+        if [[ ! -e "$model/plan.json" ]]; then
+            snapshot "$trained" "$model.part"
+            for id in $("${cseg[@]}" decoders list --model "$model.part" | awk 'NR > 1 { print $1 }'); do
+                if [[ " ${keep[$variant]} " != *" $id "* ]]; then
+                    "${cseg[@]}" decoders disable "$id" --model "$model.part" >> "$work/logs/overlaps.log"
+                fi
+            done
+            mv "$model.part" "$model"
+        fi
+        stamp "overlaps: $variant on the pathology subjects"
+        evaluate "$model" "$dir/$variant/pathology" pathology "$test" --labels "$test"
+        if [[ "$variant" != hosts ]]; then
+            stamp "overlaps: $variant on the healthy whole-body subjects"
+            evaluate "$model" "$dir/$variant/wholebody" wholebody
+        fi
+    done
+    mark overlaps
+}
+
 for step in $steps; do
     case "$step" in
         data) run_data ;;
@@ -238,6 +299,7 @@ for step in $steps; do
         eval) run_eval ;;
         timing) run_timing ;;
         gating) run_gating ;;
+        overlaps) run_overlaps ;;
         *) echo "experiment: unknown step '$step'" >&2; exit 2 ;;
     esac
 done

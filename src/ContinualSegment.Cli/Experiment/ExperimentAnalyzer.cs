@@ -1,3 +1,4 @@
+using ContinualSegment.Imaging;
 using ContinualSegment.Model.Plans;
 
 namespace ContinualSegment.Cli.Experiment;
@@ -42,7 +43,9 @@ public static class ExperimentAnalyzer
                 : await SequentialAsync(reader, method, cancellationToken).ConfigureAwait(false));
         }
 
-        if (reader.Found == 0)
+        var gating = await ExperimentGating.ReadAsync(work, cancellationToken).ConfigureAwait(false);
+        var overlaps = await ExperimentOverlaps.ReadAsync(work, StructureCatalogue.LoadDefault(), cancellationToken).ConfigureAwait(false);
+        if (reader.Found == 0 && gating is null && overlaps is null)
         {
             throw new FileNotFoundException($"no evaluation in {Path.Combine(work, "eval")}: nothing to report (scripts/experiment.sh writes eval/<method>/…/evaluation.json)");
         }
@@ -60,8 +63,9 @@ public static class ExperimentAnalyzer
 
         string durationsPath = Path.Combine(work, ExperimentDurations.FileName);
         ExperimentDurations? durations = File.Exists(durationsPath) ? await ExperimentDurations.ReadAsync(durationsPath, cancellationToken).ConfigureAwait(false) : null;
-        var gating = await ExperimentGating.ReadAsync(work, cancellationToken).ConfigureAwait(false);
-        return new ExperimentResults(work, methods, Claims(methods, timing), reader.Found, reader.Expected, reader.Missing) { Timing = timing, Durations = durations, Gating = gating };
+        var claims = Claims(methods, timing);
+        claims.AddRange(overlaps?.Claims() ?? []);
+        return new ExperimentResults(work, methods, claims, reader.Found, reader.Expected, reader.Missing) { Timing = timing, Durations = durations, Gating = gating, Overlaps = overlaps };
     }
 
     private static async Task<MethodResults> UpperAsync(Reader reader, CancellationToken cancellationToken)

@@ -23,4 +23,7 @@ public static class ExperimentDefinitions
 
     /// <summary>The Dice drop.</summary>
     public const string Drop = "Dice of the first task (wholebody) after step 1 minus after step 4, in Dice points.";
+
+    /// <summary>What the overlaps section measures.</summary>
+    public const string Overlaps = "The pathology subjects' host organs are labelled too (cseg phantom --host-organs: the same seeds, so the same images), and a decoder trained on lesions and organs together (the pathology schedule) on the frozen encoder; each test subject is segmented with the whole-body decoder alone, the new decoder alone and both merged (where both claim an organ, the more confident decides per voxel; a lesion's voxels join its host organ). Mean Dice over the subjects per structure (cseg evaluate --labels on the pathology subjects, --task wholebody on the healthy ones); the mean row is the mean over the host organs.";
 }

@@ -21,6 +21,9 @@ public sealed record ExperimentResults(
     /// <summary>The body-part gating measurements, when the experiment has run its gating step.</summary>
     public ExperimentGating? Gating { get; init; }
 
+    /// <summary>The overlapping label sets' measurements, when the experiment has run its overlaps step.</summary>
+    public ExperimentOverlaps? Overlaps { get; init; }
+
     /// <summary>The wall time of the steps, when the run recorded it.</summary>
     public ExperimentDurations? Durations { get; init; }
 }

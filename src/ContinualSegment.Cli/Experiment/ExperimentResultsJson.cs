@@ -125,6 +125,49 @@ public static class ExperimentResultsJson
                 w.WriteNullValue();
             }
 
+            w.WritePropertyName("overlaps");
+            if (results.Overlaps is { } overlaps)
+            {
+                w.WriteStartObject();
+                w.WriteStartArray("host_organs");
+                foreach (string organ in overlaps.Organs)
+                {
+                    w.WriteStringValue(organ);
+                }
+
+                w.WriteEndArray();
+                foreach (string cohort in new[] { ExperimentOverlaps.Pathology, ExperimentOverlaps.Healthy })
+                {
+                    w.WriteStartObject(cohort == ExperimentOverlaps.Healthy ? "healthy_subjects" : "pathology_subjects");
+                    foreach (string variant in ExperimentOverlaps.VariantsOf(cohort))
+                    {
+                        w.WritePropertyName(variant);
+                        if (overlaps.Dice.TryGetValue((variant, cohort), out var dice))
+                        {
+                            w.WriteStartObject();
+                            foreach (string organ in overlaps.Organs.Where(dice.ContainsKey))
+                            {
+                                w.WriteNumber(organ, dice[organ]);
+                            }
+
+                            w.WriteEndObject();
+                        }
+                        else
+                        {
+                            w.WriteNullValue();
+                        }
+                    }
+
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndObject();
+            }
+            else
+            {
+                w.WriteNullValue();
+            }
+
             w.WriteStartArray("claims");
             foreach (ExperimentClaim c in results.Claims)
             {

@@ -92,6 +92,9 @@ public static class ExperimentResultsMarkdown
         sb.Append("\n## Body-part gating\n\n");
         AppendGating(sb, results.Gating);
 
+        sb.Append("\n## Overlapping label sets\n\n");
+        AppendOverlaps(sb, results.Overlaps);
+
         sb.Append("\n## Time\n\n");
         if (results.Durations is { } durations)
         {
@@ -170,6 +173,32 @@ public static class ExperimentResultsMarkdown
                     $"{Number(ExperimentGating.Value(scan["meanDiceGated"]), "0.000")} / {Number(ExperimentGating.Value(scan["meanDiceAllDecoders"]), "0.000")}",
                 ]);
             }
+        }
+    }
+
+    private static void AppendOverlaps(StringBuilder sb, ExperimentOverlaps? overlaps)
+    {
+        if (overlaps is null)
+        {
+            sb.Append("Not measured yet (the experiment's `overlaps` step).\n");
+            return;
+        }
+
+        sb.Append(ExperimentDefinitions.Overlaps).Append("\n\n");
+        string[] names = ["whole-body decoder alone", "lesions + host organs decoder alone", "both merged"];
+        foreach (string cohort in new[] { ExperimentOverlaps.Pathology, ExperimentOverlaps.Healthy })
+        {
+            var variants = ExperimentOverlaps.VariantsOf(cohort);
+            sb.Append(cohort == ExperimentOverlaps.Pathology
+                ? "Pathology test subjects, each host organ scored with its lesions (organ ∪ lesion):\n\n"
+                : "\nHealthy whole-body test subjects, the same organs:\n\n");
+            Header(sb, "structure", variants.Select(v => names[ExperimentOverlaps.Variants.ToList().IndexOf(v)]));
+            foreach (string organ in overlaps.Organs)
+            {
+                Row(sb, organ, variants.Select(v => overlaps.Dice.TryGetValue((v, cohort), out var d) && d.TryGetValue(organ, out var x) ? Dice(x) : "missing"));
+            }
+
+            Row(sb, "**mean**", variants.Select(v => overlaps.MeanOrganDice(v, cohort) is { } m ? $"**{Dice(m)}**" : "missing"));
         }
     }
 

@@ -241,6 +241,26 @@ public sealed class ExperimentReportCommandTests(ExperimentWorkFixture fixture) 
         Assert.Equal(0.25, gating.GetProperty("partial_fields_of_view").GetProperty("scans")[0].GetProperty("timeSaved").GetDouble(), 10);
     }
 
+    [Fact]
+    public void The_overlaps_step_is_reported_per_host_organ_with_the_merge_against_each_decoder_alone()
+    {
+        var markdown = fixture.Markdown!;
+        Assert.Contains("## Overlapping label sets", markdown, StringComparison.Ordinal);
+        Assert.Contains("| liver | 0.7500 | 0.6500 | 0.8500 |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| **mean** | **0.7500** | **0.6500** | **0.8500** |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| esophagus | 0.9000 | 0.8800 |", markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain("| liver_tumor |", markdown, StringComparison.Ordinal);
+
+        var overlaps = Results.GetProperty("overlaps");
+        Assert.Equal(7, overlaps.GetProperty("host_organs").GetArrayLength());
+        Assert.Equal(0.85, overlaps.GetProperty("pathology_subjects").GetProperty("merged").GetProperty("liver").GetDouble(), 10);
+        Assert.False(overlaps.GetProperty("healthy_subjects").TryGetProperty("hosts", out _));
+
+        var claims = Results.GetProperty("claims").EnumerateArray().ToDictionary(c => c.GetProperty("id").GetString()!);
+        AssertClaim(claims["overlaps/merge_gain"], 0.85 - 0.75, met: true);
+        AssertClaim(claims["overlaps/healthy_change"], 0.88 - 0.90, met: false);
+    }
+
     private static void AssertClaim(JsonElement claim, double value, bool? met)
     {
         Assert.Equal(value, claim.GetProperty("value").GetDouble(), 10);

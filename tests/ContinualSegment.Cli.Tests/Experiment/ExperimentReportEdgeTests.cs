@@ -43,6 +43,8 @@ public sealed class ExperimentReportEdgeTests : IDisposable
         Assert.Contains("Machine: not given. Command: not given.", markdown, StringComparison.Ordinal);
         Assert.Equal(JsonValueKind.Null, root.GetProperty("gating").ValueKind);
         Assert.Contains("Not measured yet (`cseg bodypart evaluate` and `cseg bench gating`", markdown, StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("overlaps").ValueKind);
+        Assert.Contains("Not measured yet (the experiment's `overlaps` step)", markdown, StringComparison.Ordinal);
     }
 
     [Fact]

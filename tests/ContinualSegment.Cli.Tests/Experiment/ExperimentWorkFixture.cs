@@ -97,6 +97,28 @@ public sealed class ExperimentWorkFixture : IDisposable
             }
             """);
 
+        // The overlaps step's evaluations: the host organs on two subjects per cohort, per variant (the lesion rows
+        // of the pathology cohort do not count towards the organs' mean).
+        string[] organs = ["liver", "lung_upper_lobe_left", "lung_lower_lobe_left", "lung_upper_lobe_right", "lung_middle_lobe_right", "lung_lower_lobe_right", "esophagus"];
+        foreach (var (variant, cohort, first, second) in new[]
+        {
+            ("wholebody", "pathology", 0.70, 0.80), ("hosts", "pathology", 0.60, 0.70), ("merged", "pathology", 0.80, 0.90),
+            ("wholebody", "wholebody", 0.90, 0.90), ("merged", "wholebody", 0.88, 0.88),
+        })
+        {
+            var rows = organs.SelectMany((o, i) => new[]
+            {
+                new EvaluationJsonFile.Row("case0", i + 1, o, first, 3.0, 0.5, 0.6),
+                new EvaluationJsonFile.Row("case1", i + 1, o, second, 3.0, 0.5, 0.6),
+            }).ToList();
+            if (cohort == "pathology")
+            {
+                rows.Add(new EvaluationJsonFile.Row("case0", 142, "liver_tumor", 0.1, 9.0, 0.1, 0.2));
+            }
+
+            EvaluationJsonFile.Write(Path.Combine(Work, "overlaps", variant, cohort, "evaluation.json"), cohort, rows);
+        }
+
         (ExitCode, Output, Error) = CsegRunner.RunAsync("experiment", "report", "--work", Work, "--out", Out, "--machine", "test machine", "--command", "scripts/experiment.sh").GetAwaiter().GetResult();
         if (ExitCode == 0)
         {
