@@ -93,9 +93,30 @@ public sealed class BodyPartRegressor : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        using var f = features.call(input);
+        using var f = Features(input);
         using var h = head.call(f);
         return h.squeeze(1);
+    }
+
+    /// <summary>The feature layers one by one, each convolution after the first with its input in the order that trains right.</summary>
+    private Tensor Features(Tensor input)
+    {
+        var x = input.alias();
+        foreach (var layer in features.children())
+        {
+            using var previous = x;
+            if (layer is Conv2d conv && conv.in_channels > 1)
+            {
+                using var ordered = Networks.ChannelsLast.ForGradients(previous);
+                x = conv.call(ordered);
+            }
+            else
+            {
+                x = ((nn.Module<Tensor, Tensor>)layer).call(previous);
+            }
+        }
+
+        return x;
     }
 
     /// <inheritdoc/>

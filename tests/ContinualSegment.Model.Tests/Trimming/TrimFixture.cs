@@ -22,12 +22,21 @@ public sealed class TrimFixture : IDisposable
         Bank = new DecoderBank(Plan);
         Training = SyntheticShapes.Make(6, 16, taskB: true, seed: 11);
         Validation = SyntheticShapes.Make(3, 16, taskB: true, seed: 12);
+        // A teacher that segments nothing would let any student pass the Dice rule: it must have learnt the box.
         new Trainer(new TrainingOptions { Epochs = 12, BatchSize = 2, Optimizer = OptimizerKind.AdamW, LearningRate = 0.01, Seed = 13 })
             .TrainBase(Bank, "dark", Training);
         Bank.eval();
+        TeacherDice = Trainer.Evaluate(Bank, "dark", Validation);
+        if (!(TeacherDice >= 0.5))
+        {
+            throw new InvalidOperationException($"the trimming tests' teacher did not learn (validation Dice {TeacherDice:F4})");
+        }
     }
 
     public ModelPlan Plan { get; }
+
+    /// <summary>The teacher's Dice on <see cref="Validation"/>.</summary>
+    public double TeacherDice { get; }
 
     public DecoderBank Bank { get; }
 
