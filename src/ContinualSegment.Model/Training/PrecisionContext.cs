@@ -36,6 +36,12 @@ public sealed class PrecisionContext
     /// <summary>Steps skipped for non-finite gradients (always 0 without a scaler).</summary>
     public long SkippedSteps => Scaler?.SkippedSteps ?? 0;
 
+    /// <summary>
+    /// Why mixed precision is refused on the CPU of this machine although autocast is available: its libtorch computes
+    /// bfloat16 convolutions wrongly (checked once per process); null when they are right.
+    /// </summary>
+    public static string? CpuMixedPrecisionProblem => CpuBFloat16Check.Problem;
+
     /// <summary>A context for <paramref name="precision"/> on <paramref name="device"/>.</summary>
     /// <exception cref="NotSupportedException">Mixed precision was asked for where autocast is not available; the message says why.</exception>
     public static PrecisionContext Create(TrainingPrecision precision, DeviceType device, double initialLossScale = 65536, int lossScaleGrowthInterval = 2000)
@@ -58,6 +64,11 @@ public sealed class PrecisionContext
         if (!AutocastScope.IsAvailable(out var reason))
         {
             throw new NotSupportedException($"mixed precision is not available on {device}: {reason}; train with float32 precision");
+        }
+
+        if (device == DeviceType.CPU && CpuBFloat16Check.Problem is { } wrong)
+        {
+            throw new NotSupportedException($"mixed precision is not available on the CPU: {wrong}; train with float32 precision");
         }
 
         var scaler = device == DeviceType.CUDA ? new DynamicLossScaler(initialLossScale, growthInterval: lossScaleGrowthInterval) : null;
