@@ -75,10 +75,10 @@ public static class TrimCommand
                 ? $"search on validation cases {string.Join(", ", sets.SearchCases)}; acceptance on {string.Join(", ", sets.AcceptanceCases)}"
                 : $"warning: one validation case ({string.Join(", ", sets.SearchCases)}): candidates are ranked and accepted on the same patches; a larger --val-fraction separates them").ConfigureAwait(false);
             using var outcome = await DecoderTrimmer.TrimAsync(
-                modelDir, parse.GetValue(decoder)!, sets.Training, sets.Search, sets.Acceptance, options, p => output.WriteLine($"{p.Phase}: {p.Completed}/{p.Total} {p.Message}"), ct).ConfigureAwait(false);
+                modelDir, parse.GetValue(decoder)!, sets, options, p => output.WriteLine($"{p.Phase}: {p.Completed}/{p.Total} {p.Message}"), ct).ConfigureAwait(false);
             var r = outcome.Result;
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"before: {r.Before.Parameters} parameters, {r.Before.Flops / 1e9:0.000} GFLOP/patch, {r.Before.LatencyMilliseconds:0.0} ms; Dice {r.TeacherDice:0.0000} on the acceptance patches, {r.SearchTeacherDice:0.0000} on the search's ({DecoderTrimmer.Describe(r.TeacherGenotype)})")).ConfigureAwait(false);
+                $"before: {r.Before.Parameters} parameters, {r.Before.Flops / 1e9:0.000} GFLOP/patch, {r.Before.LatencyMilliseconds:0.0} ms; Dice {r.TeacherDice:0.0000} on the acceptance {(r.AcceptanceOnVolumes ? "volumes" : "patches")}, {r.SearchTeacherDice:0.0000} on the search's ({DecoderTrimmer.Describe(r.TeacherGenotype)})")).ConfigureAwait(false);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"after:  {r.After.Parameters} parameters, {r.After.Flops / 1e9:0.000} GFLOP/patch, {r.After.LatencyMilliseconds:0.0} ms; Dice {r.StudentDice:0.0000} ({DecoderTrimmer.Describe(r.Genotype)})")).ConfigureAwait(false);
             await output.WriteLineAsync(r.Message).ConfigureAwait(false);

@@ -18,7 +18,7 @@ public static class TrimTable
         sb.Append(c, $"# Trimming decoder `{result.DecoderId}`\n\n");
         sb.Append(c, $"{result.Message}\n\n");
         sb.Append(c, $"- Search (ranking) on validation cases: {string.Join(", ", searchCases)}; full decoder's Dice there {result.SearchTeacherDice:0.0000}.\n");
-        sb.Append(c, $"- Acceptance on validation cases: {string.Join(", ", acceptanceCases)}{(result.SeparateAcceptance ? string.Empty : " (the same patches: one validation case only)")}; full decoder's Dice there {result.TeacherDice:0.0000}; largest drop allowed {result.MaxRelativeDiceDrop:P1}.\n");
+        sb.Append(c, $"- Acceptance on validation cases: {string.Join(", ", acceptanceCases)}{(result.SeparateAcceptance ? string.Empty : " (the same cases: one validation case only)")}, {(result.AcceptanceOnVolumes ? "whole volumes by sliding-window inference" : "their patches")}; full decoder's Dice there {result.TeacherDice:0.0000}; largest drop allowed {result.MaxRelativeDiceDrop:P1}.\n");
         sb.Append(c, $"- Full decoder: {result.Before.Parameters:#,0} parameters, {result.Before.Flops / 1e9:0.000} GFLOP per patch, {result.Before.LatencyMilliseconds:0.0} ms; kept: {result.After.Parameters:#,0} parameters ({(double)result.After.Parameters / result.Before.Parameters:P0}), {result.After.Flops / 1e9:0.000} GFLOP, {result.After.LatencyMilliseconds:0.0} ms.\n");
         sb.Append(c, $"- Time: caching {Seconds(result.Timings.Caching)}, search {Seconds(result.Timings.Search)} ({result.Candidates.Count} candidates), finalists {Seconds(result.Timings.Finalists)}, total {Seconds(result.Timings.Total)}.\n\n");
         sb.Append("## Candidates (search order)\n\n");
@@ -37,7 +37,7 @@ public static class TrimTable
             return sb.ToString();
         }
 
-        sb.Append("| genotype | search Dice | acceptance Dice | drop | decision |\n");
+        sb.Append(result.AcceptanceOnVolumes ? "| genotype | search Dice | acceptance Dice (whole volumes) | drop | decision |\n" : "| genotype | search Dice | acceptance Dice (patches) | drop | decision |\n");
         sb.Append("| --- | ---: | ---: | ---: | --- |\n");
         foreach (var f in result.Finalists)
         {

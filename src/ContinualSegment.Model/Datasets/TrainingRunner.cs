@@ -361,8 +361,8 @@ public static class TrainingRunner
         ArgumentNullException.ThrowIfNull(plan);
         var dataset = await NnUnetDataset.OpenAsync(datasetDir, StructureCatalogue.LoadDefault(), cancellationToken).ConfigureAwait(false);
         var split = dataset.Split(validationFraction, seed);
-        var training = await CasePatchesAsync(split.Training, dataset, plan, patchesPerCase, seed, cancellationToken).ConfigureAwait(false);
-        var validation = await CasePatchesAsync(split.Validation, dataset, plan, patchesPerCase, seed + 1, cancellationToken).ConfigureAwait(false);
+        var training = await CasePatchesAsync(split.Training, dataset, plan, patchesPerCase, seed, null, cancellationToken).ConfigureAwait(false);
+        var validation = await CasePatchesAsync(split.Validation, dataset, plan, patchesPerCase, seed + 1, null, cancellationToken).ConfigureAwait(false);
         return (training, validation);
     }
 
@@ -378,25 +378,28 @@ public static class TrainingRunner
         ArgumentNullException.ThrowIfNull(plan);
         var dataset = await NnUnetDataset.OpenAsync(datasetDir, StructureCatalogue.LoadDefault(), cancellationToken).ConfigureAwait(false);
         var split = dataset.Split(validationFraction, seed);
-        var training = await CasePatchesAsync(split.Training, dataset, plan, patchesPerCase, seed, cancellationToken).ConfigureAwait(false);
+        var training = await CasePatchesAsync(split.Training, dataset, plan, patchesPerCase, seed, null, cancellationToken).ConfigureAwait(false);
         var searchCases = split.Validation.Where((_, i) => i % 2 == 0).ToArray();
         var acceptanceCases = split.Validation.Where((_, i) => i % 2 == 1).ToArray();
-        var search = await CasePatchesAsync(searchCases, dataset, plan, patchesPerCase, seed + 1, cancellationToken).ConfigureAwait(false);
-        var acceptance = await CasePatchesAsync(acceptanceCases, dataset, plan, patchesPerCase, seed + 1, cancellationToken).ConfigureAwait(false);
+        var searchVolumes = new List<PreprocessedCase>();
+        var acceptanceVolumes = new List<PreprocessedCase>();
+        var search = await CasePatchesAsync(searchCases, dataset, plan, patchesPerCase, seed + 1, searchVolumes, cancellationToken).ConfigureAwait(false);
+        var acceptance = await CasePatchesAsync(acceptanceCases, dataset, plan, patchesPerCase, seed + 1, acceptanceVolumes, cancellationToken).ConfigureAwait(false);
         string[] Ids(NnUnetCase[] cases) => [.. cases.Select(static c => c.Id)];
         return acceptance.Count == 0
-            ? new TrimPatchSets(training, search, search, Ids(searchCases), Ids(searchCases))
-            : new TrimPatchSets(training, search, acceptance, Ids(searchCases), Ids(acceptanceCases));
+            ? new TrimPatchSets(training, search, search, Ids(searchCases), Ids(searchCases)) { AcceptanceVolumes = searchVolumes }
+            : new TrimPatchSets(training, search, acceptance, Ids(searchCases), Ids(acceptanceCases)) { AcceptanceVolumes = acceptanceVolumes };
     }
 
-    // The fixed patches of some cases of a dataset, case after case.
-    private static async Task<List<TrainingSample>> CasePatchesAsync(IEnumerable<NnUnetCase> cases, NnUnetDataset dataset, ModelPlan plan, int patchesPerCase, int seed, CancellationToken cancellationToken)
+    // The fixed patches of some cases of a dataset, case after case; with volumes, each preprocessed case is kept there too.
+    private static async Task<List<TrainingSample>> CasePatchesAsync(IEnumerable<NnUnetCase> cases, NnUnetDataset dataset, ModelPlan plan, int patchesPerCase, int seed, List<PreprocessedCase>? volumes, CancellationToken cancellationToken)
     {
         var patches = new List<TrainingSample>();
         foreach (var c in cases)
         {
             var pc = await CasePreprocessor.LoadAsync(c, plan, dataset.Classes.Count, cancellationToken).ConfigureAwait(false);
             patches.AddRange(FixedPatches(pc, plan, patchesPerCase, seed));
+            volumes?.Add(pc);
         }
 
         return patches;

@@ -15,6 +15,9 @@ public sealed record TrimPatchSets(
     IReadOnlyList<string> SearchCases,
     IReadOnlyList<string> AcceptanceCases)
 {
+    /// <summary>The acceptance cases as whole preprocessed volumes (on the plan's grid), for acceptance by whole-volume Dice; empty when not loaded.</summary>
+    public IReadOnlyList<PreprocessedCase> AcceptanceVolumes { get; init; } = [];
+
     /// <summary>Whether search and acceptance use different cases.</summary>
     public bool Separate => !ReferenceEquals(Search, Acceptance);
 }

@@ -14,7 +14,11 @@ public sealed class SlidingWindowPredictor : IDisposable
     // Slices normalised per step at the end of a prediction (bounds that step's temporaries).
     private const int NormaliseSlabDepth = 4;
 
-    private readonly DecoderBank bank;
+    private readonly int inputChannels;
+    private readonly Func<IReadOnlyList<string>> defaultIds;
+    private readonly Func<string, long> outputChannels;
+    private readonly Func<Tensor, IReadOnlyList<string>, IReadOnlyDictionary<string, Tensor>> run;
+    private readonly nn.Module[] modules;
     private readonly int[] patch;
     private readonly SlidingWindowOptions options;
     private readonly Device device;
@@ -22,8 +26,45 @@ public sealed class SlidingWindowPredictor : IDisposable
 
     /// <summary>Creates a predictor for <paramref name="bank"/> with the plan's patch size.</summary>
     public SlidingWindowPredictor(DecoderBank bank, IReadOnlyList<int> patchSize, SlidingWindowOptions? options = null, Device? device = null)
+        : this(
+            bank?.InputChannels ?? throw new ArgumentNullException(nameof(bank)),
+            () => bank.EnabledDecoderIds,
+            id => bank.GetDecoder(id).Plan.OutputChannels,
+            bank.RunDecoders,
+            [bank],
+            patchSize,
+            options,
+            device)
     {
-        ArgumentNullException.ThrowIfNull(bank);
+    }
+
+    /// <summary>
+    /// Creates a predictor for one decoder that belongs to no bank (a trimming candidate) on <paramref name="encoder"/>'s
+    /// features; predictions are keyed by the decoder's id.
+    /// </summary>
+    public SlidingWindowPredictor(GeneralEncoder encoder, Decoder decoder, IReadOnlyList<int> patchSize, SlidingWindowOptions? options = null, Device? device = null)
+        : this(
+            encoder?.InputChannels ?? throw new ArgumentNullException(nameof(encoder)),
+            () => [decoder.Plan.Id],
+            id => decoder.Plan.Id == id ? decoder.Plan.OutputChannels : throw new KeyNotFoundException($"this predictor has no decoder '{id}'"),
+            (x, ids) => RunOne(encoder, decoder, x, ids),
+            [encoder, decoder ?? throw new ArgumentNullException(nameof(decoder))],
+            patchSize,
+            options,
+            device)
+    {
+    }
+
+    private SlidingWindowPredictor(
+        int inputChannels,
+        Func<IReadOnlyList<string>> defaultIds,
+        Func<string, long> outputChannels,
+        Func<Tensor, IReadOnlyList<string>, IReadOnlyDictionary<string, Tensor>> run,
+        nn.Module[] modules,
+        IReadOnlyList<int> patchSize,
+        SlidingWindowOptions? options,
+        Device? device)
+    {
         ArgumentNullException.ThrowIfNull(patchSize);
         if (patchSize.Count != 3 || patchSize.Any(p => p < 1))
         {
@@ -32,7 +73,11 @@ public sealed class SlidingWindowPredictor : IDisposable
 
         this.options = options ?? new SlidingWindowOptions();
         this.options.Validate();
-        this.bank = bank;
+        this.inputChannels = inputChannels;
+        this.defaultIds = defaultIds;
+        this.outputChannels = outputChannels;
+        this.run = run;
+        this.modules = modules;
         patch = patchSize.ToArray();
         this.device = device ?? CPU;
         var floor = this.options.AccumulateInHalf ? Math.Max(this.options.ImportanceFloor, SlidingWindowOptions.HalfImportanceFloor) : this.options.ImportanceFloor;
@@ -94,13 +139,13 @@ public sealed class SlidingWindowPredictor : IDisposable
     public SlidingWindowPrediction Predict(Tensor image, IReadOnlyCollection<string>? decoderIds, IReadOnlyDictionary<string, IReadOnlyList<bool>>? wantedSlices, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(image);
-        if (image.dim() != 4 || image.shape[0] != bank.InputChannels)
+        if (image.dim() != 4 || image.shape[0] != inputChannels)
         {
-            throw new ArgumentException($"expected an image [{bank.InputChannels}, D, H, W], got [{string.Join(',', image.shape)}]", nameof(image));
+            throw new ArgumentException($"expected an image [{inputChannels}, D, H, W], got [{string.Join(',', image.shape)}]", nameof(image));
         }
 
-        var ids = (decoderIds ?? bank.EnabledDecoderIds).ToArray();
-        var channels = ids.ToDictionary(id => id, id => (long)bank.GetDecoder(id).Plan.OutputChannels, StringComparer.Ordinal);
+        var ids = (decoderIds ?? defaultIds()).ToArray();
+        var channels = ids.ToDictionary(id => id, outputChannels, StringComparer.Ordinal);
         long[] size = [image.shape[1], image.shape[2], image.shape[3]];
         if (wantedSlices is not null)
         {
@@ -119,8 +164,12 @@ public sealed class SlidingWindowPredictor : IDisposable
             return new SlidingWindowPrediction(result, size[0], size[1], size[2]);
         }
 
-        var wasTraining = bank.training;
-        bank.eval();
+        var wasTraining = modules.Select(static m => m.training).ToArray();
+        foreach (var m in modules)
+        {
+            m.eval();
+        }
+
         try
         {
             using var noGrad = no_grad();
@@ -167,7 +216,7 @@ public sealed class SlidingWindowPredictor : IDisposable
                 foreach (var flip in flips)
                 {
                     var x = flip.Length == 0 ? patches : patches.flip(flip);
-                    var logits = bank.RunDecoders(x, active);
+                    var logits = run(x, active);
                     foreach (var id in active)
                     {
                         var p = nn.functional.softmax(logits[id], 1);
@@ -219,7 +268,10 @@ public sealed class SlidingWindowPredictor : IDisposable
         }
         finally
         {
-            bank.train(wasTraining);
+            for (var i = 0; i < modules.Length; i++)
+            {
+                modules[i].train(wasTraining[i]);
+            }
         }
 
         return new SlidingWindowPrediction(result, size[0], size[1], size[2]);
@@ -227,6 +279,31 @@ public sealed class SlidingWindowPredictor : IDisposable
 
     /// <inheritdoc/>
     public void Dispose() => importance.Dispose();
+
+    // The encoder, then the one decoder on its features.
+    private static Dictionary<string, Tensor> RunOne(GeneralEncoder encoder, Decoder decoder, Tensor input, IReadOnlyList<string> ids)
+    {
+        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        if (ids.Count == 0)
+        {
+            return result;
+        }
+
+        var skips = encoder.call(input);
+        try
+        {
+            result[decoder.Plan.Id] = decoder.call(skips);
+        }
+        finally
+        {
+            foreach (var s in skips)
+            {
+                s.Dispose();
+            }
+        }
+
+        return result;
+    }
 
     // Whether slices [first, first + depth) of the image (clipped to it) hold a wanted one.
     private static bool Holds(IReadOnlyList<bool> flags, long first, long depth)

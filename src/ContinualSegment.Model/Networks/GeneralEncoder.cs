@@ -21,6 +21,7 @@ public sealed class GeneralEncoder : nn.Module<Tensor, IReadOnlyList<Tensor>>
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentOutOfRangeException.ThrowIfLessThan(inputChannels, 1);
         Plan = plan;
+        InputChannels = inputChannels;
         stages = new ModuleList<EncoderStage>();
         long previous = inputChannels;
         foreach (var s in plan.Stages)
@@ -34,6 +35,9 @@ public sealed class GeneralEncoder : nn.Module<Tensor, IReadOnlyList<Tensor>>
 
     /// <summary>The architecture it was built from.</summary>
     public EncoderPlan Plan { get; }
+
+    /// <summary>Channels of its input image.</summary>
+    public int InputChannels { get; }
 
     /// <summary>Runs all stages; the caller owns the returned tensors.</summary>
     public override IReadOnlyList<Tensor> forward(Tensor input)

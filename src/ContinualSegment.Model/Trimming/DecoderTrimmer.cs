@@ -75,6 +75,18 @@ public static class DecoderTrimmer
         TrimOptions options,
         Action<TrimProgress>? progress = null,
         CancellationToken cancellationToken = default)
+        => await TrimModelAsync(modelDirectory, decoderId, training, search, acceptance, null, options, progress, cancellationToken).ConfigureAwait(false);
+
+    private static async Task<TrimOutcome> TrimModelAsync(
+        string modelDirectory,
+        string decoderId,
+        IReadOnlyList<TrainingSample> training,
+        IReadOnlyList<TrainingSample> search,
+        IReadOnlyList<TrainingSample> acceptance,
+        IReadOnlyList<PreprocessedCase>? acceptanceVolumes,
+        TrimOptions options,
+        Action<TrimProgress>? progress,
+        CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(modelDirectory);
         ArgumentNullException.ThrowIfNull(options);
@@ -87,13 +99,31 @@ public static class DecoderTrimmer
             model.Bank.to(device);
         }
 
-        var outcome = await TrimAsync(model.Bank, decoderId, training, search, acceptance, options, progress, cancellationToken).ConfigureAwait(false);
+        var outcome = await Task.Run(() => Trim(model.Bank, decoderId, training, search, acceptance, acceptanceVolumes, options, progress, cancellationToken), cancellationToken).ConfigureAwait(false);
         if (device.type != DeviceType.CPU)
         {
             outcome.Student?.to(CPU);
         }
 
         return outcome;
+    }
+
+    /// <summary>
+    /// Loads the model in <paramref name="modelDirectory"/> and trims its decoder <paramref name="decoderId"/> on the
+    /// patch sets of <see cref="TrainingRunner.TrimPatchSetsAsync"/>: ranked on the search patches and, where the sets
+    /// hold them, accepted on the whole acceptance volumes (else on the acceptance patches).
+    /// </summary>
+    /// <exception cref="NotSupportedException">The device or the precision cannot run in this process; the message says why.</exception>
+    public static Task<TrimOutcome> TrimAsync(
+        string modelDirectory,
+        string decoderId,
+        TrimPatchSets sets,
+        TrimOptions options,
+        Action<TrimProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sets);
+        return TrimModelAsync(modelDirectory, decoderId, sets.Training, sets.Search, sets.Acceptance, sets.AcceptanceVolumes.Count > 0 ? sets.AcceptanceVolumes : null, options, progress, cancellationToken);
     }
 
     /// <summary>
@@ -162,6 +192,25 @@ public static class DecoderTrimmer
         TrimOptions options,
         Action<TrimProgress>? progress = null,
         CancellationToken cancellationToken = default)
+        => Trim(bank, decoderId, training, search, acceptance, null, options, progress, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="Trim(DecoderBank, string, IReadOnlyList{TrainingSample}, IReadOnlyList{TrainingSample}, IReadOnlyList{TrainingSample}, TrimOptions, Action{TrimProgress}?, CancellationToken)"/>;
+    /// with <paramref name="acceptanceVolumes"/> (whole preprocessed validation cases, not empty) the teacher and each
+    /// finalist are scored on those whole volumes by sliding-window inference, as the pipeline predicts, and the Dice
+    /// rule is decided there instead of on the acceptance patches.
+    /// </summary>
+    /// <exception cref="NotSupportedException"><see cref="TrimOptions.Precision"/> cannot run on the bank's device; the message says why.</exception>
+    public static TrimOutcome Trim(
+        DecoderBank bank,
+        string decoderId,
+        IReadOnlyList<TrainingSample> training,
+        IReadOnlyList<TrainingSample> search,
+        IReadOnlyList<TrainingSample> acceptance,
+        IReadOnlyList<PreprocessedCase>? acceptanceVolumes,
+        TrimOptions options,
+        Action<TrimProgress>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(bank);
         ArgumentNullException.ThrowIfNull(training);
@@ -174,7 +223,20 @@ public static class DecoderTrimmer
         CheckSamples(bank, teacher, training, nameof(training), requireAny: true);
         CheckSamples(bank, teacher, search, nameof(search), requireAny: true);
         CheckSamples(bank, teacher, acceptance, nameof(acceptance), requireAny: true);
+        var volumes = acceptanceVolumes is { Count: > 0 } ? acceptanceVolumes : null;
+        if (acceptanceVolumes is { Count: 0 })
+        {
+            throw new ArgumentException("no acceptance volumes; pass null to accept on the acceptance patches", nameof(acceptanceVolumes));
+        }
+
+        if (volumes is not null)
+        {
+            WholeVolumeDice.Check(bank.Encoder, teacher, volumes, nameof(acceptanceVolumes));
+        }
+
         var separate = !ReferenceEquals(search, acceptance);
+        var windowDevice = PrecisionContext.DeviceOf(bank);
+        var window = acceptance[0].Image.shape.Skip(1).Select(static d => (int)d).ToArray();
         var studentId = options.StudentId ?? teacher.Plan.Id;
         var template = teacher.Plan with { Id = studentId, DeepSupervision = false };
         ModelPlanSerializer.ValidateDecoder(template, bank.EncoderPlan.Stages.Count);
@@ -185,16 +247,21 @@ public static class DecoderTrimmer
         using var searchCache = FeatureCache.Build(bank.Encoder, teacher, search, options.MaxCacheBytes, cancellationToken);
         using var separateCache = separate ? FeatureCache.Build(bank.Encoder, teacher, acceptance, options.MaxCacheBytes, cancellationToken) : null;
         var acceptanceCache = separateCache ?? searchCache;
+        double Accepting(Decoder decoder, bool teacherLogits) => volumes is null
+            ? Distiller.Evaluate(decoder, acceptanceCache, useTeacherLogits: teacherLogits)
+            : WholeVolumeDice.Evaluate(bank.Encoder, decoder, volumes, window, windowDevice, cancellationToken);
         var searchTeacherDice = Distiller.Evaluate(teacher, searchCache, useTeacherLogits: true);
         if (double.IsNaN(searchTeacherDice))
         {
             throw new ArgumentException("the search patches hold no foreground label; candidates cannot be ranked by Dice", nameof(search));
         }
 
-        var teacherDice = separate ? Distiller.Evaluate(teacher, acceptanceCache, useTeacherLogits: true) : searchTeacherDice;
+        var teacherDice = separate || volumes is not null ? Accepting(teacher, teacherLogits: true) : searchTeacherDice;
         if (double.IsNaN(teacherDice))
         {
-            throw new ArgumentException("the acceptance patches hold no foreground label; the Dice rule cannot be applied", nameof(acceptance));
+            throw volumes is null
+                ? new ArgumentException("the acceptance patches hold no foreground label; the Dice rule cannot be applied", nameof(acceptance))
+                : new ArgumentException("the acceptance volumes hold no foreground label; the Dice rule cannot be applied", nameof(acceptanceVolumes));
         }
 
         var skips = searchCache.Skips(0);
@@ -228,7 +295,7 @@ public static class DecoderTrimmer
             try
             {
                 new Distiller(options.Distillation, options.Precision).Distill(student, trainCache, cancellationToken);
-                var dice = Distiller.Evaluate(student, acceptanceCache);
+                var dice = Accepting(student, teacherLogits: false);
                 var drop = RelativeDrop(teacherDice, dice);
                 if (double.IsNaN(bestDice) || dice > bestDice)
                 {
@@ -255,8 +322,9 @@ public static class DecoderTrimmer
                         Finalists = judged,
                         SearchTeacherDice = searchTeacherDice,
                         SeparateAcceptance = separate,
+                        AcceptanceOnVolumes = volumes is not null,
                         Timings = Timings(),
-                        Message = string.Create(CultureInfo.InvariantCulture, $"accepted {Describe(plan.Genotype)}: Dice {dice:F4} vs {teacherDice:F4} (drop {drop:P2} ≤ {options.MaxRelativeDiceDrop:P2}); parameters {before.Parameters} → {after.Parameters}, FLOPs {before.Flops} → {after.Flops}, latency {before.LatencyMilliseconds:F2} ms → {after.LatencyMilliseconds:F2} ms"),
+                        Message = string.Create(CultureInfo.InvariantCulture, $"accepted {Describe(plan.Genotype)}: Dice {dice:F4} vs {teacherDice:F4} on the acceptance {(volumes is null ? "patches" : "volumes")} (drop {drop:P2} ≤ {options.MaxRelativeDiceDrop:P2}); parameters {before.Parameters} → {after.Parameters}, FLOPs {before.Flops} → {after.Flops}, latency {before.LatencyMilliseconds:F2} ms → {after.LatencyMilliseconds:F2} ms"),
                     };
                     progress?.Invoke(new TrimProgress(TrimPhase.Done, finalists.Length, finalists.Length, result.Message));
                     return new TrimOutcome(result, plan, student);
@@ -287,6 +355,7 @@ public static class DecoderTrimmer
             Finalists = judged,
             SearchTeacherDice = searchTeacherDice,
             SeparateAcceptance = separate,
+            AcceptanceOnVolumes = volumes is not null,
             Timings = Timings(),
             Message = finalists.Length == 0
                 ? "no candidate was smaller than the full decoder; the full decoder is kept"

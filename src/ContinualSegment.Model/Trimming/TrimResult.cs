@@ -47,6 +47,9 @@ public sealed record TrimResult
     /// <summary>Whether acceptance was decided on other patches than the ranking (<see cref="TeacherDice"/> and <see cref="StudentDice"/> are on those).</summary>
     public bool SeparateAcceptance { get; init; }
 
+    /// <summary>Whether <see cref="TeacherDice"/> and <see cref="StudentDice"/> are whole-volume Dice of the acceptance cases (sliding-window inference) rather than Dice on their patches.</summary>
+    public bool AcceptanceOnVolumes { get; init; }
+
     /// <summary>Time spent caching, searching and distilling the finalists.</summary>
     public TrimTimings Timings { get; init; } = new(TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
 

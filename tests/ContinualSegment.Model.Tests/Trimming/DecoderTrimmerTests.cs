@@ -1,3 +1,5 @@
+using ContinualSegment.Model.Datasets;
+using ContinualSegment.Model.Inference;
 using ContinualSegment.Model.Networks;
 using ContinualSegment.Model.Plans;
 using ContinualSegment.Model.Training;
@@ -156,6 +158,65 @@ public sealed class DecoderTrimmerTests(TrimFixture fixture, ITestOutputHelper o
         using var same = DecoderTrimmer.Trim(fixture.Bank, "dark", fixture.Training.Take(2).ToList(), search, options);
         Assert.False(same.Result.SeparateAcceptance);
         Assert.Equal(same.Result.SearchTeacherDice, same.Result.TeacherDice);
+    }
+
+    [Fact]
+    public void With_whole_volumes_the_finalists_are_accepted_by_sliding_window_dice_on_them()
+    {
+        var options = new TrimOptions
+        {
+            Population = 3,
+            Candidates = 4,
+            TournamentSize = 2,
+            SearchSteps = 4,
+            Finalists = 2,
+            MaxRelativeDiceDrop = 1,
+            LatencyRepeats = 1,
+            LatencyWarmup = 0,
+            Seed = 22,
+            Distillation = new DistillationOptions { Steps = 4, Seed = 6 },
+        };
+
+        // Two volumes larger than a patch (16³), so that several windows overlap.
+        var samples = SyntheticShapes.Make(2, 24, taskB: true, seed: 31);
+        var volumes = samples.Select((v, i) => new PreprocessedCase(
+            $"v{i}", 1, 24, 24, 24, v.Image.contiguous().data<float>().ToArray(), [.. v.Labels.contiguous().data<long>().ToArray().Select(static l => (ushort)l)], [1.0, 1.0, 1.0])).ToList();
+        var search = fixture.Validation.Take(1).ToList();
+        var acceptance = fixture.Validation.Skip(1).ToList();
+
+        using var outcome = DecoderTrimmer.Trim(fixture.Bank, "dark", fixture.Training.Take(2).ToList(), search, acceptance, volumes, options);
+
+        var r = outcome.Result;
+        Assert.True(r.AcceptanceOnVolumes);
+        Assert.Contains("on the acceptance volumes", r.Message, StringComparison.Ordinal);
+        Assert.Equal(Trainer.Evaluate(fixture.Bank, "dark", search), r.SearchTeacherDice, 9);
+        using (var teacher = new SlidingWindowPredictor(fixture.Bank, [16, 16, 16]))
+        {
+            Assert.Equal(VolumeDice(samples, image => teacher.Predict(image, ["dark"]), "dark"), r.TeacherDice, 9);
+        }
+
+        var finalist = Assert.Single(r.Finalists);
+        Assert.Equal(r.StudentDice, finalist.AcceptanceDice);
+        using (var student = new SlidingWindowPredictor(fixture.Bank.Encoder, outcome.Student!, [16, 16, 16]))
+        {
+            Assert.Equal(VolumeDice(samples, image => student.Predict(image), "dark"), r.StudentDice, 9);
+        }
+
+        Assert.Throws<ArgumentException>(() => DecoderTrimmer.Trim(fixture.Bank, "dark", fixture.Training.Take(2).ToList(), search, acceptance, [], options));
+    }
+
+    private static double VolumeDice(List<TrainingSample> volumes, Func<Tensor, SlidingWindowPrediction> predict, string id)
+    {
+        var scores = new List<double>();
+        foreach (var v in volumes)
+        {
+            using var scope = NewDisposeScope();
+            using var prediction = predict(v.Image);
+            var predicted = prediction.Probabilities[id].argmax(0).contiguous().data<long>().ToArray();
+            scores.Add(SegmentationMetrics.MeanIgnoringNaN(SegmentationMetrics.Dice(predicted, v.Labels.contiguous().data<long>().ToArray(), 2)));
+        }
+
+        return SegmentationMetrics.MeanIgnoringNaN(scores);
     }
 
     private double StudentDice(Decoder student)
