@@ -33,7 +33,7 @@ public sealed class PredictionMergerTests
     }
 
     [Fact]
-    public void Same_structure_from_two_decoders_goes_to_the_more_confident_one_per_voxel()
+    public void Same_structure_from_two_decoders_is_decided_per_voxel_by_their_summed_margins()
     {
         using var scope = NewDisposeScope();
         var a = new DecoderProbabilities("wb", ["liver", "spleen"], Row(
@@ -51,6 +51,28 @@ public sealed class PredictionMergerTests
         Assert.True(merged.Contains(Index("liver"), 0, 0, 2));
         Assert.True(merged.Contains(Index("spleen"), 0, 0, 2));
         Assert.Equal([0, (byte)Index("liver"), (byte)Index("liver")], merged.LabelMap);
+    }
+
+    [Fact]
+    public void Two_decoders_that_agree_outvote_a_more_confident_one_that_does_not()
+    {
+        using var scope = NewDisposeScope();
+
+        // Voxel 0: two decoders see liver (lead 0.6 each), one is surer of background (liver 0.15 against 0.85).
+        // Voxel 1: one sees liver narrowly (lead 0.1), the other two are sure of background.
+        var a = new DecoderProbabilities("a", ["liver"], Row([0.2f, 0.45f], [0.8f, 0.55f]));
+        var b = new DecoderProbabilities("b", ["liver"], Row([0.2f, 0.9f], [0.8f, 0.1f]));
+        var c = new DecoderProbabilities("c", ["liver", "spleen"], Row([0.85f, 0.9f], [0.15f, 0.05f], [0.0f, 0.05f]));
+
+        var merged = new PredictionMerger(Catalogue).Merge([a, b, c]);
+
+        Assert.True(merged.Contains(Index("liver"), 0, 0, 0)); // 0.6 + 0.6 − 0.7 ≥ 0
+        Assert.False(merged.Contains(Index("liver"), 0, 0, 1)); // 0.1 − 0.8 − 0.85 < 0
+        Assert.Equal([(byte)Index("liver"), 0], merged.LabelMap);
+
+        // A structure only one decoder knows is there wherever it is that decoder's arg-max.
+        var spleen = new DecoderProbabilities("c", ["liver", "spleen"], Row([0.1f, 0.9f], [0.2f, 0.05f], [0.7f, 0.05f]));
+        Assert.True(new PredictionMerger(Catalogue).Merge([a, spleen]).Contains(Index("spleen"), 0, 0, 0));
     }
 
     [Fact]

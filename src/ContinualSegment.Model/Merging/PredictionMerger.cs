@@ -10,8 +10,11 @@ namespace ContinualSegment.Model.Merging;
 /// ignored on slices outside its validity mask (body-part range).</item>
 /// <item>Each decoder labels a voxel with its arg-max class; its confidence is that class's calibrated
 /// probability.</item>
-/// <item>Same structure from several decoders: per voxel the most confident of those decoders decides
-/// (ties: the earlier input) whether the structure is there.</item>
+/// <item>Same structure from several decoders: per voxel those decoders vote with their calibrated margins. A decoder
+/// whose arg-max is the structure adds its lead over its second most probable class; any other adds the structure's
+/// probability minus that of its own arg-max (a negative number). The structure is there when one of them proposes it
+/// and the sum is not negative, so two decoders that agree outvote a more confident one that does not, and a decoder
+/// that is sure of another class where it also knows this structure counts against it.</item>
 /// <item>Lesions with host organs: each lesion voxel is added to its host organ (organ ∪ lesion); with
 /// several hosts (lung lobes) to the host with the highest calibrated probability at that voxel. The
 /// lesion stays its own segment. Hosts no decoder segments are not created.</item>
@@ -105,6 +108,35 @@ public sealed class PredictionMerger
         // for decoders that claim a host organ of a lesion with several possible hosts, where the best host is
         // chosen by its probability.
         var slabCapacity = Math.Min(slabDepth, depth) * plane;
+
+        // Per decoder, the channels of structures other decoders claim too (their probabilities and the runner-up
+        // probability are kept per slab for the vote); sharedSlot[d][c] is the channel's row in shared[d], or -1.
+        var sharedChannels = new long[decoders][];
+        var sharedSlot = new int[decoders][];
+        for (var d = 0; d < decoders; d++)
+        {
+            sharedSlot[d] = Enumerable.Repeat(-1, globalOf[d].Length).ToArray();
+            var list = new List<long>();
+            for (var c = 1; c < globalOf[d].Length; c++)
+            {
+                if (claimants[globalOf[d][c]].Count > 1)
+                {
+                    sharedSlot[d][c] = list.Count;
+                    list.Add(c);
+                }
+            }
+
+            sharedChannels[d] = [.. list];
+        }
+
+        var shared = new float[decoders][];
+        var second = new float[decoders][];
+        for (var d = 0; d < decoders; d++)
+        {
+            shared[d] = sharedChannels[d].Length > 0 ? new float[checked(sharedChannels[d].Length * slabCapacity)] : [];
+            second[d] = sharedChannels[d].Length > 0 ? new float[slabCapacity] : [];
+        }
+
         var needsClasses = hostsOf.Values.Where(h => h.Length > 1).SelectMany(h => h).SelectMany(h => claimants[h]).Select(c => c.Decoder).ToHashSet();
         var slabs = new float[decoders][];
         var argmax = new int[decoders][];
@@ -130,6 +162,12 @@ public sealed class PredictionMerger
                 if (slabs[d].Length > 0)
                 {
                     p.contiguous().data<float>().CopyTo(slabs[d]);
+                }
+
+                if (sharedChannels[d].Length > 0)
+                {
+                    p.index_select(0, tensor(sharedChannels[d])).contiguous().data<float>().CopyTo(shared[d]);
+                    p.topk(2, 0).values[1].contiguous().data<float>().CopyTo(second[d]);
                 }
             }
 
@@ -158,18 +196,37 @@ public sealed class PredictionMerger
                         continue;
                     }
 
-                    var winner = -1;
-                    foreach (var (cd, _) in claimants[s])
+                    var list = claimants[s];
+                    if (list.Count == 1)
                     {
-                        if (valid[cd] && (winner < 0 || confidence[cd] > confidence[winner]))
+                        present[s] = confidence[d];
+                        continue;
+                    }
+
+                    // The vote of every decoder that knows the structure and is trusted on this slice.
+                    var sum = 0.0;
+                    var conf = 0f;
+                    foreach (var (cd, ch) in list)
+                    {
+                        if (!valid[cd])
                         {
-                            winner = cd;
+                            continue;
+                        }
+
+                        if (label[cd] == ch)
+                        {
+                            sum += confidence[cd] - second[cd][v];
+                            conf = Math.Max(conf, confidence[cd]);
+                        }
+                        else
+                        {
+                            sum += shared[cd][(sharedSlot[cd][ch] * slabVoxels) + v] - confidence[cd];
                         }
                     }
 
-                    if (winner >= 0 && globalOf[winner][label[winner]] == s)
+                    if (sum >= 0)
                     {
-                        present[s] = confidence[winner];
+                        present[s] = conf;
                     }
                 }
 
