@@ -122,19 +122,7 @@ public sealed class DecoderTrimmerTests(TrimFixture fixture, ITestOutputHelper o
     [Fact]
     public void Candidates_are_ranked_on_the_search_patches_and_finalists_judged_on_the_acceptance_patches()
     {
-        var options = new TrimOptions
-        {
-            Population = 3,
-            Candidates = 4,
-            TournamentSize = 2,
-            SearchSteps = 4,
-            Finalists = 2,
-            MaxRelativeDiceDrop = 1,
-            LatencyRepeats = 1,
-            LatencyWarmup = 0,
-            Seed = 21,
-            Distillation = new DistillationOptions { Steps = 4, Seed = 5 },
-        };
+        var options = FinalistOptions(21, 5);
         var search = fixture.Validation.Take(1).ToList();
         var acceptance = fixture.Validation.Skip(1).ToList();
 
@@ -163,19 +151,7 @@ public sealed class DecoderTrimmerTests(TrimFixture fixture, ITestOutputHelper o
     [Fact]
     public void With_whole_volumes_the_finalists_are_accepted_by_sliding_window_dice_on_them()
     {
-        var options = new TrimOptions
-        {
-            Population = 3,
-            Candidates = 4,
-            TournamentSize = 2,
-            SearchSteps = 4,
-            Finalists = 2,
-            MaxRelativeDiceDrop = 1,
-            LatencyRepeats = 1,
-            LatencyWarmup = 0,
-            Seed = 22,
-            Distillation = new DistillationOptions { Steps = 4, Seed = 6 },
-        };
+        var options = FinalistOptions(22, 6);
 
         // Two volumes larger than a patch (16³), so that several windows overlap.
         var samples = SyntheticShapes.Make(2, 24, taskB: true, seed: 31);
@@ -243,4 +219,19 @@ public sealed class DecoderTrimmerTests(TrimFixture fixture, ITestOutputHelper o
             Assert.True(bytes.AsSpan().SequenceEqual(after[name]), $"{name} changed");
         }
     }
+
+    // Two finalists judged by a lax rule (any drop passes), so the first one is kept.
+    private static TrimOptions FinalistOptions(int seed, int distillationSeed) => new()
+    {
+        Population = 3,
+        Candidates = 4,
+        TournamentSize = 2,
+        SearchSteps = 4,
+        Finalists = 2,
+        MaxRelativeDiceDrop = 1,
+        LatencyRepeats = 1,
+        LatencyWarmup = 0,
+        Seed = seed,
+        Distillation = new DistillationOptions { Steps = 4, Seed = distillationSeed },
+    };
 }
