@@ -1,3 +1,4 @@
+using TorchSharp;
 using ContinualSegment.Model.Plans;
 using static TorchSharp.torch;
 
@@ -44,8 +45,13 @@ public sealed record BodyPartSliceFormat(int Size, double? FieldOfViewMm)
 
         using var scope = NewDisposeScope();
 
+        // Scalars held explicitly: one converted implicitly for a single call can be finalized while libtorch reads it.
+        using var low = (-1000).ToScalar();
+        using var high = 1000.ToScalar();
+        using var one = 1.ToScalar();
+
         // Shifted so that air is 0: the window's part outside the scan is padded with zeros, i.e. air.
-        var volume = (tensor(hu).reshape(depth, 1, height, width).clamp(-1000, 1000) / 1000) + 1;
+        var volume = tensor(hu).reshape(depth, 1, height, width).clamp(low, high).div(high).add(one);
         var pixel = field / Size;
         var targetW = Math.Max(1, (int)Math.Round(width * spacingXMm / pixel));
         var targetH = Math.Max(1, (int)Math.Round(height * spacingYMm / pixel));
@@ -59,7 +65,7 @@ public sealed record BodyPartSliceFormat(int Size, double? FieldOfViewMm)
         var sy = (float)(field / (height * spacingYMm));
         var theta = tensor(new[] { sx, 0f, 0f, 0f, sy, 0f }).reshape(1, 2, 3).expand(depth, 2, 3);
         var grid = nn.functional.affine_grid(theta, [depth, 1, Size, Size], align_corners: false);
-        var sampled = nn.functional.grid_sample(volume, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Zeros, align_corners: false) - 1;
+        var sampled = nn.functional.grid_sample(volume, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Zeros, align_corners: false).sub(one);
         return sampled.contiguous().MoveToOuterDisposeScope();
     }
 }

@@ -175,6 +175,11 @@ public sealed class SlidingWindowPredictor : IDisposable
             using var noGrad = no_grad();
             using var outer = NewDisposeScope();
 
+            // Explicit scalars held for the whole loop: a scalar converted implicitly for one call (a + b, t * 0.5) can be
+            // finalized by the garbage collector while libtorch still reads it (TorchSharp 0.107), which failed
+            // inferences at random under load.
+            using var one = 1.ToScalar();
+
             // Pad (centred, with zeros) where the volume is smaller than a patch.
             var padded = Enumerable.Range(0, 3).Select(a => Math.Max(size[a], patch[a])).ToArray();
             var before = Enumerable.Range(0, 3).Select(a => (padded[a] - size[a]) / 2).ToArray();
@@ -188,6 +193,8 @@ public sealed class SlidingWindowPredictor : IDisposable
             var accumulators = ids.ToDictionary(id => id, id => zeros(new long[] { channels[id], padded[0], padded[1], padded[2] }, accumulatorType), StringComparer.Ordinal);
             var weights = zeros(padded[0], padded[1], padded[2]);
             var importanceCpu = importance.cpu();
+            using var flipCount = FlipSets().Count.ToScalar();
+            var importanceShare = importance.div(flipCount);
             var windows = (from z in WindowStarts(padded[0], patch[0], options.StepFraction)
                            from y in WindowStarts(padded[1], patch[1], options.StepFraction)
                            from x in WindowStarts(padded[2], patch[2], options.StepFraction)
@@ -200,7 +207,7 @@ public sealed class SlidingWindowPredictor : IDisposable
                 var batch = windows.Skip(start).Take(options.BatchSize).ToArray();
                 foreach (var w in batch)
                 {
-                    Window(weights, w).add_(importanceCpu);
+                    Window(weights, w).add_(importanceCpu, one);
                 }
 
                 var active = wantedSlices is null
@@ -225,16 +232,16 @@ public sealed class SlidingWindowPredictor : IDisposable
                             p = p.flip(flip);
                         }
 
-                        sums[id] = sums.TryGetValue(id, out var s) ? s + p : p;
+                        sums[id] = sums.TryGetValue(id, out var s) ? s.add(p, one) : p;
                     }
                 }
 
                 foreach (var id in active)
                 {
-                    var weighted = (sums[id] * (importance / flips.Count)).cpu();
+                    var weighted = sums[id].mul(importanceShare).cpu();
                     for (var b = 0; b < batch.Length; b++)
                     {
-                        Window(accumulators[id], batch[b]).add_(weighted[b]);
+                        Window(accumulators[id], batch[b]).add_(weighted[b], one);
                     }
                 }
             }

@@ -1,4 +1,5 @@
 using System.Collections;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ContinualSegment.Model.Merging;
@@ -344,7 +345,10 @@ public sealed class PredictionMerger
             return probabilities;
         }
 
-        return nn.functional.softmax(probabilities.clamp_min(1e-30).log_().div_(input.Temperature), 0);
+        // Scalars held explicitly: one converted implicitly for a single call can be finalized while libtorch reads it.
+        using var floor = 1e-30.ToScalar();
+        using var temperature = input.Temperature.ToScalar();
+        return nn.functional.softmax(probabilities.clamp_min(floor).log_().div_(temperature), 0);
     }
 
     private static (int Depth, int Height, int Width) CheckInputs(IReadOnlyList<DecoderProbabilities> inputs)
