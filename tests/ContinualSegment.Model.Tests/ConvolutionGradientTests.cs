@@ -40,6 +40,29 @@ public sealed class ConvolutionGradientTests
     }
 
     [Theory]
+    [InlineData(20, 8)]
+    [InlineData(12, 8)]
+    [InlineData(8, 12)]
+    [InlineData(1, 8)]
+    public void Convolution_blocks_compute_the_forward_pass_of_their_double_precision_twin(long inChannels, long outChannels)
+    {
+        // Inference too: a 20-channel input (8 upsampled + 12 skip channels) came out NaN now and then.
+        using var noGrad = no_grad();
+        torch.manual_seed(9);
+        using var block = new ConvNormAct(inChannels, outChannels, (3, 3, 3), (1, 1, 1));
+        using var twin = new ConvNormAct(inChannels, outChannels, (3, 3, 3), (1, 1, 1));
+        twin.load_state_dict(block.state_dict());
+        twin.to(ScalarType.Float64);
+        for (var pass = 0; pass < 20; pass++)
+        {
+            using var scope = NewDisposeScope();
+            var input = randn([1 + (pass % 3), inChannels, 16 + (pass % 5), 16, 24]);
+            var expected = twin.forward(input.to(ScalarType.Float64));
+            AssertClose("output", block.forward(input), expected, expected.abs().max().item<double>());
+        }
+    }
+
+    [Theory]
     [InlineData(16, 8)]
     [InlineData(12, 6)]
     [InlineData(32, 12)]

@@ -98,7 +98,7 @@ public sealed class BodyPartRegressor : nn.Module<Tensor, Tensor>
         return h.squeeze(1);
     }
 
-    /// <summary>The feature layers one by one, each convolution after the first with its input in the order that trains right.</summary>
+    /// <summary>The feature layers one by one, each convolution after the first with its input in the order oneDNN computes right.</summary>
     private Tensor Features(Tensor input)
     {
         var x = input.alias();
@@ -107,7 +107,7 @@ public sealed class BodyPartRegressor : nn.Module<Tensor, Tensor>
             using var previous = x;
             if (layer is Conv2d conv && conv.in_channels > 1)
             {
-                using var ordered = Networks.ChannelsLast.ForGradients(previous);
+                using var ordered = Networks.ChannelsLast.Of(previous);
                 x = conv.call(ordered);
             }
             else

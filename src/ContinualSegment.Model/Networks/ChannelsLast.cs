@@ -3,25 +3,20 @@ using static TorchSharp.torch;
 namespace ContinualSegment.Model.Networks;
 
 /// <summary>
-/// Training inputs of convolutions in channels-last memory order. libtorch's oneDNN convolution backward in its
-/// default blocked layout returns wrong, sometimes NaN, input and weight gradients on AVX-512 machines when the
-/// channel count is not a multiple of the SIMD block (seen with libtorch 2.10's oneDNN 3.7); in channels-last
-/// order its gradients are right. Forward passes are right in either order, so inference keeps the default one.
+/// Convolution inputs in channels-last memory order. libtorch's oneDNN convolutions in their default blocked layout
+/// return wrong, sometimes NaN, results on AVX-512 machines when a channel count is not a multiple of the SIMD block
+/// (seen with libtorch 2.10's oneDNN 3.7): gradients for 8- or 12-channel outputs, forward passes for 20 input
+/// channels (a decoder block's upsampled features joined with a skip). In channels-last order both are right.
 /// </summary>
 internal static class ChannelsLast
 {
     /// <summary>
-    /// <paramref name="input"/> itself when no gradients are recorded, otherwise a channels-last copy (the same
-    /// shape and values; a copy only if it is not channels-last already). The caller disposes the result.
+    /// A channels-last copy of <paramref name="input"/> (the same shape and values; a copy only if it is not
+    /// channels-last already). The caller disposes the result.
     /// </summary>
-    public static Tensor ForGradients(Tensor input)
+    public static Tensor Of(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if (!is_grad_enabled())
-        {
-            return input.alias();
-        }
-
         var rank = input.dim();
         if (rank is not (4 or 5))
         {

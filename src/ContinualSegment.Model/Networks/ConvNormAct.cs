@@ -23,7 +23,7 @@ internal sealed class ConvNormAct : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         // Grouped (depthwise) convolutions are right in the default order and wrong in channels-last.
-        using var ordered = conv.groups > 1 ? input.alias() : ChannelsLast.ForGradients(input);
+        using var ordered = conv.groups > 1 ? input.alias() : ChannelsLast.Of(input);
         using var c = conv.forward(ordered);
         using var n = norm.forward(c);
         return act.forward(n);
