@@ -52,6 +52,7 @@ public sealed class TrainCommandTests : IDisposable
         var markdown = await File.ReadAllTextAsync(table);
         Assert.Contains("# Trimming decoder `chest`", markdown, StringComparison.Ordinal);
         Assert.Contains("(the same cases: one validation case only), whole volumes by sliding-window inference", markdown, StringComparison.Ordinal);
+        Assert.Contains("- Students: start from slices of the teacher's weights; 2 distillation steps per candidate, 2 per finalist.", markdown, StringComparison.Ordinal);
         Assert.Matches(@"- Time: caching [0-9.]+ s, search [0-9.]+ s \(2 candidates\), finalists [0-9.]+ s, total [0-9.]+ s\.", markdown);
         Assert.True(System.Text.RegularExpressions.Regex.IsMatch(markdown, @"\n\| 2 \| [^|\n]+ \| [0-9.]+ \| [0-9,]+ \| [0-9.]+ \| (?:[0-9.]+|—) \| [0-9.]+ \| -?[0-9.]+ \|\n"), markdown);
         Assert.DoesNotMatch(@"\n\| 3 \|", markdown);

@@ -20,16 +20,18 @@ public static class TrimCommand
         var candidates = new Option<int>("--candidates") { Description = "Candidate architectures evaluated.", DefaultValueFactory = _ => 24 };
         var searchSteps = new Option<int>("--search-steps") { Description = "Distillation steps per candidate.", DefaultValueFactory = _ => 60 };
         var steps = new Option<int>("--steps") { Description = "Distillation steps of each finalist.", DefaultValueFactory = _ => 300 };
+        var learningRate = new Option<double>("--lr") { Description = "Initial learning rate of every distillation (AdamW, decayed polynomially to zero).", DefaultValueFactory = _ => new DistillationOptions().LearningRate };
         var patches = new Option<int>("--patches-per-case") { Description = "Patches drawn per case.", DefaultValueFactory = _ => 4 };
         var valFraction = new Option<double>("--val-fraction") { Description = "Share of cases for validation.", DefaultValueFactory = _ => 0.2 };
         var penalty = new Option<string>("--penalty") { Description = "Cost in the search's fitness: parameters, flops or latency.", DefaultValueFactory = _ => "parameters" };
         var seed = new Option<int>("--seed") { Description = "Seed of the search.", DefaultValueFactory = _ => 12345 };
+        var fromScratch = new Option<bool>("--from-scratch") { Description = "Start every candidate from a fresh initialisation instead of slices of the teacher's weights." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Report only; do not write the student." };
         var table = new Option<string?>("--table") { Description = "Write the search as a Markdown table (every candidate: genotype, search Dice, parameters, FLOPs, latency, fitness; the finalists' acceptance Dice; the time spent)." };
         var hardware = TrainCommand.PrecisionOptions.Create();
         var command = new Command("trim", "Search a smaller decoder architecture, distil it from the full decoder, keep it if Dice drops at most 2 %.")
         {
-            model, decoder, dataset, studentId, maxDrop, candidates, searchSteps, steps, patches, valFraction, penalty, seed, dryRun, table,
+            model, decoder, dataset, studentId, maxDrop, candidates, searchSteps, steps, learningRate, patches, valFraction, penalty, seed, fromScratch, dryRun, table,
         };
         hardware.AddTo(command);
         command.SetAction(async (parse, ct) =>
@@ -46,6 +48,7 @@ public static class TrimCommand
                 Candidates = parse.GetValue(candidates),
                 SearchSteps = parse.GetValue(searchSteps),
                 Seed = parse.GetValue(seed),
+                InheritTeacherWeights = !parse.GetValue(fromScratch),
                 Precision = precision,
                 Device = device,
                 Penalty = parse.GetValue(penalty) switch
@@ -57,6 +60,7 @@ public static class TrimCommand
                 },
             };
             options.Distillation.Steps = parse.GetValue(steps);
+            options.Distillation.LearningRate = parse.GetValue(learningRate);
             options.Population = Math.Min(options.Population, options.Candidates);
             options.TournamentSize = Math.Min(options.TournamentSize, options.Population);
             options.Finalists = Math.Min(options.Finalists, options.Candidates);

@@ -238,7 +238,8 @@ public static class DecoderTrimmer
         var windowDevice = PrecisionContext.DeviceOf(bank);
         var window = acceptance[0].Image.shape.Skip(1).Select(static d => (int)d).ToArray();
         var studentId = options.StudentId ?? teacher.Plan.Id;
-        var template = teacher.Plan with { Id = studentId, DeepSupervision = false };
+        // Students learn with deep supervision (auxiliary heads on the coarser stages, used in distillation only).
+        var template = teacher.Plan with { Id = studentId, DeepSupervision = true };
         ModelPlanSerializer.ValidateDecoder(template, bank.EncoderPlan.Stages.Count);
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -268,7 +269,7 @@ public static class DecoderTrimmer
         var before = DecoderCostMeter.Measure(teacher, bank.EncoderPlan, skips, options.LatencyWarmup, options.LatencyRepeats);
         var cachingSeconds = clock.Elapsed.TotalSeconds;
         clock.Restart();
-        var evolution = new GenotypeSearch(bank.EncoderPlan, template, options, before, trainCache, searchCache, progress, cancellationToken);
+        var evolution = new GenotypeSearch(bank.EncoderPlan, teacher, template, options, before, trainCache, searchCache, progress, cancellationToken);
         var candidates = evolution.Run();
         var searchSeconds = clock.Elapsed.TotalSeconds;
         clock.Restart();
@@ -292,6 +293,11 @@ public static class DecoderTrimmer
             progress?.Invoke(new TrimProgress(TrimPhase.Distillation, k, finalists.Length, $"distilling finalist {k + 1}/{finalists.Length}: {Describe(plan.Genotype)}"));
             torch.manual_seed(options.Seed + 7919 + k);
             var student = trainCache.OnDevice(new Decoder(bank.EncoderPlan, plan));
+            if (options.InheritTeacherWeights)
+            {
+                TeacherWeights.Inherit(bank.EncoderPlan, teacher, student);
+            }
+
             try
             {
                 new Distiller(options.Distillation, options.Precision).Distill(student, trainCache, cancellationToken);
@@ -323,6 +329,8 @@ public static class DecoderTrimmer
                         SearchTeacherDice = searchTeacherDice,
                         SeparateAcceptance = separate,
                         AcceptanceOnVolumes = volumes is not null,
+                        InheritedTeacherWeights = options.InheritTeacherWeights,
+                        DistillationSteps = (options.SearchSteps, options.Distillation.Steps),
                         Timings = Timings(),
                         Message = string.Create(CultureInfo.InvariantCulture, $"accepted {Describe(plan.Genotype)}: Dice {dice:F4} vs {teacherDice:F4} on the acceptance {(volumes is null ? "patches" : "volumes")} (drop {drop:P2} ≤ {options.MaxRelativeDiceDrop:P2}); parameters {before.Parameters} → {after.Parameters}, FLOPs {before.Flops} → {after.Flops}, latency {before.LatencyMilliseconds:F2} ms → {after.LatencyMilliseconds:F2} ms"),
                     };
@@ -356,6 +364,8 @@ public static class DecoderTrimmer
             SearchTeacherDice = searchTeacherDice,
             SeparateAcceptance = separate,
             AcceptanceOnVolumes = volumes is not null,
+            InheritedTeacherWeights = options.InheritTeacherWeights,
+            DistillationSteps = (options.SearchSteps, options.Distillation.Steps),
             Timings = Timings(),
             Message = finalists.Length == 0
                 ? "no candidate was smaller than the full decoder; the full decoder is kept"

@@ -93,15 +93,19 @@ public sealed class Distiller
             using var scope = NewDisposeScope();
             var (skips, teacherLogits, labels) = cache.Batch(batch);
             optimizer.zero_grad();
-            Tensor logits;
+            IReadOnlyList<Tensor> outputs;
             using (context.Autocast())
             {
-                logits = student.forward(skips);
+                // With deep supervision the coarser stages learn from the labels at their own resolution too, as in
+                // training: a student that starts far from its teacher gets going several times faster.
+                outputs = student.ForwardWithAuxiliary(skips);
             }
 
-            logits = context.ForLoss(logits);
-            var loss = (options.Alpha * KnowledgeDistillationLoss(logits, teacherLogits, options.Temperature))
-                + ((1 - options.Alpha) * DiceCrossEntropyLoss.Compute(logits, labels));
+            outputs = context.ForLoss(outputs);
+            using var alpha = options.Alpha.ToScalar();
+            using var beta = (1 - options.Alpha).ToScalar();
+            var loss = KnowledgeDistillationLoss(outputs[0], teacherLogits, options.Temperature).mul(alpha)
+                .add(DiceCrossEntropyLoss.ComputeDeepSupervised(outputs, labels).mul(beta));
             context.BackwardAndStep(loss, optimizer, parameters, maxGradNorm: null);
             losses.Add(loss.item<float>());
         }

@@ -15,6 +15,7 @@ internal sealed class GenotypeSearch
 {
     private readonly EncoderPlan encoder;
     private readonly DecoderPlan template;
+    private readonly Decoder teacher;
     private readonly TrimOptions options;
     private readonly DecoderCost full;
     private readonly FeatureCache training;
@@ -25,10 +26,11 @@ internal sealed class GenotypeSearch
     private readonly Random random;
     private readonly int stages;
 
-    public GenotypeSearch(EncoderPlan encoder, DecoderPlan template, TrimOptions options, DecoderCost full, FeatureCache training, FeatureCache validation, Action<TrimProgress>? progress, CancellationToken cancellationToken)
+    public GenotypeSearch(EncoderPlan encoder, Decoder teacher, DecoderPlan template, TrimOptions options, DecoderCost full, FeatureCache training, FeatureCache validation, Action<TrimProgress>? progress, CancellationToken cancellationToken)
     {
         this.encoder = encoder;
         this.template = template;
+        this.teacher = teacher;
         this.options = options;
         this.full = full;
         this.training = training;
@@ -143,6 +145,11 @@ internal sealed class GenotypeSearch
         var plan = template with { Genotype = genotype };
         torch.manual_seed(options.Seed + index);
         using var student = training.OnDevice(new Decoder(encoder, plan));
+        if (options.InheritTeacherWeights)
+        {
+            TeacherWeights.Inherit(encoder, teacher, student);
+        }
+
         new Distiller(options.Distillation.WithSteps(options.SearchSteps, options.Distillation.Seed + index), options.Precision).Distill(student, training, cancellationToken);
         var dice = Distiller.Evaluate(student, validation);
         var latency = options.Penalty == CostPenalty.Latency

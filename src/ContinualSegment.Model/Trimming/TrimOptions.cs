@@ -49,6 +49,12 @@ public sealed class TrimOptions
     /// <summary>The largest relative validation-Dice drop (teacher − student) / teacher a student may show to be accepted.</summary>
     public double MaxRelativeDiceDrop { get; set; } = 0.02;
 
+    /// <summary>
+    /// Whether every candidate and finalist starts from slices of the teacher's weights (<see cref="TeacherWeights"/>)
+    /// instead of a fresh initialisation: a slimmed teacher needs far fewer distillation steps to come close to it.
+    /// </summary>
+    public bool InheritTeacherWeights { get; set; } = true;
+
     /// <summary>The final distillation (and, with <see cref="SearchSteps"/> steps, each candidate's).</summary>
     public DistillationOptions Distillation { get; set; } = new();
 

@@ -50,6 +50,12 @@ public sealed record TrimResult
     /// <summary>Whether <see cref="TeacherDice"/> and <see cref="StudentDice"/> are whole-volume Dice of the acceptance cases (sliding-window inference) rather than Dice on their patches.</summary>
     public bool AcceptanceOnVolumes { get; init; }
 
+    /// <summary>Whether the candidates and finalists started from slices of the teacher's weights (<see cref="TrimOptions.InheritTeacherWeights"/>).</summary>
+    public bool InheritedTeacherWeights { get; init; }
+
+    /// <summary>Distillation steps of each search candidate and of each finalist.</summary>
+    public (int Search, int Finalist) DistillationSteps { get; init; }
+
     /// <summary>Time spent caching, searching and distilling the finalists.</summary>
     public TrimTimings Timings { get; init; } = new(TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
 
