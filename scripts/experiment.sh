@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The method's claim on the phantom world: four ways to learn the four tasks (wholebody, chest, headneck, pathology)
 # one after another, trained with the same budget per task and scored on the same held-out test subjects.
-#   continual  general encoder + wholebody decoder, then one decoder per task on the frozen encoder (the method)
+#   continual  general encoder + wholebody decoder, then one decoder per task on the frozen encoder, each decoder
+#              trimmed by architecture search and distillation right after it is trained (the method)
+#   untrimmed  the same without trimming: the teachers of the continual method's trimmed decoders
 #   upper      four separate full models (encoder + decoder from scratch), one per dataset (the upper bound)
 #   finetune   naive sequential fine-tuning: encoder and new decoder trained on each dataset in turn
 #   lwf        learning without forgetting: as finetune, with the earlier decoders distilled on the new data
-# Every sequential method starts from the same step-1 model (the continual base). After each step a snapshot of the
+# Every sequential method starts from the same step-1 model (the base). After each step a snapshot of the
 # model is kept and every task learnt so far is scored again (the forgetting curve): whole test volumes through
 # `cseg segment` → DICOM-SEG → `cseg evaluate`.
 #
@@ -16,6 +18,11 @@
 # continues where an interrupted run stopped (hours on two CPU cores).
 #
 # Usage: scripts/experiment.sh            (results: WORK/eval/<method>/step<k>/<task>/evaluation.json)
+# Trimming: `cseg trim` searches and distils each task's decoder of the untrimmed model after its step (the step's
+# training dataset; the search ranks on some of its validation cases, the acceptance is decided on the others' whole
+# volumes); the accepted student replaces the full decoder, and the continual model after step k is the one after step
+# k-1 with the trimmed decoder of task k installed (`cseg decoders export` / `install`). Each search's table goes to
+# WORK/trim/<task>/table.md. The untrimmed model after step 4 is scored on every task as well (WORK/eval/untrimmed/).
 # Inference time: the `timing` step runs `cseg bench methods` (the continual model after step 4 against the four upper
 # models, one 512×512×300 phantom CT, one process) into WORK/timing/bench-methods.json.
 # Body-part gating: the `gating` step trains the body-part regressor of a copy of the continual model after step 4 on
@@ -32,9 +39,10 @@
 # Environment:
 #   CSEG  how to run cseg (default: `cseg` on PATH)
 #   WORK  working directory (default: /var/tmp/cseg-experiment)
-#   STEPS which parts to run, in order (default: "data continual upper finetune lwf eval timing gating overlaps")
+#   STEPS which parts to run, in order (default: "data continual upper finetune lwf eval timing gating overlaps";
+#         `continual` trains the untrimmed chain first)
 #   TIMING_THREADS libtorch threads of the timing step (default 1)
-#   METHODS which methods `eval` scores (default: "continual finetune lwf upper")
+#   METHODS which methods `eval` scores (default: "continual untrimmed finetune lwf upper")
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -58,6 +66,8 @@ declare -A cases=([wholebody]=24 [chest]=16 [headneck]=16 [pathology]=16)
 declare -A seeds=([wholebody]=101 [chest]=202 [headneck]=303 [pathology]=404)
 declare -A epochs=([wholebody]=70 [chest]=60 [headneck]=60 [pathology]=60)
 declare -A iterations=([wholebody]=100 [chest]=50 [headneck]=50 [pathology]=50)
+# trimming: a longer search and final distillation than `cseg trim`'s defaults (sized for tiny decoders), many patches
+trim_settings=(--search-steps 300 --steps 4000 --patches-per-case 16 --seed 12345)
 # held-out test subjects: other seeds, whole volumes as DICOM series
 test_cases=3
 declare -A test_seeds=([wholebody]=9101 [chest]=9202 [headneck]=9303 [pathology]=9404)
@@ -160,6 +170,35 @@ run_upper() {
     done
 }
 
+# run_trimmed: the continual method, each task's decoder trimmed after its step (the untrimmed chain's decoder is the
+# teacher; the frozen encoder is the same in both chains)
+run_trimmed() {
+    run_sequential untrimmed continual
+    local k=0 task dir
+    for task in "${tasks[@]}"; do
+        k=$((k + 1))
+        finished "continual-step$k" && continue
+        dir="$work/trim/$task"
+        if ! finished "trim-$task"; then
+            stamp "trim the $task decoder (teacher: the untrimmed model after step $k)"
+            snapshot "$work/models/untrimmed/step$k" "$dir/model"
+            "${cseg[@]}" trim --model "$dir/model" --decoder "$task" --dataset "$work/data/$task" "${trim_settings[@]}" \
+                --table "$dir/table.md" >> "$work/logs/trim-$task.log"
+            rm -f "$dir/$task.zip"
+            "${cseg[@]}" decoders export "$task" --model "$dir/model" --out "$dir/$task.zip" >> "$work/logs/trim-$task.log"
+            mark "trim-$task"
+        fi
+        if [[ $k -eq 1 ]]; then
+            snapshot "$dir/model" "$work/models/continual/step1"
+        else
+            snapshot "$work/models/continual/step$((k - 1))" "$work/models/continual/current"
+            "${cseg[@]}" decoders install "$dir/$task.zip" --model "$work/models/continual/current" >> "$work/logs/trim-$task.log"
+            snapshot "$work/models/continual/current" "$work/models/continual/step$k"
+        fi
+        mark "continual-step$k"
+    done
+}
+
 # evaluate MODEL OUT TASK [TEST [SCORING...]]: the test subjects of TASK (or those in the folder TEST) through the
 # model, scored for TASK (or as the `cseg evaluate` options SCORING say)
 evaluate() {
@@ -183,8 +222,8 @@ evaluate() {
 
 run_eval() {
     local sequential=() method
-    for method in ${METHODS:-continual finetune lwf upper}; do
-        [[ "$method" != upper ]] && sequential+=("$method")
+    for method in ${METHODS:-continual untrimmed finetune lwf upper}; do
+        [[ "$method" != upper && "$method" != untrimmed ]] && sequential+=("$method")
     done
     local began
     for method in "${sequential[@]}"; do
@@ -198,6 +237,16 @@ run_eval() {
         record "eval-$method" "$(( $(date +%s) - began ))"
     done
     last_mark=$(date +%s)
+    if [[ " ${METHODS:-untrimmed} " == *" untrimmed "* ]]; then
+        # the untrimmed decoders after step 4, for the trimming's Dice drop on the test subjects
+        began=$(date +%s)
+        for task in "${tasks[@]}"; do
+            stamp "evaluate untrimmed on $task"
+            evaluate "$work/models/untrimmed/step4" "$work/eval/untrimmed/$task" "$task"
+        done
+        record "eval-untrimmed" "$(( $(date +%s) - began ))"
+        last_mark=$(date +%s)
+    fi
     [[ " ${METHODS:-upper} " == *" upper "* ]] || return 0
     began=$(date +%s)
     for task in "${tasks[@]}"; do
@@ -292,7 +341,7 @@ run_overlaps() {
 for step in $steps; do
     case "$step" in
         data) run_data ;;
-        continual) run_sequential continual continual ;;
+        continual) run_trimmed ;;
         upper) run_upper ;;
         finetune) run_sequential finetune finetune ;;
         lwf) run_sequential lwf lwf ;;

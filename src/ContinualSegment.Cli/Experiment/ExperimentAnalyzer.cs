@@ -16,6 +16,12 @@ public static class ExperimentAnalyzer
     /// <summary>Goal of the continual model's parameters and inference time relative to the separate full models (at most).</summary>
     public const double SeparateModelsGoal = 0.4;
 
+    /// <summary>Goal of a trimmed decoder's parameters relative to the full decoder's (at most).</summary>
+    public const double TrimParameterGoal = 0.5;
+
+    /// <summary>Goal of a trimmed decoder's relative Dice drop on the test subjects (at most).</summary>
+    public const double TrimDiceDropGoal = 0.02;
+
     /// <summary>Goal of the first task's Dice drop under naive fine-tuning (that the baseline forgets).</summary>
     public const double FinetuneDropGoal = 0.3;
 
@@ -38,9 +44,12 @@ public static class ExperimentAnalyzer
         var methods = new List<MethodResults>();
         foreach (string method in ExperimentLayout.Methods)
         {
-            methods.Add(method == ExperimentLayout.Upper
-                ? await UpperAsync(reader, cancellationToken).ConfigureAwait(false)
-                : await SequentialAsync(reader, method, cancellationToken).ConfigureAwait(false));
+            methods.Add(method switch
+            {
+                ExperimentLayout.Upper => await PerTaskAsync(reader, method, ExperimentLayout.UpperEvaluation, ExperimentLayout.Tasks.Select(ExperimentLayout.UpperModel).ToArray(), cancellationToken).ConfigureAwait(false),
+                ExperimentLayout.Untrimmed => await PerTaskAsync(reader, method, ExperimentLayout.UntrimmedEvaluation, [ExperimentLayout.UntrimmedModel], cancellationToken).ConfigureAwait(false),
+                _ => await SequentialAsync(reader, method, cancellationToken).ConfigureAwait(false),
+            });
         }
 
         var gating = await ExperimentGating.ReadAsync(work, cancellationToken).ConfigureAwait(false);
@@ -65,28 +74,32 @@ public static class ExperimentAnalyzer
         ExperimentDurations? durations = File.Exists(durationsPath) ? await ExperimentDurations.ReadAsync(durationsPath, cancellationToken).ConfigureAwait(false) : null;
         var claims = Claims(methods, timing);
         claims.AddRange(overlaps?.Claims() ?? []);
-        return new ExperimentResults(work, methods, claims, reader.Found, reader.Expected, reader.Missing) { Timing = timing, Durations = durations, Gating = gating, Overlaps = overlaps };
+        var trimTables = ExperimentLayout.Tasks.Where(t => File.Exists(Path.Combine(work, ExperimentLayout.TrimTable(t)))).ToArray();
+        return new ExperimentResults(work, methods, claims, reader.Found, reader.Expected, reader.Missing)
+        {
+            Timing = timing,
+            Durations = durations,
+            Gating = gating,
+            Overlaps = overlaps,
+            TrimTables = trimTables,
+        };
     }
 
-    private static async Task<MethodResults> UpperAsync(Reader reader, CancellationToken cancellationToken)
+    // A method scored once per task (no steps): the upper bound (a model per task) or the untrimmed model after the last step.
+    private static async Task<MethodResults> PerTaskAsync(Reader reader, string method, Func<string, string> evaluation, string[] modelPaths, CancellationToken cancellationToken)
     {
         var final = new Dictionary<string, TaskScores>(StringComparer.Ordinal);
-        var models = new List<ModelParameters>();
         foreach (string task in ExperimentLayout.Tasks)
         {
-            if (await reader.ScoresAsync(ExperimentLayout.UpperEvaluation(task), task, cancellationToken).ConfigureAwait(false) is { } scores)
+            if (await reader.ScoresAsync(evaluation(task), task, cancellationToken).ConfigureAwait(false) is { } scores)
             {
                 final[task] = scores;
             }
-
-            if (reader.Parameters(ExperimentLayout.UpperModel(task)) is { } model)
-            {
-                models.Add(model);
-            }
         }
 
-        long? total = models.Count == ExperimentLayout.Tasks.Count ? models.Sum(m => m.Total) : null;
-        return new MethodResults(ExperimentLayout.Upper, final, null, models, total);
+        var models = modelPaths.Select(reader.Parameters).OfType<ModelParameters>().ToList();
+        long? total = models.Count == modelPaths.Length ? models.Sum(m => m.Total) : null;
+        return new MethodResults(method, final, null, models, total);
     }
 
     private static async Task<MethodResults> SequentialAsync(Reader reader, string method, CancellationToken cancellationToken)
@@ -136,6 +149,20 @@ public static class ExperimentAnalyzer
                 $"Dice drop of {first} from step 1 to step {ExperimentLayout.Steps} ({method})",
                 drop,
                 method == ExperimentLayout.Finetune ? FinetuneDropGoal : null));
+        }
+
+        var untrimmed = Get(ExperimentLayout.Untrimmed);
+        foreach (string task in ExperimentLayout.Tasks)
+        {
+            long? full = untrimmed.DecoderParameters(task);
+            double? ratio = continual.DecoderParameters(task) is { } trimmed && full is > 0 ? (double)trimmed / full.Value : null;
+            claims.Add(new ExperimentClaim($"trim_parameters/{task}", $"Parameters of the trimmed {task} decoder / the untrimmed one", ratio, null, TrimParameterGoal));
+        }
+
+        foreach (string task in ExperimentLayout.Tasks)
+        {
+            double? drop = continual.Final.GetValueOrDefault(task)?.Dice is { } c && untrimmed.Final.GetValueOrDefault(task)?.Dice is { } u && u > 0 ? (u - c) / u : null;
+            claims.Add(new ExperimentClaim($"trim_dice_drop/{task}", $"Relative Dice drop of the trimmed {task} decoder on the test subjects", drop, null, TrimDiceDropGoal));
         }
 
         double? parameters = continual.Parameters is { } cp && upper.Parameters is { } up && up > 0 ? (double)cp / up : null;

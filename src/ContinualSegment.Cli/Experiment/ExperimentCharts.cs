@@ -16,6 +16,7 @@ public static class ExperimentCharts
     private static readonly Dictionary<string, string> Colours = new(StringComparer.Ordinal)
     {
         [ExperimentLayout.Continual] = "#0072B2",
+        [ExperimentLayout.Untrimmed] = "#56B4E9",
         [ExperimentLayout.Upper] = "#009E73",
         [ExperimentLayout.Finetune] = "#D55E00",
         [ExperimentLayout.Lwf] = "#CC79A7",

@@ -13,13 +13,16 @@ public static class ExperimentDefinitions
     public const string SurfaceDice = "mean normalised surface Dice at each tolerance (tasks[].mean_nsd).";
 
     /// <summary>The final scores.</summary>
-    public const string Final = "sequential methods (continual, finetune, lwf): the model after step 4 on every task; upper: each task's own full model.";
+    public const string Final = "sequential methods (continual, finetune, lwf): the model after step 4 on every task; untrimmed: the continual method's model after step 4 before its decoders were trimmed; upper: each task's own full model.";
 
     /// <summary>The forgetting matrix.</summary>
     public const string Forgetting = "dice[k-1][t]: mean Dice of task t (in the order of tasks) after step k; null where the task is not learnt yet or its evaluation is missing.";
 
     /// <summary>The parameter counts.</summary>
     public const string Parameters = "parameters of the model as it loads: every encoder parameter plus each decoder's inference path (deep-supervision heads, used in training only, and the body-part regressor are not counted); sequential methods: the model after step 4; upper: the sum of the four task models.";
+
+    /// <summary>What the trimming section compares.</summary>
+    public const string Trimming = "each task's decoder in the continual model after step 4 (trimmed by cseg trim: architecture search, distillation, accepted when its whole-volume Dice on the acceptance cases stays within 2 % of the full decoder's) against the same decoder before trimming (the untrimmed model); parameters on the decoder's inference path; Dice on the held-out test subjects; drop = (untrimmed − trimmed) / untrimmed.";
 
     /// <summary>The Dice drop.</summary>
     public const string Drop = "Dice of the first task (wholebody) after step 1 minus after step 4, in Dice points.";

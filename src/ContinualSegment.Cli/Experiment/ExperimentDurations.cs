@@ -58,6 +58,8 @@ public sealed record ExperimentDurations(IReadOnlyList<KeyValuePair<string, doub
     private static string PartOf(string step) => step switch
     {
         "step1" => ExperimentLayout.Continual,
+        _ when step.StartsWith(ExperimentLayout.Untrimmed + "-", StringComparison.Ordinal) => ExperimentLayout.Continual,
+        _ when step.StartsWith("trim-", StringComparison.Ordinal) => "trimming",
         "timing" => "timing",
         _ when step.StartsWith("data-", StringComparison.Ordinal) || step.StartsWith("test-", StringComparison.Ordinal) => "data",
         _ when step.StartsWith("eval-", StringComparison.Ordinal) => "evaluation",

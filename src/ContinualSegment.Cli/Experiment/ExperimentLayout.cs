@@ -6,8 +6,11 @@ namespace ContinualSegment.Cli.Experiment;
 /// </summary>
 public static class ExperimentLayout
 {
-    /// <summary>The method of the project: a frozen general encoder and one decoder per task.</summary>
+    /// <summary>The method of the project: a frozen general encoder and one decoder per task, each trimmed after its step.</summary>
     public const string Continual = "continual";
+
+    /// <summary>The continual method without trimming: the teachers of its trimmed decoders.</summary>
+    public const string Untrimmed = "untrimmed";
 
     /// <summary>The upper bound: one separate full model per task.</summary>
     public const string Upper = "upper";
@@ -19,7 +22,7 @@ public static class ExperimentLayout
     public const string Lwf = "lwf";
 
     /// <summary>Every method, in the order of the report.</summary>
-    public static IReadOnlyList<string> Methods { get; } = [Continual, Upper, Finetune, Lwf];
+    public static IReadOnlyList<string> Methods { get; } = [Continual, Untrimmed, Upper, Finetune, Lwf];
 
     /// <summary>The methods that learn the tasks one after another (a snapshot and evaluations after each step).</summary>
     public static IReadOnlyList<string> SequentialMethods { get; } = [Continual, Finetune, Lwf];
@@ -35,6 +38,15 @@ public static class ExperimentLayout
 
     /// <summary>The evaluation of the upper bound's model of <paramref name="task"/>, relative to the working directory.</summary>
     public static string UpperEvaluation(string task) => Path.Combine("eval", Upper, task, "evaluation.json");
+
+    /// <summary>The evaluation of <paramref name="task"/> by the untrimmed model after the last step, relative to the working directory.</summary>
+    public static string UntrimmedEvaluation(string task) => Path.Combine("eval", Untrimmed, task, "evaluation.json");
+
+    /// <summary>The untrimmed model after the last step, relative to the working directory.</summary>
+    public static string UntrimmedModel => Path.Combine("models", Untrimmed, Step(Steps));
+
+    /// <summary>The search table of the trimming of <paramref name="task"/>'s decoder (<c>cseg trim --table</c>), relative to the working directory.</summary>
+    public static string TrimTable(string task) => Path.Combine("trim", task, "table.md");
 
     /// <summary>A sequential method's model after step <paramref name="step"/> (1-based), relative to the working directory.</summary>
     public static string SequentialModel(string method, int step) => Path.Combine("models", method, Step(step));

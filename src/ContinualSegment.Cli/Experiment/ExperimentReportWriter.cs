@@ -39,6 +39,17 @@ public static class ExperimentReportWriter
             written.Add(path);
         }
 
+        foreach (string task in results.TrimTables)
+        {
+            // The search tables beside the report, so that its links work wherever it is copied.
+            string path = Path.Combine(directory, TrimTableFileName(task));
+            File.Copy(Path.Combine(results.Work, ExperimentLayout.TrimTable(task)), path, overwrite: true);
+            written.Add(path);
+        }
+
         return written;
     }
+
+    /// <summary>The file name of the search table of <paramref name="task"/>'s trimming beside the report.</summary>
+    public static string TrimTableFileName(string task) => $"trim-{task}.md";
 }

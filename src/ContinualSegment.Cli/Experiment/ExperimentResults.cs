@@ -24,6 +24,9 @@ public sealed record ExperimentResults(
     /// <summary>The overlapping label sets' measurements, when the experiment has run its overlaps step.</summary>
     public ExperimentOverlaps? Overlaps { get; init; }
 
+    /// <summary>The tasks whose decoder's trimming left its search table (<see cref="ExperimentLayout.TrimTable"/>).</summary>
+    public IReadOnlyList<string> TrimTables { get; init; } = [];
+
     /// <summary>The wall time of the steps, when the run recorded it.</summary>
     public ExperimentDurations? Durations { get; init; }
 }

@@ -31,6 +31,7 @@ public static class ExperimentResultsJson
             w.WriteString("forgetting", ExperimentDefinitions.Forgetting);
             w.WriteString("parameters", ExperimentDefinitions.Parameters);
             w.WriteString("dice_drop", ExperimentDefinitions.Drop);
+            w.WriteString("trimming", ExperimentDefinitions.Trimming);
             w.WriteEndObject();
 
             w.WriteStartObject("final");
@@ -90,6 +91,14 @@ public static class ExperimentResultsJson
 
                 w.WriteEndArray();
                 w.WriteEndObject();
+            }
+
+            w.WriteEndObject();
+
+            w.WriteStartObject("trim_tables");
+            foreach (string task in results.TrimTables)
+            {
+                w.WriteString(task, ExperimentReportWriter.TrimTableFileName(task));
             }
 
             w.WriteEndObject();

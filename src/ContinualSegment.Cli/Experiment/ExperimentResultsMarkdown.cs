@@ -72,6 +72,9 @@ public static class ExperimentResultsMarkdown
                 : [models, "missing", "missing", "missing"]);
         }
 
+        sb.Append("\n## Trimming\n\n");
+        AppendTrimming(sb, results);
+
         sb.Append("\n## Inference time\n\n");
         if (results.Timing is { } timing)
         {
@@ -132,6 +135,33 @@ public static class ExperimentResultsMarkdown
         }
 
         return sb.ToString();
+    }
+
+    private static void AppendTrimming(StringBuilder sb, ExperimentResults results)
+    {
+        MethodResults continual = results.Methods.First(m => m.Method == ExperimentLayout.Continual);
+        MethodResults untrimmed = results.Methods.First(m => m.Method == ExperimentLayout.Untrimmed);
+        sb.Append(ExperimentDefinitions.Trimming).Append("\n\n");
+        Header(sb, "decoder", ["parameters untrimmed", "parameters trimmed", "ratio", "Dice untrimmed", "Dice trimmed", "drop", "search"]);
+        foreach (string task in ExperimentLayout.Tasks)
+        {
+            long? full = untrimmed.DecoderParameters(task);
+            long? trimmed = continual.DecoderParameters(task);
+            double? fullDice = untrimmed.Final.GetValueOrDefault(task)?.Dice;
+            double? trimmedDice = continual.Final.GetValueOrDefault(task)?.Dice;
+            string search = results.TrimTables.Contains(task)
+                ? $"[table]({ExperimentReportWriter.TrimTableFileName(task)})"
+                : "missing";
+            Row(sb, task, [
+                full is { } f ? Count(f) : "missing",
+                trimmed is { } t ? Count(t) : "missing",
+                full is > 0 && trimmed is { } r ? Number((double)r / full.Value, "0.000") : "n/a",
+                fullDice is null ? "missing" : Dice(fullDice),
+                trimmedDice is null ? "missing" : Dice(trimmedDice),
+                fullDice is > 0 && trimmedDice is { } d ? ((fullDice.Value - d) / fullDice.Value).ToString("P1", CultureInfo.InvariantCulture) : "n/a",
+                search,
+            ]);
+        }
     }
 
     private static void AppendGating(StringBuilder sb, ExperimentGating? gating)

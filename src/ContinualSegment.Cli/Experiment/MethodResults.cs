@@ -14,4 +14,9 @@ public sealed record MethodResults(
     IReadOnlyDictionary<string, TaskScores> Final,
     ForgettingMatrix? Forgetting,
     IReadOnlyList<ModelParameters> Models,
-    long? Parameters);
+    long? Parameters)
+{
+    /// <summary>The parameters of <paramref name="task"/>'s decoder in the method's only model; null when the method has several models or the decoder is missing.</summary>
+    public long? DecoderParameters(string task) =>
+        Models.Count == 1 && Models[0].Decoders.FirstOrDefault(d => d.Key == task) is { Key: not null } d ? d.Value : null;
+}

@@ -36,6 +36,10 @@ public sealed class ExperimentReportCommandTests(ExperimentWorkFixture fixture) 
         }
 
         Assert.Equal(JsonValueKind.Null, final.GetProperty("upper").GetProperty("pathology").ValueKind);
+        for (var t = 0; t < 4; t++)
+        {
+            Assert.Equal(ExperimentWorkFixture.UntrimmedDice(t), final.GetProperty("untrimmed").GetProperty(ExperimentWorkFixture.Tasks[t]).GetProperty("dice").GetDouble(), 10);
+        }
 
         // Continual, wholebody (mean Dice 0.70): HD95 10d, undefined, 20d, 30d; surface Dice d − 0.05 and d.
         var wholebody = final.GetProperty("continual").GetProperty("wholebody");
@@ -96,6 +100,14 @@ public sealed class ExperimentReportCommandTests(ExperimentWorkFixture fixture) 
         var parameterRatio = (double)fixture.ContinualParameters / fixture.UpperParameters;
         AssertClaim(claims["parameter_ratio"], parameterRatio, met: parameterRatio <= 0.4);
         Assert.Equal(0.4, claims["parameter_ratio"].GetProperty("goal_at_most").GetDouble());
+        AssertClaim(claims["trim_parameters/chest"], (double)fixture.TrimmedChestParameters / fixture.FullChestParameters, met: true);
+        Assert.True(fixture.TrimmedChestParameters * 4 < fixture.FullChestParameters);
+        AssertClaim(claims["trim_parameters/wholebody"], 1.0, met: false);
+        Assert.Equal(0.5, claims["trim_parameters/chest"].GetProperty("goal_at_most").GetDouble());
+        AssertClaim(claims["trim_dice_drop/wholebody"], 0.0, met: true);
+        AssertClaim(claims["trim_dice_drop/chest"], (0.62 - 0.60) / 0.62, met: false);
+        AssertClaim(claims["trim_dice_drop/headneck"], (0.51 - 0.50) / 0.51, met: true);
+        Assert.Equal(0.02, claims["trim_dice_drop/chest"].GetProperty("goal_at_most").GetDouble());
         AssertClaim(claims["time_ratio"], 0.7, met: false);
         Assert.Equal(0.4, claims["time_ratio"].GetProperty("goal_at_most").GetDouble());
         Assert.Equal(JsonValueKind.Null, claims["time_ratio"].GetProperty("goal_at_least").ValueKind);
@@ -121,6 +133,7 @@ public sealed class ExperimentReportCommandTests(ExperimentWorkFixture fixture) 
         var parameters = Results.GetProperty("parameters");
         Assert.Equal(fixture.ContinualParameters, parameters.GetProperty("continual").GetProperty("total").GetInt64());
         Assert.Equal(fixture.UpperParameters, parameters.GetProperty("upper").GetProperty("total").GetInt64());
+        Assert.Equal(fixture.UntrimmedParameters, parameters.GetProperty("untrimmed").GetProperty("total").GetInt64());
         Assert.Equal(4, parameters.GetProperty("upper").GetProperty("models").GetArrayLength());
         var continual = parameters.GetProperty("continual").GetProperty("models")[0];
         Assert.Equal(ExperimentWorkFixture.Tasks, continual.GetProperty("decoders").EnumerateObject().Select(p => p.Name));
@@ -143,9 +156,9 @@ public sealed class ExperimentReportCommandTests(ExperimentWorkFixture fixture) 
             "models/lwf/step4",
         ];
         Assert.Equal(expected.Order(StringComparer.Ordinal), Results.GetProperty("missing").EnumerateArray().Select(m => m.GetString()!).Order(StringComparer.Ordinal));
-        Assert.Equal(34, Results.GetProperty("expected_evaluations").GetInt32());
-        Assert.Equal(31, Results.GetProperty("evaluations").GetInt32());
-        Assert.Contains("31 of 34 evaluations, 5 missing piece(s)", fixture.Output, StringComparison.Ordinal);
+        Assert.Equal(38, Results.GetProperty("expected_evaluations").GetInt32());
+        Assert.Equal(35, Results.GetProperty("evaluations").GetInt32());
+        Assert.Contains("35 of 38 evaluations, 5 missing piece(s)", fixture.Output, StringComparison.Ordinal);
         Assert.Contains($"Dice of continual / upper on chest: {F(0.60 / 0.625)} (goal ≥ 0.98: not met)", fixture.Output, StringComparison.Ordinal);
     }
 
@@ -161,6 +174,7 @@ public sealed class ExperimentReportCommandTests(ExperimentWorkFixture fixture) 
         Assert.Contains("](forgetting.svg)", md, StringComparison.Ordinal);
         Assert.Contains(Row("continual", F(0.70), F(0.60), F(0.50), F(0.40)), md, StringComparison.Ordinal);
         Assert.Contains(Row("upper", F(0.70), F(0.625), F(0.50), "missing"), md, StringComparison.Ordinal);
+        Assert.Contains(Row("untrimmed", F(0.70), F(0.62), F(0.51), F(0.40)), md, StringComparison.Ordinal);
         Assert.Contains(Row(["finetune", .. Enumerable.Range(0, 4).Select(t => F(ExperimentWorkFixture.SequentialDice("finetune", 4, t)!.Value))]), md, StringComparison.Ordinal);
         Assert.Contains(Row("2 (chest)", "missing", F(0.60), "—", "—"), md, StringComparison.Ordinal);
         Assert.Contains(Row("4 (pathology)", F(0.70 - (3 * 0.15)), F(0.60 - (2 * 0.15)), F(0.50 - 0.15), F(0.40)), md, StringComparison.Ordinal);
@@ -181,9 +195,9 @@ public sealed class ExperimentReportCommandTests(ExperimentWorkFixture fixture) 
         var svg = fixture.DiceChart!.Root!;
         Assert.Equal(Svg + "svg", svg.Name);
         var bars = svg.Elements(Svg + "rect").Where(e => (string?)e.Attribute("class") == "bar").ToArray();
-        Assert.Equal(15, bars.Length);
+        Assert.Equal(19, bars.Length);
         Assert.Single(svg.Elements(Svg + "text"), e => (string?)e.Attribute("class") == "missing");
-        Assert.Equal(4, svg.Elements(Svg + "rect").Count(e => (string?)e.Attribute("class") == "legend"));
+        Assert.Equal(5, svg.Elements(Svg + "rect").Count(e => (string?)e.Attribute("class") == "legend"));
         Assert.Equal(11, svg.Elements(Svg + "line").Count(e => (string?)e.Attribute("class") == "grid"));
 
         var scale = new List<double>();
@@ -191,13 +205,18 @@ public sealed class ExperimentReportCommandTests(ExperimentWorkFixture fixture) 
         {
             var method = (string)bar.Attribute("data-method")!;
             var t = Array.IndexOf(ExperimentWorkFixture.Tasks, (string)bar.Attribute("data-task")!);
-            var expected = method == "upper" ? ExperimentWorkFixture.UpperDice(t)!.Value : ExperimentWorkFixture.SequentialDice(method, 4, t)!.Value;
+            var expected = method switch
+            {
+                "upper" => ExperimentWorkFixture.UpperDice(t)!.Value,
+                "untrimmed" => ExperimentWorkFixture.UntrimmedDice(t),
+                _ => ExperimentWorkFixture.SequentialDice(method, 4, t)!.Value,
+            };
             Assert.Equal(expected, Number(bar, "data-value"), 10);
             scale.Add(Number(bar, "height") / expected);
         }
 
         Assert.All(scale, s => Assert.Equal(scale[0], s, 1));
-        Assert.Equal(4, bars.Select(b => (string)b.Attribute("fill")!).Distinct().Count());
+        Assert.Equal(5, bars.Select(b => (string)b.Attribute("fill")!).Distinct().Count());
     }
 
     [Fact]
@@ -224,6 +243,27 @@ public sealed class ExperimentReportCommandTests(ExperimentWorkFixture fixture) 
         Assert.Equal(2, lines["lwf"].Count(c => c == 'M'));
         Assert.Equal(1, lines["lwf"].Count(c => c == 'L'));
         Assert.Equal(3, svg.Elements(Svg + "path").Count(e => (string?)e.Attribute("class") == "task-line" && (string?)e.Attribute("data-task") == "chest"));
+    }
+
+    [Fact]
+    public void Trimming_is_reported_per_decoder_with_its_parameters_dice_drop_and_search_table()
+    {
+        var md = fixture.Markdown!;
+        Assert.Contains("## Trimming", md, StringComparison.Ordinal);
+        string Count(long v) => v.ToString("#,0", CultureInfo.InvariantCulture);
+        var ratio = ((double)fixture.TrimmedChestParameters / fixture.FullChestParameters).ToString("0.000", CultureInfo.InvariantCulture);
+        var drop = ((0.62 - 0.60) / 0.62).ToString("P1", CultureInfo.InvariantCulture);
+        Assert.Contains($"| chest | {Count(fixture.FullChestParameters)} | {Count(fixture.TrimmedChestParameters)} | {ratio} | {F(0.62)} | {F(0.60)} | {drop} | [table](trim-chest.md) |", md, StringComparison.Ordinal);
+        Assert.Contains($"| wholebody | {Count(fixture.FullChestParameters)} | {Count(fixture.FullChestParameters)} | 1.000 | {F(0.70)} | {F(0.70)} |", md, StringComparison.Ordinal);
+        Assert.Contains("| 0.0 % | missing |", md, StringComparison.Ordinal);
+
+        // The search tables travel with the report; the JSON names them.
+        Assert.Equal("# Trimming decoder `chest`\n", File.ReadAllText(Path.Combine(fixture.Out, "trim-chest.md")));
+        Assert.True(File.Exists(Path.Combine(fixture.Out, "trim-headneck.md")));
+        Assert.False(File.Exists(Path.Combine(fixture.Out, "trim-wholebody.md")));
+        var tables = Results.GetProperty("trim_tables");
+        Assert.Equal(["chest", "headneck"], tables.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("trim-chest.md", tables.GetProperty("chest").GetString());
     }
 
     [Fact]

@@ -34,8 +34,8 @@ public sealed class ExperimentReportEdgeTests : IDisposable
         Assert.Equal(JsonValueKind.Null, root.GetProperty("final").GetProperty("continual").GetProperty("wholebody").ValueKind);
         Assert.Equal(0.35, root.GetProperty("forgetting").GetProperty("continual").GetProperty("dice")[0][0].GetDouble(), 10);
         Assert.Equal(1, root.GetProperty("evaluations").GetInt32());
-        // Every other evaluation (33), all seven models and the inference-time comparison are missing.
-        Assert.Equal(33 + 7 + 1, root.GetProperty("missing").GetArrayLength());
+        // Every other evaluation (33 + the untrimmed model's 4), all eight models and the inference-time comparison are missing.
+        Assert.Equal(37 + 8 + 1, root.GetProperty("missing").GetArrayLength());
         Assert.Contains("timing/bench-methods.json", root.GetProperty("missing").EnumerateArray().Select(m => m.GetString()));
         Assert.All(root.GetProperty("claims").EnumerateArray(), c => Assert.Equal(JsonValueKind.Null, c.GetProperty("value").ValueKind));
         var markdown = await File.ReadAllTextAsync(Path.Combine(output, "results.md"));

@@ -19,6 +19,9 @@ public sealed class ExperimentWorkFixture : IDisposable
     private static readonly double[] Base = [0.70, 0.60, 0.50, 0.40];
     private static readonly double?[] Upper = [0.70, 0.625, 0.50, null];
 
+    // Final Dice of the untrimmed decoders (the continual ones before trimming).
+    private static readonly double[] Untrimmed = [0.70, 0.62, 0.51, 0.40];
+
     public ExperimentWorkFixture()
     {
         Root = Directory.CreateTempSubdirectory("cseg-experiment-").FullName;
@@ -46,10 +49,25 @@ public sealed class ExperimentWorkFixture : IDisposable
             }
         }
 
-        // Models: the continual method's after step 4 (one with deep supervision) and the four upper-bound models; the
-        // fine-tuning and LwF models are missing.
-        ContinualParameters = SaveModel(Path.Combine(Work, "models", "continual", "step4"), Tasks.Select((t, i) => TinyPlans.Decoder(t, t, ["spleen", "liver"], deepSupervision: i == 1)).ToArray());
-        UpperParameters = Tasks.Sum(t => SaveModel(Path.Combine(Work, "models", "upper", t), TinyPlans.Decoder(t, t, ["spleen", "liver"])));
+        for (var t = 0; t < Tasks.Length; t++)
+        {
+            EvaluationJsonFile.Write(Path.Combine(Work, "eval", "untrimmed", Tasks[t], "evaluation.json"), Tasks[t], EvaluationJsonFile.AroundMean(Tasks[t], Untrimmed[t]));
+        }
+
+        // Models: the continual method's after step 4 (one with deep supervision, the chest decoder trimmed to a quarter
+        // of the widths), the untrimmed one and the four upper-bound models; the fine-tuning and LwF models are missing.
+        var trimmed = new DecoderGenotype { Stages = Enumerable.Range(0, 2).Select(_ => new DecoderStageGene { Block = BlockType.SingleConv, WidthMultiplier = 0.25 }).ToArray() };
+        (ContinualParameters, TrimmedChestParameters) = SaveModel(Path.Combine(Work, "models", "continual", "step4"), Tasks.Select((t, i) => TinyPlans.Decoder(t, t, ["spleen", "liver"], genotype: t == "chest" ? trimmed : null, deepSupervision: i == 1)).ToArray());
+        (UntrimmedParameters, FullChestParameters) = SaveModel(Path.Combine(Work, "models", "untrimmed", "step4"), Tasks.Select(t => TinyPlans.Decoder(t, t, ["spleen", "liver"])).ToArray());
+
+        // The search table of two trimmings (the others' are missing).
+        foreach (var task in new[] { "chest", "headneck" })
+        {
+            Directory.CreateDirectory(Path.Combine(Work, "trim", task));
+            File.WriteAllText(Path.Combine(Work, "trim", task, "table.md"), $"# Trimming decoder `{task}`\n");
+        }
+
+        UpperParameters = Tasks.Sum(t => SaveModel(Path.Combine(Work, "models", "upper", t), TinyPlans.Decoder(t, t, ["spleen", "liver"])).Total);
 
         // The wall time of the steps, as scripts/experiment.sh appends it (an evaluation run twice is summed).
         File.WriteAllText(Path.Combine(Work, "durations.tsv"), "data-wholebody\t60\nstep1\t3600\ncontinual-step2\t600\neval-continual\t300\neval-continual\t60\ntiming\t120\n");
@@ -152,6 +170,15 @@ public sealed class ExperimentWorkFixture : IDisposable
     /// <summary>Parameters of the continual model, counted here: encoder + decoders without deep-supervision heads.</summary>
     public long ContinualParameters { get; }
 
+    /// <summary>Parameters of the untrimmed model: encoder + decoders.</summary>
+    public long UntrimmedParameters { get; }
+
+    /// <summary>Parameters of the continual model's trimmed chest decoder.</summary>
+    public long TrimmedChestParameters { get; }
+
+    /// <summary>Parameters of the untrimmed model's chest decoder.</summary>
+    public long FullChestParameters { get; }
+
     /// <summary>Parameters of the four upper-bound models together.</summary>
     public long UpperParameters { get; }
 
@@ -177,6 +204,9 @@ public sealed class ExperimentWorkFixture : IDisposable
         };
     }
 
+    /// <summary>The mean Dice written for the untrimmed model after step 4 on task <paramref name="task"/>.</summary>
+    public static double UntrimmedDice(int task) => Untrimmed[task];
+
     /// <summary>The mean Dice written for the upper bound's model of task <paramref name="task"/>; null: left out.</summary>
     public static double? UpperDice(int task) => Upper[task];
 
@@ -186,14 +216,15 @@ public sealed class ExperimentWorkFixture : IDisposable
         Directory.Delete(Root, recursive: true);
     }
 
-    // Saves a model with fresh weights and counts its parameters independently of the code under test.
-    private static long SaveModel(string directory, params DecoderPlan[] decoders)
+    // Saves a model with fresh weights and counts its parameters independently of the code under test: the whole model's
+    // and its chest decoder's (0 without one).
+    private static (long Total, long Chest) SaveModel(string directory, params DecoderPlan[] decoders)
     {
         var plan = TinyPlans.Plan(decoders);
         using var bank = new DecoderBank(plan);
         ModelStore.Save(bank, plan, directory);
         var encoder = bank.Encoder.parameters().Sum(p => p.numel());
-        var heads = decoders.Sum(d => bank.GetDecoder(d.Id).named_parameters().Where(p => !p.name.StartsWith("aux_heads.", StringComparison.Ordinal)).Sum(p => p.parameter.numel()));
-        return encoder + heads;
+        long Inference(DecoderPlan d) => bank.GetDecoder(d.Id).named_parameters().Where(p => !p.name.StartsWith("aux_heads.", StringComparison.Ordinal)).Sum(p => p.parameter.numel());
+        return (encoder + decoders.Sum(Inference), decoders.Where(d => d.Id == "chest").Sum(Inference));
     }
 }
