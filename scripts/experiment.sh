@@ -58,7 +58,8 @@ mkdir -p "$work/logs" "$work/done" "$work/ckpt" "$work/models"
 plan="$repo/models/plans/default-cpu.json"
 tasks=(wholebody chest headneck pathology)
 
-# ---- the default model's settings (scripts/train-default-model.sh) ------------------------------------------------
+# ---- the default model's recipe (scripts/train-default-model.sh) at a smaller budget: 24 whole-body cases, 70 epochs
+# for the base, 60 per task (the default model: 48, 85 and 100) -----------------------------------------------------
 phantom_size=96
 phantom_slices=4
 common=(--batch 2 --optimizer adamw --fg-fraction 0.67 --val-fraction 0.2 --no-augment --seed 12345 --lr 0.01)
@@ -66,8 +67,9 @@ declare -A cases=([wholebody]=24 [chest]=16 [headneck]=16 [pathology]=16)
 declare -A seeds=([wholebody]=101 [chest]=202 [headneck]=303 [pathology]=404)
 declare -A epochs=([wholebody]=70 [chest]=60 [headneck]=60 [pathology]=60)
 declare -A iterations=([wholebody]=100 [chest]=50 [headneck]=50 [pathology]=50)
-# trimming: a longer search and final distillation than `cseg trim`'s defaults (sized for tiny decoders), many patches
-trim_settings=(--search-steps 300 --steps 4000 --patches-per-case 16 --seed 12345)
+# trimming: longer distillations than `cseg trim`'s defaults (sized for tiny decoders): 500 steps per candidate, a
+# task's own training budget (3,000 steps) per finalist, at the training's learning rate; many patches per case
+trim_settings=(--search-steps 500 --steps 3000 --lr 0.01 --patches-per-case 16 --seed 12345)
 # held-out test subjects: other seeds, whole volumes as DICOM series
 test_cases=3
 declare -A test_seeds=([wholebody]=9101 [chest]=9202 [headneck]=9303 [pathology]=9404)
