@@ -3,6 +3,7 @@ using ContinualSegment.Model.Persistence;
 using ContinualSegment.Model.Plans;
 using TorchSharp;
 using static TorchSharp.torch;
+using ContinualSegment.Model.Runtime;
 
 namespace ContinualSegment.Model.Tests;
 
@@ -132,7 +133,7 @@ public sealed class ModelStoreTests : IDisposable
         Assert.Equal(a, ModelFingerprint.Compute(encoder));
         using (no_grad())
         {
-            encoder.state_dict()["stages.1.conv2.conv.bias"][0].add_(1e-3f);
+            encoder.state_dict()["stages.1.conv2.conv.bias"][0].PlusInPlace(1e-3);
         }
 
         Assert.NotEqual(a, ModelFingerprint.Compute(encoder));

@@ -2,6 +2,7 @@ using ContinualSegment.Model.Inference;
 using ContinualSegment.Model.Networks;
 using TorchSharp;
 using static TorchSharp.torch;
+using ContinualSegment.Model.Runtime;
 
 namespace ContinualSegment.Model.Tests;
 
@@ -82,7 +83,7 @@ public sealed class SlidingWindowTests
             var probs = prediction.Probabilities["wholebody"];
             Assert.Equal(new long[] { 3, d, h, w }, probs.shape);
             using var scope = NewDisposeScope();
-            Assert.True((probs.sum(dim: 0) - 1).abs().max().item<float>() < 1e-5f);
+            Assert.True(probs.sum(dim: 0).Minus(1).abs().max().item<float>() < 1e-5f);
             var labels = prediction.ArgMax("wholebody", slabDepth: 3);
             Assert.Equal(d * h * w, labels.Length);
             var reference = probs.argmax(0).to(ScalarType.Byte).contiguous().bytes.ToArray();

@@ -52,7 +52,7 @@ public sealed class TorchRuntimeTests
         // A bright cube in a dark volume: the net must learn to label the cube.
         var image = torch.zeros(new long[] { 2, 1, 16, 16, 16 });
         image[TensorIndex.Colon, TensorIndex.Colon, TensorIndex.Slice(4, 12), TensorIndex.Slice(4, 12), TensorIndex.Slice(4, 12)] = torch.tensor(1f);
-        image += 0.1f * torch.randn(new long[] { 2, 1, 16, 16, 16 });
+        image = image.Plus(torch.randn(new long[] { 2, 1, 16, 16, 16 }).Times(0.1));
         var target = torch.zeros(new long[] { 2, 16, 16, 16 }, ScalarType.Int64);
         target[TensorIndex.Colon, TensorIndex.Slice(4, 12), TensorIndex.Slice(4, 12), TensorIndex.Slice(4, 12)] = torch.tensor(1L);
 

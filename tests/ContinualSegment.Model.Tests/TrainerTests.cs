@@ -3,6 +3,7 @@ using ContinualSegment.Model.Plans;
 using ContinualSegment.Model.Training;
 using TorchSharp;
 using static TorchSharp.torch;
+using ContinualSegment.Model.Runtime;
 
 namespace ContinualSegment.Model.Tests;
 
@@ -100,7 +101,7 @@ public sealed class TrainerTests
         using var scope = NewDisposeScope();
         var labels = zeros(new long[] { 1, 4, 4, 4 }, ScalarType.Int64);
         labels[TensorIndex.Colon, TensorIndex.Slice(0, 2)] = tensor(1L);
-        var right = nn.functional.one_hot(labels, 2).permute(0, 4, 1, 2, 3).to(ScalarType.Float32) * 10;
+        var right = nn.functional.one_hot(labels, 2).permute(0, 4, 1, 2, 3).to(ScalarType.Float32).Times(10);
         var wrong = -right;
         Assert.True(DiceCrossEntropyLoss.Compute(right, labels).item<float>() < 0.01f);
         Assert.True(DiceCrossEntropyLoss.Compute(wrong, labels).item<float>() > 1f);

@@ -1,5 +1,6 @@
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using ContinualSegment.Model.Runtime;
 
 namespace ContinualSegment.Model.BodyPart;
 
@@ -44,7 +45,7 @@ public sealed class BodyPartRegressor : nn.Module<Tensor, Tensor>
             {
                 if (features.named_children().Any(c => c.module is GroupNorm && name.StartsWith("features." + c.name + ".", StringComparison.Ordinal)))
                 {
-                    p.fill_(name.EndsWith(".weight", StringComparison.Ordinal) ? 1 : 0);
+                    p.FillInPlace(name.EndsWith(".weight", StringComparison.Ordinal) ? 1 : 0);
                 }
             }
         }

@@ -51,7 +51,7 @@ public sealed record BodyPartSliceFormat(int Size, double? FieldOfViewMm)
         using var one = 1.ToScalar();
 
         // Shifted so that air is 0: the window's part outside the scan is padded with zeros, i.e. air.
-        var volume = tensor(hu).reshape(depth, 1, height, width).clamp(low, high).div(high).add(one);
+        var volume = tensor(hu).reshape(depth, 1, height, width).clamp(low, high).div(high).add(one, one);
         var pixel = field / Size;
         var targetW = Math.Max(1, (int)Math.Round(width * spacingXMm / pixel));
         var targetH = Math.Max(1, (int)Math.Round(height * spacingYMm / pixel));

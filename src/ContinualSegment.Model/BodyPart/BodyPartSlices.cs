@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using ContinualSegment.Model.Runtime;
 
 namespace ContinualSegment.Model.BodyPart;
 
@@ -16,7 +17,7 @@ public static class BodyPartSlices
     {
         CheckInput(hu, depth, height, width, size);
         using var scope = NewDisposeScope();
-        var volume = tensor(hu).reshape(depth, 1, height, width).clamp(-1000, 1000) / 1000;
+        var volume = tensor(hu).reshape(depth, 1, height, width).Clamped(-1000, 1000).DividedBy(1000);
         var resized = nn.functional.interpolate(volume, [size, size], mode: InterpolationMode.Bilinear, align_corners: false);
         return resized.contiguous().MoveToOuterDisposeScope();
     }

@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using ContinualSegment.Model.Runtime;
 
 namespace ContinualSegment.Model.BodyPart;
 
@@ -52,7 +53,7 @@ public static class BodyPartTrainer
             var order = -nn.functional.logsigmoid(diffs).mean();
             var second = diffs.narrow(1, 1, m - 2) - diffs.narrow(1, 0, m - 2);
             var distance = nn.functional.smooth_l1_loss(second, zeros_like(second));
-            var loss = order + (options.DistanceWeight * distance);
+            var loss = order.Plus(distance.Times(options.DistanceWeight));
             optimizer.zero_grad();
             loss.backward();
             optimizer.step();

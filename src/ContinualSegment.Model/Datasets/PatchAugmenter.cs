@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using ContinualSegment.Model.Runtime;
 
 namespace ContinualSegment.Model.Datasets;
 
@@ -80,27 +81,27 @@ public sealed class PatchAugmenter
 
         if (brightness)
         {
-            img = img * brightnessFactor;
+            img = img.Times(brightnessFactor);
         }
 
         if (contrast)
         {
             var mean = img.mean();
             var (lo, hi) = (img.min(), img.max());
-            img = ((img - mean) * contrastFactor) + mean;
+            img = (img - mean).Times(contrastFactor).Plus(mean);
             img = img.clamp(lo, hi);
         }
 
         if (gamma)
         {
             var lo = img.min();
-            var range = (img.max() - lo).clamp_min(1e-7);
-            img = ((img - lo) / range).pow(gammaValue) * range + lo;
+            var range = (img.max() - lo).AtLeast(1e-7);
+            img = ((img - lo) / range).Power(gammaValue).mul(range).Plus(lo);
         }
 
         if (noise && noiseStd > 0)
         {
-            img = img + (Gaussian(img.shape, noiseSeed) * noiseStd);
+            img = img.Plus(Gaussian(img.shape, noiseSeed).Times(noiseStd));
         }
 
         return (img.contiguous().MoveToOuterDisposeScope(), lab.contiguous().MoveToOuterDisposeScope());
@@ -119,7 +120,7 @@ public sealed class PatchAugmenter
         {
             var coarse = tensor(control).reshape(1, 3, k, k, k);
             var field = nn.functional.interpolate(coarse, [d, h, w], mode: InterpolationMode.Trilinear, align_corners: true);
-            grid = grid + field.permute(0, 2, 3, 4, 1);
+            grid = grid.Plus(field.permute(0, 2, 3, 4, 1));
         }
 
         var warpedImage = nn.functional.grid_sample(image.unsqueeze(0), grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Border, align_corners: false).squeeze(0);

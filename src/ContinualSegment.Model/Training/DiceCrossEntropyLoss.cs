@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using ContinualSegment.Model.Runtime;
 
 namespace ContinualSegment.Model.Training;
 
@@ -34,9 +35,9 @@ public static class DiceCrossEntropyLoss
         var g = onehot.narrow(1, 1, classes - 1);
         long[] dims = [0, 2, 3, 4];
         var intersection = (p * g).sum(dims);
-        var denominator = p.sum(dims) + g.sum(dims);
-        var dice = ((2 * intersection) + Smooth) / (denominator + Smooth);
-        var loss = ce + (1 - dice.mean());
+        var denominator = p.sum(dims).Plus(g.sum(dims));
+        var dice = intersection.Times(2).Plus(Smooth) / denominator.Plus(Smooth);
+        var loss = ce.Plus(ScalarArithmetic.Minus(1, dice.mean()));
         return loss.MoveToOuterDisposeScope();
     }
 
@@ -62,9 +63,9 @@ public static class DiceCrossEntropyLoss
             weights += weight;
             var size = outputs[i].shape.Skip(2).ToArray();
             var small = nn.functional.interpolate(labels.unsqueeze(1).to(ScalarType.Float32), size, mode: InterpolationMode.Nearest).squeeze(1).to(ScalarType.Int64);
-            total = total + (weight * Compute(outputs[i], small));
+            total = total.Plus(Compute(outputs[i], small).Times(weight));
         }
 
-        return (total / weights).MoveToOuterDisposeScope();
+        return total.DividedBy(weights).MoveToOuterDisposeScope();
     }
 }

@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using ContinualSegment.Model.Runtime;
 
 namespace ContinualSegment.Model.Training;
 
@@ -104,7 +105,7 @@ public sealed class DynamicLossScaler
     public Tensor ScaleLoss(Tensor loss)
     {
         ArgumentNullException.ThrowIfNull(loss);
-        return loss * Scale;
+        return loss.Times(Scale);
     }
 
     /// <summary>
@@ -126,7 +127,7 @@ public sealed class DynamicLossScaler
                 continue;
             }
 
-            g.mul_(inverse);
+            g.TimesInPlace(inverse);
             var bad = g.isfinite().logical_not().any();
             nonFinite = nonFinite is null ? bad : nonFinite.logical_or(bad);
         }

@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using ContinualSegment.Model.Runtime;
 
 namespace ContinualSegment.Model.Training;
 
@@ -27,9 +28,9 @@ public static class KnowledgeDistillation
         }
 
         using var scope = NewDisposeScope();
-        var logStudent = nn.functional.log_softmax(studentLogits / temperature, 1);
-        var logTeacher = nn.functional.log_softmax(teacherLogits / temperature, 1);
+        var logStudent = nn.functional.log_softmax(studentLogits.DividedBy(temperature), 1);
+        var logTeacher = nn.functional.log_softmax(teacherLogits.DividedBy(temperature), 1);
         var kl = (logTeacher.exp() * (logTeacher - logStudent)).sum(1).mean();
-        return (kl * (temperature * temperature)).MoveToOuterDisposeScope();
+        return kl.Times(temperature * temperature).MoveToOuterDisposeScope();
     }
 }

@@ -1,5 +1,6 @@
 using ContinualSegment.Model.Networks;
 using static TorchSharp.torch;
+using ContinualSegment.Model.Runtime;
 
 namespace ContinualSegment.Model.Training;
 
@@ -99,10 +100,10 @@ public sealed class LwfDistillation
         var sum = KnowledgeDistillation.Loss(studentLogits[0], teacherLogits[0], temperature);
         for (var i = 1; i < studentLogits.Count; i++)
         {
-            sum = sum + KnowledgeDistillation.Loss(studentLogits[i], teacherLogits[i], temperature);
+            sum = sum.Plus(KnowledgeDistillation.Loss(studentLogits[i], teacherLogits[i], temperature));
         }
 
-        return (sum * weight).MoveToOuterDisposeScope();
+        return sum.Times(weight).MoveToOuterDisposeScope();
     }
 
     /// <summary>The distillation term for the earlier decoders' logits <paramref name="studentLogits"/> (in <see cref="DecoderIds"/> order).</summary>

@@ -2,6 +2,7 @@ using ContinualSegment.Model.Networks;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using ContinualSegment.Model.Runtime;
 
 namespace ContinualSegment.Model.Training;
 
@@ -209,7 +210,7 @@ public sealed class Trainer
         if (distillation is not null)
         {
             var remembered = distillation.TeacherLogits(images, precision);
-            loss = loss + distillation.Loss(precision.ForLoss(earlier), precision.ForLoss(remembered));
+            loss = loss.Plus(distillation.Loss(precision.ForLoss(earlier), precision.ForLoss(remembered)));
         }
 
         precision.BackwardAndStep(loss, optimizer, parameters, maxGradNorm);

@@ -2,6 +2,7 @@ using ContinualSegment.Model.Networks;
 using ContinualSegment.Model.Training;
 using TorchSharp;
 using static TorchSharp.torch;
+using ContinualSegment.Model.Runtime;
 
 namespace ContinualSegment.Model.Trimming;
 
@@ -102,10 +103,8 @@ public sealed class Distiller
             }
 
             outputs = context.ForLoss(outputs);
-            using var alpha = options.Alpha.ToScalar();
-            using var beta = (1 - options.Alpha).ToScalar();
-            var loss = KnowledgeDistillationLoss(outputs[0], teacherLogits, options.Temperature).mul(alpha)
-                .add(DiceCrossEntropyLoss.ComputeDeepSupervised(outputs, labels).mul(beta));
+            var loss = KnowledgeDistillationLoss(outputs[0], teacherLogits, options.Temperature).Times(options.Alpha)
+                .Plus(DiceCrossEntropyLoss.ComputeDeepSupervised(outputs, labels).Times(1 - options.Alpha));
             context.BackwardAndStep(loss, optimizer, parameters, maxGradNorm: null);
             losses.Add(loss.item<float>());
         }

@@ -6,6 +6,7 @@ using ContinualSegment.Model.Persistence;
 using ContinualSegment.Model.Plans;
 using ContinualSegment.Phantom;
 using TorchSharp;
+using ContinualSegment.Model.Runtime;
 
 namespace ContinualSegment.Model.Tests.BodyPart;
 
@@ -121,14 +122,14 @@ public sealed class BodyPartEvaluationTests : IDisposable
         Assert.True(difference < 0.03, $"mean difference {difference:F3}");
 
         // The disc covers about π·60² / 500² of the window either way (water 0, air −1 outside, also beyond the scan).
-        var waterShare = (small > -0.5f).to(torch.ScalarType.Float32).mean().item<float>();
+        var waterShare = small.GreaterThan(-0.5).to(torch.ScalarType.Float32).mean().item<float>();
         Assert.InRange(waterShare, 0.035, 0.055);
         Assert.Equal(-1f, small[0, 0, 0, 0].item<float>(), 4);
 
         // Stretched to the square instead, the 250 mm disc fills four times the share of the 500 mm one.
         using var stretchedSmall = BodyPartSlices.Prepare(Disc(250), 1, 96, 96, 32);
         using var stretchedLarge = BodyPartSlices.Prepare(Disc(500), 1, 96, 96, 32);
-        var ratio = (stretchedSmall > -0.5f).to(torch.ScalarType.Float32).mean().item<float>() / (stretchedLarge > -0.5f).to(torch.ScalarType.Float32).mean().item<float>();
+        var ratio = stretchedSmall.GreaterThan(-0.5).to(torch.ScalarType.Float32).mean().item<float>() / stretchedLarge.GreaterThan(-0.5).to(torch.ScalarType.Float32).mean().item<float>();
         Assert.InRange(ratio, 3.3, 4.7);
 
         // Without a window the format is the original one.

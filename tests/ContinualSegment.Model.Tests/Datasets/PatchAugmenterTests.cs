@@ -1,5 +1,6 @@
 using ContinualSegment.Model.Datasets;
 using static TorchSharp.torch;
+using ContinualSegment.Model.Runtime;
 
 namespace ContinualSegment.Model.Tests.Datasets;
 
@@ -33,7 +34,7 @@ public sealed class PatchAugmenterTests
             using (img)
             using (lab)
             {
-                var bright = img.squeeze(0).gt(0.5).data<bool>().ToArray();
+                var bright = img.squeeze(0).GreaterThan(0.5).data<bool>().ToArray();
                 var fg = lab.data<long>().ToArray().Select(v => v > 0).ToArray();
                 var inter = bright.Zip(fg).Count(p => p.First && p.Second);
                 var union = bright.Zip(fg).Count(p => p.First || p.Second);

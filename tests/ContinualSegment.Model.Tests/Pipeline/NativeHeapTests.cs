@@ -1,5 +1,6 @@
 using ContinualSegment.Model.Pipeline;
 using static TorchSharp.torch;
+using ContinualSegment.Model.Runtime;
 
 namespace ContinualSegment.Model.Tests.Pipeline;
 
@@ -16,14 +17,14 @@ public sealed class NativeHeapTests
         // Freeing one 16 MB tensor raises glibc's mmap threshold above 1 MB, so the next 1 MB tensors come from
         // malloc's arenas; the last one stays alive above them, so freeing the rest leaves their pages in the arena
         // (nothing at the top to give back by itself). Only a trim returns them.
-        zeros(4 * 1024 * 1024).add_(1).Dispose();
+        zeros(4 * 1024 * 1024).PlusInPlace(1).Dispose();
         var tensors = new List<Tensor>();
         for (var i = 0; i < 200; i++)
         {
-            tensors.Add(zeros(256 * 1024).add_(1));
+            tensors.Add(zeros(256 * 1024).PlusInPlace(1));
         }
 
-        using var pin = zeros(256 * 1024).add_(1);
+        using var pin = zeros(256 * 1024).PlusInPlace(1);
         foreach (var t in tensors)
         {
             t.Dispose();

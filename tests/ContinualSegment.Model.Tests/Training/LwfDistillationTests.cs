@@ -2,6 +2,7 @@ using ContinualSegment.Model.Networks;
 using ContinualSegment.Model.Training;
 using TorchSharp;
 using static TorchSharp.torch;
+using ContinualSegment.Model.Runtime;
 
 namespace ContinualSegment.Model.Tests.Training;
 
@@ -14,7 +15,7 @@ public sealed class LwfDistillationTests
         using var scope = NewDisposeScope();
         Tensor[] teachers = [randn(new long[] { 2, 3, 4, 4, 4 }), randn(new long[] { 2, 2, 4, 4, 4 })];
         Tensor[] same = [teachers[0].clone(), teachers[1].clone()];
-        Tensor[] changed = [teachers[0].clone(), teachers[1] + (0.5 * randn(new long[] { 2, 2, 4, 4, 4 }))];
+        Tensor[] changed = [teachers[0].clone(), teachers[1].Plus(randn(new long[] { 2, 2, 4, 4, 4 }).Times(0.5))];
 
         Assert.Equal(0f, LwfDistillation.Loss(same, teachers, 2, 1).item<float>());
         Assert.Equal(0f, LwfDistillation.Loss(same, teachers, 2, 100).item<float>());
@@ -25,7 +26,7 @@ public sealed class LwfDistillationTests
         var second = KnowledgeDistillation.Loss(changed[1], teachers[1], 2).item<float>();
         Assert.Equal(second, loss, 6);
         Assert.Equal(3 * second, LwfDistillation.Loss(changed, teachers, 2, 3).item<float>(), 5);
-        Tensor[] bothChanged = [teachers[0] * 2, changed[1]];
+        Tensor[] bothChanged = [teachers[0].Times(2), changed[1]];
         Assert.Equal(KnowledgeDistillation.Loss(bothChanged[0], teachers[0], 2).item<float>() + second, LwfDistillation.Loss(bothChanged, teachers, 2, 1).item<float>(), 5);
     }
 

@@ -1,6 +1,7 @@
 using ContinualSegment.Model.Trimming;
 using TorchSharp;
 using static TorchSharp.torch;
+using ContinualSegment.Model.Runtime;
 
 namespace ContinualSegment.Model.Tests.Trimming;
 
@@ -16,7 +17,7 @@ public sealed class DistillerTests
 
         Assert.Equal(0f, Distiller.KnowledgeDistillationLoss(student, teacher, 2.0).item<float>());
         Assert.True(Distiller.KnowledgeDistillationLoss(randn(new long[] { 2, 3, 4, 4, 4 }), teacher, 2.0).item<float>() > 1e-3f);
-        Assert.True(Distiller.KnowledgeDistillationLoss(student + 0.5, teacher, 2.0).item<float>() < 1e-6f);
+        Assert.True(Distiller.KnowledgeDistillationLoss(student.Plus(0.5), teacher, 2.0).item<float>() < 1e-6f);
     }
 
     [Fact]
