@@ -4,9 +4,10 @@
 #   2. `cseg train base` on wholebody (general encoder + wholebody decoder),
 #   3. `cseg train task` for chest, headneck and pathology on the frozen encoder,
 #   4. body-part regressor (cseg train bodypart) and each decoder's body-part range,
-#   5. copy to the output directory.
+#   5. each decoder trimmed (cseg trim: architecture search and distillation, kept within 2 % of its Dice),
+#   6. copy to the output directory.
 # The result is a model directory (plan.json, encoder.bin, decoders/<id>.bin) that `cseg segment`
-# loads by default. Sized to finish in about 1.5 hours on one libtorch thread (OMP_NUM_THREADS=1).
+# loads by default. Training takes about 3 hours on one libtorch thread (OMP_NUM_THREADS=1), trimming about as long.
 # Every training step keeps a checkpoint per epoch under WORK/ckpt and every finished step a marker,
 # so the same command with the same WORK continues where an interrupted run stopped.
 #
@@ -41,9 +42,9 @@ phantom_size=96          # in-plane matrix of the phantom (the plan resamples to
 phantom_slices=4         # slice spacing in mm
 # Short runs learn faster without augmentation; validation patches are never augmented.
 common=(--batch 2 --optimizer adamw --fg-fraction 0.67 --val-fraction 0.2 --no-augment)
-declare -A cases=([wholebody]=24 [chest]=16 [headneck]=16 [pathology]=16)
+declare -A cases=([wholebody]=48 [chest]=16 [headneck]=16 [pathology]=16)
 declare -A seeds=([wholebody]=101 [chest]=202 [headneck]=303 [pathology]=404)
-declare -A epochs=([wholebody]=70 [chest]=60 [headneck]=60 [pathology]=60)
+declare -A epochs=([wholebody]=85 [chest]=100 [headneck]=100 [pathology]=100)
 declare -A iterations=([wholebody]=100 [chest]=50 [headneck]=50 [pathology]=50)
 declare -A lr=([wholebody]=0.01 [chest]=0.01 [headneck]=0.01 [pathology]=0.01)
 train_seed=12345
@@ -98,12 +99,25 @@ stamp "train bodypart on the four datasets"
     --dataset "$work/data/wholebody" --dataset "$work/data/chest" \
     --dataset "$work/data/headneck" --dataset "$work/data/pathology" | tee "$work/logs/train-bodypart.log"
 
-# ---- 5. install ---------------------------------------------------------------------------------
+# ---- 5. trimming ------------------------------------------------------------------------------
+# Students start from slices of their teacher; 500 distillation steps rank a candidate, a task's training budget
+# (5,000 steps) makes a finalist. A decoder no student matches within 2 % stays full. Each search's table is kept.
+trim_settings=(--search-steps 500 --steps 5000 --lr 0.01 --patches-per-case 16 --seed "$train_seed")
+for task in wholebody chest headneck pathology; do
+    finished "trim-$task" && continue
+    stamp "trim the $task decoder"
+    "${cseg[@]}" trim --model "$model" --decoder "$task" --dataset "$work/data/$task" "${trim_settings[@]}" \
+        --table "$work/logs/trim-$task.md" | tee "$work/logs/trim-$task.log"
+    mark "trim-$task"
+done
+
+# ---- 6. install ---------------------------------------------------------------------------------
 stamp "copy the model to $out"
 mkdir -p "$out/decoders"
 cp "$model/plan.json" "$model/encoder.bin" "$model/bodypart.bin" "$out/"
-rm -f "$out"/decoders/*.bin
-cp "$model"/decoders/*.bin "$out/decoders/"
+rm -f "$out"/decoders/*.bin "$out"/decoders/*.record.json
+# the weights and each decoder's record (provenance and training metrics: `cseg decoders export` needs it)
+cp "$model"/decoders/*.bin "$model"/decoders/*.record.json "$out/decoders/"
 
 stamp "final validation Dice (last epoch) per decoder:"
 for task in wholebody chest headneck pathology; do
