@@ -239,23 +239,25 @@ run_eval() {
         record "eval-$method" "$(( $(date +%s) - began ))"
     done
     last_mark=$(date +%s)
-    if [[ " ${METHODS:-untrimmed} " == *" untrimmed "* ]]; then
-        # the untrimmed decoders after step 4, for the trimming's Dice drop on the test subjects
-        began=$(date +%s)
-        for task in "${tasks[@]}"; do
-            stamp "evaluate untrimmed on $task"
-            evaluate "$work/models/untrimmed/step4" "$work/eval/untrimmed/$task" "$task"
-        done
-        record "eval-untrimmed" "$(( $(date +%s) - began ))"
-        last_mark=$(date +%s)
-    fi
-    [[ " ${METHODS:-upper} " == *" upper "* ]] || return 0
+    # the untrimmed decoders after step 4 (for the trimming's Dice drop on the test subjects), the upper bound's models
+    local per_task
+    for per_task in untrimmed upper; do
+        [[ " ${METHODS:-$per_task} " == *" $per_task "* ]] && evaluate_each_task "$per_task"
+    done
+    return 0
+}
+
+# evaluate_each_task METHOD: a method scored once per task (untrimmed: its model after step 4; upper: each task's own)
+evaluate_each_task() {
+    local method=$1 began task model
     began=$(date +%s)
     for task in "${tasks[@]}"; do
-        stamp "evaluate upper on $task"
-        evaluate "$work/models/upper/$task" "$work/eval/upper/$task" "$task"
+        model="$work/models/upper/$task"
+        [[ "$method" == untrimmed ]] && model="$work/models/untrimmed/step4"
+        stamp "evaluate $method on $task"
+        evaluate "$model" "$work/eval/$method/$task" "$task"
     done
-    record "eval-upper" "$(( $(date +%s) - began ))"
+    record "eval-$method" "$(( $(date +%s) - began ))"
     last_mark=$(date +%s)
 }
 
