@@ -18,11 +18,10 @@
 # continues where an interrupted run stopped (hours on two CPU cores).
 #
 # Usage: scripts/experiment.sh            (results: WORK/eval/<method>/step<k>/<task>/evaluation.json)
-# Trimming: `cseg trim` searches and distils each task's decoder of the untrimmed model after its step (the step's
-# training dataset; the search ranks on some of its validation cases, the acceptance is decided on the others' whole
-# volumes); the accepted student replaces the full decoder, and the continual model after step k is the one after step
-# k-1 with the trimmed decoder of task k installed (`cseg decoders export` / `install`). Each search's table goes to
-# WORK/trim/<task>/table.md. The untrimmed model after step 4 is scored on every task as well (WORK/eval/untrimmed/).
+# Trimming: `cseg trim` searches and distils each task's decoder of the untrimmed model (the task's training dataset;
+# the search ranks on some of its validation cases, the acceptance is decided on the others' whole volumes); the
+# accepted student replaces the full decoder. The decoders are independent on the frozen encoder, so the continual model
+# after step k is the trimmed model with the first k decoders. Each search's table goes to WORK/trim/<task>/table.md. The untrimmed model after step 4 is scored on every task as well (WORK/eval/untrimmed/).
 # Inference time: the `timing` step runs `cseg bench methods` (the continual model after step 4 against the four upper
 # models, one 512×512×300 phantom CT, one process) into WORK/timing/bench-methods.json.
 # Body-part gating: the `gating` step trains the body-part regressor of a copy of the continual model after step 4 on
@@ -172,31 +171,33 @@ run_upper() {
     done
 }
 
-# run_trimmed: the continual method, each task's decoder trimmed after its step (the untrimmed chain's decoder is the
-# teacher; the frozen encoder is the same in both chains)
+# run_trimmed: the continual method, each task's decoder trimmed (the untrimmed chain's decoder is the teacher). On the
+# frozen encoder the decoders are independent, so each is trimmed once in the untrimmed model after step 4 and the
+# continual model after step k keeps the first k of them (the others removed): what trimming after each step gives.
 run_trimmed() {
     run_sequential untrimmed continual
-    local k=0 task dir
+    local model="$work/models/continual/trimmed" k=0 task later
+    if ! finished continual-trimmed; then
+        [[ -e "$model/plan.json" ]] || snapshot "$work/models/untrimmed/step4" "$model"
+        for task in "${tasks[@]}"; do
+            finished "trim-$task" && continue
+            stamp "trim the $task decoder"
+            mkdir -p "$work/trim/$task"
+            "${cseg[@]}" trim --model "$model" --decoder "$task" --dataset "$work/data/$task" "${trim_settings[@]}" \
+                --table "$work/trim/$task/table.md" >> "$work/logs/trim-$task.log"
+            mark "trim-$task"
+        done
+        mark continual-trimmed
+    fi
     for task in "${tasks[@]}"; do
         k=$((k + 1))
         finished "continual-step$k" && continue
-        dir="$work/trim/$task"
-        if ! finished "trim-$task"; then
-            stamp "trim the $task decoder (teacher: the untrimmed model after step $k)"
-            snapshot "$work/models/untrimmed/step$k" "$dir/model"
-            "${cseg[@]}" trim --model "$dir/model" --decoder "$task" --dataset "$work/data/$task" "${trim_settings[@]}" \
-                --table "$dir/table.md" >> "$work/logs/trim-$task.log"
-            rm -f "$dir/$task.zip"
-            "${cseg[@]}" decoders export "$task" --model "$dir/model" --out "$dir/$task.zip" >> "$work/logs/trim-$task.log"
-            mark "trim-$task"
-        fi
-        if [[ $k -eq 1 ]]; then
-            snapshot "$dir/model" "$work/models/continual/step1"
-        else
-            snapshot "$work/models/continual/step$((k - 1))" "$work/models/continual/current"
-            "${cseg[@]}" decoders install "$dir/$task.zip" --model "$work/models/continual/current" >> "$work/logs/trim-$task.log"
-            snapshot "$work/models/continual/current" "$work/models/continual/step$k"
-        fi
+        snapshot "$model" "$work/models/continual/step$k.part"
+        for later in "${tasks[@]:$k}"; do
+            "${cseg[@]}" decoders remove "$later" --model "$work/models/continual/step$k.part" >> "$work/logs/trim.log"
+        done
+        rm -rf "$work/models/continual/step$k"
+        mv "$work/models/continual/step$k.part" "$work/models/continual/step$k"
         mark "continual-step$k"
     done
 }

@@ -58,6 +58,19 @@ public sealed class TrainCommandTests : IDisposable
         Assert.DoesNotMatch(@"\n\| 3 \|", markdown);
         Assert.Equal(planBefore, await File.ReadAllTextAsync(Path.Combine(model, "plan.json")));
 
+        // A kept student has its own record (the teacher's data, the trimming's metrics), as a trained decoder has:
+        // exporting it asks for no provenance (this model has no body-part regressor, which export needs first).
+        (code, output, error) = await CsegRunner.RunAsync("trim", "--model", model, "--decoder", "chest", "--dataset", chest, "--student-id", "chest-small", "--candidates", "2", "--search-steps", "2", "--steps", "2", "--patches-per-case", "1", "--val-fraction", "0.5", "--max-dice-drop", "1");
+        Assert.True(code == 0, error);
+        Assert.Contains("saved decoder chest-small", output, StringComparison.Ordinal);
+        Assert.Contains("\"teacherValidationDice\"", await File.ReadAllTextAsync(Path.Combine(model, "decoders", "chest-small.record.json")), StringComparison.Ordinal);
+        (code, _, error) = await CsegRunner.RunAsync("decoders", "export", "chest-small", "--model", model, "--out", Path.Combine(dir.FullName, "chest-small.zip"));
+        Assert.NotEqual(0, code);
+        Assert.Contains("no body-part range", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("provenance", error, StringComparison.Ordinal);
+        (code, _, error) = await CsegRunner.RunAsync("decoders", "remove", "chest-small", "--model", model);
+        Assert.True(code == 0, error);
+
         // A baseline step retrains the encoder and says so; the model still loads with every decoder.
         (code, output, error) = await CsegRunner.RunAsync("train", "task", "--model", model, "--dataset", headneck, "--decoder-id", "headneck-lwf", "--mode", "lwf", "--lwf-weight", "2", "--epochs", "1", "--iterations", "2", "--val-fraction", "0.5");
         Assert.True(code == 0, error);

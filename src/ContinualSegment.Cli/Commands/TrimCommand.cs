@@ -93,7 +93,7 @@ public static class TrimCommand
             }
             if (r.Accepted && !parse.GetValue(dryRun))
             {
-                DecoderTrimmer.SaveStudent(modelDir, outcome);
+                await DecoderTrimmer.SaveStudentAsync(modelDir, outcome, TimeProvider.System, ct).ConfigureAwait(false);
                 await output.WriteLineAsync($"saved decoder {outcome.StudentPlan.Id} in {modelDir}").ConfigureAwait(false);
             }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using ContinualSegment.Dicom.IO;
 using ContinualSegment.Model.Datasets;
 using ContinualSegment.Model.Networks;
+using ContinualSegment.Model.Packages;
 using ContinualSegment.Model.Persistence;
 using ContinualSegment.Model.Plans;
 using ContinualSegment.Model.Training;
@@ -131,9 +132,16 @@ public static class DecoderTrimmer
     /// same id (weights file and plan entry) or, under a new id, is appended. The student must have been
     /// trimmed from a decoder of this directory's encoder.
     /// </summary>
+    /// <remarks>
+    /// Where the teacher has a record (<c>decoders/&lt;id&gt;.record.json</c>), the student gets its own: the teacher's
+    /// provenance (the same training data) made at <paramref name="timeProvider"/>'s now, the teacher's mode, and the
+    /// trimming's metrics (the student's and the teacher's acceptance Dice, the relative drop), so that it exports as a
+    /// package like any trained decoder. Without a teacher record the student has none either.
+    /// </remarks>
     /// <returns>The plan as written.</returns>
-    public static ModelPlan SaveStudent(string modelDirectory, TrimOutcome outcome)
+    public static async Task<ModelPlan> SaveStudentAsync(string modelDirectory, TrimOutcome outcome, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentException.ThrowIfNullOrEmpty(modelDirectory);
         ArgumentNullException.ThrowIfNull(outcome);
         if (!outcome.Result.Accepted || outcome.Student is null)
@@ -157,8 +165,26 @@ public static class DecoderTrimmer
         ModelPlanSerializer.Validate(updated);
         var weights = ModelStore.DecoderPath(modelDirectory, entry.Id);
         Directory.CreateDirectory(Path.GetDirectoryName(weights)!);
+        var teacherRecord = await ModelDirectory.ReadRecordAsync(modelDirectory, outcome.Result.DecoderId, cancellationToken).ConfigureAwait(false);
         DurableFile.ReplaceFromPath(weights, temporary => outcome.Student.save(temporary));
         ModelPlanSerializer.Save(updated, planPath);
+        if (teacherRecord is not null)
+        {
+            var r = outcome.Result;
+            ModelDirectory.WriteRecord(modelDirectory, entry.Id, teacherRecord with
+            {
+                Provenance = teacherRecord.Provenance with { TrainedAt = timeProvider.GetUtcNow() },
+                Metrics = new Dictionary<string, double>(StringComparer.Ordinal)
+                {
+                    ["validationDice"] = r.StudentDice,
+                    ["teacherValidationDice"] = r.TeacherDice,
+                    ["relativeDiceDrop"] = r.RelativeDiceDrop,
+                    ["parameters"] = r.After.Parameters,
+                    ["teacherParameters"] = r.Before.Parameters,
+                },
+            });
+        }
+
         return updated;
     }
 

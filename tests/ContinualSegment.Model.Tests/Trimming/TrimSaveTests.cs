@@ -1,3 +1,4 @@
+using ContinualSegment.Model.Packages;
 using ContinualSegment.Model.Persistence;
 using ContinualSegment.Model.Training;
 using ContinualSegment.Model.Trimming;
@@ -30,12 +31,25 @@ public sealed class TrimSaveTests(TrimFixture fixture) : IDisposable
         ModelStore.Save(fixture.Bank, fixture.Plan, directory);
         var encoderBytes = File.ReadAllBytes(Path.Combine(directory, ModelStore.EncoderFileName));
         var training = fixture.Training.Take(2).ToList();
+        var provenance = new TrainingProvenance { Dataset = "dark-cubes", Cases = 6, TrainedAt = DateTimeOffset.UnixEpoch, SoftwareVersion = "0.1.0", Seed = 3 };
+        ModelDirectory.WriteRecord(directory, "dark", new DecoderRecord { Provenance = provenance, Metrics = new Dictionary<string, double> { ["validationDice"] = 0.5 }, Mode = "continual" });
+        var trimmedAt = new DateTimeOffset(2026, 12, 7, 16, 0, 0, TimeSpan.Zero);
 
         using (var added = await DecoderTrimmer.TrimAsync(directory, "dark", training, fixture.Validation, Quick("dark-small")))
         {
             Assert.True(added.Result.Accepted);
-            var plan = DecoderTrimmer.SaveStudent(directory, added);
+            var plan = await DecoderTrimmer.SaveStudentAsync(directory, added, new FixedTime(trimmedAt), CancellationToken.None);
             Assert.Equal(["dark", "dark-small"], plan.Decoders.Select(d => d.Id));
+
+            // The student's record: the teacher's data and mode, made now, with the trimming's own metrics.
+            var record = await ModelDirectory.ReadRecordAsync(directory, "dark-small", CancellationToken.None);
+            Assert.NotNull(record);
+            Assert.Equal(provenance with { TrainedAt = trimmedAt }, record.Provenance);
+            Assert.Equal("continual", record.Mode);
+            Assert.Equal(added.Result.StudentDice, record.Metrics["validationDice"], 9);
+            Assert.Equal(added.Result.TeacherDice, record.Metrics["teacherValidationDice"], 9);
+            Assert.Equal(added.Result.After.Parameters, record.Metrics["parameters"]);
+            Assert.Equal(0.5, (await ModelDirectory.ReadRecordAsync(directory, "dark", CancellationToken.None))!.Metrics["validationDice"]);
             using var model = ModelStore.Load(directory);
             Assert.Equal(DecoderTrimmer.Describe(added.Result.Genotype), DecoderTrimmer.Describe(model.Plan.FindDecoder("dark-small")!.Genotype));
             Assert.Equal(added.Result.StudentDice, Trainer.Evaluate(model.Bank, "dark-small", fixture.Validation), 9);
@@ -44,7 +58,7 @@ public sealed class TrimSaveTests(TrimFixture fixture) : IDisposable
 
         using (var replaced = await DecoderTrimmer.TrimAsync(directory, "dark", training, fixture.Validation, Quick(null)))
         {
-            var plan = DecoderTrimmer.SaveStudent(directory, replaced);
+            var plan = await DecoderTrimmer.SaveStudentAsync(directory, replaced, TimeProvider.System, CancellationToken.None);
             Assert.Equal(["dark", "dark-small"], plan.Decoders.Select(d => d.Id));
             using var model = ModelStore.Load(directory);
             Assert.Equal(DecoderTrimmer.Describe(replaced.Result.Genotype), DecoderTrimmer.Describe(model.Plan.FindDecoder("dark")!.Genotype));
@@ -57,7 +71,7 @@ public sealed class TrimSaveTests(TrimFixture fixture) : IDisposable
     }
 
     [Fact]
-    public void A_kept_full_decoder_is_not_saved()
+    public async Task A_kept_full_decoder_is_not_saved()
     {
         var options = Quick(null);
         options.MaxRelativeDiceDrop = 0;
@@ -67,7 +81,12 @@ public sealed class TrimSaveTests(TrimFixture fixture) : IDisposable
         using var outcome = DecoderTrimmer.Trim(fixture.Bank, "dark", fixture.Training.Take(2).ToList(), fixture.Validation, options);
 
         Assert.False(outcome.Result.Accepted);
-        Assert.Throws<InvalidOperationException>(() => DecoderTrimmer.SaveStudent(directory, outcome));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => DecoderTrimmer.SaveStudentAsync(directory, outcome, TimeProvider.System, CancellationToken.None));
+    }
+
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
     }
 
     public void Dispose()
