@@ -18,10 +18,10 @@ public static class TrimCommand
         var studentId = new Option<string?>("--student-id") { Description = "Add the student as a new decoder with this id (default: replace the teacher)." };
         var maxDrop = new Option<double>("--max-dice-drop") { Description = "Largest relative validation Dice drop accepted.", DefaultValueFactory = _ => 0.02 };
         var candidates = new Option<int>("--candidates") { Description = "Candidate architectures evaluated.", DefaultValueFactory = _ => 24 };
-        var searchSteps = new Option<int>("--search-steps") { Description = "Distillation steps per candidate.", DefaultValueFactory = _ => 60 };
-        var steps = new Option<int>("--steps") { Description = "Distillation steps of each finalist.", DefaultValueFactory = _ => 300 };
-        var learningRate = new Option<double>("--lr") { Description = "Initial learning rate of every distillation (AdamW, decayed polynomially to zero).", DefaultValueFactory = _ => new DistillationOptions().LearningRate };
-        var patches = new Option<int>("--patches-per-case") { Description = "Patches drawn per case.", DefaultValueFactory = _ => 4 };
+        var searchSteps = new Option<int>("--search-steps") { Description = "Distillation steps per candidate (enough to rank students that start from their teacher's weights).", DefaultValueFactory = _ => 500 };
+        var steps = new Option<int>("--steps") { Description = "Distillation steps of each finalist (about a decoder's training budget).", DefaultValueFactory = _ => 5000 };
+        var learningRate = new Option<double>("--lr") { Description = "Initial learning rate of every distillation (AdamW, decayed polynomially to zero).", DefaultValueFactory = _ => 0.01 };
+        var patches = new Option<int>("--patches-per-case") { Description = "Patches drawn per case.", DefaultValueFactory = _ => 16 };
         var valFraction = new Option<double>("--val-fraction") { Description = "Share of cases for validation.", DefaultValueFactory = _ => 0.2 };
         var penalty = new Option<string>("--penalty") { Description = "Cost in the search's fitness: parameters, flops or latency.", DefaultValueFactory = _ => "parameters" };
         var seed = new Option<int>("--seed") { Description = "Seed of the search.", DefaultValueFactory = _ => 12345 };
