@@ -6,7 +6,7 @@ namespace ContinualSegment.Cli.Experiment;
 /// </summary>
 public static class ExperimentLayout
 {
-    /// <summary>The method of the project: a frozen general encoder and one decoder per task, each trimmed after its step.</summary>
+    /// <summary>The method of the project: a frozen general encoder and one decoder per task, each decoder trimmed.</summary>
     public const string Continual = "continual";
 
     /// <summary>The continual method without trimming: the teachers of its trimmed decoders.</summary>

@@ -155,14 +155,17 @@ public static class ExperimentResultsMarkdown
             Row(sb, task, [
                 full is { } f ? Count(f) : "missing",
                 trimmed is { } t ? Count(t) : "missing",
-                full is > 0 && trimmed is { } r ? Number((double)r / full.Value, "0.000") : "n/a",
+                Number(Claim(results, $"trim_parameters/{task}"), "0.000"),
                 fullDice is null ? "missing" : Dice(fullDice),
                 trimmedDice is null ? "missing" : Dice(trimmedDice),
-                fullDice is > 0 && trimmedDice is { } d ? ((fullDice.Value - d) / fullDice.Value).ToString("P1", CultureInfo.InvariantCulture) : "n/a",
+                Claim(results, $"trim_dice_drop/{task}") is { } drop ? drop.ToString("P1", CultureInfo.InvariantCulture) : "n/a",
                 search,
             ]);
         }
     }
+
+    // The value of the claim with id <paramref name="id"/>; null when it is missing or has no value.
+    private static double? Claim(ExperimentResults results, string id) => results.Claims.FirstOrDefault(c => c.Id == id)?.Value;
 
     private static void AppendGating(StringBuilder sb, ExperimentGating? gating)
     {

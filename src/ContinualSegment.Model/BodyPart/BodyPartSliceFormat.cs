@@ -1,5 +1,5 @@
-using TorchSharp;
 using ContinualSegment.Model.Plans;
+using ContinualSegment.Model.Runtime;
 using static TorchSharp.torch;
 
 namespace ContinualSegment.Model.BodyPart;
@@ -45,13 +45,8 @@ public sealed record BodyPartSliceFormat(int Size, double? FieldOfViewMm)
 
         using var scope = NewDisposeScope();
 
-        // Scalars held explicitly: one converted implicitly for a single call can be finalized while libtorch reads it.
-        using var low = (-1000).ToScalar();
-        using var high = 1000.ToScalar();
-        using var one = 1.ToScalar();
-
         // Shifted so that air is 0: the window's part outside the scan is padded with zeros, i.e. air.
-        var volume = tensor(hu).reshape(depth, 1, height, width).clamp(low, high).div(high).add(one, one);
+        var volume = tensor(hu).reshape(depth, 1, height, width).Clamped(-1000, 1000).DividedBy(1000).Plus(1);
         var pixel = field / Size;
         var targetW = Math.Max(1, (int)Math.Round(width * spacingXMm / pixel));
         var targetH = Math.Max(1, (int)Math.Round(height * spacingYMm / pixel));
@@ -65,7 +60,7 @@ public sealed record BodyPartSliceFormat(int Size, double? FieldOfViewMm)
         var sy = (float)(field / (height * spacingYMm));
         var theta = tensor(new[] { sx, 0f, 0f, 0f, sy, 0f }).reshape(1, 2, 3).expand(depth, 2, 3);
         var grid = nn.functional.affine_grid(theta, [depth, 1, Size, Size], align_corners: false);
-        var sampled = nn.functional.grid_sample(volume, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Zeros, align_corners: false).sub(one);
+        var sampled = nn.functional.grid_sample(volume, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Zeros, align_corners: false).Minus(1);
         return sampled.contiguous().MoveToOuterDisposeScope();
     }
 }

@@ -317,12 +317,7 @@ public static class DecoderTrimmer
             cancellationToken.ThrowIfCancellationRequested();
             var plan = template with { Genotype = finalists[k].Genotype };
             progress?.Invoke(new TrimProgress(TrimPhase.Distillation, k, finalists.Length, $"distilling finalist {k + 1}/{finalists.Length}: {Describe(plan.Genotype)}"));
-            torch.manual_seed(options.Seed + 7919 + k);
-            var student = trainCache.OnDevice(new Decoder(bank.EncoderPlan, plan));
-            if (options.InheritTeacherWeights)
-            {
-                TeacherWeights.Inherit(bank.EncoderPlan, teacher, student);
-            }
+            var student = TeacherWeights.NewStudent(bank.EncoderPlan, teacher, plan, trainCache, options, options.Seed + 7919 + k);
 
             try
             {

@@ -143,12 +143,7 @@ internal sealed class GenotypeSearch
         }
 
         var plan = template with { Genotype = genotype };
-        torch.manual_seed(options.Seed + index);
-        using var student = training.OnDevice(new Decoder(encoder, plan));
-        if (options.InheritTeacherWeights)
-        {
-            TeacherWeights.Inherit(encoder, teacher, student);
-        }
+        using var student = TeacherWeights.NewStudent(encoder, teacher, plan, training, options, options.Seed + index);
 
         new Distiller(options.Distillation.WithSteps(options.SearchSteps, options.Distillation.Seed + index), options.Precision).Distill(student, training, cancellationToken);
         var dice = Distiller.Evaluate(student, validation);

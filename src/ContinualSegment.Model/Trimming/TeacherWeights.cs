@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using ContinualSegment.Model.Networks;
 using ContinualSegment.Model.Plans;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ContinualSegment.Model.Trimming;
@@ -19,6 +20,22 @@ namespace ContinualSegment.Model.Trimming;
 /// </summary>
 internal static partial class TeacherWeights
 {
+    /// <summary>
+    /// A new student of <paramref name="plan"/> on <paramref name="cache"/>'s device, initialised from
+    /// <paramref name="seed"/> and, with <see cref="TrimOptions.InheritTeacherWeights"/>, then given its teacher's slices.
+    /// </summary>
+    public static Decoder NewStudent(EncoderPlan encoder, Decoder teacher, DecoderPlan plan, FeatureCache cache, TrimOptions options, long seed)
+    {
+        torch.manual_seed(seed);
+        var student = cache.OnDevice(new Decoder(encoder, plan));
+        if (options.InheritTeacherWeights)
+        {
+            Inherit(encoder, teacher, student);
+        }
+
+        return student;
+    }
+
     /// <summary>Copies the teacher's slices into <paramref name="student"/>; returns how many of its parameters were inherited and how many there are.</summary>
     public static (int Inherited, int Total) Inherit(EncoderPlan encoder, Decoder teacher, Decoder student)
     {
@@ -26,8 +43,8 @@ internal static partial class TeacherWeights
         ArgumentNullException.ThrowIfNull(teacher);
         ArgumentNullException.ThrowIfNull(student);
         var teacherParameters = teacher.named_parameters().ToDictionary(p => p.name, p => p.parameter, StringComparer.Ordinal);
-        var teacherWidths = Widths(encoder, teacher.Plan.Genotype);
-        var studentWidths = Widths(encoder, student.Plan.Genotype);
+        var teacherWidths = DecoderCostMeter.StageWidths(encoder, teacher.Plan.Genotype);
+        var studentWidths = DecoderCostMeter.StageWidths(encoder, student.Plan.Genotype);
         int inherited = 0, total = 0;
         using var noGrad = no_grad();
         foreach (var (name, parameter) in student.named_parameters())
@@ -76,10 +93,6 @@ internal static partial class TeacherWeights
 
         return (inherited, total);
     }
-
-    // The output widths of a decoder's stages, as Decoder builds them.
-    private static long[] Widths(EncoderPlan encoder, DecoderGenotype genotype) =>
-        [.. genotype.Stages.Select((gene, i) => Math.Max(1, (long)Math.Round(encoder.Stages[i].Width * gene.WidthMultiplier)))];
 
     // Leading channels on the two channel axes, the centre on kernel axes.
     private static long[] Slice(int axis, long have, long want)
