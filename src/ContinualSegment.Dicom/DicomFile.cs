@@ -251,14 +251,19 @@ public sealed class DicomFile : IDisposable
                 throw new NeedMoreDataException();
             }
 
-            body = Inflate(body, options);
-            baseOffset = 0;
+            return ParseDeflated(body, prefix, options);
         }
 
         var (explicitVR, bigEndian) = BodyEncoding(body.Span, body.Length, ts, prefix.HasTransferSyntax);
         var dataset = NewDataset(prefix.Meta, options);
         var reader = new DicomDatasetReader(body, explicitVR, bigEndian, options, complete, baseOffset);
         reader.ReadTopLevel(dataset, body.Length, stopAtGroupChange: null);
+        if (!complete && !reader.StoppedEarly)
+        {
+            // The prefix ended on an element boundary before the stop tag.
+            throw new NeedMoreDataException();
+        }
+
         return new DicomFile(prefix.Meta, dataset, ts) { HadPreamble = prefix.HadPreamble, IsPartial = reader.StoppedEarly, DataSetOffset = prefix.BodyStart };
     }
 
@@ -295,13 +300,7 @@ public sealed class DicomFile : IDisposable
         long offset = prefix.BodyStart;
         if (ts.IsDeflated)
         {
-            var rest = source.Window(offset, length - offset);
-            var inflated = Inflate(rest, options);
-            var deflatedEncoding = BodyEncoding(inflated, inflated.Length, ts, prefix.HasTransferSyntax);
-            var deflatedSet = NewDataset(prefix.Meta, options);
-            var deflatedReader = new DicomDatasetReader(inflated, deflatedEncoding.ExplicitVR, deflatedEncoding.BigEndian, options, true, 0);
-            deflatedReader.ReadTopLevel(deflatedSet, inflated.Length, stopAtGroupChange: null);
-            return new DicomFile(prefix.Meta, deflatedSet, ts) { HadPreamble = prefix.HadPreamble, IsPartial = deflatedReader.StoppedEarly, DataSetOffset = prefix.BodyStart };
+            return ParseDeflated(source.Window(offset, length - offset), prefix, options);
         }
 
         var (explicitVR, bigEndian) = BodyEncoding(window.Span[(int)offset..], length - offset, ts, prefix.HasTransferSyntax);
@@ -483,19 +482,60 @@ public sealed class DicomFile : IDisposable
         return explicitVR ? DicomTransferSyntax.ExplicitVRLittleEndian : DicomTransferSyntax.ImplicitVRLittleEndian;
     }
 
-    private static byte[] Inflate(ReadOnlyMemory<byte> deflated, DicomReadOptions options)
+    /// <summary>
+    /// Parses a deflated data set. With <see cref="DicomReadOptions.StopBeforeTag"/> only as much is inflated as the
+    /// header needs (a growing inflated prefix is parsed until the stop tag is reached), so reading the header of a
+    /// deflated Segmentation of a hundred megabytes inflated costs a few kilobytes, not the whole data set.
+    /// </summary>
+    private static DicomFile ParseDeflated(ReadOnlyMemory<byte> deflated, FilePrefix prefix, DicomReadOptions options)
     {
         var span = deflated.Span;
-        using var input = new MemoryStream(deflated.ToArray(), writable: false);
         var zlib = span.Length >= 2 && (span[0] & 0x0F) == 8 && ((span[0] << 8) | span[1]) % 31 == 0;
+        using var input = new MemoryStream(deflated.ToArray(), writable: false);
         using Stream inflater = zlib ? new ZLibStream(input, CompressionMode.Decompress) : new DeflateStream(input, CompressionMode.Decompress);
         using var output = new MemoryStream();
+        var wanted = options.StopBeforeTag is null ? long.MaxValue : InitialHeaderRead;
+        while (true)
+        {
+            var ended = InflateInto(inflater, output, wanted, options);
+            // All of it: an array of its own size (the stream's buffer may be twice as large); a header prefix: the buffer.
+            var inflated = ended ? output.ToArray() : new ReadOnlyMemory<byte>(output.GetBuffer(), 0, (int)output.Length);
+            try
+            {
+                var (explicitVR, bigEndian) = BodyEncoding(inflated.Span, inflated.Length, prefix.TransferSyntax, prefix.HasTransferSyntax);
+                var dataset = NewDataset(prefix.Meta, options);
+                var reader = new DicomDatasetReader(inflated, explicitVR, bigEndian, options, ended, 0);
+                reader.ReadTopLevel(dataset, inflated.Length, stopAtGroupChange: null);
+                if (ended || reader.StoppedEarly)
+                {
+                    return new DicomFile(prefix.Meta, dataset, prefix.TransferSyntax) { HadPreamble = prefix.HadPreamble, IsPartial = reader.StoppedEarly, DataSetOffset = prefix.BodyStart };
+                }
+
+                // The prefix ended on an element boundary before the stop tag: inflate more, as below.
+            }
+            catch (NeedMoreDataException) when (!ended)
+            {
+                // An element runs past the inflated prefix: inflate more.
+            }
+
+            wanted = wanted >= long.MaxValue / 4 ? long.MaxValue : wanted * 4;
+        }
+    }
+
+    /// <summary>Inflates into <paramref name="output"/> until it holds <paramref name="wanted"/> bytes or the data ends; true at the end.</summary>
+    private static bool InflateInto(Stream inflater, MemoryStream output, long wanted, DicomReadOptions options)
+    {
         var chunk = new byte[81920];
         try
         {
-            int n;
-            while ((n = inflater.Read(chunk, 0, chunk.Length)) > 0)
+            while (output.Length < wanted)
             {
+                var n = inflater.Read(chunk, 0, chunk.Length);
+                if (n == 0)
+                {
+                    return true;
+                }
+
                 if (output.Length + n > options.MaxInflatedLength)
                 {
                     throw new DicomException($"Deflated data set inflates beyond the limit of {options.MaxInflatedLength} bytes.");
@@ -503,13 +543,13 @@ public sealed class DicomFile : IDisposable
 
                 output.Write(chunk, 0, n);
             }
+
+            return false;
         }
         catch (InvalidDataException ex)
         {
             throw new DicomException("Deflated data set is corrupt: " + ex.Message, ex);
         }
-
-        return output.ToArray();
     }
 
     /// <summary>Reads a stream that cannot seek to its end.</summary>

@@ -172,6 +172,42 @@ public class DicomReaderTests
         Assert.Empty(DatasetComparer.Differences(a.Dataset, c.Dataset, compareVR: true));
     }
 
+    [Fact]
+    public void A_deflated_file_s_header_is_read_without_inflating_the_whole_data_set()
+    {
+        // 32 MB of pixel data inflate from a few kilobytes; with a limit of 1 MB inflated, only a read that stops at the
+        // header can succeed.
+        var ds = new DicomDataset();
+        ds.AddOrUpdate(DicomTags.SOPClassUID, DicomUids.SegmentationStorage);
+        var instance = DicomUid.Generate();
+        ds.AddOrUpdate(DicomTags.SOPInstanceUID, instance);
+        ds.AddOrUpdate(DicomTags.PatientName, "Doe^Jane");
+        ds.Add(new DicomElement(DicomTags.PixelData, DicomVR.OB, new byte[32 << 20]));
+        using var stream = new MemoryStream();
+        new DicomFile(ds, DicomTransferSyntax.DeflatedExplicitVRLittleEndian).Save(stream);
+        var bytes = stream.ToArray();
+        Assert.True(bytes.Length < 1 << 20, $"{bytes.Length} bytes deflated");
+        var limited = new DicomReadOptions { MaxInflatedLength = 1 << 20 };
+        Assert.Throws<DicomException>(() => DicomFile.Open(bytes, limited));
+
+        var header = new DicomReadOptions { MaxInflatedLength = 1 << 20, StopBeforeTag = DicomTags.StudyDate };
+        foreach (var file in new[] { DicomFile.Open(new MemoryStream(bytes), header), DicomFile.Open(new NonSeekableStream(bytes), header) })
+        {
+            using (file)
+            {
+                Assert.True(file.IsPartial);
+                Assert.Equal(DicomUids.SegmentationStorage, file.Dataset.GetString(DicomTags.SOPClassUID));
+                Assert.Equal(instance, file.Dataset.GetString(DicomTags.SOPInstanceUID));
+                Assert.False(file.Dataset.Contains(DicomTags.PixelData));
+            }
+        }
+
+        // Without a stop tag the whole data set is still read.
+        using var whole = DicomFile.Open(bytes);
+        Assert.False(whole.IsPartial);
+        Assert.Equal(32 << 20, whole.Dataset.GetElement(DicomTags.PixelData).Length);
+    }
+
     private sealed class NonSeekableStream(byte[] data) : MemoryStream(data)
     {
         public override bool CanSeek => false;
