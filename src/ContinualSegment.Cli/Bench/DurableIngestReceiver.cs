@@ -49,7 +49,8 @@ internal sealed class DurableIngestReceiver : IAsyncDisposable
                 Options.Create(new IngestOptions()),
                 new DriveFreeSpace(),
                 TimeProvider.System,
-                NullLoggerFactory.Instance);
+                NullLoggerFactory.Instance,
+                []);
             await ingest.StartAsync(cancellationToken).ConfigureAwait(false);
             var receiver = new DurableIngestReceiver(database, ingest, root);
             await receiver.ResetAsync(cancellationToken).ConfigureAwait(false);

@@ -15,7 +15,7 @@ public sealed class SegmentationInput
     /// <summary>What the input is.</summary>
     public SegmentationInputKind Kind { get; }
 
-    /// <summary>The directory or file (full path); null for a loaded series.</summary>
+    /// <summary>The directory or file (full path); for a loaded series the directory it was loaded from, or null.</summary>
     public string? Path { get; }
 
     /// <summary>The loaded series; null unless <see cref="Kind"/> is <see cref="SegmentationInputKind.LoadedSeries"/>.</summary>
@@ -52,6 +52,24 @@ public sealed class SegmentationInput
     {
         ArgumentNullException.ThrowIfNull(series);
         return new SegmentationInput(SegmentationInputKind.LoadedSeries, null, series);
+    }
+
+    /// <summary>
+    /// Loads the one CT series of <paramref name="directory"/> now, for a run later (a node loads a series while it waits
+    /// for the series to complete). The input is a loaded series that remembers its directory.
+    /// </summary>
+    /// <exception cref="SegmentationInputException">The directory does not exist, or holds no CT series or several series.</exception>
+    /// <exception cref="SeriesLoadException">The series cannot be made a volume.</exception>
+    public static SegmentationInput LoadSeries(string directory, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        var full = System.IO.Path.GetFullPath(directory);
+        if (!Directory.Exists(full))
+        {
+            throw new SegmentationInputException($"input not found: {full}");
+        }
+
+        return new SegmentationInput(SegmentationInputKind.LoadedSeries, full, SeriesInput.Load(full, cancellationToken));
     }
 
     /// <summary>Whether a file name ends in .nii or .nii.gz (any case).</summary>

@@ -126,8 +126,8 @@ public sealed class SegmentationUseCase
             case SegmentationInputKind.LoadedSeries:
             {
                 var series = input.Series!;
-                SeriesInput.Check(series, "the given series");
-                return new PreparedInput(series.Volume, series.Header, null, series.Volume.Geometry, false);
+                SeriesInput.Check(series, input.Path ?? "the given series");
+                return new PreparedInput(series.Volume, series.Header, input.Path, series.Volume.Geometry, false);
             }
 
             case SegmentationInputKind.SeriesDirectory:

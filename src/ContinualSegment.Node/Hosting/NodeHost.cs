@@ -75,6 +75,8 @@ public static class NodeHost
 
         if (roles.HasFlag(NodeRole.Worker))
         {
+            services.AddSingleton<SeriesPrefetcher>();
+            services.AddSingleton<IStoredSeriesObserver>(sp => sp.GetRequiredService<SeriesPrefetcher>());
             services.AddHostedService<WorkerService>();
         }
 

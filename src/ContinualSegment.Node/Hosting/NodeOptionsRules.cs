@@ -212,6 +212,16 @@ public static class NodeOptionsRules
         {
             yield return $"Model:PollInterval must be at least 00:00:00.1, not {o.PollInterval}";
         }
+
+        if (o.PrefetchedSeries is < 0 or > 16)
+        {
+            yield return $"Model:PrefetchedSeries must be 0 (none) to 16, not {o.PrefetchedSeries}";
+        }
+
+        if (o.PrefetchAfter < TimeSpan.FromMilliseconds(100) || o.PrefetchKeep < TimeSpan.FromSeconds(1))
+        {
+            yield return $"Model:PrefetchAfter must be at least 00:00:00.1 and Model:PrefetchKeep at least 00:00:01, not {o.PrefetchAfter} and {o.PrefetchKeep}";
+        }
     }
 
     /// <summary>Problems of the <c>Export</c> section.</summary>

@@ -24,13 +24,16 @@ public sealed class IngestService : IHostedService, IAsyncDisposable
     private readonly TimeProvider time;
     private readonly ILoggerFactory loggers;
     private readonly ILogger logger;
+    private readonly IReadOnlyList<IStoredSeriesObserver> observers;
     private InstanceRecorder? recorder;
     private AssociationAuditor? auditor;
     private DimseServer? server;
 
     /// <summary>Creates the service; it listens once started.</summary>
-    public IngestService(NodeDatabase database, IOptions<DicomListenerOptions> listener, IOptions<StorageOptions> storage, IOptions<IngestOptions> ingest, IFreeSpace freeSpace, TimeProvider time, ILoggerFactory loggers)
+    public IngestService(NodeDatabase database, IOptions<DicomListenerOptions> listener, IOptions<StorageOptions> storage, IOptions<IngestOptions> ingest, IFreeSpace freeSpace, TimeProvider time, ILoggerFactory loggers, IEnumerable<IStoredSeriesObserver> observers)
     {
+        ArgumentNullException.ThrowIfNull(observers);
+        this.observers = [.. observers];
         ArgumentNullException.ThrowIfNull(listener);
         ArgumentNullException.ThrowIfNull(storage);
         ArgumentNullException.ThrowIfNull(ingest);
@@ -53,7 +56,7 @@ public sealed class IngestService : IHostedService, IAsyncDisposable
     {
         recorder = new InstanceRecorder(database.DataSource, ingest, time, loggers.CreateLogger<InstanceRecorder>());
         auditor = new AssociationAuditor(database.DataSource, time, loggers.CreateLogger<AssociationAuditor>());
-        var handler = new IngestStoreHandler(storage, ingest, recorder, freeSpace, loggers.CreateLogger<IngestStoreHandler>());
+        var handler = new IngestStoreHandler(storage, ingest, recorder, freeSpace, loggers.CreateLogger<IngestStoreHandler>(), observers);
         DicomTlsOptions? tls = null;
         if (listener.Tls.Enabled)
         {

@@ -35,10 +35,12 @@ public sealed class IngestStoreHandler : IDicomStoreHandler
     private readonly ILogger logger;
     private readonly Lock directoryLock = new();
     private readonly HashSet<string> knownDirectories = new(StringComparer.Ordinal);
+    private readonly IReadOnlyList<IStoredSeriesObserver> observers;
 
     /// <summary>Creates the handler.</summary>
-    public IngestStoreHandler(StorageOptions storage, IngestOptions options, InstanceRecorder recorder, IFreeSpace? freeSpace = null, ILogger<IngestStoreHandler>? logger = null)
+    public IngestStoreHandler(StorageOptions storage, IngestOptions options, InstanceRecorder recorder, IFreeSpace? freeSpace = null, ILogger<IngestStoreHandler>? logger = null, IReadOnlyList<IStoredSeriesObserver>? observers = null)
     {
+        this.observers = observers ?? [];
         ArgumentNullException.ThrowIfNull(storage);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(recorder);
@@ -136,6 +138,14 @@ public sealed class IngestStoreHandler : IDicomStoreHandler
             }
 
             Log.InstanceStored(logger, instance.SopInstanceUid, context.CallingAeTitle, instance.TransferSyntaxUid, outcome == RecordOutcome.Duplicate);
+            if (instance.Processable)
+            {
+                foreach (var observer in observers)
+                {
+                    observer.InstanceStored(directory);
+                }
+            }
+
             return DimseStatus.Success;
         }
         catch (Exception ex) when (ex is NpgsqlException or ObjectDisposedException or OperationCanceledException or TimeoutException or InvalidOperationException)

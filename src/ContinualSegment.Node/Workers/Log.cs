@@ -22,4 +22,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 15005, Level = LogLevel.Warning, Message = "Model {Model} could not be reloaded; the jobs keep the model loaded before: {Reason}")]
     public static partial void ModelReloadFailed(ILogger logger, string model, string reason);
+
+    [LoggerMessage(EventId = 15006, Level = LogLevel.Debug, Message = "Series {Directory} loaded ahead of its job: {Files} file(s) in {Seconds:0.000} s")]
+    public static partial void SeriesPrefetched(ILogger logger, string directory, int files, double seconds);
+
+    [LoggerMessage(EventId = 15007, Level = LogLevel.Debug, Message = "Series {Directory} not loaded ahead of its job (its job will read it and report): {Reason}")]
+    public static partial void PrefetchFailed(ILogger logger, string directory, string reason);
+
+    [LoggerMessage(EventId = 15008, Level = LogLevel.Debug, Message = "Series {Directory} changed after it was loaded ahead; its job reads it again")]
+    public static partial void PrefetchOutdated(ILogger logger, string directory);
 }

@@ -35,13 +35,16 @@ public sealed class WorkerService : BackgroundService
     private readonly QueueOptions queueOptions;
     private readonly StorageOptions storage;
     private readonly bool deflateSegmentation;
+    private readonly SeriesPrefetcher prefetcher;
     private readonly TimeProvider time;
     private readonly ILoggerFactory loggers;
     private readonly ILogger logger;
 
     /// <summary>Creates the service.</summary>
-    public WorkerService(NodeDatabase database, IOptions<NodeOptions> node, IOptions<WorkerOptions> options, IOptions<QueueOptions> queueOptions, IOptions<StorageOptions> storage, IOptions<ExportOptions> export, TimeProvider time, ILoggerFactory loggers)
+    public WorkerService(NodeDatabase database, IOptions<NodeOptions> node, IOptions<WorkerOptions> options, IOptions<QueueOptions> queueOptions, IOptions<StorageOptions> storage, IOptions<ExportOptions> export, SeriesPrefetcher prefetcher, TimeProvider time, ILoggerFactory loggers)
     {
+        ArgumentNullException.ThrowIfNull(prefetcher);
+        this.prefetcher = prefetcher;
         ArgumentNullException.ThrowIfNull(export);
         ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(options);
@@ -111,9 +114,14 @@ public sealed class WorkerService : BackgroundService
                 Directory.Delete(resultsDirectory, recursive: true);
             }
 
-            await queue.AddEventAsync(job.Id, "inference", $"attempt {job.Attempt}", work.Token).ConfigureAwait(false);
+            // The series loaded while it waited for its quiet period to end, when this process did that and nothing changed since.
+            var prefetched = prefetcher.Take(seriesDirectory);
+            var detail = prefetched is null
+                ? $"attempt {job.Attempt}"
+                : string.Create(CultureInfo.InvariantCulture, $"attempt {job.Attempt}; series loaded ahead in {prefetched.LoadSeconds:0.000} s");
+            await queue.AddEventAsync(job.Id, "inference", detail, work.Token).ConfigureAwait(false);
             var seed = $"{context.SeriesInstanceUid}/v{job.ContentVersion}/results";
-            var outcome = await useCase.RunAsync(SegmentationInput.FromPath(seriesDirectory), resultsDirectory, seed, work.Token).ConfigureAwait(false);
+            var outcome = await useCase.RunAsync(prefetched?.Input ?? SegmentationInput.FromPath(seriesDirectory), resultsDirectory, seed, work.Token).ConfigureAwait(false);
             if (outcome.StructureCount == 0)
             {
                 await queue.FailAsync(job.Id, job.LeaseOwner, "the model found no structure in the series", retryable: false, CancellationToken.None).ConfigureAwait(false);

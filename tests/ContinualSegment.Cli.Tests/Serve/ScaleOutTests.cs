@@ -58,6 +58,8 @@ public sealed class ScaleOutTests : IAsyncLifetime
             Assert.Equal(20, await ScalarAsync<int>(first, "select count(*) from jobs"));
             Assert.Equal(20, await ScalarAsync<int>(first, "select count(*) from jobs where state = 'succeeded' and attempts = 1"));
             Assert.Equal(20, await ScalarAsync<int>(first, "select count(*) from job_events where stage = 'claimed'"));
+            // A worker that got its own ingest's series while it waited for its quiet period had it loaded ahead.
+            Assert.True(await ScalarAsync<int>(first, "select count(*) from job_events where stage = 'inference' and detail like '%series loaded ahead%'") > 0);
             Assert.Equal(20, await ScalarAsync<int>(first, "select count(*) from deliveries where attempts = 1"));
             Assert.Equal(20, await ScalarAsync<int>(first, "select count(*) from audit_events where action = 'series.queued'"));
 

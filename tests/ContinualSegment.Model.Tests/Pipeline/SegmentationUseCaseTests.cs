@@ -92,6 +92,46 @@ public sealed class SegmentationUseCaseTests : IDisposable
     }
 
     [Fact]
+    public async Task A_series_loaded_ahead_is_segmented_as_its_directory_is()
+    {
+        torch.manual_seed(13);
+        var model = Path.Combine(dir.FullName, "model");
+        var plan = TinyPlans.Plan(TinyPlans.Decoder("near", "wholebody", ["spleen", "liver"]));
+        using (var bank = new DecoderBank(plan))
+        {
+            ModelStore.Save(bank, plan, model);
+        }
+
+        var series = Path.Combine(dir.FullName, "ct");
+        await ContinualSegment.Imaging.Export.CtSeriesWriter.WriteAsync(SegmentationPipelineTests.Phantom(), new ContinualSegment.Imaging.Export.CtSeriesMetadata
+        {
+            PatientName = "Test^Ahead",
+            PatientId = "AHEAD-1",
+            StudyInstanceUid = "1.2.3.9.1",
+            SeriesInstanceUid = "1.2.3.9.2",
+            FrameOfReferenceUid = "1.2.3.9.3",
+        }, series, CancellationToken.None);
+        using var pipeline = await SegmentationPipeline.LoadAsync(model, SegmentationPipeline.CatalogueFrom(Catalogue), null, CancellationToken.None);
+        var clock = new FixedClock(new DateTimeOffset(2031, 2, 3, 4, 5, 6, TimeSpan.Zero));
+        var useCase = new SegmentationUseCase(pipeline, Catalogue, new SegmentationUseCaseOptions { TimeProvider = clock, SoftwareVersion = "9.9" });
+
+        var read = await useCase.RunAsync(SegmentationInput.FromPath(series), Path.Combine(dir.FullName, "read"), "seed", CancellationToken.None);
+        var ahead = SegmentationInput.LoadSeries(series, CancellationToken.None);
+        Assert.Equal(SegmentationInputKind.LoadedSeries, ahead.Kind);
+        var loaded = await useCase.RunAsync(ahead, Path.Combine(dir.FullName, "ahead"), "seed", CancellationToken.None);
+
+        Assert.Equal(read.Report.Structures, loaded.Report.Structures);
+        Assert.Equal(series, loaded.Report.Input.SeriesDirectory);
+        Assert.Equal(read.Report.Input.SeriesInstanceUid, loaded.Report.Input.SeriesInstanceUid);
+        Assert.True(read.Report.TimingsSeconds.ContainsKey("loadSeries"));
+        Assert.False(loaded.Report.TimingsSeconds.ContainsKey("loadSeries"));
+        Assert.Equal(
+            await File.ReadAllBytesAsync(Path.Combine(dir.FullName, "read", "seg.dcm")),
+            await File.ReadAllBytesAsync(Path.Combine(dir.FullName, "ahead", "seg.dcm")));
+        Assert.Throws<SegmentationInputException>(() => SegmentationInput.LoadSeries(Path.Combine(dir.FullName, "missing"), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_sheared_affine_is_refused_with_one_line()
     {
         var model = Path.Combine(dir.FullName, "model2");

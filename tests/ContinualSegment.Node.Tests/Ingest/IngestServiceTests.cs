@@ -130,7 +130,8 @@ public sealed class IngestServiceTests : IAsyncLifetime
             Options.Create(new IngestOptions()),
             new FixedFreeSpace(freeBytes),
             TimeProvider.System,
-            NullLoggerFactory.Instance);
+            NullLoggerFactory.Instance,
+            []);
         service.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
         return service;
     }
