@@ -55,6 +55,17 @@ public sealed class BenchCommandTests : IDisposable
         Assert.Matches(@"1 association: storescp [0-9.]+ s .* ours [0-9.]+ s .* ratio [0-9.]+", output);
         Assert.Matches(@"1 association: Orthanc [0-9.]+ s .* ours [0-9.]+ s, ratio [0-9.]+", output);
         Assert.Matches(@"2 associations: Orthanc [0-9.]+ s .* ours [0-9.]+ s, ratio [0-9.]+", output);
+
+        // The disk's own price for durability, and the best ratio it leaves a durable receiver: never above 1.
+        var flush = System.Text.RegularExpressions.Regex.Match(output, @"made durable \(written, flushed, its directory flushed\) takes ([0-9.]+) ms \(median of 50\); 6 instances over one association wait at least [0-9.]+ s");
+        Assert.True(flush.Success, output);
+        Assert.True(double.Parse(flush.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > 0, output);
+        foreach (var name in new[] { "1 association", "2 associations" })
+        {
+            var ceiling = System.Text.RegularExpressions.Regex.Match(output, name + @": a durable receiver as fast as storescp but for the flushes would need at least [0-9.]+ s here: ratio at most ([0-9.]+)");
+            Assert.True(ceiling.Success, output);
+            Assert.InRange(double.Parse(ceiling.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 0.0, 1.0);
+        }
     }
 
     [Fact]
