@@ -79,6 +79,7 @@ public sealed class BenchCommandTests : IDisposable
         Assert.Matches(@"warm-up study \(128×128×64, untimed\) through the node in [0-9.]+ s", output);
         Assert.Matches(@"first C-STORE to SEG \+ RTSTRUCT at the PACS: [0-9.]+ s = receive [0-9.]+ s, quiet period [0-9.]+ s \(configured 1 s\), queue wait [0-9.]+ s, job [0-9.]+ s \(inference [0-9.]+ s", output);
         Assert.Matches(@"node overhead \(all but the configured quiet period and inference\): [0-9.]+ s = [0-9.]+ % of inference", output);
+        Assert.Matches(@"the same study from storescu to a storescp \(no fsync, no database\): [0-9.]+ s; the node received it in [0-9.]+ s", output);
 
         // The stages add up to the measured total (each is a difference of the node's own timestamps).
         var stages = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(work, "bench-e2e.json")))!.AsObject();

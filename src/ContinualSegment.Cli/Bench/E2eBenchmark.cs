@@ -124,6 +124,16 @@ public sealed partial class E2eBenchmark
             var total = clock.Elapsed.TotalSeconds;
             var connection = options.ConnectionString ?? NodeConnection.For(new DatabaseOptions { Mode = DatabaseMode.Managed, DataDirectory = settings["Database:DataDirectory"] });
             var stages = await StagesAsync(connection, firstStore, total, cancellationToken).ConfigureAwait(false);
+            // The peer's part of receiving: the same study from storescu to the PACS's storescp (no fsync, no database),
+            // after the timed study so nothing of it competes with the node's work.
+            var peer = await TimeSendAsync(seriesDir, pacsPort, cancellationToken).ConfigureAwait(false);
+            foreach (var image in Directory.GetFiles(pacs).Where(f => !Path.GetFileName(f).StartsWith("SG", StringComparison.Ordinal) && !Path.GetFileName(f).StartsWith("RS", StringComparison.Ordinal)))
+            {
+                File.Delete(image);
+            }
+
+            stages["storescpReceiveSeconds"] = Round(peer);
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"the same study from storescu to a storescp (no fsync, no database): {peer:0.000} s; the node received it in {stages["receiveSeconds"]} s")).ConfigureAwait(false);
             stages["instances"] = files.Length;
             stages["study"] = string.Create(CultureInfo.InvariantCulture, $"{options.Size}x{options.Size}x{options.Slices}");
             await File.WriteAllTextAsync(Path.Combine(work, "bench-e2e.json"), stages.ToJsonString(Indented), cancellationToken).ConfigureAwait(false);
@@ -135,6 +145,20 @@ public sealed partial class E2eBenchmark
             storescp.Kill(entireProcessTree: true);
             await storescp.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Seconds storescu takes to send a series to the PACS's storescp.</summary>
+    private static async Task<double> TimeSendAsync(string seriesDir, int pacsPort, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        using var storescu = Start("storescu", ["--aetitle", "MODALITY", "--call", PacsAe, "127.0.0.1", pacsPort.ToString(CultureInfo.InvariantCulture), "+sd", seriesDir], null, null);
+        await storescu.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        if (storescu.ExitCode != 0)
+        {
+            throw new IOException($"storescu to the PACS exited with {storescu.ExitCode}: {(await storescu.StandardError.ReadToEndAsync(cancellationToken).ConfigureAwait(false)).Trim()}");
+        }
+
+        return clock.Elapsed.TotalSeconds;
     }
 
     /// <summary>Sends a series with storescu and waits until a SEG and an RTSTRUCT are at the PACS.</summary>
