@@ -124,14 +124,10 @@ public sealed partial class E2eBenchmark
             var total = clock.Elapsed.TotalSeconds;
             var connection = options.ConnectionString ?? NodeConnection.For(new DatabaseOptions { Mode = DatabaseMode.Managed, DataDirectory = settings["Database:DataDirectory"] });
             var stages = await StagesAsync(connection, firstStore, total, cancellationToken).ConfigureAwait(false);
-            // The peer's part of receiving: the same study from storescu to the PACS's storescp (no fsync, no database),
-            // after the timed study so nothing of it competes with the node's work.
-            var peer = await TimeSendAsync(seriesDir, pacsPort, cancellationToken).ConfigureAwait(false);
-            foreach (var image in Directory.GetFiles(pacs).Where(f => !Path.GetFileName(f).StartsWith("SG", StringComparison.Ordinal) && !Path.GetFileName(f).StartsWith("RS", StringComparison.Ordinal)))
-            {
-                File.Delete(image);
-            }
-
+            // The peer's part of receiving: the same study from storescu to a storescp of its own (no fsync, no database;
+            // not the PACS, whose one association at a time may still be held by the node's exporter), after the timed
+            // study so nothing of it competes with the node's work.
+            var peer = await TimeSendAsync(seriesDir, Path.Combine(work, "peer"), cancellationToken).ConfigureAwait(false);
             stages["storescpReceiveSeconds"] = Round(peer);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"the same study from storescu to a storescp (no fsync, no database): {peer:0.000} s; the node received it in {stages["receiveSeconds"]} s")).ConfigureAwait(false);
             stages["instances"] = files.Length;
@@ -147,18 +143,31 @@ public sealed partial class E2eBenchmark
         }
     }
 
-    /// <summary>Seconds storescu takes to send a series to the PACS's storescp.</summary>
-    private static async Task<double> TimeSendAsync(string seriesDir, int pacsPort, CancellationToken cancellationToken)
+    /// <summary>Seconds storescu takes to send a series to a storescp started for it (writing under <paramref name="directory"/>, removed after).</summary>
+    private static async Task<double> TimeSendAsync(string seriesDir, string directory, CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
-        using var storescu = Start("storescu", ["--aetitle", "MODALITY", "--call", PacsAe, "127.0.0.1", pacsPort.ToString(CultureInfo.InvariantCulture), "+sd", seriesDir], null, null);
-        await storescu.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-        if (storescu.ExitCode != 0)
+        Directory.CreateDirectory(directory);
+        var port = LoopbackPort.Free();
+        using var storescp = Start("storescp", ["--aetitle", PacsAe, "+B", "--output-directory", directory, port.ToString(CultureInfo.InvariantCulture)], null, null);
+        try
         {
-            throw new IOException($"storescu to the PACS exited with {storescu.ExitCode}: {(await storescu.StandardError.ReadToEndAsync(cancellationToken).ConfigureAwait(false)).Trim()}");
-        }
+            await LoopbackPort.WaitForListenerAsync(port, cancellationToken).ConfigureAwait(false);
+            var clock = Stopwatch.StartNew();
+            using var storescu = Start("storescu", ["--aetitle", "MODALITY", "--call", PacsAe, "127.0.0.1", port.ToString(CultureInfo.InvariantCulture), "+sd", seriesDir], null, null);
+            await storescu.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            if (storescu.ExitCode != 0)
+            {
+                throw new IOException($"storescu to a storescp exited with {storescu.ExitCode}: {(await storescu.StandardError.ReadToEndAsync(cancellationToken).ConfigureAwait(false)).Trim()}");
+            }
 
-        return clock.Elapsed.TotalSeconds;
+            return clock.Elapsed.TotalSeconds;
+        }
+        finally
+        {
+            storescp.Kill(entireProcessTree: true);
+            await storescp.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     /// <summary>Sends a series with storescu and waits until a SEG and an RTSTRUCT are at the PACS.</summary>

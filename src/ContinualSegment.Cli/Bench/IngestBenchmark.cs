@@ -189,7 +189,7 @@ public sealed class IngestBenchmark
         using var scp = Start("storescp", args);
         try
         {
-            await WaitForPortAsync(port, cancellationToken).ConfigureAwait(false);
+            await LoopbackPort.WaitForListenerAsync(port, cancellationToken).ConfigureAwait(false);
             var theirs = new Receiver(theirDirectory, port);
             var theirTimes = new List<double>();
             var ourTimes = new List<double>();
@@ -395,24 +395,5 @@ public sealed class IngestBenchmark
 
             await Task.Delay(20, cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    private static async Task WaitForPortAsync(int port, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; attempt < 200; attempt++)
-        {
-            using var client = new TcpClient();
-            try
-            {
-                await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(25, cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        throw new TimeoutException($"storescp did not listen on port {port}");
     }
 }
