@@ -14,16 +14,21 @@ public sealed class SegmentationUseCaseTests : IDisposable
 
     public void Dispose() => dir.Delete(recursive: true);
 
-    [Fact]
-    public async Task A_left_handed_nifti_runs_in_memory_with_labels_on_its_grid_and_a_report_stamped_by_the_given_clock()
+    /// <summary>A tiny untrained model (seeded) with one whole-body decoder for spleen and liver; its directory.</summary>
+    private string SaveTinyModel()
     {
         torch.manual_seed(13);
         var model = Path.Combine(dir.FullName, "model");
         var plan = TinyPlans.Plan(TinyPlans.Decoder("near", "wholebody", ["spleen", "liver"]));
-        using (var bank = new DecoderBank(plan))
-        {
-            ModelStore.Save(bank, plan, model);
-        }
+        using var bank = new DecoderBank(plan);
+        ModelStore.Save(bank, plan, model);
+        return model;
+    }
+
+    [Fact]
+    public async Task A_left_handed_nifti_runs_in_memory_with_labels_on_its_grid_and_a_report_stamped_by_the_given_clock()
+    {
+        var model = SaveTinyModel();
 
         var right = SegmentationPipelineTests.Phantom();
         var g = right.Geometry;
@@ -67,13 +72,7 @@ public sealed class SegmentationUseCaseTests : IDisposable
     [InlineData(false, false)]
     public async Task The_label_map_and_the_preview_are_written_only_when_asked_for(bool labels, bool preview)
     {
-        torch.manual_seed(13);
-        var model = Path.Combine(dir.FullName, "model");
-        var plan = TinyPlans.Plan(TinyPlans.Decoder("near", "wholebody", ["spleen", "liver"]));
-        using (var bank = new DecoderBank(plan))
-        {
-            ModelStore.Save(bank, plan, model);
-        }
+        var model = SaveTinyModel();
 
         var path = Path.Combine(dir.FullName, "ct.nii.gz");
         await NiftiWriter.WriteAsync(SegmentationPipelineTests.Phantom(), path, CancellationToken.None);
@@ -94,13 +93,7 @@ public sealed class SegmentationUseCaseTests : IDisposable
     [Fact]
     public async Task A_series_loaded_ahead_is_segmented_as_its_directory_is()
     {
-        torch.manual_seed(13);
-        var model = Path.Combine(dir.FullName, "model");
-        var plan = TinyPlans.Plan(TinyPlans.Decoder("near", "wholebody", ["spleen", "liver"]));
-        using (var bank = new DecoderBank(plan))
-        {
-            ModelStore.Save(bank, plan, model);
-        }
+        var model = SaveTinyModel();
 
         var series = Path.Combine(dir.FullName, "ct");
         await ContinualSegment.Imaging.Export.CtSeriesWriter.WriteAsync(SegmentationPipelineTests.Phantom(), new ContinualSegment.Imaging.Export.CtSeriesMetadata
