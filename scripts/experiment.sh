@@ -183,8 +183,9 @@ run_trimmed() {
             finished "trim-$task" && continue
             stamp "trim the $task decoder"
             mkdir -p "$work/trim/$task"
+            # The search's journal (every evaluated candidate) lets a cut-off search resume where it stopped.
             "${cseg[@]}" trim --model "$model" --decoder "$task" --dataset "$work/data/$task" "${trim_settings[@]}" \
-                --table "$work/trim/$task/table.md" >> "$work/logs/trim-$task.log"
+                --checkpoint "$work/ckpt/trim-$task" --table "$work/trim/$task/table.md" >> "$work/logs/trim-$task.log"
             mark "trim-$task"
         done
         mark continual-trimmed

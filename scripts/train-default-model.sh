@@ -106,8 +106,9 @@ trim_settings=(--search-steps 500 --steps 5000 --lr 0.01 --patches-per-case 16 -
 for task in wholebody chest headneck pathology; do
     finished "trim-$task" && continue
     stamp "trim the $task decoder"
+    # The search's journal (every evaluated candidate) lets a cut-off search resume where it stopped.
     "${cseg[@]}" trim --model "$model" --decoder "$task" --dataset "$work/data/$task" "${trim_settings[@]}" \
-        --table "$work/logs/trim-$task.md" | tee "$work/logs/trim-$task.log"
+        --checkpoint "$work/ckpt/trim-$task" --table "$work/logs/trim-$task.md" | tee "$work/logs/trim-$task.log"
     mark "trim-$task"
 done
 

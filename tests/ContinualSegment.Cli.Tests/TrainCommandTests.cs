@@ -42,8 +42,13 @@ public sealed class TrainCommandTests : IDisposable
         // Trimming reports the decoder's size before and after; a dry run writes nothing.
         var planBefore = await File.ReadAllTextAsync(Path.Combine(model, "plan.json"));
         var table = Path.Combine(dir.FullName, "trim.md");
-        (code, output, error) = await CsegRunner.RunAsync("trim", "--model", model, "--decoder", "chest", "--dataset", chest, "--candidates", "2", "--search-steps", "2", "--steps", "2", "--patches-per-case", "1", "--val-fraction", "0.5", "--dry-run", "--table", table);
+        var journal = Path.Combine(dir.FullName, "trim-ckpt");
+        (code, output, error) = await CsegRunner.RunAsync("trim", "--model", model, "--decoder", "chest", "--dataset", chest, "--candidates", "2", "--search-steps", "2", "--steps", "2", "--patches-per-case", "1", "--val-fraction", "0.5", "--dry-run", "--table", table, "--checkpoint", journal);
         Assert.True(code == 0, error);
+        // The search's journal: its header and a line per distinct candidate.
+        var journalLines = await File.ReadAllLinesAsync(Path.Combine(journal, "search.jsonl"));
+        Assert.InRange(journalLines.Length, 2, 3);
+        Assert.StartsWith("{\"Search\":\"teacher chest", journalLines[0], StringComparison.Ordinal);
         Assert.Matches(@"before: \d+ parameters", output);
         Assert.Matches(@"after: +\d+ parameters", output);
         Assert.Contains("warning: one validation case", output, StringComparison.Ordinal);

@@ -26,12 +26,13 @@ public static class TrimCommand
         var penalty = new Option<string>("--penalty") { Description = "Cost in the search's fitness: parameters, flops or latency.", DefaultValueFactory = _ => "parameters" };
         var seed = new Option<int>("--seed") { Description = "Seed of the search.", DefaultValueFactory = _ => 12345 };
         var fromScratch = new Option<bool>("--from-scratch") { Description = "Start every candidate from a fresh initialisation instead of slices of the teacher's weights." };
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "Directory for the search's journal (search.jsonl, every evaluated candidate as it ends): a search cut off resumes from it; keep it outside the work tree." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Report only; do not write the student." };
         var table = new Option<string?>("--table") { Description = "Write the search as a Markdown table (every candidate: genotype, search Dice, parameters, FLOPs, latency, fitness; the finalists' acceptance Dice; the time spent)." };
         var hardware = TrainCommand.PrecisionOptions.Create();
         var command = new Command("trim", "Search a smaller decoder architecture, distil it from the full decoder, keep it if Dice drops at most 2 %.")
         {
-            model, decoder, dataset, studentId, maxDrop, candidates, searchSteps, steps, learningRate, patches, valFraction, penalty, seed, fromScratch, dryRun, table,
+            model, decoder, dataset, studentId, maxDrop, candidates, searchSteps, steps, learningRate, patches, valFraction, penalty, seed, fromScratch, checkpoint, dryRun, table,
         };
         hardware.AddTo(command);
         command.SetAction(async (parse, ct) =>
@@ -49,6 +50,7 @@ public static class TrimCommand
                 SearchSteps = parse.GetValue(searchSteps),
                 Seed = parse.GetValue(seed),
                 InheritTeacherWeights = !parse.GetValue(fromScratch),
+                SearchJournal = parse.GetValue(checkpoint) is { Length: > 0 } journalDirectory ? Path.Combine(Path.GetFullPath(journalDirectory), "search.jsonl") : null,
                 Precision = precision,
                 Device = device,
                 Penalty = parse.GetValue(penalty) switch

@@ -295,7 +295,8 @@ public static class DecoderTrimmer
         var before = DecoderCostMeter.Measure(teacher, bank.EncoderPlan, skips, options.LatencyWarmup, options.LatencyRepeats);
         var cachingSeconds = clock.Elapsed.TotalSeconds;
         clock.Restart();
-        var evolution = new GenotypeSearch(bank.EncoderPlan, teacher, template, options, before, trainCache, searchCache, progress, cancellationToken);
+        using var journal = options.SearchJournal is null ? null : SearchJournal.Open(options.SearchJournal, SearchIdentity(teacher, before, options, trainCache.Count, searchCache.Count));
+        var evolution = new GenotypeSearch(bank.EncoderPlan, teacher, template, options, before, trainCache, searchCache, progress, cancellationToken) { Journal = journal };
         var candidates = evolution.Run();
         var searchSeconds = clock.Elapsed.TotalSeconds;
         clock.Restart();
@@ -401,6 +402,15 @@ public static class DecoderTrimmer
     {
         ArgumentNullException.ThrowIfNull(genotype);
         return string.Join(" | ", genotype.Stages.Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Block}×{g.WidthMultiplier}{(g.Skip ? "+skip" : string.Empty)}")));
+    }
+
+    /// <summary>What names a search for its journal: the teacher, the data's size and every setting that changes the candidates.</summary>
+    private static string SearchIdentity(Decoder teacher, DecoderCost teacherCost, TrimOptions o, int trainingPatches, int searchPatches)
+    {
+        var d = o.Distillation;
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"teacher {teacher.Plan.Id} ({teacherCost.Parameters} parameters), {trainingPatches} training and {searchPatches} search patches; seed {o.Seed}, {o.Candidates} candidates, population {o.Population}, tournament {o.TournamentSize}, {o.SearchSteps} steps (batch {d.BatchSize}, lr {d.LearningRate}, weight decay {d.WeightDecay}, T {d.Temperature}, alpha {d.Alpha}, seed {d.Seed}), cost weight {o.CostWeight} on {o.Penalty}, blocks {string.Join('/', o.BlockTypes)}, widths {string.Join('/', o.WidthMultipliers)}, skip drop {o.AllowSkipDrop}, inherited {o.InheritTeacherWeights}, {o.Precision}");
     }
 
     internal static string Key(DecoderGenotype genotype) => Describe(genotype);

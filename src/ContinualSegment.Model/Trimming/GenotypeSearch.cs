@@ -41,6 +41,9 @@ internal sealed class GenotypeSearch
         stages = encoder.Stages.Count - 1;
     }
 
+    /// <summary>Where evaluated candidates are recorded and, when the search resumes, taken from; null: nowhere.</summary>
+    public SearchJournal? Journal { get; init; }
+
     public IReadOnlyList<CandidateEvaluation> Run()
     {
         var history = new List<CandidateEvaluation>(options.Candidates);
@@ -142,6 +145,13 @@ internal sealed class GenotypeSearch
             return known;
         }
 
+        if (Journal?.Find(index, key, genotype) is { } recorded)
+        {
+            seen[key] = recorded;
+            progress?.Invoke(new TrimProgress(TrimPhase.Search, index + 1, options.Candidates, $"candidate {index + 1}/{options.Candidates}: {key} (from the search journal) Dice {recorded.ValidationDice:F4} cost ×{recorded.CostRatio:F3} fitness {recorded.Fitness:F4}"));
+            return recorded;
+        }
+
         var plan = template with { Genotype = genotype };
         using var student = TeacherWeights.NewStudent(encoder, teacher, plan, training, options, options.Seed + index);
 
@@ -161,6 +171,7 @@ internal sealed class GenotypeSearch
         var fitness = (double.IsNaN(dice) ? 0 : dice) - (options.CostWeight * ratio);
         var result = new CandidateEvaluation(genotype, dice, cost, ratio, fitness);
         seen[key] = result;
+        Journal?.Record(index, key, result);
         progress?.Invoke(new TrimProgress(TrimPhase.Search, index + 1, options.Candidates, $"candidate {index + 1}/{options.Candidates}: {key} Dice {dice:F4} cost ×{ratio:F3} fitness {fitness:F4}"));
         return result;
     }

@@ -70,6 +70,12 @@ public sealed class TrimOptions
     /// <summary>Seed of the search (sampling, mutation, weight initialisation of every candidate).</summary>
     public int Seed { get; set; } = 12345;
 
+    /// <summary>
+    /// A file recording every evaluated search candidate as it ends (JSON lines), so a search cut off resumes where it
+    /// stopped; null: none. A journal written by a search with other settings, teacher or data is refused.
+    /// </summary>
+    public string? SearchJournal { get; set; }
+
     /// <summary>The most bytes the cached encoder features, teacher logits and labels of one patch set (training or validation) may take.</summary>
     public long MaxCacheBytes { get; set; } = 8L << 30;
 

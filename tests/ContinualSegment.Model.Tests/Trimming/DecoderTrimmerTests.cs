@@ -99,6 +99,62 @@ public sealed class DecoderTrimmerTests(TrimFixture fixture, ITestOutputHelper o
     }
 
     [Fact]
+    public async Task A_search_cut_off_resumes_from_its_journal_and_a_journal_of_another_search_is_refused()
+    {
+        TrimOptions Options(int seed, string journal) => new()
+        {
+            Population = 3,
+            Candidates = 5,
+            TournamentSize = 2,
+            SearchSteps = 4,
+            Finalists = 1,
+            MaxRelativeDiceDrop = 1,
+            LatencyRepeats = 1,
+            LatencyWarmup = 0,
+            Seed = seed,
+            Distillation = new DistillationOptions { Steps = 4, Seed = 5 },
+            SearchJournal = journal,
+        };
+        var directory = Directory.CreateTempSubdirectory("cseg-journal-");
+        try
+        {
+            var journal = Path.Combine(directory.FullName, "ckpt", "search.jsonl");
+            var training = fixture.Training.Take(2).ToList();
+            var search = fixture.Validation.Take(1).ToList();
+            TrimResult whole;
+            using (var outcome = await DecoderTrimmer.TrimAsync(fixture.Bank, "dark", training, search, Options(77, journal)))
+            {
+                whole = outcome.Result;
+            }
+
+            // Cut off after two candidates, the third half written.
+            var lines = await File.ReadAllLinesAsync(journal);
+            Assert.True(lines.Length >= 4, string.Join('\n', lines));
+            await File.WriteAllTextAsync(journal, string.Join('\n', lines.Take(3)) + "\n" + lines[3][..(lines[3].Length / 2)]);
+
+            var reports = new List<TrimProgress>();
+            using (var resumed = await DecoderTrimmer.TrimAsync(fixture.Bank, "dark", training, search, Options(77, journal), reports.Add))
+            {
+                Assert.Equal(whole.Candidates.Select(c => DecoderTrimmer.Describe(c.Genotype)), resumed.Result.Candidates.Select(c => DecoderTrimmer.Describe(c.Genotype)));
+                Assert.Equal(whole.Candidates.Select(c => c.Fitness), resumed.Result.Candidates.Select(c => c.Fitness));
+                Assert.Equal(DecoderTrimmer.Describe(whole.Genotype), DecoderTrimmer.Describe(resumed.Result.Genotype));
+            }
+
+            var searched = reports.Where(r => r.Phase == TrimPhase.Search).Select(r => r.Message).ToList();
+            Assert.Equal(2, searched.Count(m => m.Contains("(from the search journal)", StringComparison.Ordinal)));
+            Assert.DoesNotContain("(from the search journal)", searched[2], StringComparison.Ordinal);
+            Assert.Equal(lines.Length, (await File.ReadAllLinesAsync(journal)).Length);
+
+            var other = await Assert.ThrowsAsync<InvalidDataException>(() => DecoderTrimmer.TrimAsync(fixture.Bank, "dark", training, search, Options(78, journal)));
+            Assert.Contains("was written by another search", other.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void Without_an_acceptable_student_the_full_decoder_is_kept()
     {
         var options = SmallSearch(4);
