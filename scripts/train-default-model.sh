@@ -94,10 +94,13 @@ for task in chest headneck pathology; do
 done
 
 # ---- 4. body-part regression ------------------------------------------------------------------
-stamp "train bodypart on the four datasets"
-"${cseg[@]}" train bodypart --model "$model" --seed "$train_seed" --epochs 600 \
-    --dataset "$work/data/wholebody" --dataset "$work/data/chest" \
-    --dataset "$work/data/headneck" --dataset "$work/data/pathology" | tee "$work/logs/train-bodypart.log"
+if ! finished bodypart; then
+    stamp "train bodypart on the four datasets"
+    "${cseg[@]}" train bodypart --model "$model" --seed "$train_seed" --epochs 600 \
+        --dataset "$work/data/wholebody" --dataset "$work/data/chest" \
+        --dataset "$work/data/headneck" --dataset "$work/data/pathology" | tee "$work/logs/train-bodypart.log"
+    mark bodypart
+fi
 
 # ---- 5. trimming ------------------------------------------------------------------------------
 # Students start from slices of their teacher; 500 distillation steps rank a candidate, a task's training budget
