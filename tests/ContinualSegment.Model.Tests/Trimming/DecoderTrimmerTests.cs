@@ -13,6 +13,22 @@ namespace ContinualSegment.Model.Tests.Trimming;
 [Collection(TrimCollection.Name)]
 public sealed class DecoderTrimmerTests(TrimFixture fixture, ITestOutputHelper output)
 {
+    /// <summary>A search of five candidates, a few steps each, one finalist that is always accepted.</summary>
+    private static TrimOptions FiveCandidates(int seed, string? journal) => new()
+    {
+        Population = 3,
+        Candidates = 5,
+        TournamentSize = 2,
+        SearchSteps = 4,
+        Finalists = 1,
+        MaxRelativeDiceDrop = 1,
+        LatencyRepeats = 1,
+        LatencyWarmup = 0,
+        Seed = seed,
+        Distillation = new DistillationOptions { Steps = 4, Seed = 5 },
+        SearchJournal = journal,
+    };
+
     private static TrimOptions SmallSearch(int seed) => new()
     {
         Population = 4,
@@ -69,19 +85,7 @@ public sealed class DecoderTrimmerTests(TrimFixture fixture, ITestOutputHelper o
     [Fact]
     public void The_same_seed_chooses_the_same_genotype()
     {
-        var options = () => new TrimOptions
-        {
-            Population = 3,
-            Candidates = 5,
-            TournamentSize = 2,
-            SearchSteps = 4,
-            Finalists = 1,
-            MaxRelativeDiceDrop = 1,
-            LatencyRepeats = 1,
-            LatencyWarmup = 0,
-            Seed = 77,
-            Distillation = new DistillationOptions { Steps = 4, Seed = 5 },
-        };
+        var options = () => FiveCandidates(77, journal: null);
 
         var runs = new List<TrimResult>();
         for (var i = 0; i < 2; i++)
@@ -101,20 +105,6 @@ public sealed class DecoderTrimmerTests(TrimFixture fixture, ITestOutputHelper o
     [Fact]
     public async Task A_search_cut_off_resumes_from_its_journal_and_a_journal_of_another_search_is_refused()
     {
-        TrimOptions Options(int seed, string journal) => new()
-        {
-            Population = 3,
-            Candidates = 5,
-            TournamentSize = 2,
-            SearchSteps = 4,
-            Finalists = 1,
-            MaxRelativeDiceDrop = 1,
-            LatencyRepeats = 1,
-            LatencyWarmup = 0,
-            Seed = seed,
-            Distillation = new DistillationOptions { Steps = 4, Seed = 5 },
-            SearchJournal = journal,
-        };
         var directory = Directory.CreateTempSubdirectory("cseg-journal-");
         try
         {
@@ -122,7 +112,7 @@ public sealed class DecoderTrimmerTests(TrimFixture fixture, ITestOutputHelper o
             var training = fixture.Training.Take(2).ToList();
             var search = fixture.Validation.Take(1).ToList();
             TrimResult whole;
-            using (var outcome = await DecoderTrimmer.TrimAsync(fixture.Bank, "dark", training, search, Options(77, journal)))
+            using (var outcome = await DecoderTrimmer.TrimAsync(fixture.Bank, "dark", training, search, FiveCandidates(77, journal)))
             {
                 whole = outcome.Result;
             }
@@ -133,7 +123,7 @@ public sealed class DecoderTrimmerTests(TrimFixture fixture, ITestOutputHelper o
             await File.WriteAllTextAsync(journal, string.Join('\n', lines.Take(3)) + "\n" + lines[3][..(lines[3].Length / 2)]);
 
             var reports = new List<TrimProgress>();
-            using (var resumed = await DecoderTrimmer.TrimAsync(fixture.Bank, "dark", training, search, Options(77, journal), reports.Add))
+            using (var resumed = await DecoderTrimmer.TrimAsync(fixture.Bank, "dark", training, search, FiveCandidates(77, journal), reports.Add))
             {
                 Assert.Equal(whole.Candidates.Select(c => DecoderTrimmer.Describe(c.Genotype)), resumed.Result.Candidates.Select(c => DecoderTrimmer.Describe(c.Genotype)));
                 Assert.Equal(whole.Candidates.Select(c => c.Fitness), resumed.Result.Candidates.Select(c => c.Fitness));
@@ -145,7 +135,7 @@ public sealed class DecoderTrimmerTests(TrimFixture fixture, ITestOutputHelper o
             Assert.DoesNotContain("(from the search journal)", searched[2], StringComparison.Ordinal);
             Assert.Equal(lines.Length, (await File.ReadAllLinesAsync(journal)).Length);
 
-            var other = await Assert.ThrowsAsync<InvalidDataException>(() => DecoderTrimmer.TrimAsync(fixture.Bank, "dark", training, search, Options(78, journal)));
+            var other = await Assert.ThrowsAsync<InvalidDataException>(() => DecoderTrimmer.TrimAsync(fixture.Bank, "dark", training, search, FiveCandidates(78, journal)));
             Assert.Contains("was written by another search", other.Message, StringComparison.Ordinal);
         }
         finally
