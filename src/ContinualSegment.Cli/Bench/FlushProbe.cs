@@ -5,7 +5,8 @@ namespace ContinualSegment.Cli.Bench;
 
 /// <summary>
 /// What one durable file costs on a disk, as the node's ingest makes each instance durable: a file of the given size
-/// written, flushed to disk, and its directory flushed. No receiver can answer success for a durable instance sooner.
+/// written under a temporary name, flushed to disk, given its name and its directory flushed (<see cref="DurableFile"/>).
+/// No receiver can answer success for a durable instance sooner.
 /// </summary>
 internal static class FlushProbe
 {
@@ -22,13 +23,7 @@ internal static class FlushProbe
             for (var i = 0; i < count; i++)
             {
                 var watch = Stopwatch.StartNew();
-                using (var stream = new FileStream(Path.Combine(probe, $"{i}.bin"), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1))
-                {
-                    stream.Write(data);
-                    stream.Flush(flushToDisk: true);
-                }
-
-                DirectoryFlush.Flush(probe);
+                DurableFile.WriteAllBytes(Path.Combine(probe, $"{i}.bin"), data);
                 times.Add(watch.Elapsed.TotalMilliseconds);
             }
         }

@@ -63,9 +63,6 @@ public sealed class IngestBenchmark
         }
     }
 
-    /// <summary>With --durable: what making one instance durable costs on the receivers' disk (<see cref="FlushProbe"/>).</summary>
-    private double? flushMilliseconds;
-
     private async Task<IReadOnlyDictionary<string, double>> RunCasesAsync(CancellationToken cancellationToken)
     {
         var files = await SeriesFilesAsync(cancellationToken).ConfigureAwait(false);
@@ -102,7 +99,7 @@ public sealed class IngestBenchmark
         try
         {
             var ours = new Receiver(oursDirectory, await started.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false));
-            return await RunAllCasesAsync(files, megabytes, ours, null, cancellationToken).ConfigureAwait(false);
+            return await RunAllCasesAsync(files, megabytes, ours, null, null, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -118,20 +115,21 @@ public sealed class IngestBenchmark
         await using var orthanc = await OrthancReceiver.StartAsync(ScpAe, FreshDirectory("orthanc"), cancellationToken).ConfigureAwait(false);
         var ours = new Receiver(node.Root, node.Port, node.ResetAsync, node.CountAsync);
         var theirs = new Receiver(Path.Combine(received, "orthanc"), orthanc.Port, orthanc.ResetAsync, orthanc.CountAsync);
-        var instanceBytes = (int)Math.Clamp(files.Sum(f => new FileInfo(f).Length) / files.Count, 1, int.MaxValue);
+        var instanceBytes = (int)Math.Clamp(megabytes * 1e6 / files.Count, 1, int.MaxValue);
         var flush = FlushProbe.MedianMilliseconds(node.Root, instanceBytes, 50);
-        flushMilliseconds = flush;
         await output.WriteLineAsync(string.Create(
             CultureInfo.InvariantCulture,
             $"this disk: a file of {instanceBytes / 1e6:0.00} MB made durable (written, flushed, its directory flushed) takes {flush:0.00} ms (median of 50); {files.Count} instances over one association wait at least {files.Count * flush / 1000:0.000} s for that alone")).ConfigureAwait(false);
-        var ratios = new Dictionary<string, double>(await RunAllCasesAsync(files, megabytes, ours, theirs, cancellationToken).ConfigureAwait(false), StringComparer.Ordinal)
+        var ratios = new Dictionary<string, double>(await RunAllCasesAsync(files, megabytes, ours, theirs, flush, cancellationToken).ConfigureAwait(false), StringComparer.Ordinal)
         {
             ["flush milliseconds"] = flush,
         };
         return ratios;
     }
 
-    private async Task<IReadOnlyDictionary<string, double>> RunAllCasesAsync(IReadOnlyList<string> files, double megabytes, Receiver ours, Receiver? orthanc, CancellationToken cancellationToken)
+    /// <summary>Each case (one association, then the parallel ones): storescp against ours, then Orthanc when given.</summary>
+    /// <param name="flushMilliseconds">With --durable: what making one instance durable costs on the receivers' disk (<see cref="FlushProbe"/>).</param>
+    private async Task<IReadOnlyDictionary<string, double>> RunAllCasesAsync(IReadOnlyList<string> files, double megabytes, Receiver ours, Receiver? orthanc, double? flushMilliseconds, CancellationToken cancellationToken)
     {
         await WarmUpAsync(files, ours, cancellationToken).ConfigureAwait(false);
         var ratios = new Dictionary<string, double>(StringComparer.Ordinal);
