@@ -47,6 +47,10 @@ public sealed partial class CalibrateCommandTests(SegmentModelFixture fixture) :
         Assert.Equal(temperature, ModelPlanSerializer.Load(Path.Combine(model, "plan.json")).FindDecoder("chest")!.Temperature);
         Assert.Matches(@"\nforeground \(\d+ voxels whose true or arg-max class is not background\): NLL \d+\.\d{4} -> \d+\.\d{4}, ECE", output);
         Assert.Contains("stored temperature", output, StringComparison.Ordinal);
+        Assert.Matches(@"\nvalidation Dice \(whole volumes, arg-max\) of \d+ classes: mean \d\.\d{3}; lowest ", output);
+        var dice = root.GetProperty("validationDice").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble());
+        Assert.NotEmpty(dice);
+        Assert.All(dice.Values, d => Assert.InRange(d, 0, 1));
     }
 
     [Fact]

@@ -9,7 +9,8 @@ namespace ContinualSegment.Cli.Commands;
 
 /// <summary>
 /// <c>cseg calibrate</c>: fits a decoder's calibration temperature on its validation cases (<see cref="DecoderCalibrator"/>),
-/// prints the fit and the scores before and after, and with <c>--write</c> stores the temperature in <c>plan.json</c>.
+/// prints the fit, the scores before and after and each class's whole-volume validation Dice, and with <c>--write</c>
+/// stores the temperature in <c>plan.json</c>.
 /// </summary>
 public static class CalibrateCommand
 {
@@ -34,7 +35,7 @@ public static class CalibrateCommand
         });
         var command = new Command(
             "calibrate",
-            "Fit a decoder's softmax temperature T (the merger's q ∝ p^(1/T)) on its validation cases by minimising the negative log-likelihood; print T, NLL and ECE (15 bins) before (T = 1) and after; --write stores T in plan.json.")
+            "Fit a decoder's softmax temperature T (the merger's q ∝ p^(1/T)) on its validation cases by minimising the negative log-likelihood; print T, NLL and ECE (15 bins) before (T = 1) and after, and each class's whole-volume validation Dice (arg-max); --write stores T in plan.json.")
         {
             model, dataset, decoder, write, json, valFraction, seed, voxels, sampleSeed, threads,
         };
@@ -82,6 +83,7 @@ public static class CalibrateCommand
                     $"foreground ({result.ForegroundVoxels} voxels whose true or arg-max class is not background): NLL {fb.NegativeLogLikelihood:0.0000} -> {fa.NegativeLogLikelihood:0.0000}, ECE {fb.ExpectedCalibrationError:0.0000} -> {fa.ExpectedCalibrationError:0.0000}")).ConfigureAwait(false);
             }
 
+            await output.WriteLineAsync(DiceLine(result)).ConfigureAwait(false);
             foreach (var warning in result.Warnings)
             {
                 await output.WriteLineAsync($"warning: {warning}").ConfigureAwait(false);
@@ -110,6 +112,22 @@ public static class CalibrateCommand
             return CsegApp.Success;
         });
         return command;
+    }
+
+    /// <summary>The validation Dice in one line: how many classes, their mean and the lowest five.</summary>
+    internal static string DiceLine(DecoderCalibrationResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (result.ValidationDice.Count == 0)
+        {
+            return "validation Dice: the validation cases contain none of the decoder's classes";
+        }
+
+        var lowest = result.ValidationDice.OrderBy(d => d.Value).ThenBy(d => d.Key, StringComparer.Ordinal).Take(5)
+            .Select(d => string.Create(CultureInfo.InvariantCulture, $"{d.Key} {d.Value:0.000}"));
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"validation Dice (whole volumes, arg-max) of {result.ValidationDice.Count} classes: mean {result.ValidationDice.Values.Average():0.000}; lowest {string.Join(", ", lowest)}");
     }
 
     /// <summary>The result as a small table: a header line and one line for the decoder.</summary>

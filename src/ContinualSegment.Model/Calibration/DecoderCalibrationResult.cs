@@ -41,6 +41,9 @@ public sealed record DecoderCalibrationResult
     /// <summary>Voxels of the validation cases on the model grid (what the weighted sample stands for).</summary>
     public required long VoxelsRepresented { get; init; }
 
+    /// <summary>Whole-volume Dice of each class the validation cases contain (arg-max against the truth over all their voxels), by class name.</summary>
+    public required IReadOnlyDictionary<string, double> ValidationDice { get; init; }
+
     /// <summary>The validation cases, in split order.</summary>
     public required IReadOnlyList<string> ValidationCases { get; init; }
 

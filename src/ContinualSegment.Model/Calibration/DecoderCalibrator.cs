@@ -29,8 +29,10 @@ namespace ContinualSegment.Model.Calibration;
 /// <item>The scores are reported over every voxel and, at the same temperature, over the foreground (voxels whose true
 /// or arg-max class is not background), where the merger's confidence comparisons matter and background does not
 /// dominate.</item>
+/// <item>Every voxel of the validation cases also counts towards each class's whole-volume Dice (arg-max against the
+/// truth, summed over the cases; a class no validation case contains gets none), reported with the fit.</item>
 /// </list>
-/// Nothing is written: <see cref="ModelDirectory.SetCalibrationTemperatureAsync"/> stores the result.
+/// Nothing is written: <see cref="ModelDirectory.SetCalibrationTemperatureAsync"/> stores the temperature.
 /// </summary>
 public static class DecoderCalibrator
 {
@@ -88,6 +90,7 @@ public static class DecoderCalibrator
         var foreground = new CalibrationSamples(decoderPlan.OutputChannels);
         var random = new Random(options.SampleSeed);
         long represented = 0;
+        var overlap = new DiceCounts(decoderPlan.OutputChannels);
         using (var predictor = new SlidingWindowPredictor(model.Bank, model.Plan.PatchSize, options.SlidingWindow))
         {
             for (var i = 0; i < split.Validation.Count; i++)
@@ -95,7 +98,7 @@ public static class DecoderCalibrator
                 cancellationToken.ThrowIfCancellationRequested();
                 var preprocessed = await CasePreprocessor.LoadAsync(split.Validation[i], model.Plan, dataset.Classes.Count, cancellationToken).ConfigureAwait(false);
                 var (indexes, weights) = StratifiedVoxelSampler.Sample(preprocessed.Labels, decoderPlan.OutputChannels, options.VoxelsPerCase, random);
-                Collect(predictor, decoderPlan, preprocessed, indexes, weights, options.ChunkDepth, model.Plan.PatchSize[0], samples, foreground, cancellationToken);
+                Collect(predictor, decoderPlan, preprocessed, indexes, weights, options.ChunkDepth, model.Plan.PatchSize[0], samples, foreground, overlap, cancellationToken);
                 represented += preprocessed.VoxelCount;
                 Log.CaseSampled(logger, decoderId, i + 1, split.Validation.Count, indexes.Length, preprocessed.VoxelCount);
             }
@@ -126,6 +129,7 @@ public static class DecoderCalibrator
             Voxels = samples.Count,
             ForegroundVoxels = foreground.Count,
             VoxelsRepresented = represented,
+            ValidationDice = overlap.Dice(decoderPlan.Classes),
             ValidationCases = split.Validation.Select(c => c.Id).ToArray(),
             ValidationFraction = fraction,
             SplitSeed = seed,
@@ -186,7 +190,8 @@ public static class DecoderCalibrator
         return (split, fraction, seed);
     }
 
-    // The whole case through the sliding window, chunk by chunk along z; the sampled voxels' log-probabilities are kept.
+    // The whole case through the sliding window, chunk by chunk along z; the sampled voxels' log-probabilities are kept and
+    // every voxel's arg-max is counted against its true class.
     private static void Collect(
         SlidingWindowPredictor predictor,
         DecoderPlan decoder,
@@ -197,6 +202,7 @@ public static class DecoderCalibrator
         int patchDepth,
         CalibrationSamples samples,
         CalibrationSamples foreground,
+        DiceCounts overlap,
         CancellationToken cancellationToken)
     {
         var plane = (long)preprocessed.Height * preprocessed.Width;
@@ -206,7 +212,7 @@ public static class DecoderCalibrator
         string[] ids = [decoder.Id];
         using var image = tensor(preprocessed.Image, new long[] { preprocessed.Channels, preprocessed.Depth, preprocessed.Height, preprocessed.Width });
         var next = 0;
-        for (var c0 = 0; c0 < preprocessed.Depth && next < indexes.Length; c0 += chunkDepth)
+        for (var c0 = 0; c0 < preprocessed.Depth; c0 += chunkDepth)
         {
             var c1 = Math.Min(preprocessed.Depth, c0 + chunkDepth);
             var first = next;
@@ -215,23 +221,23 @@ public static class DecoderCalibrator
                 next++;
             }
 
-            if (next == first)
-            {
-                continue;
-            }
-
             var a0 = Math.Max(0, c0 - halo);
             var a1 = Math.Min(preprocessed.Depth, c1 + halo);
             using var scope = NewDisposeScope();
             using var prediction = predictor.Predict(image.narrow(1, a0, a1 - a0), ids, cancellationToken);
+            var own = prediction.Probabilities[decoder.Id].narrow(1, c0 - a0, c1 - c0);
+            overlap.Add(own.argmax(0).to(ScalarType.Int32).contiguous().data<int>().ToArray(), preprocessed.Labels.AsSpan((int)(c0 * plane), (int)((c1 - c0) * plane)));
+            if (next == first)
+            {
+                continue;
+            }
             var local = new long[next - first];
             for (var j = 0; j < local.Length; j++)
             {
                 local[j] = indexes[first + j] - (c0 * plane);
             }
 
-            var picked = prediction.Probabilities[decoder.Id]
-                .narrow(1, c0 - a0, c1 - c0)
+            var picked = own
                 .to(ScalarType.Float32)
                 .reshape(classes, -1)
                 .index_select(1, tensor(local))

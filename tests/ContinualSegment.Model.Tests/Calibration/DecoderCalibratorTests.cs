@@ -43,9 +43,43 @@ public sealed class DecoderCalibratorTests(TrainedBaseFixture fixture) : IClassF
         Assert.Equal(result.ForegroundBefore!.Accuracy, result.ForegroundAfter!.Accuracy, 9);
         Assert.Equal(planBefore, await File.ReadAllBytesAsync(Path.Combine(model, ModelStore.PlanFileName)));
 
+        // A whole-volume Dice for exactly the classes the validation cases contain on the model grid.
+        var plan = ModelPlanSerializer.Load(Path.Combine(model, ModelStore.PlanFileName));
+        var present = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var c in split.Validation)
+        {
+            var preprocessed = await CasePreprocessor.LoadAsync(c, plan, dataset.Classes.Count, CancellationToken.None);
+            foreach (var label in preprocessed.Labels.Where(l => l > 0).Distinct())
+            {
+                present.Add(dataset.Classes[label - 1]);
+            }
+        }
+
+        Assert.NotEmpty(present);
+        Assert.Equal(present, result.ValidationDice.Keys);
+        Assert.All(result.ValidationDice.Values, d => Assert.InRange(d, 0, 1));
+
         var again = await DecoderCalibrator.CalibrateAsync(model, fixture.ChestDir, "chest", Options(), CancellationToken.None);
         Assert.Equal(result.Temperature, again.Temperature);
         Assert.Equal(result.Before, again.Before);
+        Assert.Equal(result.ValidationDice, again.ValidationDice);
+    }
+
+    [Fact]
+    public void Dice_counts_sum_over_cases_and_leave_out_classes_the_truth_does_not_contain()
+    {
+        var counts = new DiceCounts(4);
+        counts.Add([1, 1, 2, 0, 3], [1, 2, 2, 0, 0]);
+        counts.Add([1, 0], [1, 1]);
+
+        var dice = counts.Dice(["a", "b", "c"]);
+
+        // a: shared 2, predicted 3, true 3 → 4/6; b: shared 1, predicted 1, true 2 → 2/3; c: never true → absent.
+        Assert.Equal(["a", "b"], dice.Keys);
+        Assert.Equal(4.0 / 6, dice["a"], 12);
+        Assert.Equal(2.0 / 3, dice["b"], 12);
+        Assert.Throws<ArgumentException>(() => counts.Add([1], [1, 2]));
+        Assert.Throws<ArgumentException>(() => counts.Add([1], [4]));
     }
 
     [Fact]
