@@ -35,6 +35,28 @@ public sealed class TorchRuntimeTests
     }
 
     [Fact]
+    public void Retaining_freed_memory_is_applied_once_and_cannot_be_taken_back()
+    {
+        var first = TorchRuntime.Configure(new TorchRuntimeOptions { RetainFreedMemory = true });
+        var again = TorchRuntime.Configure(new TorchRuntimeOptions { RetainFreedMemory = true });
+
+        Assert.True(first.RetainFreedMemory);
+        Assert.Equal(first, again);
+        var conflict = Assert.Throws<InvalidOperationException>(() => TorchRuntime.Configure(new TorchRuntimeOptions { RetainFreedMemory = false }));
+        Assert.Contains("RetainFreedMemory", conflict.Message, StringComparison.Ordinal);
+
+        // glibc takes both settings (this project's machines are Linux with glibc); elsewhere there is nothing to set.
+        Assert.Equal(OperatingSystem.IsLinux(), ContinualSegment.Model.Pipeline.NativeHeap.RetainFreed());
+
+        // Large tensors still come and go correctly from the heap that keeps them (24 MB each, under the 32 MB threshold).
+        for (var i = 0; i < 4; i++)
+        {
+            using var scope = NewDisposeScope();
+            Assert.Equal(3 * 1024 * 2048, torch.ones(3, 1024, 2048).sum().item<float>());
+        }
+    }
+
+    [Fact]
     public void Small_3d_conv_net_trains_on_cpu()
     {
         torch.manual_seed(7);

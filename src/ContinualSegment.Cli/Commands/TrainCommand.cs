@@ -5,6 +5,7 @@ using ContinualSegment.Imaging;
 using ContinualSegment.Model.BodyPart;
 using ContinualSegment.Model.Datasets;
 using ContinualSegment.Model.Plans;
+using ContinualSegment.Model.Runtime;
 using ContinualSegment.Model.Training;
 
 namespace ContinualSegment.Cli.Commands;
@@ -177,6 +178,8 @@ public static class TrainCommand
         common.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
+            // Every step reallocates the same large tensors: keep freed memory for reuse instead of mapping it anew.
+            TorchRuntime.Configure(new TorchRuntimeOptions { RetainFreedMemory = true });
             var planPath = parse.GetValue(plan) ?? DefaultPlanPath;
             if (!File.Exists(planPath))
             {
@@ -212,6 +215,8 @@ public static class TrainCommand
         common.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
+            // Every step reallocates the same large tensors: keep freed memory for reuse instead of mapping it anew.
+            TorchRuntime.Configure(new TorchRuntimeOptions { RetainFreedMemory = true });
             var name = parse.GetValue(mode);
             if (!TrainingRunner.TryParseMode(name, out var chosen))
             {
@@ -263,6 +268,8 @@ public static class TrainCommand
         };
         command.SetAction(async (parse, ct) =>
         {
+            // Every step reallocates the same large tensors: keep freed memory for reuse instead of mapping it anew.
+            TorchRuntime.Configure(new TorchRuntimeOptions { RetainFreedMemory = true });
             var options = new BodyPartModelOptions
             {
                 Epochs = parse.GetValue(epochs),

@@ -3,6 +3,7 @@ using System.Globalization;
 using ContinualSegment.Cli.Training;
 using ContinualSegment.Model.Datasets;
 using ContinualSegment.Model.Plans;
+using ContinualSegment.Model.Runtime;
 using ContinualSegment.Model.Trimming;
 
 namespace ContinualSegment.Cli.Commands;
@@ -37,6 +38,8 @@ public static class TrimCommand
         hardware.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
+            // Every step reallocates the same large tensors: keep freed memory for reuse instead of mapping it anew.
+            TorchRuntime.Configure(new TorchRuntimeOptions { RetainFreedMemory = true });
             var precision = hardware.GetPrecision(parse);
             var device = hardware.GetDevice(parse);
             TrainCommand.PrecisionOptions.Check(precision, device);

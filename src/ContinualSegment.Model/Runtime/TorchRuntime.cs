@@ -5,7 +5,7 @@ namespace ContinualSegment.Model.Runtime;
 
 /// <summary>
 /// Loads, configures and describes the TorchSharp runtime. <see cref="Configure"/> is the one place that changes
-/// libtorch's process-wide state (threads, seed); it remembers what it applied so that a
+/// libtorch's process-wide state (threads, seed, the C heap's reuse of freed memory); it remembers what it applied so that a
 /// second call can be checked against the first.
 /// </summary>
 public static class TorchRuntime
@@ -32,6 +32,7 @@ public static class TorchRuntime
             Check(nameof(options.Threads), current.Threads, options.Threads);
             Check(nameof(options.InteropThreads), current.InteropThreads, options.InteropThreads);
             Check(nameof(options.Seed), current.Seed, options.Seed);
+            Check(nameof(options.RetainFreedMemory), current.RetainFreedMemory, options.RetainFreedMemory);
             if (options.InteropThreads is { } interop && current.InteropThreads is null)
             {
                 torch.set_num_interop_threads(interop);
@@ -47,11 +48,17 @@ public static class TorchRuntime
                 torch.manual_seed(seed);
             }
 
+            if (options.RetainFreedMemory is true && current.RetainFreedMemory is null)
+            {
+                Pipeline.NativeHeap.RetainFreed();
+            }
+
             applied = new TorchRuntimeOptions
             {
                 Threads = current.Threads ?? options.Threads,
                 InteropThreads = current.InteropThreads ?? options.InteropThreads,
                 Seed = current.Seed ?? options.Seed,
+                RetainFreedMemory = current.RetainFreedMemory ?? options.RetainFreedMemory,
             };
             return applied;
         }
