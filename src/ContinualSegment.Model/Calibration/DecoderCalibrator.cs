@@ -231,6 +231,7 @@ public static class DecoderCalibrator
             {
                 continue;
             }
+
             var local = new long[next - first];
             for (var j = 0; j < local.Length; j++)
             {
