@@ -91,6 +91,12 @@ PY
 cp "$seg" "$out/pacs-seg.dcm"
 echo "stopping the node"
 kill -TERM "$node_pid"
-wait "$node_pid" || true
+status=0
+wait "$node_pid" || status=$?
 node_pid=""
+if [ "$status" -ne 0 ]; then
+  echo "the node did not stop cleanly (exit status $status):" >&2
+  tail -n 30 "$out/node.log" >&2
+  exit 1
+fi
 grep -a -q "Stopped the managed PostgreSQL cluster" "$out/node.log" && echo "node stopped; managed PostgreSQL stopped"

@@ -113,11 +113,17 @@ public sealed class SeriesPrefetcher : IStoredSeriesObserver, IAsyncDisposable
     }
 
     /// <inheritdoc />
+    /// <remarks>Idempotent: the host disposes it once as itself and once as the <see cref="IStoredSeriesObserver"/> it is registered as.</remarks>
     public async ValueTask DisposeAsync()
     {
         Task? running;
         lock (gate)
         {
+            if (disposed)
+            {
+                return;
+            }
+
             disposed = true;
             running = loop;
             loaded.Clear();

@@ -2,7 +2,10 @@ using ContinualSegment.Dicom;
 using ContinualSegment.Imaging;
 using ContinualSegment.Imaging.Export;
 using ContinualSegment.Model.Pipeline;
+using ContinualSegment.Node.Ingest;
 using ContinualSegment.Node.Workers;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -127,6 +130,37 @@ public sealed class SeriesPrefetcherTests : IDisposable
         await Task.Delay(800);
         Assert.Equal(0, prefetcher.Count);
         Assert.Null(prefetcher.Take(directory));
+    }
+
+    [Fact]
+    public async Task Disposing_twice_as_the_host_does_is_harmless()
+    {
+        // Regression: the host disposes the prefetcher as itself and as its observer registration; the second call threw
+        // ObjectDisposedException from the disposed cancellation source and aborted `cseg serve` on shutdown.
+        var directory = await WriteSeriesAsync("twice", 4);
+        var prefetcher = New();
+        prefetcher.InstanceStored(directory);
+        await prefetcher.DisposeAsync();
+        await prefetcher.DisposeAsync();
+
+        prefetcher.InstanceStored(directory);
+        Assert.Null(prefetcher.Take(directory));
+        Assert.Equal(0, prefetcher.Count);
+    }
+
+    [Fact]
+    public async Task The_node_host_disposes_its_prefetcher_without_error()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(Options.Create(new WorkerOptions { PrefetchAfter = TimeSpan.FromMilliseconds(100), PrefetchedSeries = 2 }));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ILogger<SeriesPrefetcher>>(NullLogger<SeriesPrefetcher>.Instance);
+        services.AddSingleton<SeriesPrefetcher>();
+        services.AddSingleton<IStoredSeriesObserver>(sp => sp.GetRequiredService<SeriesPrefetcher>());
+        var provider = services.BuildServiceProvider();
+        Assert.Same(provider.GetRequiredService<SeriesPrefetcher>(), provider.GetRequiredService<IStoredSeriesObserver>());
+
+        await provider.DisposeAsync();
     }
 
     private static SeriesPrefetcher New(TimeSpan? after = null, int held = 2) => new(
