@@ -71,6 +71,10 @@ public sealed class ScaleOutTests : IAsyncLifetime
             Assert.Equal(20, Directory.GetFiles(Received, "SG*").Length);
             Assert.Equal(20, Directory.GetFiles(Received, "RS*").Length);
             Assert.Equal(20, await ScalarAsync<int>(first, "select count(*) from audit_events where action = 'delivery.delivered'"));
+
+            // A node stopped by SIGTERM shuts down cleanly (it once aborted while disposing its series prefetcher).
+            Assert.True(await second.StopAsync() == 0, second.Log);
+            Assert.DoesNotContain("Unhandled exception", second.Log, StringComparison.Ordinal);
         }
         finally
         {

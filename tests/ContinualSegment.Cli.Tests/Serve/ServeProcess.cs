@@ -151,29 +151,40 @@ internal sealed partial class ServeProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops the node as an administrator would (SIGTERM; killed if it has not stopped within 30 s) and returns its exit
+    /// status: 0 when it shut down cleanly. The database and the directory stay until <see cref="DisposeAsync"/>.
+    /// </summary>
+    public async Task<int> StopAsync()
+    {
+        if (!HasExited())
+        {
+            using (var term = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
+            {
+                await term.WaitForExitAsync();
+            }
+
+            using var wait = new CancellationTokenSource(StopTimeout);
+            try
+            {
+                await process.WaitForExitAsync(wait.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+        }
+
+        return process.ExitCode;
+    }
+
     /// <summary>Stops the node (SIGTERM, then kill), drops its database and deletes its directory.</summary>
     public async ValueTask DisposeAsync()
     {
         try
         {
-            if (!HasExited())
-            {
-                using (var term = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
-                {
-                    await term.WaitForExitAsync();
-                }
-
-                using var wait = new CancellationTokenSource(StopTimeout);
-                try
-                {
-                    await process.WaitForExitAsync(wait.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    process.Kill(entireProcessTree: true);
-                    await process.WaitForExitAsync();
-                }
-            }
+            await StopAsync();
         }
         finally
         {
