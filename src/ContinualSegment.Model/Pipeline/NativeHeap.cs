@@ -18,8 +18,8 @@ internal static class NativeHeap
     private const int LargestMmapThreshold = 32 * 1024 * 1024;
     private const int KeptTop = int.MaxValue;
 
-    private static readonly Lazy<TrimFn?> Function = new(Bind, LazyThreadSafetyMode.ExecutionAndPublication);
-    private static readonly Lazy<MalloptFn?> Mallopt = new(BindMallopt, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<TrimFn?> Function = new(() => Bind<TrimFn>("malloc_trim"), LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<MalloptFn?> Mallopt = new(() => Bind<MalloptFn>("mallopt"), LazyThreadSafetyMode.ExecutionAndPublication);
 
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     private delegate int TrimFn(nuint pad);
@@ -44,20 +44,10 @@ internal static class NativeHeap
             && mallopt(MmapThresholdParameter, LargestMmapThreshold) == 1
             && mallopt(TrimThresholdParameter, KeptTop) == 1;
 
-    private static MalloptFn? BindMallopt()
-        => OperatingSystem.IsLinux() && NativeLibrary.TryLoad("libc.so.6", out var libc) && NativeLibrary.TryGetExport(libc, "mallopt", out var address)
-            ? Marshal.GetDelegateForFunctionPointer<MalloptFn>(address)
+    // glibc's function `name`, or null where there is no glibc or it lacks the function.
+    private static T? Bind<T>(string name)
+        where T : Delegate
+        => OperatingSystem.IsLinux() && NativeLibrary.TryLoad("libc.so.6", out var libc) && NativeLibrary.TryGetExport(libc, name, out var address)
+            ? Marshal.GetDelegateForFunctionPointer<T>(address)
             : null;
-
-    private static TrimFn? Bind()
-    {
-        if (!OperatingSystem.IsLinux() || !NativeLibrary.TryLoad("libc.so.6", out var libc))
-        {
-            return null;
-        }
-
-        return NativeLibrary.TryGetExport(libc, "malloc_trim", out var address)
-            ? Marshal.GetDelegateForFunctionPointer<TrimFn>(address)
-            : null;
-    }
 }

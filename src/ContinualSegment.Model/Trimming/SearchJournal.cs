@@ -18,9 +18,6 @@ internal sealed class SearchJournal : IDisposable
 
     private SearchJournal(FileStream stream) => this.stream = stream;
 
-    /// <summary>How many candidates the journal held when it was opened.</summary>
-    public int Resumed => recorded.Count;
-
     /// <summary>Opens (or starts) the journal at <paramref name="path"/> for the search named by <paramref name="identity"/>.</summary>
     /// <exception cref="InvalidDataException">The journal was written by another search, or is not a journal.</exception>
     public static SearchJournal Open(string path, string identity)
