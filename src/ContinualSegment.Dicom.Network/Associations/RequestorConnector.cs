@@ -33,10 +33,16 @@ internal static class RequestorConnector
 
             await socket.ConnectAsync(host, port, connectTimeout.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException ex)
         {
             socket.Dispose();
             await signal(UpperLayerEvent.Evt15).ConfigureAwait(false);
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                // The peer did not answer in time (a dropped SYN): a network failure to retry, not a cancellation of ours.
+                throw new TimeoutException($"no connection to {host}:{port} within {options.AcseTimeout.TotalSeconds:0.#} s", ex);
+            }
+
             throw;
         }
         catch (SocketException)

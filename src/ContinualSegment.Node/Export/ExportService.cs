@@ -118,9 +118,9 @@ public sealed class ExportService : BackgroundService
         {
             await queue.FailedAsync(delivery, owner, "the exporter stopped during the send", CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
-            // Unforeseen: this delivery fails (retried as any other failure) and says why; the node goes on sending.
+            // Unforeseen (a cancellation that is not the exporter's own included): this delivery fails (retried as any other failure) and says why; the node goes on sending.
             var state = await queue.FailedAsync(delivery, owner, $"unexpected {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}", CancellationToken.None).ConfigureAwait(false);
             Log.DeliveryFailedUnexpectedly(logger, delivery.Id, delivery.Destination, delivery.Attempt, state, ex);
         }

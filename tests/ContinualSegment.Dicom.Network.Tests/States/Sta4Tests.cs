@@ -27,4 +27,43 @@ public sealed class Sta4Tests
         await cts.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Association.ConnectAsync("127.0.0.1", 9, RawAcceptor.EchoRequest(), new TestHandler(), TestServer.FastOptions(), cts.Token));
     }
+
+    [Fact(Timeout = 30000)]
+    public async Task NoAnswerToTheConnect_TimesOutAsTimeoutException_NotAsCancellation()
+    {
+        // A peer whose SYNs go unanswered (a firewall that drops them, a host that is down): a listener whose accept
+        // queue is full drops further SYNs, so the connect hangs until the ACSE timeout. That is a network failure for
+        // the caller to retry, and must not look like the caller's own cancellation.
+        using var listener = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(0);
+        var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        var fillers = new List<Socket>();
+        try
+        {
+            // Fill the accept queue (never accepted) until a connect no longer completes at once.
+            for (var i = 0; i < 8; i++)
+            {
+                var filler = new Socket(SocketType.Stream, ProtocolType.Tcp);
+                fillers.Add(filler);
+                using var quick = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+                try
+                {
+                    await filler.ConnectAsync(IPAddress.Loopback, port, quick.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+
+            var options = TestServer.FastOptions() with { AcseTimeout = TimeSpan.FromSeconds(1) };
+            var ex = await Assert.ThrowsAsync<TimeoutException>(() => Association.ConnectAsync("127.0.0.1", port, RawAcceptor.EchoRequest(), new TestHandler(), options));
+            Assert.Contains($"127.0.0.1:{port}", ex.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            fillers.ForEach(static f => f.Dispose());
+        }
+    }
 }
