@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ContinualSegment.Node.Hosting;
 using ContinualSegment.Node.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace ContinualSegment.Cli.Commands;
@@ -34,6 +35,8 @@ public static class ServeCommand
 
             using (host)
             {
+                // Taken before the run: running disposes the host's services.
+                var background = host.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToList();
                 try
                 {
                     await host.RunAsync(cancellationToken).ConfigureAwait(false);
@@ -41,6 +44,19 @@ public static class ServeCommand
                 catch (Exception ex) when (ex is ManagedPostgresException or MigrationException or System.Net.Sockets.SocketException or Npgsql.NpgsqlException)
                 {
                     await error.WriteLineAsync($"cseg serve: {ex.Message.ReplaceLineEndings(" ")}").ConfigureAwait(false);
+                    return CsegApp.Failure;
+                }
+
+                // A part of the node that failed stops the host (its error is logged); the exit status must say so, or a
+                // service manager that restarts on failure would leave the node down.
+                var failed = background.Where(static s => s.ExecuteTask is { IsFaulted: true }).ToList();
+                if (failed.Count > 0)
+                {
+                    foreach (var service in failed)
+                    {
+                        await error.WriteLineAsync($"cseg serve: {service.GetType().Name} failed: {service.ExecuteTask!.Exception!.GetBaseException().Message.ReplaceLineEndings(" ")}").ConfigureAwait(false);
+                    }
+
                     return CsegApp.Failure;
                 }
             }

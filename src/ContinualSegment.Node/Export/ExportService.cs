@@ -63,6 +63,7 @@ public sealed class ExportService : BackgroundService
                 options.PollInterval,
                 time,
                 ex => Log.ClaimFailed(logger, ex.Message),
+                (delivery, ex) => Log.DeliveryNotSettled(logger, delivery.Id, ex),
                 stoppingToken).ConfigureAwait(false);
         }
     }

@@ -16,4 +16,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 16003, Level = LogLevel.Error, Message = "Delivery {DeliveryId} to {Destination}, attempt {Attempt}, failed unexpectedly ({State})")]
     public static partial void DeliveryFailedUnexpectedly(ILogger logger, long deliveryId, string destination, int attempt, string state, Exception exception);
+
+    [LoggerMessage(EventId = 16004, Level = LogLevel.Error, Message = "Delivery {DeliveryId} could not be settled; its lease runs out and it is sent again")]
+    public static partial void DeliveryNotSettled(ILogger logger, long deliveryId, Exception exception);
 }

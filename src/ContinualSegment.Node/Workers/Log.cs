@@ -31,4 +31,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 15008, Level = LogLevel.Debug, Message = "Series {Directory} changed after it was loaded ahead; its job reads it again")]
     public static partial void PrefetchOutdated(ILogger logger, string directory);
+
+    [LoggerMessage(EventId = 15009, Level = LogLevel.Error, Message = "Job {JobId} could not be settled; its lease runs out and the job is claimed again")]
+    public static partial void JobNotSettled(ILogger logger, long jobId, Exception exception);
 }

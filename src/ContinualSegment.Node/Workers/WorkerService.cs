@@ -84,6 +84,7 @@ public sealed class WorkerService : BackgroundService
                 options.PollInterval,
                 time,
                 ex => Log.ClaimFailed(logger, ex.Message),
+                (job, ex) => Log.JobNotSettled(logger, job.Id, ex),
                 ct => model.RefreshAsync(signal.TakeNotified(DecoderEventRecorder.Channel), ct),
                 stoppingToken).ConfigureAwait(false);
         }

@@ -83,6 +83,27 @@ internal sealed partial class ServeProcess : IAsyncDisposable
     /// </summary>
     public static async Task<ServeProcess> StartAsync(IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken)
     {
+        var serve = await LaunchAsync(settings, cancellationToken);
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(StartTimeout);
+            var exited = serve.process.WaitForExitAsync(timeout.Token);
+            var first = await Task.WhenAny(serve.listening.Task, exited);
+            Assert.True(first == serve.listening.Task && serve.listening.Task.IsCompletedSuccessfully, $"cseg serve did not report listening within {StartTimeout}:\n{serve.Log}");
+            serve.Port = await serve.listening.Task;
+            return serve;
+        }
+        catch
+        {
+            await serve.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Starts <c>cseg serve</c> as <see cref="StartAsync"/> does, without waiting for it to listen.</summary>
+    public static async Task<ServeProcess> LaunchAsync(IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(settings);
         var root = RepositoryRoot();
         var directory = System.IO.Directory.CreateTempSubdirectory("cseg-serve-").FullName;
@@ -136,12 +157,6 @@ internal sealed partial class ServeProcess : IAsyncDisposable
             Assert.True(process.Start(), "dotnet cseg.dll serve did not start");
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(StartTimeout);
-            var exited = process.WaitForExitAsync(timeout.Token);
-            var first = await Task.WhenAny(serve.listening.Task, exited);
-            Assert.True(first == serve.listening.Task && serve.listening.Task.IsCompletedSuccessfully, $"cseg serve did not report listening within {StartTimeout}:\n{serve.Log}");
-            serve.Port = await serve.listening.Task;
             return serve;
         }
         catch
@@ -177,6 +192,23 @@ internal sealed partial class ServeProcess : IAsyncDisposable
         }
 
         return process.ExitCode;
+    }
+
+    /// <summary>Waits for the node to end by itself and returns its exit status (killed after <paramref name="timeout"/>: then -1).</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var wait = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(wait.Token);
+            return process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            return -1;
+        }
     }
 
     /// <summary>Stops the node (SIGTERM, then kill), drops its database and deletes its directory.</summary>

@@ -39,6 +39,7 @@ public sealed class WorkSignalTests : IAsyncLifetime
             TimeSpan.FromMinutes(10),
             TimeProvider.System,
             _ => Interlocked.Increment(ref failures),
+            (_, _) => { },
             stop.Token);
 
         // The first claim failed, so the loop waits (up to the poll interval) before it finds "a" and "b": a NOTIFY wakes it.
@@ -80,6 +81,7 @@ public sealed class WorkSignalTests : IAsyncLifetime
             TimeSpan.FromMinutes(10),
             TimeProvider.System,
             _ => { },
+            (_, _) => { },
             _ =>
             {
                 seenBeforeClaim.Enqueue((Interlocked.Increment(ref claims), signal.TakeNotified("cseg_other")));
@@ -94,6 +96,90 @@ public sealed class WorkSignalTests : IAsyncLifetime
         // Claim 1 finds "a", whose work announces a change; claim 2 (of "b", right after, no wait between) sees it.
         Assert.Equal([(1, false), (2, true)], seenBeforeClaim.Take(2));
         Assert.False(signal.TakeNotified("cseg_test"));
+    }
+
+    [Fact]
+    public async Task Work_that_throws_is_reported_and_the_loop_goes_on_with_the_next_item()
+    {
+        var work = new ConcurrentQueue<string>(["bad", "good"]);
+        var done = new ConcurrentQueue<string>();
+        var failed = new ConcurrentQueue<(string Item, string Message)>();
+        await using var signal = await WorkSignal.ListenAsync(database.DataSource, "cseg_test", CancellationToken.None);
+        using var stop = new CancellationTokenSource();
+
+        var loop = signal.RunAsync(
+            _ => Task.FromResult(work.TryDequeue(out var item) ? item : null),
+            item => item == "bad" ? throw new NpgsqlException("the database went away while the outcome was recorded") : Record(done, item),
+            TimeSpan.FromMinutes(10),
+            TimeProvider.System,
+            _ => { },
+            (item, ex) => failed.Enqueue((item, ex.Message)),
+            stop.Token);
+
+        await WaitUntilAsync(() => !done.IsEmpty);
+        Assert.Equal(["good"], done);
+        Assert.Equal([("bad", "the database went away while the outcome was recorded")], failed);
+        Assert.False(loop.IsCompleted);
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => loop);
+    }
+
+    [Fact]
+    public async Task A_listening_connection_the_server_ends_is_opened_again_and_notifications_wake_the_loop_again()
+    {
+        var work = new ConcurrentQueue<string>();
+        var done = new ConcurrentQueue<string>();
+        var claims = 0;
+        var notifiedBeforeClaim = new ConcurrentQueue<bool>();
+        await using var signal = await WorkSignal.ListenAsync(database.DataSource, ["cseg_test", "cseg_other"], CancellationToken.None);
+        using var stop = new CancellationTokenSource();
+
+        var loop = signal.RunAsync(
+            _ =>
+            {
+                Interlocked.Increment(ref claims);
+                return Task.FromResult(work.TryDequeue(out var item) ? item : null);
+            },
+            item => Record(done, item),
+            TimeSpan.FromMinutes(10),
+            TimeProvider.System,
+            _ => { },
+            (_, _) => { },
+            _ =>
+            {
+                notifiedBeforeClaim.Enqueue(signal.TakeNotified("cseg_other"));
+                return Task.CompletedTask;
+            },
+            stop.Token);
+        await WaitUntilAsync(() => Volatile.Read(ref claims) == 1);
+
+        // The server ends the listening session (a restart, a failover, an administrator): the loop must not wait out
+        // its ten-minute poll interval deaf, nor stop.
+        await using (var admin = await database.DataSource.OpenConnectionAsync())
+        {
+            var ended = await admin.ExecuteScalarAsync<int>(
+                "select count(*) from (select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and query like 'select 1%') t");
+            Assert.Equal(1, ended);
+        }
+
+        await WaitUntilAsync(() => signal.Reconnections == 1 && Volatile.Read(ref claims) == 2);
+        work.Enqueue("after");
+        await NotifyAsync();
+        await WaitUntilAsync(() => !done.IsEmpty);
+
+        Assert.Equal(["after"], done);
+        Assert.Equal(1, signal.Reconnections);
+
+        // Nothing was heard while the connection was down, so the claim after reconnecting treats every channel as notified.
+        Assert.Equal([false, true], notifiedBeforeClaim.Take(2));
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => loop);
+    }
+
+    private static Task Record(ConcurrentQueue<string> done, string item)
+    {
+        done.Enqueue(item);
+        return Task.CompletedTask;
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)
