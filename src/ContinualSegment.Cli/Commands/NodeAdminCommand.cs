@@ -107,10 +107,14 @@ public static class NodeAdminCommand
         var resend = new Command("resend", "Send a delivery again now (the same SOP instances).") { resendConfig, id };
         resend.SetAction((parse, ct) => WithDatabaseAsync(parse.GetValue(resendConfig), "deliveries resend", error, async db =>
         {
-            if (!await new DeliveryQueue(db, new ExportOptions()).ResendAsync(parse.GetValue(id), Actor, ct).ConfigureAwait(false))
+            switch (await new DeliveryQueue(db, new ExportOptions()).ResendAsync(parse.GetValue(id), Actor, ct).ConfigureAwait(false))
             {
-                await error.WriteLineAsync(Line($"cseg deliveries resend: no delivery {parse.GetValue(id)}")).ConfigureAwait(false);
-                return CsegApp.Failure;
+                case ResendOutcome.NotFound:
+                    await error.WriteLineAsync(Line($"cseg deliveries resend: no delivery {parse.GetValue(id)}")).ConfigureAwait(false);
+                    return CsegApp.Failure;
+                case ResendOutcome.InFlight:
+                    await error.WriteLineAsync(Line($"cseg deliveries resend: delivery {parse.GetValue(id)} is being sent right now; see its outcome with cseg deliveries list")).ConfigureAwait(false);
+                    return CsegApp.Failure;
             }
 
             await output.WriteLineAsync(Line($"delivery {parse.GetValue(id)} queued to be sent again")).ConfigureAwait(false);

@@ -61,6 +61,24 @@ public sealed class DeliveryQueue
         }
     }
 
+    /// <summary>
+    /// Extends the lease of a delivery being sent by <paramref name="owner"/> (a long send must not be claimed by another
+    /// exporter meanwhile); false when the lease is no longer the owner's.
+    /// </summary>
+    public async Task<bool> RenewAsync(DueDelivery delivery, string owner, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        var now = time.GetUtcNow();
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            return await connection.ExecuteAsync(new CommandDefinition(
+                "update deliveries set lease_expires_at = @expires where id = @Id and state = 'sending' and lease_owner = @owner",
+                new { delivery.Id, owner, expires = now + options.LeaseDuration },
+                cancellationToken: cancellationToken)).ConfigureAwait(false) == 1;
+        }
+    }
+
     /// <summary>Records a successful send.</summary>
     public async Task DeliveredAsync(DueDelivery delivery, string owner, string detail, CancellationToken cancellationToken)
     {
@@ -80,28 +98,42 @@ public sealed class DeliveryQueue
         return state;
     }
 
-    /// <summary>Queues a delivery again at once (an administrator's resend), whatever its state; false when it does not exist.</summary>
-    public async Task<bool> ResendAsync(long deliveryId, string actor, CancellationToken cancellationToken)
+    /// <summary>
+    /// Queues a delivery again at once (an administrator's resend) in any state but one being sent right now, with its
+    /// attempts and give-up time counted afresh, so that a revived dead delivery backs off from the first delay again.
+    /// </summary>
+    public async Task<ResendOutcome> ResendAsync(long deliveryId, string actor, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var (connection, transaction) = await Db.BeginAsync(dataSource, cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         await using (transaction.ConfigureAwait(false))
         {
-            var rows = await connection.ExecuteAsync(new CommandDefinition(
-                "update deliveries set state = 'pending', next_attempt_at = @now, created_at = @now, lease_owner = null, lease_expires_at = null where id = @deliveryId",
+            var state = await connection.QuerySingleOrDefaultAsync<(string State, DateTime? LeaseExpiresAt)?>(new CommandDefinition(
+                "select state, lease_expires_at from deliveries where id = @deliveryId for update",
+                new { deliveryId },
+                transaction,
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            if (state is not { } current)
+            {
+                return ResendOutcome.NotFound;
+            }
+
+            if (current.State == "sending" && current.LeaseExpiresAt is { } expires && new DateTimeOffset(DateTime.SpecifyKind(expires, DateTimeKind.Utc)) > now)
+            {
+                // Taking it from a live sender would send it twice and drop that sender's outcome.
+                return ResendOutcome.InFlight;
+            }
+
+            await connection.ExecuteAsync(new CommandDefinition(
+                "update deliveries set state = 'pending', attempts = 0, next_attempt_at = @now, created_at = @now, lease_owner = null, lease_expires_at = null where id = @deliveryId",
                 new { deliveryId, now },
                 transaction,
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
-            if (rows == 0)
-            {
-                return false;
-            }
-
-            await audit.WriteAsync(transaction, new AuditEvent(actor, "delivery.resend", AuditOutcome.Success) { ObjectType = "delivery", ObjectId = deliveryId.ToString(CultureInfo.InvariantCulture) }, cancellationToken).ConfigureAwait(false);
+            await audit.WriteAsync(transaction, new AuditEvent(actor, "delivery.resend", AuditOutcome.Success) { ObjectType = "delivery", ObjectId = deliveryId.ToString(CultureInfo.InvariantCulture), Detail = $"was {current.State}" }, cancellationToken).ConfigureAwait(false);
             await connection.ExecuteAsync(new CommandDefinition("select pg_notify(@channel, '')", new { channel = Channel }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return true;
+            return ResendOutcome.Queued;
         }
     }
 

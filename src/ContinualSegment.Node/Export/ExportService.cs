@@ -5,6 +5,7 @@ using ContinualSegment.Dicom.Network.Pdus;
 using ContinualSegment.Dicom.Network.Server;
 using ContinualSegment.Dicom.Network.Tls;
 using ContinualSegment.Node.Hosting;
+using ContinualSegment.Node.Queue;
 using ContinualSegment.Node.Storage;
 using Dapper;
 using Microsoft.Extensions.Hosting;
@@ -83,6 +84,32 @@ public sealed class ExportService : BackgroundService
         }
 
         var paths = delivery.RelativePaths.Select(p => Path.Combine(Path.GetFullPath(storage.Root), p)).ToList();
+
+        // The lease is renewed while the files go out; when it is lost (another exporter has the delivery now) the send stops.
+        using var lost = new CancellationTokenSource();
+        using var sending = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lost.Token);
+        using var keeping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var lease = LeaseKeeper.KeepAsync(
+            ct => queue.RenewAsync(delivery, owner, ct),
+            TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerSecond, options.LeaseDuration.Ticks / 4)),
+            options.LeaseDuration,
+            time,
+            lost.Cancel,
+            ex => Log.LeaseRenewalFailed(logger, delivery.Id, ex.Message),
+            keeping.Token);
+        try
+        {
+            await SendUnderLeaseAsync(queue, associations, delivery, destination, owner, paths, sending.Token, stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await keeping.CancelAsync().ConfigureAwait(false);
+            await lease.ConfigureAwait(false);
+        }
+    }
+
+    private async Task SendUnderLeaseAsync(DeliveryQueue queue, ExportAssociations associations, DueDelivery delivery, DestinationOptions destination, string owner, List<string> paths, CancellationToken sendingToken, CancellationToken stoppingToken)
+    {
         try
         {
             var (results, reused) = await associations.SendAsync(
@@ -97,7 +124,7 @@ public sealed class ExportService : BackgroundService
                     UpperLayer = new UpperLayerOptions { LoggerFactory = loggers, TimeProvider = time },
                 },
                 paths,
-                stoppingToken).ConfigureAwait(false);
+                sendingToken).ConfigureAwait(false);
             var failed = results.Where(r => !r.Succeeded).ToList();
             if (failed.Count == 0)
             {
@@ -118,6 +145,11 @@ public sealed class ExportService : BackgroundService
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             await queue.FailedAsync(delivery, owner, "the exporter stopped during the send", CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (sendingToken.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
+        {
+            // The lease was lost: another exporter has the delivery now and settles it; this one leaves it alone.
+            Log.DeliveryLeaseLost(logger, delivery.Id, delivery.Destination);
         }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {

@@ -19,4 +19,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 16004, Level = LogLevel.Error, Message = "Delivery {DeliveryId} could not be settled; its lease runs out and it is sent again")]
     public static partial void DeliveryNotSettled(ILogger logger, long deliveryId, Exception exception);
+
+    [LoggerMessage(EventId = 16005, Level = LogLevel.Warning, Message = "Delivery {DeliveryId}: its lease could not be renewed (tried again shortly): {Reason}")]
+    public static partial void LeaseRenewalFailed(ILogger logger, long deliveryId, string reason);
+
+    [LoggerMessage(EventId = 16006, Level = LogLevel.Warning, Message = "Delivery {DeliveryId} to {Destination}: its lease was lost during the send; the exporter that holds it now settles it")]
+    public static partial void DeliveryLeaseLost(ILogger logger, long deliveryId, string destination);
 }

@@ -34,4 +34,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 15009, Level = LogLevel.Error, Message = "Job {JobId} could not be settled; its lease runs out and the job is claimed again")]
     public static partial void JobNotSettled(ILogger logger, long jobId, Exception exception);
+
+    [LoggerMessage(EventId = 15010, Level = LogLevel.Warning, Message = "Job {JobId}: its lease could not be renewed (tried again at the next heartbeat): {Reason}")]
+    public static partial void HeartbeatFailed(ILogger logger, long jobId, string reason);
 }

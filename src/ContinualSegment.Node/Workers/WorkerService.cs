@@ -159,29 +159,15 @@ public sealed class WorkerService : BackgroundService
         }
     }
 
-    private async Task HeartbeatAsync(JobQueue queue, ClaimedJob job, CancellationTokenSource lost, CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var timer = new PeriodicTimer(queueOptions.HeartbeatInterval, time);
-            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (!await queue.HeartbeatAsync(job.Id, job.LeaseOwner, cancellationToken).ConfigureAwait(false))
-                {
-                    await lost.CancelAsync().ConfigureAwait(false);
-                    return;
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The job ended.
-        }
-        catch (NpgsqlException ex)
-        {
-            Log.JobFailed(logger, job.Id, $"heartbeat failed: {ex.Message}");
-        }
-    }
+    private Task HeartbeatAsync(JobQueue queue, ClaimedJob job, CancellationTokenSource lost, CancellationToken cancellationToken) =>
+        LeaseKeeper.KeepAsync(
+            ct => queue.HeartbeatAsync(job.Id, job.LeaseOwner, ct),
+            queueOptions.HeartbeatInterval,
+            queueOptions.LeaseDuration,
+            time,
+            lost.Cancel,
+            ex => Log.HeartbeatFailed(logger, job.Id, ex.Message),
+            cancellationToken);
 
     private async Task<JobContext> LoadContextAsync(ClaimedJob job, CancellationToken cancellationToken)
     {

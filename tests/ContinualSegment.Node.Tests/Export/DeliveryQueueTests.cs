@@ -75,8 +75,16 @@ public sealed class DeliveryQueueTests : IAsyncLifetime
         clock.Advance(TimeSpan.FromDays(1));
         Assert.Null(await deliveries.ClaimAsync("e1", CancellationToken.None));
 
-        Assert.True(await deliveries.ResendAsync(await ScalarAsync<long>("select id from deliveries"), "admin", CancellationToken.None));
+        Assert.Equal(ResendOutcome.Queued, await deliveries.ResendAsync(await ScalarAsync<long>("select id from deliveries"), "admin", CancellationToken.None));
         var again = await deliveries.ClaimAsync("e1", CancellationToken.None);
+        Assert.NotNull(again);
+
+        // Counted afresh: a failure of the revived delivery backs off by the first delay, not the longest.
+        Assert.Equal(1, again.Attempt);
+        Assert.Equal("pending", await deliveries.FailedAsync(again, "e1", "connection refused", CancellationToken.None));
+        Assert.Equal(options.FirstRetryDelay, await ScalarAsync<DateTime>("select next_attempt_at from deliveries") - clock.GetUtcNow().UtcDateTime);
+        clock.Advance(options.FirstRetryDelay);
+        again = await deliveries.ClaimAsync("e1", CancellationToken.None);
         Assert.NotNull(again);
         await deliveries.DeliveredAsync(again, "e1", "2 instance(s)", CancellationToken.None);
         Assert.Equal("delivered", await ScalarAsync<string>("select state from deliveries"));
@@ -101,6 +109,29 @@ public sealed class DeliveryQueueTests : IAsyncLifetime
         Assert.Equal("sending", await ScalarAsync<string>("select state from deliveries"));
         await deliveries.DeliveredAsync(taken, "e2", "2 instance(s)", CancellationToken.None);
         Assert.Equal("delivered", await ScalarAsync<string>("select state from deliveries"));
+    }
+
+    [Fact]
+    public async Task A_long_send_keeps_its_delivery_by_renewing_the_lease_and_a_resend_does_not_take_it_from_the_sender()
+    {
+        var first = await deliveries.ClaimAsync("e1", CancellationToken.None);
+        Assert.NotNull(first);
+        var id = await ScalarAsync<long>("select id from deliveries");
+        for (var i = 0; i < 3; i++)
+        {
+            clock.Advance(options.LeaseDuration / 2);
+            Assert.True(await deliveries.RenewAsync(first, "e1", CancellationToken.None));
+            Assert.Null(await deliveries.ClaimAsync("e2", CancellationToken.None));
+        }
+
+        Assert.False(await deliveries.RenewAsync(first, "e2", CancellationToken.None));
+        Assert.Equal(ResendOutcome.InFlight, await deliveries.ResendAsync(id, "admin", CancellationToken.None));
+        Assert.Equal("sending", await ScalarAsync<string>("select state from deliveries"));
+
+        await deliveries.DeliveredAsync(first, "e1", "2 instance(s)", CancellationToken.None);
+        Assert.Equal("delivered", await ScalarAsync<string>("select state from deliveries"));
+        Assert.Equal(0, await ScalarAsync<int>("select count(*) from audit_events where action = 'delivery.resend'"));
+        Assert.Equal(ResendOutcome.NotFound, await deliveries.ResendAsync(id + 1000, "admin", CancellationToken.None));
     }
 
     private async Task<DueDelivery> ClaimWhenDueAsync(List<TimeSpan> delays)
