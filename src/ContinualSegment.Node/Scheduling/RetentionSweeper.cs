@@ -75,14 +75,16 @@ public sealed class RetentionSweeper
     }
 
     // The newest job of the series succeeded, nothing of it waits or runs, every delivery of it arrived, and the last
-    // of them (or the job's end, without destinations) is older than the cut-off.
+    // of them (or the job's end, without destinations) is older than the cut-off. Besides queued series, this takes
+    // those that had a job and then grew (growth ignored, or re-routed to no rule or a refusing one): their instances
+    // belong to that job's results as much as a queued series' do.
     private const string DeliveredSeries =
         """
         select s.id as Id, s.series_instance_uid as Uid, st.study_instance_uid as Study, s.calling_ae as CallingAe
         from series s
         join studies st on st.id = s.study_ref
         join lateral (select j.id, j.state, j.finished_at from jobs j where j.series_ref = s.id order by j.content_version desc limit 1) newest on true
-        where s.state = 'queued' and newest.state = 'succeeded'
+        where s.state in ('queued', 'ignored', 'unmatched', 'rejected') and newest.state = 'succeeded'
           and exists (select 1 from instances i where i.series_ref = s.id)
           and not exists (select 1 from jobs j where j.series_ref = s.id and j.state in ('queued', 'running'))
           and not exists (select 1 from deliveries d where d.job_ref = newest.id and d.state <> 'delivered')
@@ -93,7 +95,8 @@ public sealed class RetentionSweeper
         for update of s skip locked
         """;
 
-    // Never segmented (no rule took it, a rule refused it, growth ignored) or its newest job failed for good.
+    // Never segmented (no rule took it, a rule refused it) or its newest job failed for good (also when the series grew
+    // after that job and the growth was ignored or re-routed to nothing).
     private const string UnprocessedSeries =
         """
         select s.id as Id, s.series_instance_uid as Uid, st.study_instance_uid as Study, s.calling_ae as CallingAe
@@ -102,8 +105,9 @@ public sealed class RetentionSweeper
         left join lateral (select j.state, j.finished_at from jobs j where j.series_ref = s.id order by j.content_version desc limit 1) newest on true
         where s.last_received_at < @cutoff
           and exists (select 1 from instances i where i.series_ref = s.id)
-          and ((s.state in ('unmatched', 'rejected', 'ignored') and newest.state is null)
-               or (s.state = 'queued' and newest.state in ('failed', 'dead') and newest.finished_at < @cutoff))
+          and not exists (select 1 from jobs j where j.series_ref = s.id and j.state in ('queued', 'running'))
+          and ((s.state in ('unmatched', 'rejected') and newest.state is null)
+               or (s.state in ('queued', 'ignored', 'unmatched', 'rejected') and newest.state in ('failed', 'dead') and newest.finished_at < @cutoff))
         order by s.id
         limit @batch
         for update of s skip locked

@@ -111,6 +111,34 @@ public sealed class RetentionSweeperTests : IAsyncLifetime, IDisposable
         Assert.Equal(3, await CountAsync("select count(*) from instances where series_ref = @delivered", new { delivered }));
     }
 
+    [Theory]
+    [InlineData("ignored")]
+    [InlineData("unmatched")]
+    [InlineData("rejected")]
+    public async Task A_series_that_grew_after_its_delivered_job_is_purged_as_a_delivered_one(string stateAfterGrowth)
+    {
+        // Growth after completion under GrowthPolicy=Ignore (or re-routed to no rule or a refusing one under Rerun):
+        // the series keeps its job, delivered; its instances must go after their days all the same, or the disk fills.
+        var grown = await AddProcessedSeriesAsync("1.2.9.9", delivered: true);
+        await ExecuteAsync("update series set state = @stateAfterGrowth where id = @grown", new { grown, stateAfterGrowth });
+        var failedJob = await AddProcessedSeriesAsync("1.2.9.10", delivered: true);
+        await ExecuteAsync("update series set state = @stateAfterGrowth where id = @failedJob", new { failedJob, stateAfterGrowth });
+        await ExecuteAsync("update jobs set state = 'dead' where series_ref = @failedJob", new { failedJob });
+        var options = new StorageOptions { Root = root, KeepInstancesDays = 7, KeepUnprocessedDays = 30 };
+
+        clock.Advance(TimeSpan.FromDays(8));
+        var result = await Sweeper(options).SweepAsync(CancellationToken.None);
+
+        Assert.Equal(1, result.Series);
+        Assert.Equal(0, await CountAsync("select count(*) from instances where series_ref = @grown", new { grown }));
+        Assert.Equal(3, await CountAsync("select count(*) from instances where series_ref = @failedJob", new { failedJob }));
+
+        // The series whose job died goes after the days for unprocessed series.
+        clock.Advance(TimeSpan.FromDays(23));
+        Assert.Equal(1, (await Sweeper(options).SweepAsync(CancellationToken.None)).Series);
+        Assert.Equal(0, await CountAsync("select count(*) from instances where series_ref = @failedJob", new { failedJob }));
+    }
+
     [Fact]
     public async Task A_stored_path_outside_the_root_is_refused_and_nothing_is_removed()
     {
