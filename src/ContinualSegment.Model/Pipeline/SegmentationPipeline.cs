@@ -165,9 +165,29 @@ public sealed class SegmentationPipeline : IDisposable
     }
 
     /// <summary>Segments a CT volume (HU); the label map comes back on the volume's grid.</summary>
-    public SegmentationResult Run(Volume<float> hu, CancellationToken cancellationToken = default)
+    public SegmentationResult Run(Volume<float> hu, CancellationToken cancellationToken = default) => Run(hu, [], cancellationToken);
+
+    /// <summary>
+    /// As <see cref="Run(Volume{float}, CancellationToken)"/> with only the decoders <paramref name="selected"/> names (a
+    /// node route's choice); empty: every loaded, enabled decoder. The others are reported as not selected.
+    /// </summary>
+    /// <exception cref="SegmentationInputException">A selected decoder is not among the loaded, enabled ones.</exception>
+    public SegmentationResult Run(Volume<float> hu, IReadOnlyCollection<string> selected, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(hu);
+        ArgumentNullException.ThrowIfNull(selected);
+        var chosen = runnable;
+        if (selected.Count > 0)
+        {
+            var missing = selected.Where(id => !runnable.Any(d => d.Id == id)).ToList();
+            if (missing.Count > 0)
+            {
+                throw new SegmentationInputException($"decoder(s) {string.Join(", ", missing.Select(static m => $"'{m}'"))} asked for are not enabled in the model (enabled: {string.Join(", ", runnable.Select(static d => d.Id))})");
+            }
+
+            chosen = runnable.Where(d => selected.Contains(d.Id)).ToList();
+        }
+
         var timings = new List<PhaseTiming>();
         var clock = Stopwatch.StartNew();
         void Lap(string phase)
@@ -192,8 +212,8 @@ public sealed class SegmentationPipeline : IDisposable
         // 3. Gate.
         // Without gating every slice counts as unscored, which the gate trusts for every decoder.
         var gateScores = options.BodyPartGating && scores is not null ? scores : Enumerable.Repeat(double.NaN, grid.Z).ToArray();
-        var decisions = BodyPartGate.Evaluate(runnable, gateScores, options.BodyPartMargin);
-        var run = runnable.Where(d => !decisions.First(x => x.DecoderId == d.Id).Skip).ToArray();
+        var decisions = BodyPartGate.Evaluate(chosen, gateScores, options.BodyPartMargin);
+        var run = chosen.Where(d => !decisions.First(x => x.DecoderId == d.Id).Skip).ToArray();
 
         // 4. Sliding window and merge, chunk by chunk.
         var plane = grid.X * grid.Y;
@@ -269,7 +289,7 @@ public sealed class SegmentationPipeline : IDisposable
             (grid.X, grid.Y, grid.Z),
             (gridGeometry.Spacing.X, gridGeometry.Spacing.Y, gridGeometry.Spacing.Z),
             scores ?? [],
-            Decide(decisions, ranIn, scores, grid.Z),
+            Decide(decisions, ranIn, scores, grid.Z, selected),
             timings)
         {
             Overlaps = overlaps,
@@ -390,7 +410,7 @@ public sealed class SegmentationPipeline : IDisposable
         return BodyPartScorer.ScoreMonotonic(bodyPart, slices);
     }
 
-    private List<DecoderDecision> Decide(IReadOnlyList<BodyPartGateDecision> gate, HashSet<string> ranIn, double[]? scores, int depth)
+    private List<DecoderDecision> Decide(IReadOnlyList<BodyPartGateDecision> gate, HashSet<string> ranIn, double[]? scores, int depth, IReadOnlyCollection<string> selected)
     {
         var result = new List<DecoderDecision>();
         var span = scores is { Length: > 0 }
@@ -402,6 +422,12 @@ public sealed class SegmentationPipeline : IDisposable
             if (!d.Loaded || plan is null)
             {
                 result.Add(new DecoderDecision(d.DecoderId, d.Task, d.Source, false, d.Reason, 0, depth, null));
+                continue;
+            }
+
+            if (selected.Count > 0 && !selected.Contains(d.DecoderId))
+            {
+                result.Add(new DecoderDecision(d.DecoderId, plan.Task, d.Source, false, $"not selected (asked for: {string.Join(", ", selected)})", 0, depth, plan.BodyPartRange));
                 continue;
             }
 

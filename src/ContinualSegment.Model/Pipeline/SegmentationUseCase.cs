@@ -81,7 +81,7 @@ public sealed class SegmentationUseCase
 
         var prepared = await PrepareAsync(input, outDir, Lap, cancellationToken).ConfigureAwait(false);
         CheckModelGrid(prepared.Volume);
-        var result = model.Run(prepared.Volume, cancellationToken);
+        var result = model.Run(prepared.Volume, options.Decoders, cancellationToken);
         foreach (var t in result.Timings)
         {
             timings[t.Phase] = Math.Round(t.Seconds, 3);

@@ -33,4 +33,7 @@ public sealed record SegmentationUseCaseOptions
 
     /// <summary>Whether preview.png is written.</summary>
     public bool WritePreview { get; init; } = true;
+
+    /// <summary>The decoders to run (a node route's choice); empty: every enabled decoder of the model.</summary>
+    public IReadOnlyList<string> Decoders { get; init; } = [];
 }

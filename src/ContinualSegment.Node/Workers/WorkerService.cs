@@ -99,6 +99,7 @@ public sealed class WorkerService : BackgroundService
         {
             WriteLabels = job.Outputs.Contains("labels", StringComparer.Ordinal),
             WritePreview = job.Outputs.Contains("preview", StringComparer.Ordinal),
+            Decoders = job.Decoders,
         });
         using var heartbeatStop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         using var lost = new CancellationTokenSource();

@@ -120,6 +120,32 @@ public sealed class SegmentationPipelineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_selection_runs_only_the_decoders_it_names_and_a_decoder_the_model_lacks_is_refused_by_name()
+    {
+        var model = SaveModel(withBodyPart: false);
+        using var pipeline = await SegmentationPipeline.LoadAsync(model, SegmentationPipeline.CatalogueFrom(Catalogue), new SegmentationPipelineOptions { ChunkDepth = 64 }, CancellationToken.None);
+        var input = Phantom();
+
+        var all = pipeline.Run(input);
+        var onlyFar = pipeline.Run(input, ["far"]);
+
+        Assert.All(all.Decisions, d => Assert.True(d.Ran, d.Reason));
+        var near = Assert.Single(onlyFar.Decisions, d => d.DecoderId == "near");
+        Assert.False(near.Ran);
+        Assert.StartsWith("not selected", near.Reason, StringComparison.Ordinal);
+        Assert.True(Assert.Single(onlyFar.Decisions, d => d.DecoderId == "far").Ran);
+
+        // Only the far decoder's structure (or background) is left in the map.
+        var cord = (ushort)Catalogue["spinal_cord"].GlobalIndex;
+        Assert.All(onlyFar.Labels.Data.Distinct(), v => Assert.True(v == 0 || v == cord, $"label {v}"));
+        Assert.Contains(all.Labels.Data, v => v != 0 && v != cord);
+
+        var ex = Assert.Throws<SegmentationInputException>(() => pipeline.Run(input, ["far", "pancreas"]));
+        Assert.Contains("'pancreas'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("enabled: near, far", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Repeated_runs_leave_no_live_tensors_behind()
     {
         var model = SaveModel(withBodyPart: true);
