@@ -216,6 +216,39 @@ public sealed class JobQueue
         }
     }
 
+    /// <summary>
+    /// Gives a running job back untried (its worker is shutting down): queued again at once, the attempt it was on not
+    /// counted, so that a routine restart never moves a job closer to the dead letter. False when the lease is not the owner's.
+    /// </summary>
+    public async Task<bool> ReleaseAsync(long jobId, string owner, string reason, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var (connection, transaction) = await Db.BeginAsync(dataSource, cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        await using (transaction.ConfigureAwait(false))
+        {
+            var rows = await connection.ExecuteAsync(new CommandDefinition(
+                """
+                update jobs set state = 'queued', attempts = greatest(attempts - 1, 0), lease_owner = null, lease_expires_at = null, not_before = @now
+                where id = @jobId and state = 'running' and lease_owner = @owner
+                """,
+                new { jobId, owner, now },
+                transaction,
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            if (rows == 0)
+            {
+                Log.LeaseLost(logger, jobId, owner);
+                return false;
+            }
+
+            await AddEventAsync(transaction, jobId, "released", reason, cancellationToken).ConfigureAwait(false);
+            await audit.WriteAsync(transaction, new AuditEvent(owner, "job.released", AuditOutcome.Warning) { ObjectType = "job", ObjectId = Id(jobId), Detail = reason }, cancellationToken).ConfigureAwait(false);
+            await connection.ExecuteAsync(new CommandDefinition("select pg_notify(@channel, @payload)", new { channel = Channel, payload = Id(jobId) }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+    }
+
     /// <summary>Puts back every job whose lease has expired (its worker died or hung); jobs out of attempts go to the dead letter. Returns how many.</summary>
     public async Task<int> RequeueExpiredAsync(CancellationToken cancellationToken)
     {

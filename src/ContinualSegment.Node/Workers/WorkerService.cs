@@ -145,8 +145,8 @@ public sealed class WorkerService : BackgroundService
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Shutting down: give the job back at once rather than waiting for the lease to expire.
-            await queue.FailAsync(job.Id, job.LeaseOwner, "the worker stopped during the job", retryable: true, CancellationToken.None).ConfigureAwait(false);
+            // Shutting down: give the job back at once (the attempt not counted) rather than waiting for the lease to expire.
+            await queue.ReleaseAsync(job.Id, job.LeaseOwner, "the worker stopped during the job", CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or ModelPlanException or NpgsqlException or InvalidOperationException or OutOfMemoryException or System.Runtime.InteropServices.ExternalException)
         {

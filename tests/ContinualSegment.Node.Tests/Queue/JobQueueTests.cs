@@ -63,6 +63,25 @@ public sealed class JobQueueTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_job_released_at_shutdown_is_due_at_once_and_keeps_its_attempts()
+    {
+        // A routine restart on a job's last attempt must not send it to the dead letter.
+        var (jobId, _) = await EnqueueAsync(await database.AddSeriesAsync("1.2.3.40"), 1);
+        for (var attempt = 1; attempt <= options.MaxAttempts; attempt++)
+        {
+            var job = await queue.ClaimAsync("w1", CancellationToken.None);
+            Assert.NotNull(job);
+            Assert.Equal(1, job.Attempt);
+            Assert.False(await queue.ReleaseAsync(jobId, "w2", "not mine", CancellationToken.None));
+            Assert.True(await queue.ReleaseAsync(jobId, "w1", "the worker stopped during the job", CancellationToken.None));
+            Assert.Equal("queued", await ScalarAsync<string>("select state from jobs"));
+        }
+
+        Assert.Equal(options.MaxAttempts, await ScalarAsync<int>("select count(*) from audit_events where action = 'job.released'"));
+        Assert.Equal(0, await ScalarAsync<int>("select count(*) from audit_events where action in ('job.dead', 'job.retry')"));
+    }
+
+    [Fact]
     public async Task A_heartbeat_keeps_the_lease_and_an_expired_lease_puts_the_job_back()
     {
         var (jobId, _) = await EnqueueAsync(await database.AddSeriesAsync("1.2.3.30"), 1);
