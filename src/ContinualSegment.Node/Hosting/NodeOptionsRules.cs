@@ -238,9 +238,10 @@ public static class NodeOptionsRules
             yield return $"Export:FirstRetryDelay must be positive and at most Export:MaxRetryDelay ({o.FirstRetryDelay} vs {o.MaxRetryDelay})";
         }
 
-        if (o.GiveUpAfter < o.FirstRetryDelay)
+        if (o.GiveUpAfter < 2 * o.FirstRetryDelay)
         {
-            yield return $"Export:GiveUpAfter must be at least Export:FirstRetryDelay, not {o.GiveUpAfter}";
+            // Less, and a delivery whose first send fails is already past its give-up time when its retry would be due.
+            yield return $"Export:GiveUpAfter must be at least twice Export:FirstRetryDelay, so that a failed delivery is tried again at least once, not {o.GiveUpAfter} (first retry after {o.FirstRetryDelay})";
         }
 
         if (o.LeaseDuration < TimeSpan.FromSeconds(5) || o.PollInterval < TimeSpan.FromMilliseconds(100))

@@ -77,6 +77,13 @@ public sealed class RoutingOptionsValidator : IValidateOptions<RoutingOptions>
         }
 
         problems.AddRange(rule.Outputs.Where(o => !Router.KnownOutputs.Contains(o)).Select(o => $"{key}:Outputs: '{o}' is not one of seg, rtstruct, labels, preview"));
+        if (rule.Outputs.Count > 0 && !rule.Outputs.Any(static o => o is "seg" or "rtstruct"))
+        {
+            // Only DICOM results go to destinations: every delivery of such a rule would fail for a day, then die.
+            problems.Add($"{key}:Outputs must include seg or rtstruct (the destinations receive only those), not only {string.Join(", ", rule.Outputs)}");
+        }
+
+        problems.AddRange(rule.Decoders.Where(static d => string.IsNullOrWhiteSpace(d)).Select(_ => $"{key}:Decoders: an empty decoder name"));
         problems.AddRange(rule.Destinations.Where(d => !known.Contains(d)).Select(d => $"{key}:Destinations: '{d}' is not configured under Destinations"));
     }
 }

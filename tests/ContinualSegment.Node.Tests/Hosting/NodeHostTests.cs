@@ -58,6 +58,9 @@ public sealed class NodeHostTests
             ["Queue:MaxAttempts"] = "0",
             ["Model:Directory"] = "/no/such/model",
             ["Model:BodyPartMargin"] = "-1",
+            ["Routing:Default:Outputs:0"] = "labels",
+            ["Export:FirstRetryDelay"] = "00:10:00",
+            ["Export:GiveUpAfter"] = "00:15:00",
         }).Build();
 
         var error = Assert.Throws<NodeConfigurationException>(() => NodeHost.Check(NodeHost.Bind(configuration)));
@@ -70,6 +73,8 @@ public sealed class NodeHostTests
         Assert.Contains(error.Problems, p => p.StartsWith("Queue:MaxAttempts", StringComparison.Ordinal));
         Assert.Contains(error.Problems, p => p.StartsWith("Model:Directory", StringComparison.Ordinal));
         Assert.Contains(error.Problems, p => p.StartsWith("Model:BodyPartMargin must be a number ≥ 0, not -1", StringComparison.Ordinal));
+        Assert.Contains(error.Problems, p => p.StartsWith("Routing:Default:Outputs must include seg or rtstruct", StringComparison.Ordinal));
+        Assert.Contains(error.Problems, p => p.StartsWith("Export:GiveUpAfter must be at least twice Export:FirstRetryDelay", StringComparison.Ordinal));
     }
 
     [Fact]
