@@ -281,6 +281,8 @@ if [ -n "$series" ]; then
 
   # The results receiver listens before the first image goes out.
   if [ $want_results -eq 1 ]; then
+    # Only what this run receives counts: results of an earlier run in a reused --work must not pass for it.
+    rm -rf "$work/results"
     mkdir -p "$work/results"
     storescp -v -aet "$results_aet" -od "$work/results" "$results_port" >"$work/results.log" 2>&1 &
     receiver_pid=$!
@@ -345,8 +347,12 @@ if [ $want_results -eq 1 ]; then
     pass "Result $kind received"
     log=$work/dciodvfy-$kind.log
     dciodvfy "$file" >"$log" 2>&1
+    status=$?
     errors=$(grep -c '^Error' "$log")
-    if [ "$errors" -eq 0 ]; then
+    if [ $status -ge 126 ] || [ ! -s "$log" ]; then
+      # Not run, or crashed: no output is not the same as no errors.
+      fail "Result $kind valid (dciodvfy)" "dciodvfy did not check the file (exit status $status): $(tail_of "$log")"
+    elif [ "$errors" -eq 0 ]; then
       pass "Result $kind valid (dciodvfy)"
     else
       fail "Result $kind valid (dciodvfy)" "$errors error(s): $(grep '^Error' "$log" | head -n 3 | tr '\n' ' ')"

@@ -51,7 +51,14 @@ echo "node listening on port $node_port (managed PostgreSQL in $pg_root/pgdata);
 series="$out/phantom/dicom/wholebody_0000"
 count=$(find "$series" -name '*.dcm' | wc -l)
 TCP_NODELAY=1 storescu -aet MODALITY -aec CSEG 127.0.0.1 "$node_port" +sd "$series"
-echo "sent $count CT instances to the node; waiting for SEG and RTSTRUCT at the PACS (quiet period, then inference)"
+
+# storescu ends 0 even when single stores fail: the node's own count of what it stored (each row committed before
+# its success went back) must be the whole series.
+port=$(sed -n 4p "$pg_root/pgdata/cluster/postmaster.pid")
+psql_node() { PGPASSWORD=$(cat "$pg_root/pgdata/password") psql -h 127.0.0.1 -p "$port" -U cseg -d cseg -At "$@"; }
+stored=$(psql_node -c "select count(*) from instances")
+[ "$stored" -eq "$count" ] || { echo "the node stored $stored of the $count instances sent" >&2; tail -n 30 "$out/node.log" >&2; exit 1; }
+echo "sent $count CT instances to the node (all stored); waiting for SEG and RTSTRUCT at the PACS (quiet period, then inference)"
 
 last=""
 for i in $(seq 1 1800); do
@@ -66,15 +73,16 @@ seg=$(find "$out/pacs" -name 'SG*' | head -n 1)
 rt=$(find "$out/pacs" -name 'RS*' | head -n 1)
 echo "  [$(( $(date +%s) - start )) s] received $(basename "$seg") and $(basename "$rt") at the PACS"
 
+command -v dciodvfy > /dev/null || { echo "dciodvfy is not installed: the results cannot be checked" >&2; exit 1; }
 for f in "$seg" "$rt"; do
-  errors=$(dciodvfy "$f" 2>&1 | grep -c '^Error' || true)
+  report=$(dciodvfy "$f" 2>&1) || true
+  [ -n "$report" ] || { echo "dciodvfy said nothing about $(basename "$f")" >&2; exit 1; }
+  errors=$(grep -c '^Error' <<< "$report" || true)
   echo "dciodvfy $(basename "$f"): $errors error(s)"
   [ "$errors" -eq 0 ] || { dciodvfy "$f" 2>&1 | grep '^Error' | head -n 10 >&2; exit 1; }
 done
 
 # What the node recorded: the job's timeline and the report, read from its own database while it runs.
-port=$(sed -n 4p "$pg_root/pgdata/cluster/postmaster.pid")
-psql_node() { PGPASSWORD=$(cat "$pg_root/pgdata/password") psql -h 127.0.0.1 -p "$port" -U cseg -d cseg -At "$@"; }
 echo "job timeline (stage, seconds after the first instance arrived):"
 psql_node -F ' ' -c "select rpad(e.stage, 28), round(extract(epoch from e.at - s.first_received_at)::numeric, 1)
                      from job_events e join jobs j on j.id = e.job_ref join series s on s.id = j.series_ref
