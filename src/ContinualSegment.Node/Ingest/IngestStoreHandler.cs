@@ -36,6 +36,7 @@ public sealed class IngestStoreHandler : IDicomStoreHandler
     private readonly Lock directoryLock = new();
     private readonly HashSet<string> knownDirectories = new(StringComparer.Ordinal);
     private readonly IReadOnlyList<IStoredSeriesObserver> observers;
+    private readonly KeyedAsyncLock sameInstance = new();
 
     /// <summary>Creates the handler.</summary>
     public IngestStoreHandler(StorageOptions storage, IngestOptions options, InstanceRecorder recorder, IFreeSpace? freeSpace = null, ILogger<IngestStoreHandler>? logger = null, IReadOnlyList<IStoredSeriesObserver>? observers = null)
@@ -100,6 +101,10 @@ public sealed class IngestStoreHandler : IDicomStoreHandler
             return ex.Status;
         }
 
+        // The same instance on two associations at once (a sender that timed out and sent it again) goes one after the
+        // other from naming its file to its row: otherwise one store's clean-up after a failure could delete the file the
+        // other had just put in place and acknowledged.
+        using var held = await sameInstance.LockAsync(instance.SopInstanceUid, cancellationToken).ConfigureAwait(false);
         var finalPath = Path.Combine(storageRoot, instance.RelativePath);
         var existed = File.Exists(finalPath);
         var directory = Path.GetDirectoryName(finalPath)!;
