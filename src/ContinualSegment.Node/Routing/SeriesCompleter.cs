@@ -20,6 +20,9 @@ namespace ContinualSegment.Node.Routing;
 /// </summary>
 public sealed class SeriesCompleter
 {
+    /// <summary>Series decided per transaction.</summary>
+    private const int BatchSize = 16;
+
     private readonly NpgsqlDataSource dataSource;
     private readonly RoutingOptions options;
     private readonly Router router;
@@ -53,8 +56,24 @@ public sealed class SeriesCompleter
     /// <summary>Completes every series that has been quiet long enough; returns how many were decided.</summary>
     public async Task<int> CompleteQuietSeriesAsync(CancellationToken cancellationToken)
     {
+        var decided = 0;
+        while (true)
+        {
+            var batch = await CompleteBatchAsync(cancellationToken).ConfigureAwait(false);
+            decided += batch;
+            if (batch < BatchSize)
+            {
+                return decided;
+            }
+        }
+    }
+
+    // A few series per transaction, and only those whose own sender's quiet period is over are locked: a series still
+    // receiving is never held, so ingest (which updates its series row with every instance) never waits on completion.
+    private async Task<int> CompleteBatchAsync(CancellationToken cancellationToken)
+    {
         var now = time.GetUtcNow();
-        var shortest = options.QuietPeriodSecondsByCallingAe.Values.Append(options.QuietPeriodSeconds).Min();
+        var senders = options.QuietPeriodSecondsByCallingAe;
         var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
@@ -70,21 +89,20 @@ public sealed class SeriesCompleter
                            exists (select 1 from jobs j where j.series_ref = s.id) as HadJob,
                            p.patient_id as PatientId, p.patient_name as PatientName
                     from series s join studies st on st.id = s.study_ref join patients p on p.id = st.patient_ref
-                    where s.state = 'receiving' and s.last_received_at <= @cutoff
+                    where s.state = 'receiving'
+                      and s.last_received_at <= @now - make_interval(secs => coalesce(
+                            (select q.seconds from unnest(@aes::text[], @seconds::double precision[]) as q(ae, seconds) where q.ae = s.calling_ae),
+                            @defaultSeconds))
                     order by s.last_received_at
+                    limit @batch
                     for update of s skip locked
                     """,
-                    new { cutoff = now - TimeSpan.FromSeconds(shortest) },
+                    new { now, aes = senders.Keys.ToArray(), seconds = senders.Values.Select(static v => (double)v).ToArray(), defaultSeconds = (double)options.QuietPeriodSeconds, batch = BatchSize },
                     transaction,
                     cancellationToken: cancellationToken)).ConfigureAwait(false);
                 var decided = 0;
                 foreach (var series in candidates)
                 {
-                    if (new DateTimeOffset(DateTime.SpecifyKind(series.LastReceivedAt, DateTimeKind.Utc)) > now - options.QuietPeriodFor(series.CallingAe))
-                    {
-                        continue;
-                    }
-
                     series.ImageCount -= await DiscardUnstoredAsync(transaction, series, cancellationToken).ConfigureAwait(false);
                     await DecideAsync(transaction, series, cancellationToken).ConfigureAwait(false);
                     decided++;

@@ -60,6 +60,24 @@ public sealed class SeriesCompleterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Many_quiet_series_are_all_decided_in_one_call_of_several_transactions_and_a_slow_senders_series_waits()
+    {
+        for (var i = 0; i < 40; i++)
+        {
+            await ReceiveAsync($"1.5.3.{i}", "CT01", 3);
+        }
+
+        await ReceiveAsync("1.5.4", "SLOWCT", 3);
+        clock.Advance(TimeSpan.FromSeconds(30));
+
+        // 40 series, more than one transaction's batch; the slow sender's (30 s of its 60 s quiet period) is not among them.
+        Assert.Equal(40, await Completer().CompleteQuietSeriesAsync(CancellationToken.None));
+
+        Assert.Equal(40, await ScalarAsync<int>("select count(*) from jobs"));
+        Assert.Equal("receiving", await ScalarAsync<string>("select state from series where series_instance_uid = '1.5.4'"));
+    }
+
+    [Fact]
     public async Task Too_few_images_and_other_modalities_are_recorded_with_the_reason_not_queued()
     {
         await ReceiveAsync("1.5.10", "CT01", 2);
