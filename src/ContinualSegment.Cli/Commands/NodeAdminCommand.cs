@@ -112,6 +112,9 @@ public static class NodeAdminCommand
                 case ResendOutcome.NotFound:
                     await error.WriteLineAsync(Line($"cseg deliveries resend: no delivery {parse.GetValue(id)}")).ConfigureAwait(false);
                     return CsegApp.Failure;
+                case ResendOutcome.NoResults:
+                    await error.WriteLineAsync(Line($"cseg deliveries resend: the results of delivery {parse.GetValue(id)} are gone (removed after their retention days); send the series to the node again to make new ones")).ConfigureAwait(false);
+                    return CsegApp.Failure;
                 case ResendOutcome.InFlight:
                     await error.WriteLineAsync(Line($"cseg deliveries resend: delivery {parse.GetValue(id)} is being sent right now; see its outcome with cseg deliveries list")).ConfigureAwait(false);
                     return CsegApp.Failure;

@@ -109,8 +109,12 @@ public sealed class DeliveryQueue
         await using (connection.ConfigureAwait(false))
         await using (transaction.ConfigureAwait(false))
         {
-            var state = await connection.QuerySingleOrDefaultAsync<(string State, DateTime? LeaseExpiresAt)?>(new CommandDefinition(
-                "select state, lease_expires_at from deliveries where id = @deliveryId for update",
+            var state = await connection.QuerySingleOrDefaultAsync<(string State, DateTime? LeaseExpiresAt, bool HasResults)?>(new CommandDefinition(
+                """
+                select d.state, d.lease_expires_at,
+                       exists (select 1 from result_files f where f.job_ref = d.job_ref and f.kind in ('seg', 'rtstruct')) as has_results
+                from deliveries d where d.id = @deliveryId for update of d
+                """,
                 new { deliveryId },
                 transaction,
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
@@ -123,6 +127,12 @@ public sealed class DeliveryQueue
             {
                 // Taking it from a live sender would send it twice and drop that sender's outcome.
                 return ResendOutcome.InFlight;
+            }
+
+            if (!current.HasResults)
+            {
+                // Sending nothing would fail for a whole give-up time before the delivery died.
+                return ResendOutcome.NoResults;
             }
 
             await connection.ExecuteAsync(new CommandDefinition(

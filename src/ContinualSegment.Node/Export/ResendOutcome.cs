@@ -11,4 +11,7 @@ public enum ResendOutcome
 
     /// <summary>An exporter is sending it right now (its lease is live): nothing changed; the send settles it.</summary>
     InFlight,
+
+    /// <summary>Its job's DICOM results are gone (retention removed them): nothing to send; the series must be sent again.</summary>
+    NoResults,
 }

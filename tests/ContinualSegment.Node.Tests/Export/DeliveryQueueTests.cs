@@ -132,6 +132,15 @@ public sealed class DeliveryQueueTests : IAsyncLifetime
         Assert.Equal("delivered", await ScalarAsync<string>("select state from deliveries"));
         Assert.Equal(0, await ScalarAsync<int>("select count(*) from audit_events where action = 'delivery.resend'"));
         Assert.Equal(ResendOutcome.NotFound, await deliveries.ResendAsync(id + 1000, "admin", CancellationToken.None));
+
+        // Retention removed the results: a resend would have nothing to send.
+        await using (var connection = await database.DataSource.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync("delete from result_files where kind in ('seg', 'rtstruct')");
+        }
+
+        Assert.Equal(ResendOutcome.NoResults, await deliveries.ResendAsync(id, "admin", CancellationToken.None));
+        Assert.Equal("delivered", await ScalarAsync<string>("select state from deliveries"));
     }
 
     private async Task<DueDelivery> ClaimWhenDueAsync(List<TimeSpan> delays)
