@@ -79,6 +79,27 @@ public sealed class DeliveryQueue
         }
     }
 
+    /// <summary>
+    /// Gives a delivery back untried (its exporter is shutting down): due again at once, the attempt not counted, so a
+    /// restart never moves a delivery closer to the dead letter. False when the lease is no longer the owner's.
+    /// </summary>
+    public async Task<bool> ReleaseAsync(DueDelivery delivery, string owner, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        var now = time.GetUtcNow();
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            return await connection.ExecuteAsync(new CommandDefinition(
+                """
+                update deliveries set state = 'pending', attempts = greatest(attempts - 1, 0), next_attempt_at = @now, lease_owner = null, lease_expires_at = null
+                where id = @Id and state = 'sending' and lease_owner = @owner
+                """,
+                new { delivery.Id, owner, now },
+                cancellationToken: cancellationToken)).ConfigureAwait(false) == 1;
+        }
+    }
+
     /// <summary>Records a successful send.</summary>
     public async Task DeliveredAsync(DueDelivery delivery, string owner, string detail, CancellationToken cancellationToken)
     {

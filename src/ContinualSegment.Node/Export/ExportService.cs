@@ -144,7 +144,8 @@ public sealed class ExportService : BackgroundService
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            await queue.FailedAsync(delivery, owner, "the exporter stopped during the send", CancellationToken.None).ConfigureAwait(false);
+            // Shutting down: the delivery goes back untried, due at once for whichever exporter runs next.
+            await queue.ReleaseAsync(delivery, owner, CancellationToken.None).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (sendingToken.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
         {

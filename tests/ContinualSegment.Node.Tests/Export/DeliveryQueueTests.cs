@@ -143,6 +143,20 @@ public sealed class DeliveryQueueTests : IAsyncLifetime
         Assert.Equal("delivered", await ScalarAsync<string>("select state from deliveries"));
     }
 
+    [Fact]
+    public async Task A_delivery_given_back_at_shutdown_is_due_at_once_with_its_attempts_unchanged()
+    {
+        var first = await deliveries.ClaimAsync("e1", CancellationToken.None);
+        Assert.NotNull(first);
+        Assert.False(await deliveries.ReleaseAsync(first, "e2", CancellationToken.None));
+        Assert.True(await deliveries.ReleaseAsync(first, "e1", CancellationToken.None));
+
+        var again = await deliveries.ClaimAsync("e2", CancellationToken.None);
+        Assert.NotNull(again);
+        Assert.Equal(1, again.Attempt);
+        Assert.False(await deliveries.ReleaseAsync(first, "e1", CancellationToken.None));
+    }
+
     private async Task<DueDelivery> ClaimWhenDueAsync(List<TimeSpan> delays)
     {
         var waited = TimeSpan.Zero;
