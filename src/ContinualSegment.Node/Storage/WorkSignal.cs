@@ -67,11 +67,7 @@ internal sealed class WorkSignal : IAsyncDisposable
             T? item;
             try
             {
-                if (connection is not { State: System.Data.ConnectionState.Open })
-                {
-                    await ReconnectAsync(cancellationToken).ConfigureAwait(false);
-                }
-
+                await EnsureListeningAsync(cancellationToken).ConfigureAwait(false);
                 if (beforeClaimAsync is not null)
                 {
                     await PollAsync(cancellationToken).ConfigureAwait(false);
@@ -116,11 +112,7 @@ internal sealed class WorkSignal : IAsyncDisposable
     /// <exception cref="NpgsqlException">The database cannot be reached (the connection is dropped and opened again next time).</exception>
     public async Task PollAsync(CancellationToken cancellationToken)
     {
-        if (connection is not { State: System.Data.ConnectionState.Open })
-        {
-            await ReconnectAsync(cancellationToken).ConfigureAwait(false);
-        }
-
+        await EnsureListeningAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             await connection!.ExecuteAsync(new CommandDefinition("select 1", cancellationToken: cancellationToken)).ConfigureAwait(false);
@@ -178,8 +170,14 @@ internal sealed class WorkSignal : IAsyncDisposable
     private static bool IsLost(Exception ex, CancellationToken cancellationToken) =>
         !cancellationToken.IsCancellationRequested && ex is NpgsqlException or InvalidOperationException or IOException or ObjectDisposedException;
 
-    private async Task ReconnectAsync(CancellationToken cancellationToken)
+    // Listens again on a new connection when there is none (it was lost); nothing to do while the one there is open.
+    private async Task EnsureListeningAsync(CancellationToken cancellationToken)
     {
+        if (connection is { State: System.Data.ConnectionState.Open })
+        {
+            return;
+        }
+
         await DropAsync().ConfigureAwait(false);
         await ConnectAsync(cancellationToken).ConfigureAwait(false);
         Reconnections++;
