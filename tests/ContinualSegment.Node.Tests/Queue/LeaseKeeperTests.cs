@@ -36,7 +36,7 @@ public sealed class LeaseKeeperTests
         for (var tick = 1; tick <= 4; tick++)
         {
             time.Advance(Interval);
-            await WaitUntilAsync(() => Volatile.Read(ref calls) == tick);
+            await Eventually.WaitUntilAsync(() => Volatile.Read(ref calls) == tick, TimeSpan.FromMilliseconds(10));
         }
 
         await stop.CancelAsync();
@@ -69,7 +69,7 @@ public sealed class LeaseKeeperTests
         for (var tick = 1; tick <= 5; tick++)
         {
             time.Advance(Interval);
-            await WaitUntilAsync(() => Volatile.Read(ref calls) == tick);
+            await Eventually.WaitUntilAsync(() => Volatile.Read(ref calls) == tick, TimeSpan.FromMilliseconds(10));
             Assert.Equal(0, lost);
         }
 
@@ -88,15 +88,5 @@ public sealed class LeaseKeeperTests
         time.Advance(Interval);
         await keeping.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(1, lost);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        for (var i = 0; i < 200 && !condition(); i++)
-        {
-            await Task.Delay(10);
-        }
-
-        Assert.True(condition());
     }
 }

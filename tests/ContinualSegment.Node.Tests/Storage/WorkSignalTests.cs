@@ -44,7 +44,7 @@ public sealed class WorkSignalTests : IAsyncLifetime
 
         // The first claim failed, so the loop waits (up to the poll interval) before it finds "a" and "b": a NOTIFY wakes it.
         await NotifyAsync();
-        await WaitUntilAsync(() => done.Count == 2);
+        await Eventually.WaitUntilAsync(() => done.Count == 2, TimeSpan.FromMilliseconds(50));
         work.Enqueue("c");
         await NotifyAsync();
         await third.Task.WaitAsync(TimeSpan.FromSeconds(10));
@@ -116,7 +116,7 @@ public sealed class WorkSignalTests : IAsyncLifetime
             (item, ex) => failed.Enqueue((item, ex.Message)),
             stop.Token);
 
-        await WaitUntilAsync(() => !done.IsEmpty);
+        await Eventually.WaitUntilAsync(() => !done.IsEmpty, TimeSpan.FromMilliseconds(50));
         Assert.Equal(["good"], done);
         Assert.Equal([("bad", "the database went away while the outcome was recorded")], failed);
         Assert.False(loop.IsCompleted);
@@ -151,7 +151,7 @@ public sealed class WorkSignalTests : IAsyncLifetime
                 return Task.CompletedTask;
             },
             stop.Token);
-        await WaitUntilAsync(() => Volatile.Read(ref claims) == 1);
+        await Eventually.WaitUntilAsync(() => Volatile.Read(ref claims) == 1, TimeSpan.FromMilliseconds(50));
 
         // The server ends the listening session (a restart, a failover, an administrator): the loop must not wait out
         // its ten-minute poll interval deaf, nor stop.
@@ -162,10 +162,10 @@ public sealed class WorkSignalTests : IAsyncLifetime
             Assert.Equal(1, ended);
         }
 
-        await WaitUntilAsync(() => signal.Reconnections == 1 && Volatile.Read(ref claims) == 2);
+        await Eventually.WaitUntilAsync(() => signal.Reconnections == 1 && Volatile.Read(ref claims) == 2, TimeSpan.FromMilliseconds(50));
         work.Enqueue("after");
         await NotifyAsync();
-        await WaitUntilAsync(() => !done.IsEmpty);
+        await Eventually.WaitUntilAsync(() => !done.IsEmpty, TimeSpan.FromMilliseconds(50));
 
         Assert.Equal(["after"], done);
         Assert.Equal(1, signal.Reconnections);
@@ -180,16 +180,6 @@ public sealed class WorkSignalTests : IAsyncLifetime
     {
         done.Enqueue(item);
         return Task.CompletedTask;
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        for (var i = 0; i < 200 && !condition(); i++)
-        {
-            await Task.Delay(50);
-        }
-
-        Assert.True(condition());
     }
 
     private async Task NotifyAsync(string channel = "cseg_test")
